@@ -1,0 +1,101 @@
+//! Content-addressed blocks: DAG-CBOR bytes named by a CIDv1 with a BLAKE3-256 multihash.
+//!
+//! Every persisted or exchanged structure in VNS (entries, tree nodes) is a block, so any IPFS
+//! tool that understands DAG-CBOR and CIDs can read them.
+//!
+//! ```
+//! use vns::block::Block;
+//! let block = Block::encode(&("alice.vfs", 7u64)).unwrap();
+//! let (name, n): (String, u64) = block.decode().unwrap();
+//! assert_eq!((name.as_str(), n), ("alice.vfs", 7));
+//! assert_eq!(Block::verify(block.cid, block.bytes.clone()).unwrap(), block);
+//! ```
+
+use cid::Cid;
+use multihash::Multihash;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Multicodec code of DAG-CBOR.
+pub const DAG_CBOR: u64 = 0x71;
+/// Multicodec code of the BLAKE3 hash (32-byte digest).
+pub const BLAKE3_256: u64 = 0x1e;
+
+/// Why bytes could not be turned into a value (or back).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    #[error("block {cid}: bytes do not match the CID (corrupted block)")]
+    HashMismatch { cid: String },
+    #[error("block {cid}: unsupported CID (expected CIDv1, DAG-CBOR, BLAKE3-256)")]
+    UnsupportedCid { cid: String },
+    #[error("block decode failed: {0}")]
+    Decode(String),
+    #[error("block encode failed: {0}")]
+    Encode(String),
+}
+
+impl BlockError {
+    /// Stable machine-readable code, e.g. `block.hash_mismatch`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BlockError::HashMismatch { .. } => "block.hash_mismatch",
+            BlockError::UnsupportedCid { .. } => "block.unsupported_cid",
+            BlockError::Decode(_) => "block.decode",
+            BlockError::Encode(_) => "block.encode",
+        }
+    }
+}
+
+/// A DAG-CBOR block and its CID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub cid: Cid,
+    pub bytes: Vec<u8>,
+}
+
+/// The BLAKE3-256 digest of `bytes`.
+pub fn hash(bytes: &[u8]) -> [u8; 32] {
+    *blake3::hash(bytes).as_bytes()
+}
+
+/// The CIDv1 (DAG-CBOR, BLAKE3-256) of `bytes`.
+pub fn cid_of(bytes: &[u8]) -> Cid {
+    let mh = Multihash::<64>::wrap(BLAKE3_256, &hash(bytes)).expect("32-byte digest fits");
+    Cid::new_v1(DAG_CBOR, mh)
+}
+
+/// Canonical DAG-CBOR encoding of `value`.
+pub fn to_cbor<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, BlockError> {
+    serde_ipld_dagcbor::to_vec(value).map_err(|e| BlockError::Encode(e.to_string()))
+}
+
+/// Strict DAG-CBOR decoding of `bytes`.
+pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
+    serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
+}
+
+impl Block {
+    /// Encodes `value` as DAG-CBOR and names it.
+    pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Block, BlockError> {
+        let bytes = to_cbor(value)?;
+        Ok(Block { cid: cid_of(&bytes), bytes })
+    }
+
+    /// Checks that `bytes` hash to `cid` (a block read from storage or a peer).
+    pub fn verify(cid: Cid, bytes: Vec<u8>) -> Result<Block, BlockError> {
+        if cid.version() != cid::Version::V1
+            || cid.codec() != DAG_CBOR
+            || cid.hash().code() != BLAKE3_256
+        {
+            return Err(BlockError::UnsupportedCid { cid: cid.to_string() });
+        }
+        if cid.hash().digest() != hash(&bytes) {
+            return Err(BlockError::HashMismatch { cid: cid.to_string() });
+        }
+        Ok(Block { cid, bytes })
+    }
+
+    /// Decodes the block's bytes.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, BlockError> {
+        from_cbor(&self.bytes)
+    }
+}
