@@ -7,5 +7,6 @@
 //! behind the `wasm` feature.
 
 pub mod block;
+pub mod blockstore;
 pub mod name;
 pub mod params;
