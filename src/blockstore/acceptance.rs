@@ -131,12 +131,12 @@ async fn commit<S: Blockstore>(store: &S) -> Result<(), Failure> {
 /// get_verified accepts good blocks and names the CID of corrupt or missing ones.
 async fn verification<S: Blockstore>(store: &S) -> Result<(), Failure> {
     let good = block(20);
-    step("put_many", store.put_many(&[good.clone()]).await)?;
+    step("put_many", store.put_many(std::slice::from_ref(&good)).await)?;
     let got = step("get_verified", get_verified(store, &good.cid).await)?;
     ensure(got == good, "get_verified returns the block")?;
 
     let corrupt = Block { cid: block(21).cid, bytes: b"not the bytes of this CID".to_vec() };
-    step("put_many corrupt", store.put_many(&[corrupt.clone()]).await)?;
+    step("put_many corrupt", store.put_many(std::slice::from_ref(&corrupt)).await)?;
     let cid = corrupt.cid.to_string();
     match get_verified(store, &corrupt.cid).await {
         Err(e @ StorageError::Corrupt { .. }) => {

@@ -36,7 +36,7 @@ pub struct IndexedDbBlockstore {
 }
 
 /// Turns IndexedDB errors into [`StorageError::Io`] naming the operation and database.
-fn io(name: &str, operation: &str) -> impl Fn(idb::Error) -> StorageError + '_ {
+fn io(name: &str, operation: &str) -> impl Fn(idb::Error) -> StorageError {
     let operation = format!("indexeddb {operation} in database {name:?}");
     move |e| StorageError::io(operation.clone(), e.to_string())
 }
@@ -113,7 +113,8 @@ impl IndexedDbBlockstore {
     ) -> Result<(), StorageError> {
         self.check_open()?;
         let fail = io(&self.name, operation);
-        let tx = self.db.transaction(&[BLOCKS, STATE], TransactionMode::ReadWrite).map_err(&fail)?;
+        let tx =
+            self.db.transaction(&[BLOCKS, STATE], TransactionMode::ReadWrite).map_err(&fail)?;
         let blocks = tx.object_store(BLOCKS).map_err(&fail)?;
         let state = tx.object_store(STATE).map_err(&fail)?;
         if let Err(e) = fill(&blocks, &state) {
@@ -210,7 +211,9 @@ impl Blockstore for IndexedDbBlockstore {
             for (key, value) in state {
                 let key = JsValue::from_str(key);
                 match value {
-                    Some(bytes) => drop(state_store.put(&Uint8Array::from(bytes.as_slice()), Some(&key))?),
+                    Some(bytes) => {
+                        drop(state_store.put(&Uint8Array::from(bytes.as_slice()), Some(&key))?)
+                    }
                     None => drop(state_store.delete(key)?),
                 }
             }

@@ -35,6 +35,7 @@ use crate::block::Block;
 #[wasm_bindgen]
 extern "C" {
     /// The app's storage object (see the module documentation for its shape).
+    #[derive(Debug, Clone)]
     type Adapter;
 
     #[wasm_bindgen(method, catch)]
@@ -83,9 +84,8 @@ fn describe(error: &JsValue) -> String {
 
 /// Whether a rejection means "no such key" (see the module documentation).
 fn is_not_found(error: &JsValue) -> bool {
-    let field = |name: &str| {
-        Reflect::get(error, &JsValue::from_str(name)).ok().and_then(|v| v.as_string())
-    };
+    let field =
+        |name: &str| Reflect::get(error, &JsValue::from_str(name)).ok().and_then(|v| v.as_string());
     field("code").as_deref() == Some("ERR_NOT_FOUND")
         || (field("name").as_deref() == Some("NotFoundError")
             && !error.is_instance_of::<web_sys::DomException>())
@@ -131,7 +131,8 @@ impl JsBlockstore {
         // Puts run concurrently; the batch succeeds only when every one has.
         let pending = Array::new();
         for block in blocks {
-            let call = self.adapter.put(&cid_bytes(&block.cid), &Uint8Array::from(block.bytes.as_slice()));
+            let call =
+                self.adapter.put(&cid_bytes(&block.cid), &Uint8Array::from(block.bytes.as_slice()));
             let value = call.map_err(|e| io(&format!("put {}", block.cid), &e))?;
             pending.push(&value);
         }
@@ -176,7 +177,9 @@ impl Blockstore for JsBlockstore {
 
     async fn list(&self) -> Result<Vec<Cid>, StorageError> {
         if !self.has_list {
-            return Err(StorageError::Unsupported { operation: "list (adapter has no list())".into() });
+            return Err(StorageError::Unsupported {
+                operation: "list (adapter has no list())".into(),
+            });
         }
         let value = settle(self.adapter.list()).await.map_err(|e| io("list", &e))?;
         if !Array::is_array(&value) {

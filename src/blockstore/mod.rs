@@ -209,10 +209,8 @@ pub async fn get_verified<S: Blockstore + ?Sized>(
     store: &S,
     cid: &Cid,
 ) -> Result<Block, StorageError> {
-    let bytes = store
-        .get(cid)
-        .await?
-        .ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
+    let bytes =
+        store.get(cid).await?.ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
     Block::verify(*cid, bytes).map_err(|e| match e {
         BlockError::UnsupportedCid { cid } => StorageError::UnsupportedCid { cid },
         BlockError::HashMismatch { .. } => StorageError::Corrupt {

@@ -1,0 +1,58 @@
+//! Blockstore backends under Node: a JS adapter object, and IndexedDB through
+//! `fake-indexeddb` (loaded by scripts/test.sh with `NODE_ARGS=--require=fake-indexeddb/auto`).
+#![cfg(all(target_arch = "wasm32", feature = "wasm"))]
+
+use vns::block::Block;
+use vns::blockstore::{
+    acceptance, delete_database, get_verified, Blockstore, IndexedDbBlockstore, JsBlockstore,
+};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+#[wasm_bindgen(inline_js = r#"
+const hex = (bytes) => Buffer.from(bytes).toString("hex");
+export function mapAdapter() {
+  const blocks = new Map();
+  const state = new Map();
+  return {
+    put: (cid, bytes) => { blocks.set(hex(cid), bytes.slice()); },
+    get: async (cid) => blocks.get(hex(cid)),
+    has: async (cid) => blocks.has(hex(cid)),
+    delete: async (cid) => { blocks.delete(hex(cid)); },
+    list: async () => Array.from(blocks.keys(), (k) => new Uint8Array(Buffer.from(k, "hex"))),
+    getState: (key) => state.get(key),
+    setState: async (key, bytes) => {
+      if (bytes === undefined) state.delete(key); else state.set(key, bytes.slice());
+    },
+  };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = mapAdapter)]
+    fn map_adapter() -> JsValue;
+}
+
+#[wasm_bindgen_test]
+async fn js_adapter_passes_acceptance_in_node() {
+    // Some methods here are synchronous: plain return values are accepted as well as Promises.
+    let store = JsBlockstore::new(map_adapter()).unwrap();
+    acceptance::run(&store).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_passes_acceptance_in_node() {
+    let name = "vns-node-acceptance";
+    delete_database(name).await.unwrap();
+    let store = IndexedDbBlockstore::open(name).await.unwrap();
+    acceptance::run(&store).await.unwrap();
+
+    let block = Block::encode(&("node", 1u8)).unwrap();
+    let root = [("root".to_string(), Some(block.cid.to_bytes()))];
+    store.commit(&[block.clone()], &root).await.unwrap();
+    store.close().await.unwrap();
+    let reopened = IndexedDbBlockstore::open(name).await.unwrap();
+    assert_eq!(get_verified(&reopened, &block.cid).await.unwrap(), block);
+    assert_eq!(reopened.get_state("root").await.unwrap(), root[0].1);
+    reopened.close().await.unwrap();
+    delete_database(name).await.unwrap();
+}
