@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Installs everything building and testing VNS needs, skipping what is already there.
+# Only package registries are used (rustup's dist server, crates.io, npm, Debian apt): never
+# GitHub downloads, never Debian's binaryen (its wasm-opt corrupts wasm-bindgen output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# cargo-installed tools (wasm-pack, wasm-bindgen) live here; a fresh shell may lack it on PATH.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+WASM_PACK_VERSION=0.15.1
+
+ok() { echo "ok: $*"; }
+installing() { echo "installing: $*"; }
+die() { echo "setup: $*" >&2; exit 1; }
+
+command -v cargo >/dev/null || die "cargo not found: install Rust with rustup first"
+command -v npm >/dev/null || die "npm not found: install Node.js 20+ first"
+
+# The exact wasm-bindgen version from Cargo.lock (the CLI must match it byte for byte, or
+# wasm-pack downloads one from GitHub).
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+# rustup target and components
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  ok "rust target wasm32-unknown-unknown present"
+else
+  installing "rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if rustup component list --installed | grep -q "^$component"; then
+    ok "rust component $component present"
+  else
+    installing "rust component $component"
+    rustup component add "$component"
+  fi
+done
+
+# cargo-installed tools: skipped when `<tool> --version` already reports the wanted version.
+cargo_tool() { # cargo_tool CRATE BINARY VERSION [extra cargo install args]
+  local crate=$1 binary=$2 version=$3; shift 3
+  if command -v "$binary" >/dev/null && "$binary" --version 2>/dev/null | grep -qE " ${version//./\\.}( |$)"; then
+    ok "$crate $version present"
+  else
+    installing "$crate $version (cargo install, ~1.5 min)"
+    cargo install "$crate" --version "$version" "$@"
+  fi
+}
+cargo_tool wasm-pack wasm-pack "$WASM_PACK_VERSION" --locked
+bindgen_version=$(wasm_bindgen_version)
+[ -n "$bindgen_version" ] || die "wasm-bindgen not found in Cargo.lock"
+# No --locked: wasm-bindgen-cli's lock file pins a webpki-roots version crates.io lacks.
+cargo_tool wasm-bindgen-cli wasm-bindgen "$bindgen_version"
+
+# Headless browser for the wasm browser tests.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  ok "chromium + chromedriver present"
+else
+  installing "chromium chromium-driver (apt)"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver
+fi
+
+# npm dev dependencies: reinstalled when node_modules is missing or older than the lock file.
+if [ -f package.json ]; then
+  stamp=node_modules/.package-lock.json
+  if [ -f package-lock.json ]; then
+    if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
+      ok "node_modules up to date"
+    else
+      installing "npm dependencies (npm ci)"
+      npm ci --no-audit --no-fund
+    fi
+  elif [ -d node_modules ] && [ ! package.json -nt "$stamp" ]; then
+    ok "node_modules up to date"
+  else
+    installing "npm dependencies (npm install)"
+    npm install --no-audit --no-fund
+  fi
+fi
