@@ -7,5 +7,7 @@
 //! behind the `wasm` feature.
 
 pub mod block;
+pub mod identity;
 pub mod name;
 pub mod params;
+pub mod record;
