@@ -10,4 +10,5 @@ pub mod block;
 pub mod identity;
 pub mod name;
 pub mod params;
+pub mod pow;
 pub mod record;
