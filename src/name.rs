@@ -202,6 +202,14 @@ impl Name {
                 return Err(NameError::BadChar { ch, position });
             }
         }
+        // Checked on the input as typed: a Unicode label such as `-ü` has an ACE form
+        // (`xn---…`) that no longer starts with '-', but users would still see the hyphen.
+        let typed_label = trimmed.split('.').next().unwrap_or_default();
+        if typed_label.starts_with('-') || typed_label.ends_with('-') {
+            return Err(NameError::HyphenEdge {
+                label: typed_label.to_owned(),
+            });
+        }
         let ascii = if trimmed.is_ascii() {
             trimmed.to_ascii_lowercase()
         } else {
@@ -352,12 +360,13 @@ fn unicode_to_ascii(input: &str) -> Result<String, NameError> {
         }
     }
     // The deny list stays empty because our own character rules run on the result; STD3 would
-    // also refuse `_`, which `.vfs` labels allow.
+    // also refuse `_`, which `.vfs` labels allow. Edge hyphens are checked on the Unicode text,
+    // where users see them (this also covers decoded `xn--` labels).
     Uts46::new()
         .to_ascii(
             input.as_bytes(),
             AsciiDenyList::EMPTY,
-            Hyphens::Allow,
+            Hyphens::CheckFirstLast,
             DnsLength::Ignore,
         )
         .map(|ascii| ascii.into_owned())
@@ -511,6 +520,15 @@ mod tests {
         assert_eq!(code("alice-"), "name.hyphen_edge");
         assert_eq!(code("alice-.vfs"), "name.hyphen_edge");
         assert_eq!(ok("al--ice"), "al--ice.vfs");
+        // Unicode labels too, although their xn-- form would not show the hyphen.
+        assert_eq!(code("-münchen"), "name.hyphen_edge");
+        assert_eq!(code("münchen-"), "name.hyphen_edge");
+        assert_eq!(code("münchen-.vfs"), "name.hyphen_edge");
+        assert_eq!(ok("mün-chen"), "xn--mn-chen-n2a.vfs");
+        // ...and an xn-- label whose decoded text has an edge hyphen.
+        let ace = format!("xn--{}", idna::punycode::encode_str("ü-").unwrap());
+        assert!(!ace.ends_with('-'), "{ace}");
+        assert_eq!(code(&ace), "name.bad_punycode", "{ace}");
         // Underscores may lead (service-style labels).
         assert_eq!(ok("_alice"), "_alice.vfs");
     }
