@@ -560,4 +560,18 @@ mod tests {
         // A peer-id string is not the stored form.
         assert!(from_cbor::<PublicKey>(&to_cbor(KAT_PEER_ID).unwrap()).is_err());
     }
+
+    proptest::proptest! {
+        /// Arbitrary peer-ID strings and key bytes give errors, never panics.
+        #[test]
+        fn parsing_is_total(
+            text in "(?s)\\PC{0,80}|12D3KooW[1-9A-HJ-NP-Za-km-z]{0,50}|[bk][a-z0-9]{0,70}",
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+        ) {
+            let _ = PublicKey::from_peer_id(&text);
+            if let Ok(key) = PublicKey::from_bytes(&bytes) {
+                proptest::prop_assert_eq!(PublicKey::from_peer_id(&key.to_peer_id()), Ok(key));
+            }
+        }
+    }
 }

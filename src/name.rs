@@ -703,4 +703,18 @@ mod tests {
             assert!(!err.to_string().is_empty());
         }
     }
+
+    proptest::proptest! {
+        /// Any input either fails with an error or yields a name that is its own canonical
+        /// form (parsing is idempotent), and nothing panics.
+        #[test]
+        fn parse_is_total_and_idempotent(
+            input in "(?s)\\PC{0,80}|[a-zA-Z0-9._ -]{0,70}|[a-zà-öø-ÿĀ-ſА-я0-9_-]{1,30}(\\.vfs)?",
+        ) {
+            if let Ok(name) = Name::parse(&input) {
+                proptest::prop_assert_eq!(Name::from_canonical(name.as_str()), Ok(name.clone()));
+                proptest::prop_assert_eq!(Name::parse(name.as_str()), Ok(name));
+            }
+        }
+    }
 }

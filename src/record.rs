@@ -1229,4 +1229,27 @@ mod tests {
         assert!(err.code().starts_with("record."));
         assert_eq!(RecordError::Encode("x".into()).code(), "record.encode");
     }
+
+    proptest::proptest! {
+        /// Parsing never panics, and whatever it accepts validates and survives an encode/decode
+        /// round trip unchanged.
+        #[test]
+        fn parse_is_total_and_round_trips(
+            kind in proptest::sample::select(&KINDS[..]),
+            value in "(?s)\\PC{0,40}|[0-9a-fA-F.:/]{1,40}|(wss?|WS)://[a-z0-9.:-]{1,30}",
+        ) {
+            if let Ok(record) = Record::parse(kind, &value, None) {
+                proptest::prop_assert!(record.validate().is_ok());
+                let bytes = to_cbor(&record).unwrap();
+                proptest::prop_assert_eq!(from_cbor::<Record>(&bytes).unwrap(), record);
+            }
+        }
+
+        /// Arbitrary bytes never make decoding panic.
+        #[test]
+        fn decode_is_total(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..64)) {
+            let _ = from_cbor::<Vec<Record>>(&bytes);
+            let _ = from_cbor::<Record>(&bytes);
+        }
+    }
 }
