@@ -8,5 +8,8 @@
 
 pub mod block;
 pub mod blockstore;
+pub mod identity;
 pub mod name;
 pub mod params;
+pub mod pow;
+pub mod record;
