@@ -9,3 +9,4 @@
 pub mod block;
 pub mod name;
 pub mod params;
+pub mod tree;
