@@ -13,3 +13,4 @@ pub mod name;
 pub mod params;
 pub mod pow;
 pub mod record;
+pub mod tree;

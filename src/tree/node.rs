@@ -1,0 +1,238 @@
+//! One tree node: its in-memory form, its DAG-CBOR block form, and the key layer rule.
+//!
+//! # Wire format
+//!
+//! A node is a DAG-CBOR map (the same shape as an atproto repository MST node):
+//!
+//! ```text
+//! { "l": CID-link | null,            // subtree of keys before the first entry
+//!   "e": [ { "p": uint,              // bytes shared with the previous key of this node (0 first)
+//!            "k": bytes,             // the rest of the key
+//!            "v": CID-link,          // the value (CID of the name's entry block)
+//!            "t": CID-link | null } ] } // subtree of keys between this entry and the next
+//! ```
+//!
+//! Links are real DAG-CBOR links (tag 42), so IPFS tools walk them. All entries of a node have
+//! the same [layer](layer_of) and every child node has a strictly lower layer (intermediate
+//! layers that would hold no key are skipped rather than represented by empty nodes). The only
+//! node without entries is the root of the empty tree, `{"l": null, "e": []}`, whose CID is
+//! [`empty_root`]. Decoding insists on the canonical encoding (re-encoding gives the same bytes).
+//!
+//! ```
+//! use vns::tree::node::{empty_root, Node};
+//! let empty = Node::default().to_block();
+//! assert_eq!(empty.cid, empty_root());
+//! assert_eq!(Node::decode(&empty.bytes).unwrap(), Node::default());
+//! ```
+
+use cid::Cid;
+use serde::{Deserialize, Serialize};
+
+use super::error::TreeError;
+use crate::block::{self, Block};
+
+/// The layer of a key: leading zero bits of BLAKE3(key), divided by 4 (so a node has about 16
+/// children on average). Keys of higher layer sit nearer the root.
+///
+/// ```
+/// use vns::tree::node::layer_of;
+/// assert!(layer_of("alice.vfs") < 64);
+/// ```
+pub fn layer_of(key: &str) -> u32 {
+    let digest = block::hash(key.as_bytes());
+    let mut zeros = 0;
+    for byte in digest {
+        if byte == 0 {
+            zeros += 8;
+        } else {
+            zeros += byte.leading_zeros();
+            break;
+        }
+    }
+    zeros / 4
+}
+
+/// The CID of the empty tree (a node with no entries and no left link).
+///
+/// ```
+/// use vns::tree::{node::empty_root, Tree};
+/// assert_eq!(Tree::new().root(), empty_root());
+/// ```
+pub fn empty_root() -> Cid {
+    Node::default().to_block().cid
+}
+
+/// One key of a node with its value and the subtree that follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The full key (a name).
+    pub key: String,
+    /// The value: CID of the name's entry block.
+    pub value: Cid,
+    /// Subtree of keys between this key and the next key of the node (or the node's bound).
+    pub right: Option<Cid>,
+}
+
+/// A decoded tree node. Gap `i` (0..=entries.len()) is the subtree before entry `i`: gap 0 is
+/// `left`, gap `i > 0` is `entries[i - 1].right`.
+///
+/// ```
+/// use vns::tree::node::Node;
+/// let node = Node::default();
+/// assert_eq!(node.gap(0), None);
+/// assert_eq!(node.layer(), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Node {
+    /// Subtree of keys before the first entry.
+    pub left: Option<Cid>,
+    /// Entries in strictly increasing (bytewise) key order, all of one layer.
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireNode {
+    e: Vec<WireEntry>,
+    l: Option<Cid>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireEntry {
+    #[serde(with = "serde_bytes")]
+    k: Vec<u8>,
+    p: u64,
+    t: Option<Cid>,
+    v: Cid,
+}
+
+fn shared_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+impl Node {
+    /// The layer of this node's keys (`None` for the empty root).
+    pub fn layer(&self) -> Option<u32> {
+        self.entries.first().map(|e| layer_of(&e.key))
+    }
+
+    /// Subtree link of gap `i` (see the type docs). Panics if `i > entries.len()`.
+    pub fn gap(&self, i: usize) -> Option<Cid> {
+        if i == 0 {
+            self.left
+        } else {
+            self.entries[i - 1].right
+        }
+    }
+
+    /// Replaces the subtree link of gap `i`.
+    pub fn set_gap(&mut self, i: usize, link: Option<Cid>) {
+        if i == 0 {
+            self.left = link;
+        } else {
+            self.entries[i - 1].right = link;
+        }
+    }
+
+    /// Where `key` is: `Ok(i)` if it is entry `i`, `Err(i)` if it would be in gap `i`.
+    pub fn search(&self, key: &str) -> Result<usize, usize> {
+        self.entries
+            .binary_search_by(|e| e.key.as_bytes().cmp(key.as_bytes()))
+    }
+
+    /// The child links (subtrees, not values) in key order.
+    pub fn children(&self) -> impl Iterator<Item = Cid> + '_ {
+        std::iter::once(self.left)
+            .chain(self.entries.iter().map(|e| e.right))
+            .flatten()
+    }
+
+    /// Encodes this node as a DAG-CBOR block.
+    pub fn to_block(&self) -> Block {
+        let mut prev: &[u8] = &[];
+        let e = self
+            .entries
+            .iter()
+            .map(|entry| {
+                let key = entry.key.as_bytes();
+                let p = shared_prefix(prev, key);
+                prev = key;
+                WireEntry {
+                    p: p as u64,
+                    k: key[p..].to_vec(),
+                    v: entry.value,
+                    t: entry.right,
+                }
+            })
+            .collect();
+        Block::encode(&WireNode { l: self.left, e }).expect("a tree node always encodes")
+    }
+
+    /// Decodes and checks one node block: canonical encoding, keys valid UTF-8 and strictly
+    /// increasing, all keys of one layer, no entry-less node with a left link. Errors name the
+    /// CID of `bytes`. Checks that need the parent (child layer, key bounds) are the caller's.
+    pub fn decode(bytes: &[u8]) -> Result<Node, TreeError> {
+        let invalid = |reason: String| TreeError::InvalidNode {
+            cid: block::cid_of(bytes),
+            reason,
+        };
+        let wire: WireNode = block::from_cbor(bytes).map_err(|e| invalid(e.to_string()))?;
+        let mut entries = Vec::with_capacity(wire.e.len());
+        let mut prev: Vec<u8> = Vec::new();
+        for (i, we) in wire.e.into_iter().enumerate() {
+            let p = usize::try_from(we.p).unwrap_or(usize::MAX);
+            if p > prev.len() {
+                return Err(invalid(format!(
+                    "entry {i}: prefix length {p} exceeds previous key"
+                )));
+            }
+            let mut key = prev[..p].to_vec();
+            key.extend_from_slice(&we.k);
+            if i > 0 && key <= prev {
+                return Err(invalid(format!("entry {i}: keys not strictly increasing")));
+            }
+            let text = String::from_utf8(key.clone())
+                .map_err(|_| invalid(format!("entry {i}: key is not UTF-8")))?;
+            prev = key;
+            entries.push(Entry {
+                key: text,
+                value: we.v,
+                right: we.t,
+            });
+        }
+        let node = Node {
+            left: wire.l,
+            entries,
+        };
+        if node.entries.is_empty() && node.left.is_some() {
+            return Err(invalid("node without entries has a left link".into()));
+        }
+        if let Some(layer) = node.layer() {
+            if let Some(e) = node.entries.iter().find(|e| layer_of(&e.key) != layer) {
+                return Err(invalid(format!(
+                    "key {:?} is not of the node's layer {layer}",
+                    e.key
+                )));
+            }
+        }
+        if node.to_block().bytes != bytes {
+            return Err(invalid("non-canonical encoding".into()));
+        }
+        Ok(node)
+    }
+}
+
+/// The child links (subtrees only, not values) of a node block, in key order, so an async
+/// loader can fetch a tree level by level from its root. The node is fully checked as in
+/// [`Node::decode`].
+///
+/// ```
+/// use vns::tree::{child_links, Tree};
+/// let tree = Tree::new();
+/// let bytes = tree.block(&tree.root()).unwrap();
+/// assert!(child_links(&bytes).unwrap().is_empty());
+/// ```
+pub fn child_links(bytes: &[u8]) -> Result<Vec<Cid>, TreeError> {
+    Ok(Node::decode(bytes)?.children().collect())
+}
