@@ -68,11 +68,7 @@ wasm_node_tests() { NODE_ARGS="--require=fake-indexeddb/auto" wasm_tests 'wasm_n
 if [ -z "${VNS_SKIP_SETUP:-}" ]; then
   step setup bash scripts/setup.sh
 fi
-# The code is formatted with `use_small_heuristics = "Max"` (as the skeleton is). That belongs
-# in a rustfmt.toml at the root; until one exists, pass it here so `cargo fmt` agrees.
-fmt_config=()
-[ -f rustfmt.toml ] || [ -f .rustfmt.toml ] || fmt_config=(--config use_small_heuristics=Max)
-step fmt cargo fmt --all -- --check "${fmt_config[@]}"
+step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
 step clippy-wasm cargo clippy --target "$WASM_TARGET" --features wasm --lib -- -D warnings
 step test-native cargo test
