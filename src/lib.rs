@@ -2,15 +2,36 @@
 //!
 //! Names, records, identities, signed operations, the conflict rules, the namespace store, the
 //! content-addressed merkle search tree and peer sync. Nothing here knows about JavaScript:
-//! time, randomness and I/O come in from outside (`now_ms` arguments, byte buffers, an async
-//! [`Blockstore`](crate::blockstore::Blockstore)). The wasm binding layer lives in `src/wasm/`
-//! behind the `wasm` feature.
+//! time, randomness and I/O come in from outside (`now` arguments in milliseconds, byte
+//! buffers, an async [`Blockstore`](crate::blockstore::Blockstore)). The wasm binding layer
+//! lives in `src/wasm/` behind the `wasm` feature.
+//!
+//! Module map, from the bottom up:
+//!
+//! | module | concept |
+//! |---|---|
+//! | [`block`] | DAG-CBOR blocks named by CIDv1 + BLAKE3 |
+//! | [`params`] | network parameters and the network id |
+//! | [`name`], [`record`], [`identity`], [`pow`] | the vocabulary |
+//! | [`op`], [`entry`] | signed operations and self-contained versions |
+//! | [`build`] | what an owner's client signs |
+//! | [`rules`] | acceptance, expiry and conflict rules |
+//! | [`namespace`] | the store: names, owner index, deltas, sweep |
+//! | [`tree`] | the merkle search tree: root, proofs, diff |
+//! | [`blockstore`], [`persist`] | content-addressed persistence |
 
 pub mod block;
 pub mod blockstore;
+pub mod build;
+pub mod entry;
+pub mod error;
 pub mod identity;
 pub mod name;
+pub mod namespace;
+pub mod op;
 pub mod params;
+pub mod persist;
 pub mod pow;
 pub mod record;
+pub mod rules;
 pub mod tree;

@@ -34,7 +34,7 @@ pub struct NetworkParams {
 
 impl Default for NetworkParams {
     /// The main network: 22 bits of work (about a second in a browser), one-year names,
-    /// 30-day grace, 5-minute skew, one-hour settlement.
+    /// 30-day grace, 5-minute skew, 15-minute settlement window.
     fn default() -> Self {
         NetworkParams {
             network: "vns-main".into(),
@@ -42,7 +42,7 @@ impl Default for NetworkParams {
             registration_period_ms: 365 * DAY_MS,
             grace_period_ms: 30 * DAY_MS,
             max_future_skew_ms: 5 * 60 * 1000,
-            settlement_window_ms: 60 * 60 * 1000,
+            settlement_window_ms: 15 * 60 * 1000,
         }
     }
 }

@@ -29,11 +29,7 @@ fn reference_build(entries: &[(String, Cid)], blocks: &mut HashMap<Cid, Vec<u8>>
         if layer_of(k) == top {
             let gap = reference_build(&entries[start..i], blocks);
             node.set_gap(node.entries.len(), gap);
-            node.entries.push(Entry {
-                key: k.clone(),
-                value: *v,
-                right: None,
-            });
+            node.entries.push(Entry { key: k.clone(), value: *v, right: None });
             start = i + 1;
         }
     }
@@ -110,11 +106,7 @@ fn many_keys_match_reference_and_reverse_order() {
     assert_eq!(forward.root(), backward.root());
     let model: BTreeMap<String, Cid> = (0..n).map(|i| (key(i), val(i))).collect();
     check_against_model(&forward, &model);
-    println!(
-        "3000 keys: depth {}, {} nodes",
-        forward.depth(),
-        forward.node_count()
-    );
+    println!("3000 keys: depth {}, {} nodes", forward.depth(), forward.node_count());
 }
 
 proptest! {
@@ -234,11 +226,7 @@ fn blocks_per_insert(n: u32, extra: u32) -> (usize, f64, usize, usize) {
     for i in n..n + extra {
         tree.insert(&key(i), val(i));
         let new = tree.take_new_blocks().len();
-        assert!(
-            new <= 2 * depth + 1,
-            "insert of {} wrote {new} blocks at depth {depth}",
-            key(i)
-        );
+        assert!(new <= 2 * depth + 1, "insert of {} wrote {new} blocks at depth {depth}", key(i));
         if layer_of(&key(i)) == 0 {
             max_layer0 = max_layer0.max(new);
         }
@@ -285,20 +273,14 @@ fn proofs_of_inclusion_and_absence() {
     for i in (0..2000).step_by(37) {
         let proof = tree.prove(&key(i));
         assert!(proof.blocks.len() <= tree.depth());
-        assert_eq!(
-            verify_proof(&tree.root(), &key(i), &proof),
-            Ok(Some(val(i)))
-        );
+        assert_eq!(verify_proof(&tree.root(), &key(i), &proof), Ok(Some(val(i))));
     }
     for i in (5000..5100).step_by(7) {
         let proof = tree.prove(&key(i));
         assert_eq!(verify_proof(&tree.root(), &key(i), &proof), Ok(None));
     }
     let empty = Tree::new();
-    assert_eq!(
-        verify_proof(&empty.root(), "a.vfs", &empty.prove("a.vfs")),
-        Ok(None)
-    );
+    assert_eq!(verify_proof(&empty.root(), "a.vfs", &empty.prove("a.vfs")), Ok(None));
     // Proofs travel as DAG-CBOR.
     let proof = tree.prove(&key(3));
     let bytes = vns::block::to_cbor(&proof).unwrap();
@@ -308,18 +290,16 @@ fn proofs_of_inclusion_and_absence() {
 
 /// A key whose proof path is the longest, to exercise tampering at every depth.
 fn deepest_key(tree: &Tree, keys: impl Iterator<Item = u32>) -> u32 {
-    keys.max_by_key(|&i| tree.prove(&key(i)).blocks.len())
-        .unwrap()
+    keys.max_by_key(|&i| tree.prove(&key(i)).blocks.len()).unwrap()
 }
 
 #[test]
 fn tampered_proofs_fail() {
     let tree = tree_of(0..2000);
     let root = tree.root();
-    for (target, present) in [
-        (deepest_key(&tree, 0..2000), true),
-        (deepest_key(&tree, 9000..9100), false),
-    ] {
+    for (target, present) in
+        [(deepest_key(&tree, 0..2000), true), (deepest_key(&tree, 9000..9100), false)]
+    {
         let k = key(target);
         let proof = tree.prove(&k);
         assert!(proof.blocks.len() >= 3);
@@ -336,23 +316,14 @@ fn tampered_proofs_fail() {
         // A node dropped: the last one, or one in the middle.
         let mut short = proof.clone();
         short.blocks.pop();
-        assert_eq!(
-            verify_proof(&root, &k, &short).unwrap_err().code(),
-            "proof.incomplete"
-        );
+        assert_eq!(verify_proof(&root, &k, &short).unwrap_err().code(), "proof.incomplete");
         let mut gap = proof.clone();
         gap.blocks.remove(1);
-        assert_eq!(
-            verify_proof(&root, &k, &gap).unwrap_err().code(),
-            "proof.hash_mismatch"
-        );
+        assert_eq!(verify_proof(&root, &k, &gap).unwrap_err().code(), "proof.hash_mismatch");
         // A node added.
         let mut long = proof.clone();
         long.blocks.push(proof.blocks[0].clone());
-        assert_eq!(
-            verify_proof(&root, &k, &long).unwrap_err().code(),
-            "proof.extra_blocks"
-        );
+        assert_eq!(verify_proof(&root, &k, &long).unwrap_err().code(), "proof.extra_blocks");
         // A proof for another root.
         let mut other = tree.clone();
         other.insert("zzz.vfs", val(1));
@@ -372,32 +343,16 @@ fn forged_but_hash_consistent_proof_is_rejected() {
     // A root whose child breaks the layer rule (child layer not below parent): hashes match,
     // structure does not.
     let low = (0..).map(key).find(|k| layer_of(k) == 0).unwrap();
-    let low2 = (0..)
-        .map(key)
-        .filter(|k| layer_of(k) == 0 && *k > low)
-        .nth(0)
-        .unwrap();
-    let child = Node {
-        left: None,
-        entries: vec![Entry {
-            key: low2.clone(),
-            value: val(2),
-            right: None,
-        }],
-    }
-    .to_block();
+    let low2 = (0..).map(key).find(|k| layer_of(k) == 0 && *k > low).unwrap();
+    let child =
+        Node { left: None, entries: vec![Entry { key: low2.clone(), value: val(2), right: None }] }
+            .to_block();
     let root = Node {
         left: None,
-        entries: vec![Entry {
-            key: low.clone(),
-            value: val(1),
-            right: Some(child.cid),
-        }],
+        entries: vec![Entry { key: low.clone(), value: val(1), right: Some(child.cid) }],
     }
     .to_block();
-    let proof = Proof {
-        blocks: vec![root.bytes.clone(), child.bytes.clone()],
-    };
+    let proof = Proof { blocks: vec![root.bytes.clone(), child.bytes.clone()] };
     let err = verify_proof(&root.cid, &low2, &proof).unwrap_err();
     assert_eq!(err.code(), "proof.invalid_node");
     assert!(err.to_string().contains(&child.cid.to_string()), "{err}");
@@ -476,10 +431,8 @@ fn diff_reports_missing_and_corrupt_remote_blocks() {
 #[test]
 fn from_blocks_round_trip_and_errors() {
     let tree = tree_of(0..3000);
-    let blocks: HashMap<Cid, Vec<u8>> = tree
-        .reachable_cids()
-        .map(|c| (c, tree.block(&c).unwrap()))
-        .collect();
+    let blocks: HashMap<Cid, Vec<u8>> =
+        tree.reachable_cids().map(|c| (c, tree.block(&c).unwrap())).collect();
     let loaded = Tree::from_blocks(tree.root(), blocks.clone()).unwrap();
     assert_eq!(loaded.root(), tree.root());
     assert_eq!(loaded.len(), tree.len());
@@ -491,10 +444,7 @@ fn from_blocks_round_trip_and_errors() {
     let mut level = vec![tree.root()];
     while !level.is_empty() {
         seen += level.len();
-        level = level
-            .iter()
-            .flat_map(|c| child_links(&blocks[c]).unwrap())
-            .collect();
+        level = level.iter().flat_map(|c| child_links(&blocks[c]).unwrap()).collect();
     }
     assert_eq!(seen, tree.node_count());
 
@@ -516,11 +466,8 @@ fn from_blocks_round_trip_and_errors() {
 
     // An intact block that is not a node.
     let not_node = Block::encode(&("hello", 1u8)).unwrap();
-    let err = Tree::from_blocks(
-        not_node.cid,
-        HashMap::from([(not_node.cid, not_node.bytes)]),
-    )
-    .unwrap_err();
+    let err = Tree::from_blocks(not_node.cid, HashMap::from([(not_node.cid, not_node.bytes)]))
+        .unwrap_err();
     assert_eq!(err.code(), "tree.invalid_node");
     assert!(err.to_string().contains(&not_node.cid.to_string()));
 
@@ -529,41 +476,19 @@ fn from_blocks_round_trip_and_errors() {
     let unsorted = Node {
         left: None,
         entries: vec![
-            Entry {
-                key: k0,
-                value: val(0),
-                right: None,
-            },
-            Entry {
-                key: k1,
-                value: val(1),
-                right: None,
-            },
+            Entry { key: k0, value: val(0), right: None },
+            Entry { key: k1, value: val(1), right: None },
         ],
     }
     .to_block();
-    assert_eq!(
-        Node::decode(&unsorted.bytes).unwrap_err().code(),
-        "tree.invalid_node"
-    );
+    assert_eq!(Node::decode(&unsorted.bytes).unwrap_err().code(), "tree.invalid_node");
     let high = (0..).map(key).find(|k| layer_of(k) > 0).unwrap();
-    let low = (0..)
-        .map(key)
-        .find(|k| layer_of(k) == 0 && *k > high)
-        .unwrap();
+    let low = (0..).map(key).find(|k| layer_of(k) == 0 && *k > high).unwrap();
     let mixed = Node {
         left: None,
         entries: vec![
-            Entry {
-                key: high,
-                value: val(0),
-                right: None,
-            },
-            Entry {
-                key: low,
-                value: val(1),
-                right: None,
-            },
+            Entry { key: high, value: val(0), right: None },
+            Entry { key: low, value: val(1), right: None },
         ],
     }
     .to_block();

@@ -1,0 +1,55 @@
+//! The crate-wide error: one variant per module, each with a stable dotted `code()`.
+//!
+//! ```
+//! use vns::{error::Error, name::Name};
+//! let err: Error = Name::parse("a").unwrap_err().into();
+//! assert!(err.code().starts_with("name."));
+//! ```
+
+use crate::block::BlockError;
+use crate::entry::EntryError;
+use crate::identity::{IdentityError, PublicKey};
+use crate::name::NameError;
+use crate::pow::PowError;
+use crate::record::RecordError;
+use crate::rules::RuleError;
+
+/// Anything VNS can reject or fail at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error(transparent)]
+    Identity(#[from] IdentityError),
+    #[error(transparent)]
+    Pow(#[from] PowError),
+    #[error(transparent)]
+    Block(#[from] BlockError),
+    #[error(transparent)]
+    Entry(#[from] EntryError),
+    #[error(transparent)]
+    Rule(#[from] RuleError),
+    #[error("{name} is not registered")]
+    NotFound { name: String },
+    #[error("{owner} registered {limit} names in the last hour; try again after {retry_at} ms")]
+    RateLimited { owner: PublicKey, limit: u32, retry_at: u64 },
+}
+
+impl Error {
+    /// Stable machine-readable code, e.g. `rule.wrong_signer` or `name.too_short`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Name(e) => e.code(),
+            Error::Record(e) => e.code(),
+            Error::Identity(e) => e.code(),
+            Error::Pow(e) => e.code(),
+            Error::Block(e) => e.code(),
+            Error::Entry(e) => e.code(),
+            Error::Rule(e) => e.code(),
+            Error::NotFound { .. } => "store.not_found",
+            Error::RateLimited { .. } => "store.rate_limited",
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! The namespace store: name → current version, owner → names, and every change as a delta.
+//!
+//! Local callers use [`Namespace::register`], [`Namespace::update`], [`Namespace::renew`] and
+//! [`Namespace::transfer`]; operations from peers go through [`Namespace::apply`]. Both paths
+//! run the same validation; only local registrations are rate-limited, and the limit never
+//! changes which valid version wins (a peer's copy of the same entry is still applied).
+//!
+//! ```
+//! use vns::{build, identity::Keypair, name::Name, namespace::Namespace, params::NetworkParams};
+//! use vns::record::Record;
+//! let params = NetworkParams::testing();
+//! let mut ns = Namespace::new(params.clone());
+//! let key = Keypair::from_secret(&[5; 32]);
+//! let name = Name::parse("alice.vfs").unwrap();
+//! let ip = Record::parse("A", "192.0.2.1", None).unwrap();
+//! let now = 1_700_000_000_000;
+//! let entry = build::register(&params, &key, &name, vec![ip], now).unwrap();
+//! ns.register(entry, now).unwrap();
+//! let answer = ns.resolve(&name, now + 1).unwrap();
+//! assert_eq!(answer.records[0].to_string(), "A 192.0.2.1 3600");
+//! assert_eq!(ns.names_by_owner(&key.public()), vec![&name]);
+//! ```
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use cid::Cid;
+
+use crate::block::Block;
+use crate::build;
+use crate::entry::Entry;
+use crate::error::Error;
+use crate::identity::{Keypair, PublicKey};
+use crate::name::Name;
+use crate::params::NetworkParams;
+use crate::record::Record;
+use crate::rules::{self, Decision, Status};
+use crate::tree::{Proof, Tree};
+
+/// Local-caller limits. They protect this node's resources and never decide a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Registrations one owner may submit locally per hour.
+    pub registrations_per_hour: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { registrations_per_hour: 5 }
+    }
+}
+
+/// Result of applying a version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The version was stored (and emitted as a delta).
+    Accepted,
+    /// The same version was already held: nothing changed (replays land here).
+    Duplicate,
+}
+
+/// An accepted change, to be sent to peers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delta {
+    pub entry: Entry,
+}
+
+/// A successful resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<'a> {
+    pub name: &'a Name,
+    /// The records, each with its TTL in seconds.
+    pub records: &'a [Record],
+    pub owner: PublicKey,
+    pub expires: u64,
+    pub seq: u64,
+}
+
+/// Why a name does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("{name} is not registered")]
+    NotFound { name: String },
+    #[error("{name} is reserved by the protocol")]
+    Reserved { name: String },
+    #[error("{name} expired at {expires}; its owner may renew it until {lapses}")]
+    InGrace { name: String, expires: u64, lapses: u64 },
+    #[error("{name} expired at {expires} and its grace period is over")]
+    Expired { name: String, expires: u64 },
+}
+
+impl ResolveError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResolveError::NotFound { .. } => "resolve.not_found",
+            ResolveError::Reserved { .. } => "resolve.reserved",
+            ResolveError::InGrace { .. } => "resolve.in_grace",
+            ResolveError::Expired { .. } => "resolve.expired",
+        }
+    }
+}
+
+/// The in-memory namespace of one node.
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    params: NetworkParams,
+    limits: Limits,
+    entries: HashMap<Name, Entry>,
+    owners: HashMap<PublicKey, BTreeSet<Name>>,
+    recent_registrations: HashMap<PublicKey, VecDeque<u64>>,
+    deltas: Vec<Delta>,
+    /// Name → entry CID; brought up to date lazily by [`Namespace::merkle_root`], so a burst
+    /// of changes rewrites the shared upper nodes once.
+    tree: Tree,
+    /// Names changed since the tree was last brought up to date.
+    dirty: BTreeSet<Name>,
+    /// Entry blocks referenced by the tree but not yet persisted.
+    unsaved: HashMap<Name, Block>,
+    /// Blocks whose last write failed.
+    retry: Vec<Block>,
+}
+
+const HOUR_MS: u64 = 60 * 60 * 1000;
+
+impl Namespace {
+    /// An empty namespace (the reserved names exist by rule, not as entries).
+    pub fn new(params: NetworkParams) -> Self {
+        Self::with_limits(params, Limits::default())
+    }
+
+    /// An empty namespace with explicit local limits.
+    pub fn with_limits(params: NetworkParams, limits: Limits) -> Self {
+        Namespace {
+            params,
+            limits,
+            entries: HashMap::new(),
+            owners: HashMap::new(),
+            recent_registrations: HashMap::new(),
+            deltas: Vec::new(),
+            tree: Tree::new(),
+            dirty: BTreeSet::new(),
+            unsaved: HashMap::new(),
+            retry: Vec::new(),
+        }
+    }
+
+    /// A namespace rebuilt from persisted state: `tree` and `entries` were read from this
+    /// node's own blocks (verified against their CIDs), so signatures are not checked again.
+    pub fn from_saved(
+        params: NetworkParams,
+        limits: Limits,
+        tree: Tree,
+        entries: Vec<Entry>,
+    ) -> Self {
+        let mut ns = Self::with_limits(params, limits);
+        ns.tree = tree;
+        for entry in entries {
+            ns.store(entry);
+        }
+        ns.dirty.clear();
+        ns
+    }
+
+    /// The merkle root: CID of the root node of the tree of name → entry CID. Nodes holding
+    /// the same versions have the same root.
+    pub fn merkle_root(&mut self) -> Cid {
+        self.flush();
+        self.tree.root()
+    }
+
+    /// The merkle search tree, brought up to date.
+    pub fn tree(&mut self) -> &Tree {
+        self.flush();
+        &self.tree
+    }
+
+    /// An inclusion or absence proof for `name` against [`Namespace::merkle_root`], checked by
+    /// [`crate::tree::verify_proof`] with nothing but the root, the name and the proof.
+    pub fn proof(&mut self, name: &Name) -> Proof {
+        self.flush();
+        self.tree.prove(name.as_str())
+    }
+
+    /// Blocks to persist since the last call: changed entries and new tree nodes. Hand them
+    /// to [`crate::persist::save`]; if writing fails, give them back with
+    /// [`Namespace::unsaved_again`].
+    pub fn take_unsaved_blocks(&mut self) -> Vec<Block> {
+        self.flush();
+        let mut blocks = std::mem::take(&mut self.retry);
+        blocks.extend(self.unsaved.drain().map(|(_, b)| b));
+        blocks.extend(self.tree.take_new_blocks());
+        blocks
+    }
+
+    /// Puts back blocks whose write failed, so the next save retries them.
+    pub fn unsaved_again(&mut self, blocks: Vec<Block>) {
+        self.retry.extend(blocks);
+    }
+
+    /// Whether anything changed since the last [`Namespace::take_unsaved_blocks`].
+    pub fn has_unsaved(&self) -> bool {
+        !self.dirty.is_empty() || !self.unsaved.is_empty() || !self.retry.is_empty()
+    }
+
+    fn flush(&mut self) {
+        for name in std::mem::take(&mut self.dirty) {
+            match self.entries.get(&name) {
+                Some(entry) => {
+                    let block = entry.to_block();
+                    self.tree.insert(name.as_str(), block.cid);
+                    self.unsaved.insert(name, block);
+                }
+                None => {
+                    self.tree.remove(name.as_str());
+                    self.unsaved.remove(&name);
+                }
+            }
+        }
+    }
+
+    /// The network parameters this namespace enforces.
+    pub fn params(&self) -> &NetworkParams {
+        &self.params
+    }
+
+    /// Number of names held (live, in grace or not yet swept).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no names are held.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The version held for `name`, whatever its status.
+    pub fn get(&self, name: &Name) -> Option<&Entry> {
+        self.entries.get(name)
+    }
+
+    /// Every held version, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.values()
+    }
+
+    /// Records of `name` at `now`, or why it does not resolve.
+    pub fn resolve(&self, name: &Name, now: u64) -> Result<Resolved<'_>, ResolveError> {
+        if name.is_reserved() {
+            return Err(ResolveError::Reserved { name: name.to_string() });
+        }
+        let Some((name, entry)) = self.entries.get_key_value(name) else {
+            return Err(ResolveError::NotFound { name: name.to_string() });
+        };
+        let expires = entry.expires();
+        match rules::status(entry, &self.params, now) {
+            Status::Live => Ok(Resolved {
+                name,
+                records: &entry.records,
+                owner: entry.owner(),
+                expires,
+                seq: entry.seq(),
+            }),
+            Status::Grace => Err(ResolveError::InGrace {
+                name: name.to_string(),
+                expires,
+                lapses: expires.saturating_add(self.params.grace_period_ms),
+            }),
+            Status::Lapsed => Err(ResolveError::Expired { name: name.to_string(), expires }),
+        }
+    }
+
+    /// Names currently owned by `owner`, in name order.
+    pub fn names_by_owner(&self, owner: &PublicKey) -> Vec<&Name> {
+        self.owners.get(owner).map(|names| names.iter().collect()).unwrap_or_default()
+    }
+
+    /// Applies a version received from a peer (or loaded): full validation, then the
+    /// conflict rules against what is held.
+    pub fn apply(&mut self, entry: Entry, now: u64) -> Result<Applied, Error> {
+        let held = self.entries.get(entry.name());
+        if held == Some(&entry) {
+            // A replay of what we hold: answer before spending a signature check on it.
+            return Ok(Applied::Duplicate);
+        }
+        rules::verify_entry_with_known(&entry, &self.params, held)?;
+        rules::check_time(&entry, &self.params, now)?;
+        match rules::decide(held, &entry, &self.params, now)? {
+            Decision::Duplicate => Ok(Applied::Duplicate),
+            Decision::Replace => {
+                self.store(entry.clone());
+                self.deltas.push(Delta { entry });
+                Ok(Applied::Accepted)
+            }
+        }
+    }
+
+    /// Submits a local registration (built with [`build::register`]); rate-limited per owner.
+    pub fn register(&mut self, entry: Entry, now: u64) -> Result<Applied, Error> {
+        let owner = entry.owner();
+        let limit = self.limits.registrations_per_hour;
+        let recent = self.recent_registrations.entry(owner).or_default();
+        while recent.front().is_some_and(|&t| t.saturating_add(HOUR_MS) <= now) {
+            recent.pop_front();
+        }
+        if recent.len() >= limit as usize {
+            let retry_at = recent.front().map_or(now, |t| t.saturating_add(HOUR_MS));
+            return Err(Error::RateLimited { owner, limit, retry_at });
+        }
+        let applied = self.apply(entry, now)?;
+        if applied == Applied::Accepted {
+            self.recent_registrations.entry(owner).or_default().push_back(now);
+        }
+        Ok(applied)
+    }
+
+    /// Replaces the records of `name`, signed by `key` (which must own it).
+    pub fn update(
+        &mut self,
+        key: &Keypair,
+        name: &Name,
+        records: Vec<Record>,
+        now: u64,
+    ) -> Result<Applied, Error> {
+        let next = build::update(self.current(name)?, key, records, now)?;
+        self.apply(next, now)
+    }
+
+    /// Renews `name` for one period from `now`, signed by `key` (which must own it).
+    pub fn renew(&mut self, key: &Keypair, name: &Name, now: u64) -> Result<Applied, Error> {
+        let next = build::renew(self.current(name)?, key, &self.params, now);
+        self.apply(next, now)
+    }
+
+    /// Transfers `name` to `new_owner`, signed by `key` (which must own it).
+    pub fn transfer(
+        &mut self,
+        key: &Keypair,
+        name: &Name,
+        new_owner: PublicKey,
+        now: u64,
+    ) -> Result<Applied, Error> {
+        let next = build::transfer(self.current(name)?, key, new_owner, now);
+        self.apply(next, now)
+    }
+
+    /// Removes every name past its grace period from the store and the owner index, and
+    /// returns them. Every node computes the same result from the same `now`, so expiry needs
+    /// no messages.
+    pub fn sweep_expired(&mut self, now: u64) -> Vec<Name> {
+        let lapsed: Vec<Name> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| rules::status(e, &self.params, now) == Status::Lapsed)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in &lapsed {
+            self.remove(name);
+        }
+        lapsed
+    }
+
+    /// Accepted changes since the last call, oldest first.
+    pub fn take_deltas(&mut self) -> Vec<Delta> {
+        std::mem::take(&mut self.deltas)
+    }
+
+    /// Inserts an entry this node wrote itself earlier (loading from its own storage): the
+    /// structure is trusted, signatures are not checked again.
+    pub fn restore(&mut self, entry: Entry) {
+        self.store(entry);
+    }
+
+    fn current(&self, name: &Name) -> Result<&Entry, Error> {
+        self.entries.get(name).ok_or_else(|| Error::NotFound { name: name.to_string() })
+    }
+
+    fn store(&mut self, entry: Entry) {
+        let name = entry.name().clone();
+        self.dirty.insert(name.clone());
+        let owner = entry.owner();
+        if let Some(old) = self.entries.insert(name.clone(), entry) {
+            let old_owner = old.owner();
+            if old_owner != owner {
+                self.unindex(&old_owner, &name);
+            }
+        }
+        self.owners.entry(owner).or_default().insert(name);
+    }
+
+    fn remove(&mut self, name: &Name) -> Option<Entry> {
+        let entry = self.entries.remove(name)?;
+        self.dirty.insert(name.clone());
+        self.unindex(&entry.owner(), name);
+        Some(entry)
+    }
+
+    fn unindex(&mut self, owner: &PublicKey, name: &Name) {
+        if let Some(names) = self.owners.get_mut(owner) {
+            names.remove(name);
+            if names.is_empty() {
+                self.owners.remove(owner);
+            }
+        }
+    }
+}

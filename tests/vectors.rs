@@ -1,0 +1,80 @@
+//! Known-answer tests: fixed keys and timestamps must produce the committed bytes and hashes
+//! in `tests/vectors/core.json`, so other implementations can check themselves against them.
+//! Regenerate (after a deliberate format change only) with `VNS_BLESS=1 cargo test --test vectors`.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use vns::block::Block;
+use vns::build;
+use vns::pow;
+
+fn compute() -> BTreeMap<String, String> {
+    let p = params();
+    let alice = key(1);
+    let bob = key(2);
+    let n = name("alice");
+    let records = vec![
+        a("192.0.2.1"),
+        txt("hello"),
+        vns::record::Record::parse("AAAA", "2001:db8::1", Some(600)).unwrap(),
+    ];
+    let v1 = build::register(&p, &alice, &n, records, T0).unwrap();
+    let v2 = build::transfer(&v1, &alice, bob.public(), T0 + MIN);
+    let v3 = build::update(&v2, &bob, vec![txt("bob was here")], T0 + 2 * MIN).unwrap();
+    let nonce = v1.ops[0].op.nonce.unwrap();
+
+    let mut out = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        out.insert(k.to_string(), v);
+    };
+    put("params.network_id", hex::encode(p.network_id()));
+    put("params.main_network_id", hex::encode(vns::params::NetworkParams::default().network_id()));
+    put("key1.secret", hex::encode([1u8; 32]));
+    put("key1.public", hex::encode(alice.public().as_bytes()));
+    put("key1.peer_id", alice.public().to_peer_id());
+    put("key2.peer_id", bob.public().to_peer_id());
+    put("pow.nonce", nonce.to_string());
+    put("pow.hash", hex::encode(pow::pow_hash(&n, &alice.public(), T0, nonce)));
+    put("records.hash", hex::encode(v1.ops[0].op.records.as_bytes()));
+    for (label, entry) in [("v1_register", &v1), ("v2_transfer", &v2), ("v3_update", &v3)] {
+        let head = entry.head();
+        put(&format!("{label}.op_cbor"), hex::encode(head.op.encode()));
+        put(&format!("{label}.op_hash"), head.op.hash().to_string());
+        put(&format!("{label}.signature"), hex::encode(*head.sig));
+        let block: Block = entry.to_block();
+        put(&format!("{label}.entry_cid"), block.cid.to_string());
+        put(&format!("{label}.entry_cbor"), hex::encode(&block.bytes));
+    }
+    out
+}
+
+#[test]
+fn known_answers_match_the_committed_vectors() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/core.json");
+    let computed = compute();
+    if std::env::var_os("VNS_BLESS").is_some() {
+        std::fs::write(path, serde_json::to_string_pretty(&computed).unwrap() + "\n").unwrap();
+    }
+    let committed: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("vectors file")).unwrap();
+    for (k, v) in &committed {
+        assert_eq!(computed.get(k), Some(v), "vector {k} changed");
+    }
+    assert_eq!(committed.len(), computed.len(), "vector set changed");
+}
+
+#[test]
+fn committed_entries_verify_and_decode() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/core.json");
+    let committed: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for label in ["v1_register", "v2_transfer", "v3_update"] {
+        let bytes = hex::decode(&committed[&format!("{label}.entry_cbor")]).unwrap();
+        let entry = vns::entry::Entry::decode(&bytes).unwrap();
+        vns::rules::verify_entry(&entry, &params()).unwrap();
+        assert_eq!(entry.to_block().cid.to_string(), committed[&format!("{label}.entry_cid")]);
+    }
+}
