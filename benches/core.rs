@@ -1,0 +1,136 @@
+//! Core benchmarks, each beside its baseline measured in the same run:
+//! - validate-and-apply of registrations and updates vs raw Ed25519 verification of the same
+//!   signed messages (target: overhead at most 25%);
+//! - `resolve` at 100k and 1M names vs a `HashMap<String, Vec<Record>>` lookup (target: 2x).
+//!
+//! `bash scripts/bench.sh` runs this and prints the ratios from criterion's medians.
+
+#[path = "common.rs"]
+mod common;
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use common::*;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use ed25519_dalek::{Signature, VerifyingKey};
+use vns::build;
+use vns::namespace::Namespace;
+use vns::record::Record;
+
+fn raw_verify(public: &[u8; 32], message: &[u8], sig: &[u8; 64]) -> bool {
+    let key = VerifyingKey::from_bytes(public).unwrap();
+    key.verify_strict(message, &Signature::from_bytes(sig)).is_ok()
+}
+
+fn apply(c: &mut Criterion) {
+    let regs = registrations(512);
+    let mut group = c.benchmark_group("apply");
+    // Registrations: one signature and one proof-of-work check each.
+    let mut i = 0;
+    group.bench_function("register", |b| {
+        b.iter_batched(
+            || {
+                i = (i + 1) % regs.len();
+                (Namespace::new(params()), regs[i].1.clone())
+            },
+            |(mut ns, entry)| ns.apply(entry, T0 + 1).unwrap(),
+            BatchSize::SmallInput,
+        )
+    });
+    let messages: Vec<_> = regs
+        .iter()
+        .map(|(_, e)| {
+            let s = &e.ops[0];
+            (*s.op.signer.as_bytes(), s.op.signing_message(), *s.sig)
+        })
+        .collect();
+    let mut i = 0;
+    group.bench_function("register_baseline_ed25519_verify", |b| {
+        b.iter(|| {
+            i = (i + 1) % messages.len();
+            let (k, m, s) = &messages[i];
+            assert!(raw_verify(black_box(k), black_box(m), black_box(s)));
+        })
+    });
+
+    // Updates: the registration is already held, so only the update's signature is new.
+    let mut ns = Namespace::new(params());
+    let updates: Vec<_> = regs
+        .iter()
+        .map(|(key, e)| {
+            ns.apply(e.clone(), T0 + 1).unwrap();
+            build::update(e, key, two_records(9), T0 + 2).unwrap()
+        })
+        .collect();
+    let mut i = 0;
+    group.bench_function("update", |b| {
+        b.iter_batched(
+            || {
+                i = (i + 1) % updates.len();
+                updates[i].clone()
+            },
+            |u| {
+                let name = u.name().clone();
+                let r = ns.apply(u, T0 + 3).unwrap();
+                // Put the registration back so the next round applies the update again.
+                ns.restore(regs.iter().find(|(_, e)| e.name() == &name).unwrap().1.clone());
+                r
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let messages: Vec<_> = updates
+        .iter()
+        .map(|e| {
+            let s = e.head();
+            (*s.op.signer.as_bytes(), s.op.signing_message(), *s.sig)
+        })
+        .collect();
+    let mut i = 0;
+    group.bench_function("update_baseline_ed25519_verify", |b| {
+        b.iter(|| {
+            i = (i + 1) % messages.len();
+            let (k, m, s) = &messages[i];
+            assert!(raw_verify(black_box(k), black_box(m), black_box(s)));
+        })
+    });
+    group.finish();
+}
+
+fn resolve(c: &mut Criterion) {
+    let mut group = c.benchmark_group("resolve");
+    for n in [100_000u32, 1_000_000] {
+        let entries = unsigned_copies(n);
+        let mut ns = Namespace::new(params());
+        let mut map: HashMap<String, Vec<Record>> = HashMap::new();
+        for e in entries {
+            map.insert(e.name().to_string(), e.records.clone());
+            ns.restore(e);
+        }
+        let probes: Vec<_> = (0..1024).map(|i| label((i * 7919) % n)).collect();
+        let mut i = 0;
+        group.bench_function(format!("vns_{n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % probes.len();
+                black_box(ns.resolve(black_box(&probes[i]), T0 + 1).unwrap().records.len())
+            })
+        });
+        let probes: Vec<String> = probes.iter().map(|p| p.to_string()).collect();
+        let mut i = 0;
+        group.bench_function(format!("baseline_hashmap_{n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % probes.len();
+                black_box(map.get(black_box(probes[i].as_str())).unwrap().len())
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = apply, resolve
+}
+criterion_main!(benches);
