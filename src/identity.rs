@@ -124,9 +124,8 @@ impl PublicKey {
     /// assert_eq!(PublicKey::from_bytes(&[0u8; 32]).unwrap_err().code(), "identity.weak_key");
     /// ```
     pub fn from_bytes(bytes: &[u8]) -> Result<PublicKey, IdentityError> {
-        let bytes: [u8; PUBLIC_KEY_LEN] = bytes
-            .try_into()
-            .map_err(|_| IdentityError::BadLength { len: bytes.len() })?;
+        let bytes: [u8; PUBLIC_KEY_LEN] =
+            bytes.try_into().map_err(|_| IdentityError::BadLength { len: bytes.len() })?;
         let key = VerifyingKey::from_bytes(&bytes).map_err(|_| IdentityError::InvalidPoint)?;
         if key.is_weak() {
             return Err(IdentityError::WeakKey);
@@ -195,23 +194,15 @@ impl PublicKey {
     /// ```
     pub fn from_peer_id(peer_id: &str) -> Result<PublicKey, IdentityError> {
         if peer_id.len() > MAX_PEER_ID_LEN {
-            return Err(IdentityError::BadPeerId {
-                peer_id: String::new(),
-                reason: "too long",
-            });
+            return Err(IdentityError::BadPeerId { peer_id: String::new(), reason: "too long" });
         }
-        let bad = |reason| IdentityError::BadPeerId {
-            peer_id: peer_id.to_owned(),
-            reason,
-        };
+        let bad = |reason| IdentityError::BadPeerId { peer_id: peer_id.to_owned(), reason };
         // The libp2p spec: a leading `1` or `Qm` means a bare base58btc multihash, anything
         // else is a multibase CID.
         let multihash = if peer_id.starts_with('1') || peer_id.starts_with("Qm") {
             bs58::decode(peer_id)
                 .into_vec()
-                .map_err(|_| IdentityError::BadBase58 {
-                    peer_id: peer_id.to_owned(),
-                })?
+                .map_err(|_| IdentityError::BadBase58 { peer_id: peer_id.to_owned() })?
         } else {
             let cid = crate::record::parse_cid_exact(peer_id).map_err(|_| bad("not a CID"))?;
             if cid.version() != cid::Version::V1 || cid.codec() != LIBP2P_KEY_CODEC {
@@ -219,9 +210,7 @@ impl PublicKey {
             }
             cid.hash().to_bytes()
         };
-        let unsupported = || IdentityError::UnsupportedKeyType {
-            peer_id: peer_id.to_owned(),
-        };
+        let unsupported = || IdentityError::UnsupportedKeyType { peer_id: peer_id.to_owned() };
         let protobuf = match multihash.as_slice() {
             // Identity multihash: the key is inlined (lengths here are one-byte varints).
             [0x00, len, rest @ ..] if usize::from(*len) == rest.len() => rest,
@@ -309,9 +298,7 @@ impl Keypair {
         let mut secret = [0u8; 32];
         OsRng
             .try_fill_bytes(&mut secret)
-            .map_err(|e| IdentityError::Rng {
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| IdentityError::Rng { reason: e.to_string() })?;
         Ok(Keypair::from_secret(&secret))
     }
 
@@ -363,9 +350,7 @@ impl Keypair {
 
 impl fmt::Debug for Keypair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Keypair")
-            .field("public", &self.public())
-            .finish_non_exhaustive()
+        f.debug_struct("Keypair").field("public", &self.public()).finish_non_exhaustive()
     }
 }
 
@@ -425,17 +410,11 @@ mod tests {
     #[test]
     fn peer_id_rejections() {
         assert_eq!(peer_id_code(""), "identity.bad_peer_id");
-        assert_eq!(
-            peer_id_code(&"1".repeat(MAX_PEER_ID_LEN + 1)),
-            "identity.bad_peer_id"
-        );
+        assert_eq!(peer_id_code(&"1".repeat(MAX_PEER_ID_LEN + 1)), "identity.bad_peer_id");
         // '0', 'O', 'I', 'l' are not in the base58 alphabet.
         assert_eq!(peer_id_code("12D3KooW0OIl"), "identity.bad_base58");
         // Truncated and extended peer ids.
-        assert_eq!(
-            peer_id_code(&KAT_PEER_ID[..KAT_PEER_ID.len() - 1]),
-            "identity.bad_peer_id"
-        );
+        assert_eq!(peer_id_code(&KAT_PEER_ID[..KAT_PEER_ID.len() - 1]), "identity.bad_peer_id");
         let mut long = key(7).public().peer_id_bytes().to_vec();
         long.push(0);
         let long = bs58::encode(&long).into_string();
@@ -443,10 +422,7 @@ mod tests {
         // Wrong prefix: same length, multihash code changed to something unknown.
         let mut wrong = key(7).public().peer_id_bytes();
         wrong[0] = 0x13;
-        assert_eq!(
-            peer_id_code(&bs58::encode(wrong).into_string()),
-            "identity.bad_peer_id"
-        );
+        assert_eq!(peer_id_code(&bs58::encode(wrong).into_string()), "identity.bad_peer_id");
         // Another inlined key type (secp256k1 = 2) is well-formed but not Ed25519.
         let mut secp = key(7).public().peer_id_bytes();
         secp[3] = 0x02;
@@ -469,14 +445,8 @@ mod tests {
     fn public_key_bytes() {
         let public = key(7).public();
         assert_eq!(PublicKey::from_bytes(public.as_bytes()).unwrap(), public);
-        assert_eq!(
-            PublicKey::from_bytes(&[]).unwrap_err().code(),
-            "identity.bad_length"
-        );
-        assert_eq!(
-            PublicKey::from_bytes(&[1; 33]).unwrap_err().code(),
-            "identity.bad_length"
-        );
+        assert_eq!(PublicKey::from_bytes(&[]).unwrap_err().code(), "identity.bad_length");
+        assert_eq!(PublicKey::from_bytes(&[1; 33]).unwrap_err().code(), "identity.bad_length");
         let mut not_a_point = [0u8; 32];
         not_a_point[0] = 2;
         let err = PublicKey::from_bytes(&not_a_point).unwrap_err();
@@ -484,14 +454,8 @@ mod tests {
         // The identity point (y = 1) and y = 0 (order 4) are small-order.
         let mut identity_point = [0u8; 32];
         identity_point[0] = 1;
-        assert_eq!(
-            PublicKey::from_bytes(&identity_point).unwrap_err().code(),
-            "identity.weak_key"
-        );
-        assert_eq!(
-            PublicKey::from_bytes(&[0u8; 32]).unwrap_err().code(),
-            "identity.weak_key"
-        );
+        assert_eq!(PublicKey::from_bytes(&identity_point).unwrap_err().code(), "identity.weak_key");
+        assert_eq!(PublicKey::from_bytes(&[0u8; 32]).unwrap_err().code(), "identity.weak_key");
     }
 
     #[test]
@@ -502,15 +466,9 @@ mod tests {
         let sig = alice.sign(msg);
         assert!(alice.public().verify(msg, &sig).is_ok());
         // Tampered message, wrong key, tampered signature.
-        let err = alice
-            .public()
-            .verify(b"register alice.vfX", &sig)
-            .unwrap_err();
+        let err = alice.public().verify(b"register alice.vfX", &sig).unwrap_err();
         assert_eq!(err.code(), "identity.bad_signature");
-        assert_eq!(
-            bob.public().verify(msg, &sig).unwrap_err(),
-            IdentityError::BadSignature
-        );
+        assert_eq!(bob.public().verify(msg, &sig).unwrap_err(), IdentityError::BadSignature);
         let mut bad = sig;
         bad[0] ^= 1;
         assert!(alice.public().verify(msg, &bad).is_err());
@@ -538,10 +496,7 @@ mod tests {
         assert!(!debug.contains("7, 7"), "{debug}");
         let generated = Keypair::generate().unwrap();
         assert_ne!(generated.public(), kp.public());
-        assert_eq!(
-            Keypair::from_secret(&generated.secret_bytes()).public(),
-            generated.public()
-        );
+        assert_eq!(Keypair::from_secret(&generated.secret_bytes()).public(), generated.public());
     }
 
     #[test]

@@ -190,10 +190,7 @@ impl Name {
             return Err(NameError::Empty);
         }
         if trimmed.len() > MAX_INPUT_BYTES {
-            return Err(NameError::InputTooLong {
-                len: trimmed.len(),
-                max: MAX_INPUT_BYTES,
-            });
+            return Err(NameError::InputTooLong { len: trimmed.len(), max: MAX_INPUT_BYTES });
         }
         // Refuse bad ASCII up front: the error can then point at the character the user typed,
         // and IDNA never sees separators or punctuation it might treat specially.
@@ -206,9 +203,7 @@ impl Name {
         // (`xn---…`) that no longer starts with '-', but users would still see the hyphen.
         let typed_label = trimmed.split('.').next().unwrap_or_default();
         if typed_label.starts_with('-') || typed_label.ends_with('-') {
-            return Err(NameError::HyphenEdge {
-                label: typed_label.to_owned(),
-            });
+            return Err(NameError::HyphenEdge { label: typed_label.to_owned() });
         }
         let ascii = if trimmed.is_ascii() {
             trimmed.to_ascii_lowercase()
@@ -219,17 +214,13 @@ impl Name {
             None => ascii.as_str(),
             Some((label, rest)) => {
                 if rest.contains('.') {
-                    return Err(NameError::Subdomain {
-                        input: ascii.clone(),
-                    });
+                    return Err(NameError::Subdomain { input: ascii.clone() });
                 }
                 if rest.is_empty() {
                     return Err(NameError::EmptyLabel);
                 }
                 if rest != TLD {
-                    return Err(NameError::WrongTld {
-                        tld: rest.to_owned(),
-                    });
+                    return Err(NameError::WrongTld { tld: rest.to_owned() });
                 }
                 label
             }
@@ -279,9 +270,7 @@ impl Name {
     /// ```
     pub fn label(&self) -> &str {
         // Every Name ends in ".vfs" by construction; `get` keeps this panic-free regardless.
-        self.0
-            .get(..self.0.len().saturating_sub(TLD.len() + 1))
-            .unwrap_or_default()
+        self.0.get(..self.0.len().saturating_sub(TLD.len() + 1)).unwrap_or_default()
     }
 
     /// Whether this is one of the [`RESERVED`] genesis names, which nobody can register.
@@ -309,25 +298,16 @@ fn check_label(label: &str) -> Result<(), NameError> {
     }
     let len = label.chars().count();
     if len < MIN_LABEL_LEN {
-        return Err(NameError::TooShort {
-            label: label.to_owned(),
-            len,
-            min: MIN_LABEL_LEN,
-        });
+        return Err(NameError::TooShort { label: label.to_owned(), len, min: MIN_LABEL_LEN });
     }
     if len > MAX_LABEL_LEN {
-        return Err(NameError::TooLong {
-            len,
-            max: MAX_LABEL_LEN,
-        });
+        return Err(NameError::TooLong { len, max: MAX_LABEL_LEN });
     }
     if let Some((position, ch)) = label.chars().enumerate().find(|(_, c)| !is_label_char(*c)) {
         return Err(NameError::BadChar { ch, position });
     }
     if label.starts_with('-') || label.ends_with('-') {
-        return Err(NameError::HyphenEdge {
-            label: label.to_owned(),
-        });
+        return Err(NameError::HyphenEdge { label: label.to_owned() });
     }
     Ok(())
 }
@@ -352,11 +332,7 @@ fn unicode_to_ascii(input: &str) -> Result<String, NameError> {
     for ch in input.chars().filter(|c| !c.is_ascii()) {
         let mapped = uts46_map(ch);
         if mapped.is_empty() || mapped.chars().any(|m| m.is_ascii()) {
-            return Err(NameError::Confusable {
-                ch,
-                code: u32::from(ch),
-                mapped,
-            });
+            return Err(NameError::Confusable { ch, code: u32::from(ch), mapped });
         }
     }
     // The deny list stays empty because our own character rules run on the result; STD3 would
@@ -370,18 +346,14 @@ fn unicode_to_ascii(input: &str) -> Result<String, NameError> {
             DnsLength::Ignore,
         )
         .map(|ascii| ascii.into_owned())
-        .map_err(|_| NameError::Idna {
-            input: input.to_owned(),
-        })
+        .map_err(|_| NameError::Idna { input: input.to_owned() })
 }
 
 /// An `xn--` label typed or received as ASCII must be exactly what [`unicode_to_ascii`] makes of
 /// its decoded text; otherwise it would be a second encoding of a name (or smuggle in a
 /// confusable character that parsing the Unicode would refuse).
 fn check_ace_label(label: &str) -> Result<(), NameError> {
-    let bad = || NameError::BadPunycode {
-        label: label.to_owned(),
-    };
+    let bad = || NameError::BadPunycode { label: label.to_owned() };
     let (unicode, result) =
         Uts46::new().to_unicode(label.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
     if result.is_err() || unicode.is_ascii() {
@@ -471,9 +443,7 @@ mod tests {
     use crate::block::{from_cbor, to_cbor};
 
     fn ok(input: &str) -> String {
-        Name::parse(input)
-            .unwrap_or_else(|e| panic!("{input:?}: {e}"))
-            .to_string()
+        Name::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}")).to_string()
     }
 
     fn code(input: &str) -> &'static str {
@@ -508,10 +478,7 @@ mod tests {
         let max = "a".repeat(63);
         assert_eq!(ok(&max), format!("{max}.vfs"));
         assert_eq!(code(&"a".repeat(64)), "name.too_long");
-        assert_eq!(
-            code(&"a".repeat(MAX_INPUT_BYTES + 1)),
-            "name.input_too_long"
-        );
+        assert_eq!(code(&"a".repeat(MAX_INPUT_BYTES + 1)), "name.input_too_long");
     }
 
     #[test]
@@ -535,25 +502,11 @@ mod tests {
 
     #[test]
     fn bad_characters() {
-        for input in [
-            "ali/ce",
-            "ali ce",
-            "ali@ce",
-            "ali+ce",
-            "ali\u{0}ce",
-            "ali:ce",
-            "ali%ce",
-        ] {
+        for input in ["ali/ce", "ali ce", "ali@ce", "ali+ce", "ali\u{0}ce", "ali:ce", "ali%ce"] {
             assert_eq!(code(input), "name.bad_char", "{input:?}");
         }
         let err = Name::parse("ali@ce").unwrap_err();
-        assert_eq!(
-            err,
-            NameError::BadChar {
-                ch: '@',
-                position: 3
-            }
-        );
+        assert_eq!(err, NameError::BadChar { ch: '@', position: 3 });
         assert!(err.to_string().contains("'@'"));
     }
 
@@ -629,48 +582,24 @@ mod tests {
         // Punycode of upper-case or decomposed text is not the canonical encoding.
         let upper = format!("xn--{}", idna::punycode::encode_str("MÜnchen").unwrap());
         assert_eq!(code(&upper), "name.bad_punycode", "{upper}");
-        let nfd = format!(
-            "xn--{}",
-            idna::punycode::encode_str("mu\u{308}nchen").unwrap()
-        );
+        let nfd = format!("xn--{}", idna::punycode::encode_str("mu\u{308}nchen").unwrap());
         assert_eq!(code(&nfd), "name.bad_punycode", "{nfd}");
         // Punycode of the Kelvin-sign spelling is refused like the Unicode input.
-        let kelvin = format!(
-            "xn--{}",
-            idna::punycode::encode_str("\u{212A}elvin").unwrap()
-        );
-        assert!(
-            matches!(code(&kelvin), "name.confusable" | "name.bad_punycode"),
-            "{kelvin}"
-        );
+        let kelvin = format!("xn--{}", idna::punycode::encode_str("\u{212A}elvin").unwrap());
+        assert!(matches!(code(&kelvin), "name.confusable" | "name.bad_punycode"), "{kelvin}");
     }
 
     #[test]
     fn strict_canonical_decoding() {
-        assert_eq!(
-            Name::from_canonical("alice.vfs").unwrap().as_str(),
-            "alice.vfs"
-        );
+        assert_eq!(Name::from_canonical("alice.vfs").unwrap().as_str(), "alice.vfs");
         assert_eq!(
             Name::from_canonical("xn--mnchen-3ya.vfs").unwrap().as_str(),
             "xn--mnchen-3ya.vfs"
         );
-        for input in [
-            "Alice.vfs",
-            "alice",
-            " alice.vfs",
-            "münchen.vfs",
-            "ALICE.VFS",
-        ] {
-            assert_eq!(
-                Name::from_canonical(input).unwrap_err().code(),
-                "name.not_canonical"
-            );
+        for input in ["Alice.vfs", "alice", " alice.vfs", "münchen.vfs", "ALICE.VFS"] {
+            assert_eq!(Name::from_canonical(input).unwrap_err().code(), "name.not_canonical");
         }
-        assert_eq!(
-            Name::from_canonical("ab.vfs").unwrap_err().code(),
-            "name.too_short"
-        );
+        assert_eq!(Name::from_canonical("ab.vfs").unwrap_err().code(), "name.too_short");
     }
 
     #[test]

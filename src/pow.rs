@@ -105,13 +105,7 @@ impl Input {
         let mut buf = [0u8; MAX_INPUT];
         let mut len = 0;
         let name_len = [name.len() as u8];
-        for part in [
-            DOMAIN,
-            &name_len,
-            name,
-            owner.as_bytes(),
-            &timestamp_ms.to_be_bytes(),
-        ] {
+        for part in [DOMAIN, &name_len, name, owner.as_bytes(), &timestamp_ms.to_be_bytes()] {
             buf[len..len + part.len()].copy_from_slice(part);
             len += part.len();
         }
@@ -175,10 +169,7 @@ pub fn verify(
 ) -> Result<(), PowError> {
     let found = leading_zero_bits(&pow_hash(name, owner, timestamp_ms, nonce));
     if found < u32::from(difficulty) {
-        return Err(PowError::Insufficient {
-            required: difficulty,
-            found,
-        });
+        return Err(PowError::Insufficient { required: difficulty, found });
     }
     Ok(())
 }
@@ -250,12 +241,7 @@ pub fn solve(
             return search(name, owner, timestamp_ms, difficulty, start, 1)
                 .ok_or(PowError::Exhausted { difficulty });
         }
-        if on_progress(Progress {
-            attempts: start,
-            expected,
-        })
-        .is_break()
-        {
+        if on_progress(Progress { attempts: start, expected }).is_break() {
             return Err(PowError::Cancelled);
         }
     }
@@ -313,10 +299,7 @@ mod tests {
         bytes.extend_from_slice(key.as_bytes());
         bytes.extend_from_slice(&TS.to_be_bytes());
         bytes.extend_from_slice(&42u64.to_be_bytes());
-        assert_eq!(
-            pow_hash(&name, &key, TS, 42),
-            *blake3::hash(&bytes).as_bytes()
-        );
+        assert_eq!(pow_hash(&name, &key, TS, 42), *blake3::hash(&bytes).as_bytes());
         // Every field changes the hash.
         let base = pow_hash(&name, &key, TS, 42);
         assert_ne!(base, pow_hash(&Name::parse("alicf").unwrap(), &key, TS, 42));
@@ -344,11 +327,7 @@ mod tests {
         let nonce = solve_quietly(&name, &key, TS, difficulty);
         verify(&name, &key, TS, nonce, difficulty).unwrap();
         let other_name = Name::parse("bob").unwrap();
-        for (n, k, ts) in [
-            (&other_name, &key, TS),
-            (&name, &owner(8), TS),
-            (&name, &key, TS + 1),
-        ] {
+        for (n, k, ts) in [(&other_name, &key, TS), (&name, &owner(8), TS), (&name, &key, TS + 1)] {
             let err = verify(n, k, ts, nonce, difficulty).unwrap_err();
             assert_eq!(err.code(), "pow.insufficient");
         }
@@ -360,18 +339,9 @@ mod tests {
         let key = owner(7);
         let found = leading_zero_bits(&pow_hash(&name, &key, TS, 0));
         let err = verify(&name, &key, TS, 0, 255).unwrap_err();
-        assert_eq!(
-            err,
-            PowError::Insufficient {
-                required: 255,
-                found
-            }
-        );
+        assert_eq!(err, PowError::Insufficient { required: 255, found });
         let message = err.to_string();
-        assert!(
-            message.contains("255") && message.contains(&found.to_string()),
-            "{message}"
-        );
+        assert!(message.contains("255") && message.contains(&found.to_string()), "{message}");
     }
 
     #[test]
@@ -401,14 +371,7 @@ mod tests {
         assert_eq!(err, PowError::Cancelled);
         assert_eq!(err.code(), "pow.cancelled");
         let attempts: Vec<u64> = reports.iter().map(|p| p.attempts).collect();
-        assert_eq!(
-            attempts,
-            [
-                PROGRESS_INTERVAL,
-                2 * PROGRESS_INTERVAL,
-                3 * PROGRESS_INTERVAL
-            ]
-        );
+        assert_eq!(attempts, [PROGRESS_INTERVAL, 2 * PROGRESS_INTERVAL, 3 * PROGRESS_INTERVAL]);
         assert!(reports.iter().all(|p| p.expected == 2f64.powi(64)));
     }
 
@@ -417,10 +380,7 @@ mod tests {
         let err = solve(&alice(), &owner(7), TS, 65, |_| ControlFlow::Continue(())).unwrap_err();
         assert_eq!(err, PowError::DifficultyTooHigh { difficulty: 65 });
         assert_eq!(err.code(), "pow.difficulty_too_high");
-        assert_eq!(
-            PowError::Exhausted { difficulty: 64 }.code(),
-            "pow.exhausted"
-        );
+        assert_eq!(PowError::Exhausted { difficulty: 64 }.code(), "pow.exhausted");
     }
 
     #[test]

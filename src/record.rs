@@ -341,10 +341,7 @@ impl Record {
     pub fn parse(kind: &str, value: &str, ttl: Option<u32>) -> Result<Record, RecordError> {
         let ttl = ttl.unwrap_or(DEFAULT_TTL);
         check_ttl(ttl)?;
-        Ok(Record {
-            data: RecordData::parse(kind, value)?,
-            ttl,
-        })
+        Ok(Record { data: RecordData::parse(kind, value)?, ttl })
     }
 
     /// The type name (see [`RecordData::kind`]).
@@ -396,20 +393,12 @@ fn is_bidi_control(ch: char) -> bool {
 /// overrides.
 fn check_txt(value: &str) -> Result<(), RecordError> {
     if value.len() > MAX_TXT_BYTES {
-        return Err(RecordError::TxtTooLong {
-            len: value.len(),
-            max: MAX_TXT_BYTES,
-        });
+        return Err(RecordError::TxtTooLong { len: value.len(), max: MAX_TXT_BYTES });
     }
-    if let Some((position, ch)) = value
-        .chars()
-        .enumerate()
-        .find(|(_, c)| c.is_control() || is_bidi_control(*c))
+    if let Some((position, ch)) =
+        value.chars().enumerate().find(|(_, c)| c.is_control() || is_bidi_control(*c))
     {
-        return Err(RecordError::TxtControlChar {
-            code: u32::from(ch),
-            position,
-        });
+        return Err(RecordError::TxtControlChar { code: u32::from(ch), position });
     }
     Ok(())
 }
@@ -440,13 +429,8 @@ fn parse_fs(value: &str) -> Result<Cid, RecordError> {
             max: MAX_VALUE_BYTES,
         });
     }
-    let bad = |reason: String| RecordError::BadCid {
-        value: clip(value),
-        reason,
-    };
-    parse_cid_exact(value)
-        .and_then(|cid| cid.into_v1().map_err(|e| e.to_string()))
-        .map_err(bad)
+    let bad = |reason: String| RecordError::BadCid { value: clip(value), reason };
+    parse_cid_exact(value).and_then(|cid| cid.into_v1().map_err(|e| e.to_string())).map_err(bad)
 }
 
 /// Parses a SYNC endpoint into its canonical string.
@@ -458,10 +442,7 @@ fn parse_sync(value: &str) -> Result<String, RecordError> {
             max: MAX_VALUE_BYTES,
         });
     }
-    let bad = |reason: String| RecordError::BadSync {
-        value: clip(value),
-        reason,
-    };
+    let bad = |reason: String| RecordError::BadSync { value: clip(value), reason };
     // Printable ASCII only: URLs and multiaddrs percent-encode everything else, and whitespace
     // or control bytes in an endpoint are always a mistake or an attack.
     if let Some(ch) = value.chars().find(|c| !matches!(c, '!'..='~')) {
@@ -491,11 +472,7 @@ fn canonical_hostname(host: &str) -> Result<String, String> {
     }
     // A numeric last label means an IPv4 literal; accept only the strict dotted form so that
     // spellings like `127.1` or `0x7f.0.0.1` cannot stand for the same address.
-    if host
-        .rsplit('.')
-        .next()
-        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if host.rsplit('.').next().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit())) {
         return host
             .parse::<Ipv4Addr>()
             .map(|ip| ip.to_string())
@@ -536,9 +513,7 @@ fn canonical_ws_url(value: &str) -> Result<String, String> {
     }
     let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
         let (ip, after) = bracketed.split_once(']').ok_or("unclosed '[' in host")?;
-        let ip: Ipv6Addr = ip
-            .parse()
-            .map_err(|_| format!("{ip:?} is not an IPv6 address"))?;
+        let ip: Ipv6Addr = ip.parse().map_err(|_| format!("{ip:?} is not an IPv6 address"))?;
         let port = match after {
             "" => None,
             _ => Some(after.strip_prefix(':').ok_or("garbage after ']'")?),
@@ -604,10 +579,8 @@ fn canonical_multiaddr(value: &str) -> Result<String, String> {
         if !takes_value {
             continue;
         }
-        let v = parts
-            .next()
-            .filter(|v| !v.is_empty())
-            .ok_or(format!("{protocol} needs a value"))?;
+        let v =
+            parts.next().filter(|v| !v.is_empty()).ok_or(format!("{protocol} needs a value"))?;
         out.push(canonical_multiaddr_value(protocol, v)?);
     }
     Ok(out.iter().fold(String::new(), |acc, part| acc + "/" + part))
@@ -631,18 +604,14 @@ fn canonical_multiaddr_value(protocol: &str, v: &str) -> Result<String, String> 
             Multihash::<64>::from_bytes(&bytes).map_err(|e| format!("certhash: {e}"))?;
             let canonical = multibase::encode(Base::Base64Url, &bytes);
             if canonical != v {
-                return Err(format!(
-                    "certhash must be base64url multibase ({canonical})"
-                ));
+                return Err(format!("certhash must be base64url multibase ({canonical})"));
             }
             Ok(canonical)
         }
         "p2p" => {
             // Any libp2p peer (not only Ed25519) may serve sync, so accept any peer-id
             // multihash: identity-inlined keys or SHA-256 of larger keys.
-            let bytes = bs58::decode(v)
-                .into_vec()
-                .map_err(|_| format!("{v:?} is not base58"))?;
+            let bytes = bs58::decode(v).into_vec().map_err(|_| format!("{v:?} is not base58"))?;
             let mh = Multihash::<64>::from_bytes(&bytes).map_err(|e| format!("p2p: {e}"))?;
             match (mh.code(), mh.size()) {
                 (0x00, 1..=42) | (0x12, 32) => Ok(bs58::encode(&bytes).into_string()),
@@ -667,12 +636,8 @@ struct WireRecord {
 /// Serialises as `{ "type", "value", "ttl" }` with the canonical value string.
 impl serde::Serialize for Record {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        WireRecord {
-            kind: self.kind().to_owned(),
-            value: self.data.to_string(),
-            ttl: self.ttl,
-        }
-        .serialize(serializer)
+        WireRecord { kind: self.kind().to_owned(), value: self.data.to_string(), ttl: self.ttl }
+            .serialize(serializer)
     }
 }
 
@@ -707,17 +672,11 @@ impl<'de> serde::Deserialize<'de> for Record {
 /// ```
 pub fn validate_records(records: &[Record]) -> Result<(), RecordError> {
     if records.len() > MAX_RECORDS {
-        return Err(RecordError::TooMany {
-            count: records.len(),
-            max: MAX_RECORDS,
-        });
+        return Err(RecordError::TooMany { count: records.len(), max: MAX_RECORDS });
     }
     for (i, record) in records.iter().enumerate() {
         record.validate()?;
-        if records[..i]
-            .iter()
-            .any(|earlier| earlier.data == record.data)
-        {
+        if records[..i].iter().any(|earlier| earlier.data == record.data) {
             return Err(RecordError::Duplicate {
                 kind: record.kind(),
                 value: clip(&record.data.to_string()),
@@ -726,10 +685,7 @@ pub fn validate_records(records: &[Record]) -> Result<(), RecordError> {
     }
     let bytes = crate::block::to_cbor(records).map_err(|e| RecordError::Encode(e.to_string()))?;
     if bytes.len() > MAX_RECORDS_BYTES {
-        return Err(RecordError::TooLarge {
-            bytes: bytes.len(),
-            max: MAX_RECORDS_BYTES,
-        });
+        return Err(RecordError::TooLarge { bytes: bytes.len(), max: MAX_RECORDS_BYTES });
     }
     Ok(())
 }
@@ -774,21 +730,12 @@ mod tests {
 
     /// Encodes a record map with arbitrary field contents, as a peer could send it.
     fn wire(kind: &str, value: &str, ttl: u32) -> Vec<u8> {
-        to_cbor(&WireRecord {
-            kind: kind.into(),
-            value: value.into(),
-            ttl,
-        })
-        .unwrap()
+        to_cbor(&WireRecord { kind: kind.into(), value: value.into(), ttl }).unwrap()
     }
 
     #[test]
     fn record_stays_small() {
-        assert!(
-            std::mem::size_of::<Record>() <= 32,
-            "{}",
-            std::mem::size_of::<Record>()
-        );
+        assert!(std::mem::size_of::<Record>() <= 32, "{}", std::mem::size_of::<Record>());
         assert!(std::mem::size_of::<RecordData>() <= 24);
     }
 
@@ -800,12 +747,7 @@ mod tests {
         assert_eq!(Record::parse("Aaaa", "::1", None).unwrap().kind(), "AAAA");
         assert_eq!(Record::parse("txt", "x", None).unwrap().kind(), "TXT");
         assert_eq!(Record::parse("fs", V1, None).unwrap().kind(), "FS");
-        assert_eq!(
-            Record::parse("sync", "wss://a.example", None)
-                .unwrap()
-                .kind(),
-            "SYNC"
-        );
+        assert_eq!(Record::parse("sync", "wss://a.example", None).unwrap().kind(), "SYNC");
         for kind in ["MX", "", "CNAME", "A ", "AAAAA"] {
             assert_eq!(code(kind, "x"), "record.unknown_type", "{kind:?}");
         }
@@ -822,15 +764,7 @@ mod tests {
     fn ipv4() {
         assert_eq!(ok("A", "192.0.2.1"), "192.0.2.1");
         assert_eq!(ok("A", "0.0.0.0"), "0.0.0.0");
-        for bad in [
-            "1.2.3",
-            "256.1.1.1",
-            "01.2.3.4",
-            " 1.2.3.4",
-            "1.2.3.4 ",
-            "0x7f.0.0.1",
-            "::1",
-        ] {
+        for bad in ["1.2.3", "256.1.1.1", "01.2.3.4", " 1.2.3.4", "1.2.3.4 ", "0x7f.0.0.1", "::1"] {
             assert_eq!(code("A", bad), "record.bad_ipv4", "{bad:?}");
         }
     }
@@ -851,32 +785,14 @@ mod tests {
         assert_eq!(ok("TXT", "ünïcödé ✓"), "ünïcödé ✓");
         let max = "x".repeat(MAX_TXT_BYTES);
         assert_eq!(ok("TXT", &max), max);
-        assert_eq!(
-            code("TXT", &"x".repeat(MAX_TXT_BYTES + 1)),
-            "record.txt_too_long"
-        );
+        assert_eq!(code("TXT", &"x".repeat(MAX_TXT_BYTES + 1)), "record.txt_too_long");
         // The limit is in bytes: 128 two-byte characters are 256 bytes.
         assert_eq!(code("TXT", &"é".repeat(128)), "record.txt_too_long");
-        for bad in [
-            "a\nb",
-            "a\tb",
-            "a\rb",
-            "\0",
-            "a\u{7f}",
-            "a\u{85}",
-            "a\u{202E}b",
-            "\u{2066}",
-        ] {
+        for bad in ["a\nb", "a\tb", "a\rb", "\0", "a\u{7f}", "a\u{85}", "a\u{202E}b", "\u{2066}"] {
             assert_eq!(code("TXT", bad), "record.txt_control_char", "{bad:?}");
         }
         let err = Record::parse("TXT", "ab\ncd", None).unwrap_err();
-        assert_eq!(
-            err,
-            RecordError::TxtControlChar {
-                code: 0x0a,
-                position: 2
-            }
-        );
+        assert_eq!(err, RecordError::TxtControlChar { code: 0x0a, position: 2 });
     }
 
     #[test]
@@ -903,33 +819,18 @@ mod tests {
         }
         let prefixed = format!("x/ipfs/{V1}");
         assert_eq!(code("FS", &prefixed), "record.bad_cid");
-        assert_eq!(
-            code("FS", &format!("b{}", "a".repeat(300))),
-            "record.value_too_long"
-        );
+        assert_eq!(code("FS", &format!("b{}", "a".repeat(300))), "record.value_too_long");
     }
 
     #[test]
     fn sync_urls() {
-        assert_eq!(
-            ok("SYNC", "wss://node.example.com/vns"),
-            "wss://node.example.com/vns"
-        );
-        assert_eq!(
-            ok("SYNC", "WSS://Node.Example.COM/Path"),
-            "wss://node.example.com/Path"
-        );
+        assert_eq!(ok("SYNC", "wss://node.example.com/vns"), "wss://node.example.com/vns");
+        assert_eq!(ok("SYNC", "WSS://Node.Example.COM/Path"), "wss://node.example.com/Path");
         assert_eq!(ok("SYNC", "ws://127.0.0.1:8080"), "ws://127.0.0.1:8080");
         assert_eq!(ok("SYNC", "ws://host.example:80/x"), "ws://host.example/x");
         assert_eq!(ok("SYNC", "wss://host.example:0443"), "wss://host.example");
-        assert_eq!(
-            ok("SYNC", "wss://[2001:DB8::1]:9000/s?x=1"),
-            "wss://[2001:db8::1]:9000/s?x=1"
-        );
-        assert_eq!(
-            ok("SYNC", "wss://localhost?token=a"),
-            "wss://localhost?token=a"
-        );
+        assert_eq!(ok("SYNC", "wss://[2001:DB8::1]:9000/s?x=1"), "wss://[2001:db8::1]:9000/s?x=1");
+        assert_eq!(ok("SYNC", "wss://localhost?token=a"), "wss://localhost?token=a");
         let bad = [
             "http://node.example.com",
             "node.example.com",
@@ -979,14 +880,8 @@ mod tests {
         let rsa_peer = "/ip4/1.2.3.4/tcp/1/p2p/QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N";
         assert_eq!(ok("SYNC", rsa_peer), rsa_peer);
         // Values are re-printed canonically.
-        assert_eq!(
-            ok("SYNC", "/ip6/2001:DB8:0::1/tcp/0443/wss"),
-            "/ip6/2001:db8::1/tcp/443/wss"
-        );
-        assert_eq!(
-            ok("SYNC", "/dns4/Node.Example/tcp/1"),
-            "/dns4/node.example/tcp/1"
-        );
+        assert_eq!(ok("SYNC", "/ip6/2001:DB8:0::1/tcp/0443/wss"), "/ip6/2001:db8::1/tcp/443/wss");
+        assert_eq!(ok("SYNC", "/dns4/Node.Example/tcp/1"), "/dns4/node.example/tcp/1");
         let bad = [
             "/",
             "//ip4/1.2.3.4",
@@ -1017,18 +912,9 @@ mod tests {
 
     #[test]
     fn ttl_bounds() {
-        assert_eq!(
-            Record::parse("A", "1.2.3.4", None).unwrap().ttl,
-            DEFAULT_TTL
-        );
-        assert_eq!(
-            Record::parse("A", "1.2.3.4", Some(MIN_TTL)).unwrap().ttl,
-            MIN_TTL
-        );
-        assert_eq!(
-            Record::parse("A", "1.2.3.4", Some(MAX_TTL)).unwrap().ttl,
-            MAX_TTL
-        );
+        assert_eq!(Record::parse("A", "1.2.3.4", None).unwrap().ttl, DEFAULT_TTL);
+        assert_eq!(Record::parse("A", "1.2.3.4", Some(MIN_TTL)).unwrap().ttl, MIN_TTL);
+        assert_eq!(Record::parse("A", "1.2.3.4", Some(MAX_TTL)).unwrap().ttl, MAX_TTL);
         for ttl in [0, MAX_TTL + 1, u32::MAX] {
             let err = Record::parse("A", "1.2.3.4", Some(ttl)).unwrap_err();
             assert_eq!(err, RecordError::TtlOutOfRange { ttl });
@@ -1076,17 +962,11 @@ mod tests {
         ];
         for (kind, value, ttl) in cases {
             let err = from_cbor::<Record>(&wire(kind, value, ttl)).unwrap_err();
-            assert!(
-                err.to_string().contains("not canonical"),
-                "{kind} {value}: {err}"
-            );
+            assert!(err.to_string().contains("not canonical"), "{kind} {value}: {err}");
         }
         // Invalid content is refused with the parse error.
         for (kind, value, ttl) in [("A", "1.2.3", 60), ("MX", "x", 60), ("A", "1.2.3.4", 0)] {
-            assert!(
-                from_cbor::<Record>(&wire(kind, value, ttl)).is_err(),
-                "{kind} {value}"
-            );
+            assert!(from_cbor::<Record>(&wire(kind, value, ttl)).is_err(), "{kind} {value}");
         }
         // Unknown, missing and mistyped fields.
         #[derive(serde::Serialize)]
@@ -1097,13 +977,7 @@ mod tests {
             ttl: u32,
             extra: u8,
         }
-        let extra = to_cbor(&Extra {
-            kind: "A",
-            value: "1.2.3.4",
-            ttl: 60,
-            extra: 1,
-        })
-        .unwrap();
+        let extra = to_cbor(&Extra { kind: "A", value: "1.2.3.4", ttl: 60, extra: 1 }).unwrap();
         assert!(from_cbor::<Record>(&extra).is_err());
         #[derive(serde::Serialize)]
         struct Missing<'a> {
@@ -1111,11 +985,7 @@ mod tests {
             kind: &'a str,
             value: &'a str,
         }
-        let missing = to_cbor(&Missing {
-            kind: "A",
-            value: "1.2.3.4",
-        })
-        .unwrap();
+        let missing = to_cbor(&Missing { kind: "A", value: "1.2.3.4" }).unwrap();
         assert!(from_cbor::<Record>(&missing).is_err());
         assert!(from_cbor::<Record>(&to_cbor(&("A", "1.2.3.4", 60)).unwrap()).is_err());
     }
@@ -1127,13 +997,7 @@ mod tests {
             .collect();
         validate_records(&records[..MAX_RECORDS]).unwrap();
         let err = validate_records(&records).unwrap_err();
-        assert_eq!(
-            err,
-            RecordError::TooMany {
-                count: 21,
-                max: MAX_RECORDS
-            }
-        );
+        assert_eq!(err, RecordError::TooMany { count: 21, max: MAX_RECORDS });
         validate_records(&[]).unwrap();
     }
 
@@ -1165,10 +1029,7 @@ mod tests {
         // V0 and V1 spellings of one CID are the same record.
         let v0 = Record::parse("FS", V0, None).unwrap();
         let v1 = Record::parse("FS", V1, None).unwrap();
-        assert_eq!(
-            validate_records(&[v0, v1]).unwrap_err().code(),
-            "record.duplicate"
-        );
+        assert_eq!(validate_records(&[v0, v1]).unwrap_err().code(), "record.duplicate");
     }
 
     #[test]
@@ -1178,35 +1039,16 @@ mod tests {
             (RecordData::Txt("a\nb".into()), "record.txt_control_char"),
             (RecordData::Txt("".into()), "record.empty_value"),
             (RecordData::Fs(Box::new(v0)), "record.not_canonical"),
-            (
-                RecordData::Sync("WSS://x.example".into()),
-                "record.not_canonical",
-            ),
-            (
-                RecordData::Sync("http://x.example".into()),
-                "record.bad_sync",
-            ),
+            (RecordData::Sync("WSS://x.example".into()), "record.not_canonical"),
+            (RecordData::Sync("http://x.example".into()), "record.bad_sync"),
         ];
         for (data, expected) in cases {
-            let record = Record {
-                data,
-                ttl: DEFAULT_TTL,
-            };
-            assert_eq!(
-                record.validate().unwrap_err().code(),
-                expected,
-                "{record:?}"
-            );
+            let record = Record { data, ttl: DEFAULT_TTL };
+            assert_eq!(record.validate().unwrap_err().code(), expected, "{record:?}");
             assert_eq!(validate_records(&[record]).unwrap_err().code(), expected);
         }
-        let zero_ttl = Record {
-            data: RecordData::A(Ipv4Addr::LOCALHOST),
-            ttl: 0,
-        };
-        assert_eq!(
-            validate_records(&[zero_ttl]).unwrap_err().code(),
-            "record.ttl_out_of_range"
-        );
+        let zero_ttl = Record { data: RecordData::A(Ipv4Addr::LOCALHOST), ttl: 0 };
+        assert_eq!(validate_records(&[zero_ttl]).unwrap_err().code(), "record.ttl_out_of_range");
     }
 
     #[test]
