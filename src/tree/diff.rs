@@ -24,6 +24,14 @@ use super::Tree;
 use crate::block::Block;
 
 /// One key whose value differs between the local and the remote tree.
+///
+/// ```
+/// use vns::{block::cid_of, tree::{diff, Tree}};
+/// let mut remote = Tree::new();
+/// remote.insert("a.vfs", cid_of(b"a"));
+/// let d = diff(&Tree::new(), remote.root(), &mut |c| remote.block(c)).unwrap();
+/// assert_eq!((d.entries[0].local, d.entries[0].remote), (None, Some(cid_of(b"a"))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffEntry {
     /// The key.
@@ -35,6 +43,13 @@ pub struct DiffEntry {
 }
 
 /// The result of [`diff`].
+///
+/// ```
+/// use vns::tree::{diff, Tree};
+/// let tree = Tree::new();
+/// let d = diff(&tree, tree.root(), &mut |_| None).unwrap();
+/// assert!(d.entries.is_empty() && d.fetched == 0);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diff {
     /// The differing keys, in key order.

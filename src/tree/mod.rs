@@ -30,6 +30,8 @@
 //! assert_eq!(verify_proof(&a.root(), "carol.vfs", &proof), Ok(None));
 //! ```
 
+#![deny(missing_docs)]
+
 mod diff;
 mod error;
 mod mutate;
@@ -63,6 +65,13 @@ impl Stored {
 }
 
 /// What changed in the set of reachable nodes since the last [`Tree::take_changes`].
+///
+/// ```
+/// use vns::{block::cid_of, tree::Tree};
+/// let mut tree = Tree::new();
+/// let changes = tree.take_changes();
+/// assert_eq!((changes.new_blocks.len(), changes.dropped.len()), (1, 0));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     /// Nodes reachable now that were not reachable at the last call: what a save must write.
@@ -465,6 +474,15 @@ fn load(
 }
 
 /// Iterator over a tree's (key, value) pairs in key order; see [`Tree::iter`].
+///
+/// ```
+/// use vns::{block::cid_of, tree::Tree};
+/// let mut tree = Tree::new();
+/// tree.insert("a.vfs", cid_of(b"a"));
+/// for (key, value) in &tree {
+///     assert_eq!((key, value), ("a.vfs", cid_of(b"a")));
+/// }
+/// ```
 pub struct Iter<'a> {
     tree: &'a Tree,
     /// (node, index of the next entry to yield).
