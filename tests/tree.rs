@@ -115,12 +115,12 @@ proptest! {
     /// Same set, different insertion orders and removals: same root as the reference builder.
     #[test]
     fn order_independence(
-        (keys, order_a, order_b) in prop::collection::btree_set(0u32..5000, 0..600)
+        (keys, order_a, order_b) in prop::collection::btree_set(0u32..5000, 0..400)
             .prop_flat_map(|set| {
                 let keys: Vec<u32> = set.into_iter().collect();
                 (Just(keys.clone()), Just(keys.clone()).prop_shuffle(), Just(keys).prop_shuffle())
             }),
-        removed_mask in prop::collection::vec(any::<bool>(), 600),
+        removed_mask in prop::collection::vec(any::<bool>(), 400),
     ) {
         let removed: Vec<u32> = keys.iter().zip(&removed_mask).filter(|(_, &r)| r).map(|(&k, _)| k).collect();
         // A: insert everything in one order, then remove some keys.
@@ -238,8 +238,8 @@ fn blocks_per_insert(n: u32, extra: u32) -> (usize, f64, usize, usize) {
     (depth, total as f64 / extra as f64, max, max_layer0)
 }
 
-/// Measured (release or debug alike): at 1k keys depth 3, about 2.7 new blocks per insert
-/// (max 4); at 10k keys depth 4, about 3.6 (max 5). A layer-0 key rewrites at most `depth`
+/// Measured over 300 fresh keys (deterministic): at 1k keys depth 3, 2.99 new blocks per
+/// insert on average (max 4); at 10k keys depth 4, 4.06 on average (max 6). A layer-0 key rewrites at most `depth`
 /// nodes; a higher key also splits the subtrees below it (at most 2 nodes per level).
 #[test]
 fn insert_writes_only_a_path() {

@@ -24,6 +24,14 @@ use super::Tree;
 use crate::block::Block;
 
 /// One key whose value differs between the local and the remote tree.
+///
+/// ```
+/// use vns::{block::cid_of, tree::{diff, Tree}};
+/// let mut remote = Tree::new();
+/// remote.insert("a.vfs", cid_of(b"a"));
+/// let d = diff(&Tree::new(), remote.root(), &mut |c| remote.block(c)).unwrap();
+/// assert_eq!((d.entries[0].local, d.entries[0].remote), (None, Some(cid_of(b"a"))));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiffEntry {
     /// The key.
@@ -35,6 +43,13 @@ pub struct DiffEntry {
 }
 
 /// The result of [`diff`].
+///
+/// ```
+/// use vns::tree::{diff, Tree};
+/// let tree = Tree::new();
+/// let d = diff(&tree, tree.root(), &mut |_| None).unwrap();
+/// assert!(d.entries.is_empty() && d.fetched == 0);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diff {
     /// The differing keys, in key order.
@@ -56,22 +71,12 @@ fn push_items(stack: &mut Vec<Item>, cid: Cid, node: &Node) {
     let parent_layer = node.layer();
     for e in node.entries.iter().rev() {
         if let Some(right) = e.right {
-            stack.push(Item::Tree {
-                cid: right,
-                parent_layer,
-            });
+            stack.push(Item::Tree { cid: right, parent_layer });
         }
-        stack.push(Item::Entry {
-            key: e.key.clone(),
-            value: e.value,
-            node: cid,
-        });
+        stack.push(Item::Entry { key: e.key.clone(), value: e.value, node: cid });
     }
     if let Some(left) = node.left {
-        stack.push(Item::Tree {
-            cid: left,
-            parent_layer,
-        });
+        stack.push(Item::Tree { cid: left, parent_layer });
     }
 }
 
@@ -122,14 +127,9 @@ impl<'a> DiffWalk<'a> {
     /// assert!(walk.advance().unwrap().is_empty());
     /// ```
     pub fn new(local: &'a Tree, remote_root: Cid) -> DiffWalk<'a> {
-        let mine = local.top.map(|cid| Item::Tree {
-            cid,
-            parent_layer: None,
-        });
-        let theirs = (remote_root != empty_root()).then_some(Item::Tree {
-            cid: remote_root,
-            parent_layer: None,
-        });
+        let mine = local.top.map(|cid| Item::Tree { cid, parent_layer: None });
+        let theirs = (remote_root != empty_root())
+            .then_some(Item::Tree { cid: remote_root, parent_layer: None });
         DiffWalk {
             local,
             mine: mine.into_iter().collect(),
@@ -175,10 +175,8 @@ impl<'a> DiffWalk<'a> {
         if self.supplied.contains_key(&cid) {
             return Ok(());
         }
-        let block = Block::verify(cid, bytes).map_err(|e| TreeError::CorruptBlock {
-            cid,
-            reason: e.to_string(),
-        })?;
+        let block = Block::verify(cid, bytes)
+            .map_err(|e| TreeError::CorruptBlock { cid, reason: e.to_string() })?;
         let node = Node::decode(&block.bytes)?;
         self.supplied.insert(cid, node);
         self.fetched += 1;
@@ -270,10 +268,7 @@ impl<'a> DiffWalk<'a> {
     /// assert_eq!(DiffWalk::new(&tree, tree.root()).finish().fetched, 0);
     /// ```
     pub fn finish(self) -> Diff {
-        Diff {
-            entries: self.entries,
-            fetched: self.fetched,
-        }
+        Diff { entries: self.entries, fetched: self.fetched }
     }
 
     fn remote_node(&self, cid: &Cid) -> Option<&Node> {
@@ -310,20 +305,12 @@ impl<'a> DiffWalk<'a> {
         let Some(Item::Entry { key, value, .. }) = self.mine.pop() else {
             unreachable!("head is an entry")
         };
-        self.entries.push(DiffEntry {
-            key,
-            local: Some(value),
-            remote: None,
-        });
+        self.entries.push(DiffEntry { key, local: Some(value), remote: None });
     }
 
     fn only_remote(&mut self) -> Result<(), TreeError> {
         let (key, value) = self.pop_remote_entry()?;
-        self.entries.push(DiffEntry {
-            key,
-            local: None,
-            remote: Some(value),
-        });
+        self.entries.push(DiffEntry { key, local: None, remote: Some(value) });
         Ok(())
     }
 
@@ -332,11 +319,7 @@ impl<'a> DiffWalk<'a> {
         let Some(Item::Entry { key, value, node }) = self.theirs.pop() else {
             unreachable!("head is an entry")
         };
-        if self
-            .last_remote
-            .as_ref()
-            .is_some_and(|last| last.as_bytes() >= key.as_bytes())
-        {
+        if self.last_remote.as_ref().is_some_and(|last| last.as_bytes() >= key.as_bytes()) {
             return Err(TreeError::InvalidNode {
                 cid: node,
                 reason: format!("key {key:?} is out of order in the remote tree"),
@@ -348,10 +331,7 @@ impl<'a> DiffWalk<'a> {
 }
 
 fn empty_below_root(cid: Cid) -> TreeError {
-    TreeError::InvalidNode {
-        cid,
-        reason: "empty node below the root".into(),
-    }
+    TreeError::InvalidNode { cid, reason: "empty node below the root".into() }
 }
 
 /// Compares `local` with the tree whose root is `remote_root`, fetching remote nodes with

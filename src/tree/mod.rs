@@ -30,6 +30,8 @@
 //! assert_eq!(verify_proof(&a.root(), "carol.vfs", &proof), Ok(None));
 //! ```
 
+#![deny(missing_docs)]
+
 mod diff;
 mod error;
 mod mutate;
@@ -63,6 +65,13 @@ impl Stored {
 }
 
 /// What changed in the set of reachable nodes since the last [`Tree::take_changes`].
+///
+/// ```
+/// use vns::{block::cid_of, tree::Tree};
+/// let mut tree = Tree::new();
+/// let changes = tree.take_changes();
+/// assert_eq!((changes.new_blocks.len(), changes.dropped.len()), (1, 0));
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     /// Nodes reachable now that were not reachable at the last call: what a save must write.
@@ -115,13 +124,7 @@ impl Tree {
         let block = Node::default().to_block();
         let mut nodes = HashMap::new();
         nodes.insert(block.cid, Stored::new(Node::default(), block.bytes));
-        Tree {
-            nodes,
-            top: None,
-            len: 0,
-            fresh: HashSet::from([block.cid]),
-            gone: HashSet::new(),
-        }
+        Tree { nodes, top: None, len: 0, fresh: HashSet::from([block.cid]), gone: HashSet::new() }
     }
 
     /// The root CID (that of [`empty_root`] for the empty tree).
@@ -184,10 +187,7 @@ impl Tree {
     /// assert_eq!(keys, ["alice.vfs", "bob.vfs"]);
     /// ```
     pub fn iter(&self) -> Iter<'_> {
-        let mut iter = Iter {
-            tree: self,
-            stack: Vec::new(),
-        };
+        let mut iter = Iter { tree: self, stack: Vec::new() };
         iter.descend(self.top);
         iter
     }
@@ -235,10 +235,7 @@ impl Tree {
     /// assert_eq!(tree.missing(&[tree.root(), other]), vec![other]);
     /// ```
     pub fn missing(&self, cids: &[Cid]) -> Vec<Cid> {
-        cids.iter()
-            .filter(|c| !self.nodes.contains_key(c))
-            .copied()
-            .collect()
+        cids.iter().filter(|c| !self.nodes.contains_key(c)).copied().collect()
     }
 
     /// CIDs of all reachable nodes (in no particular order).
@@ -316,18 +313,12 @@ impl Tree {
         let mut new_blocks: Vec<Block> = self
             .fresh
             .drain()
-            .map(|cid| Block {
-                cid,
-                bytes: self.nodes[&cid].bytes.clone(),
-            })
+            .map(|cid| Block { cid, bytes: self.nodes[&cid].bytes.clone() })
             .collect();
         new_blocks.sort_by_key(|b| b.cid);
         let mut dropped: Vec<Cid> = self.gone.drain().collect();
         dropped.sort();
-        Changes {
-            new_blocks,
-            dropped,
-        }
+        Changes { new_blocks, dropped }
     }
 
     /// Rebuilds a tree from stored blocks. Every reachable block is checked against its CID
@@ -345,13 +336,7 @@ impl Tree {
     /// ```
     pub fn from_blocks(root: Cid, mut blocks: HashMap<Cid, Vec<u8>>) -> Result<Tree, TreeError> {
         let (nodes, top, len) = load(root, |cid| blocks.remove(cid))?;
-        Ok(Tree {
-            nodes,
-            top,
-            len,
-            fresh: HashSet::new(),
-            gone: HashSet::new(),
-        })
+        Ok(Tree { nodes, top, len, fresh: HashSet::new(), gone: HashSet::new() })
     }
 
     /// Re-checks every invariant from the root down (as [`Tree::from_blocks`] does) and that
@@ -393,31 +378,15 @@ fn load(
     }
     let mut nodes = HashMap::new();
     let mut len = 0;
-    let mut stack = vec![Visit {
-        cid: root,
-        lower: None,
-        upper: None,
-        parent_layer: None,
-    }];
-    while let Some(Visit {
-        cid,
-        lower,
-        upper,
-        parent_layer,
-    }) = stack.pop()
-    {
-        let invalid = |reason: &str| TreeError::InvalidNode {
-            cid,
-            reason: reason.into(),
-        };
+    let mut stack = vec![Visit { cid: root, lower: None, upper: None, parent_layer: None }];
+    while let Some(Visit { cid, lower, upper, parent_layer }) = stack.pop() {
+        let invalid = |reason: &str| TreeError::InvalidNode { cid, reason: reason.into() };
         if nodes.contains_key(&cid) {
             return Err(invalid("node is reachable twice"));
         }
         let bytes = fetch(&cid).ok_or(TreeError::MissingBlock { cid })?;
-        let block = Block::verify(cid, bytes).map_err(|e| TreeError::CorruptBlock {
-            cid,
-            reason: e.to_string(),
-        })?;
+        let block = Block::verify(cid, bytes)
+            .map_err(|e| TreeError::CorruptBlock { cid, reason: e.to_string() })?;
         let node = Node::decode(&block.bytes)?;
         if node.entries.is_empty() {
             if parent_layer.is_some() {
@@ -432,12 +401,8 @@ fn load(
         }
         let first = node.entries[0].key.as_str();
         let last = node.entries[node.entries.len() - 1].key.as_str();
-        if lower
-            .as_deref()
-            .is_some_and(|lo| first.as_bytes() <= lo.as_bytes())
-            || upper
-                .as_deref()
-                .is_some_and(|hi| last.as_bytes() >= hi.as_bytes())
+        if lower.as_deref().is_some_and(|lo| first.as_bytes() <= lo.as_bytes())
+            || upper.as_deref().is_some_and(|hi| last.as_bytes() >= hi.as_bytes())
         {
             return Err(invalid("keys outside the bounds set by the parent node"));
         }
@@ -465,6 +430,15 @@ fn load(
 }
 
 /// Iterator over a tree's (key, value) pairs in key order; see [`Tree::iter`].
+///
+/// ```
+/// use vns::{block::cid_of, tree::Tree};
+/// let mut tree = Tree::new();
+/// tree.insert("a.vfs", cid_of(b"a"));
+/// for (key, value) in &tree {
+///     assert_eq!((key, value), ("a.vfs", cid_of(b"a")));
+/// }
+/// ```
 pub struct Iter<'a> {
     tree: &'a Tree,
     /// (node, index of the next entry to yield).

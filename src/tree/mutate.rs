@@ -55,9 +55,7 @@ impl Op<'_> {
     fn split(&mut self, link: Option<Cid>, key: &str) -> (Option<Cid>, Option<Cid>) {
         let Some(cid) = link else { return (None, None) };
         let node = self.take(cid);
-        let i = node
-            .search(key)
-            .expect_err("split key is not in the subtree");
+        let i = node.search(key).expect_err("split key is not in the subtree");
         let (below, above) = self.split(node.gap(i), key);
         let mut left = node;
         let right_entries = left.entries.split_off(i);
@@ -70,10 +68,7 @@ impl Op<'_> {
         let right = if right_entries.is_empty() {
             above
         } else {
-            Some(self.put(Node {
-                left: above,
-                entries: right_entries,
-            }))
+            Some(self.put(Node { left: above, entries: right_entries }))
         };
         (left, right)
     }
@@ -108,29 +103,17 @@ impl Op<'_> {
 
     /// Inserts `key` (of layer `layer`, not in the tree) under `link`.
     fn insert(&mut self, link: Option<Cid>, key: &str, layer: u32, value: Cid) -> Cid {
-        let entry = |right| Entry {
-            key: key.to_string(),
-            value,
-            right,
-        };
+        let entry = |right| Entry { key: key.to_string(), value, right };
         let Some(cid) = link else {
-            return self.put(Node {
-                left: None,
-                entries: vec![entry(None)],
-            });
+            return self.put(Node { left: None, entries: vec![entry(None)] });
         };
         if layer > self.layer(cid) {
             let (below, above) = self.split(Some(cid), key);
-            return self.put(Node {
-                left: below,
-                entries: vec![entry(above)],
-            });
+            return self.put(Node { left: below, entries: vec![entry(above)] });
         }
         let same_layer = layer == self.layer(cid);
         let mut node = self.take(cid);
-        let i = node
-            .search(key)
-            .expect_err("inserted key is not in the tree");
+        let i = node.search(key).expect_err("inserted key is not in the tree");
         if same_layer {
             let (below, above) = self.split(node.gap(i), key);
             node.set_gap(i, below);
@@ -243,12 +226,7 @@ impl Tree {
             Some(root) => root,
             None => op.put(Node::default()),
         };
-        let Op {
-            consumed,
-            created,
-            added,
-            ..
-        } = op;
+        let Op { consumed, created, added, .. } = op;
         let touched: HashSet<Cid> = consumed.into_iter().chain(created).collect();
         // A node outside `touched` is an untouched old node whose whole subtree is untouched
         // (every descent consumes the node it goes through), so walking `touched` suffices.

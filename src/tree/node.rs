@@ -16,7 +16,9 @@
 //! the same [layer](layer_of) and every child node has a strictly lower layer (intermediate
 //! layers that would hold no key are skipped rather than represented by empty nodes). The only
 //! node without entries is the root of the empty tree, `{"l": null, "e": []}`, whose CID is
-//! [`empty_root`]. Decoding insists on the canonical encoding (re-encoding gives the same bytes).
+//! [`empty_root`]: `bafyr4iawrthw2wqs7y4oldtbowp5ovnuas7shfhzczogsay3nbzknq4pu4` (the 7 bytes
+//! `a2 61 65 80 61 6c f6`). Decoding insists on the canonical encoding (re-encoding gives the
+//! same bytes).
 //!
 //! ```
 //! use vns::tree::node::{empty_root, Node};
@@ -52,17 +54,29 @@ pub fn layer_of(key: &str) -> u32 {
     zeros / 4
 }
 
-/// The CID of the empty tree (a node with no entries and no left link).
+/// The CID of the empty tree (a node with no entries and no left link):
+/// `bafyr4iawrthw2wqs7y4oldtbowp5ovnuas7shfhzczogsay3nbzknq4pu4`.
 ///
 /// ```
 /// use vns::tree::{node::empty_root, Tree};
 /// assert_eq!(Tree::new().root(), empty_root());
+/// assert_eq!(
+///     empty_root().to_string(),
+///     "bafyr4iawrthw2wqs7y4oldtbowp5ovnuas7shfhzczogsay3nbzknq4pu4"
+/// );
 /// ```
 pub fn empty_root() -> Cid {
     Node::default().to_block().cid
 }
 
 /// One key of a node with its value and the subtree that follows it.
+///
+/// ```
+/// use vns::{block::cid_of, tree::{Entry, Node}};
+/// let entry = Entry { key: "alice.vfs".into(), value: cid_of(b"a"), right: None };
+/// let node = Node { left: None, entries: vec![entry.clone()] };
+/// assert_eq!(Node::decode(&node.to_block().bytes).unwrap().entries, vec![entry]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The full key (a name).
@@ -113,11 +127,25 @@ fn shared_prefix(a: &[u8], b: &[u8]) -> usize {
 
 impl Node {
     /// The layer of this node's keys (`None` for the empty root).
+    ///
+    /// ```
+    /// use vns::{block::cid_of, tree::{layer_of, Entry, Node}};
+    /// let entry = Entry { key: "alice.vfs".into(), value: cid_of(b"a"), right: None };
+    /// let node = Node { left: None, entries: vec![entry] };
+    /// assert_eq!(node.layer(), Some(layer_of("alice.vfs")));
+    /// ```
     pub fn layer(&self) -> Option<u32> {
         self.entries.first().map(|e| layer_of(&e.key))
     }
 
     /// Subtree link of gap `i` (see the type docs). Panics if `i > entries.len()`.
+    ///
+    /// ```
+    /// use vns::{block::cid_of, tree::{Entry, Node}};
+    /// let entry = Entry { key: "a.vfs".into(), value: cid_of(b"a"), right: Some(cid_of(b"t")) };
+    /// let node = Node { left: None, entries: vec![entry] };
+    /// assert_eq!((node.gap(0), node.gap(1)), (None, Some(cid_of(b"t"))));
+    /// ```
     pub fn gap(&self, i: usize) -> Option<Cid> {
         if i == 0 {
             self.left
@@ -127,6 +155,13 @@ impl Node {
     }
 
     /// Replaces the subtree link of gap `i`.
+    ///
+    /// ```
+    /// use vns::{block::cid_of, tree::Node};
+    /// let mut node = Node::default();
+    /// node.set_gap(0, Some(cid_of(b"l")));
+    /// assert_eq!(node.left, Some(cid_of(b"l")));
+    /// ```
     pub fn set_gap(&mut self, i: usize, link: Option<Cid>) {
         if i == 0 {
             self.left = link;
@@ -136,19 +171,35 @@ impl Node {
     }
 
     /// Where `key` is: `Ok(i)` if it is entry `i`, `Err(i)` if it would be in gap `i`.
+    ///
+    /// ```
+    /// use vns::{block::cid_of, tree::{Entry, Node}};
+    /// let entry = Entry { key: "b.vfs".into(), value: cid_of(b"b"), right: None };
+    /// let node = Node { left: None, entries: vec![entry] };
+    /// assert_eq!((node.search("b.vfs"), node.search("a.vfs"), node.search("c.vfs")), (Ok(0), Err(0), Err(1)));
+    /// ```
     pub fn search(&self, key: &str) -> Result<usize, usize> {
-        self.entries
-            .binary_search_by(|e| e.key.as_bytes().cmp(key.as_bytes()))
+        self.entries.binary_search_by(|e| e.key.as_bytes().cmp(key.as_bytes()))
     }
 
     /// The child links (subtrees, not values) in key order.
+    ///
+    /// ```
+    /// use vns::{block::cid_of, tree::{Entry, Node}};
+    /// let entry = Entry { key: "b.vfs".into(), value: cid_of(b"v"), right: Some(cid_of(b"t")) };
+    /// let node = Node { left: Some(cid_of(b"l")), entries: vec![entry] };
+    /// assert_eq!(node.children().collect::<Vec<_>>(), vec![cid_of(b"l"), cid_of(b"t")]);
+    /// ```
     pub fn children(&self) -> impl Iterator<Item = Cid> + '_ {
-        std::iter::once(self.left)
-            .chain(self.entries.iter().map(|e| e.right))
-            .flatten()
+        std::iter::once(self.left).chain(self.entries.iter().map(|e| e.right)).flatten()
     }
 
     /// Encodes this node as a DAG-CBOR block.
+    ///
+    /// ```
+    /// use vns::tree::{empty_root, Node};
+    /// assert_eq!(Node::default().to_block().cid, empty_root());
+    /// ```
     pub fn to_block(&self) -> Block {
         let mut prev: &[u8] = &[];
         let e = self
@@ -158,12 +209,7 @@ impl Node {
                 let key = entry.key.as_bytes();
                 let p = shared_prefix(prev, key);
                 prev = key;
-                WireEntry {
-                    p: p as u64,
-                    k: key[p..].to_vec(),
-                    v: entry.value,
-                    t: entry.right,
-                }
+                WireEntry { p: p as u64, k: key[p..].to_vec(), v: entry.value, t: entry.right }
             })
             .collect();
         Block::encode(&WireNode { l: self.left, e }).expect("a tree node always encodes")
@@ -172,20 +218,20 @@ impl Node {
     /// Decodes and checks one node block: canonical encoding, keys valid UTF-8 and strictly
     /// increasing, all keys of one layer, no entry-less node with a left link. Errors name the
     /// CID of `bytes`. Checks that need the parent (child layer, key bounds) are the caller's.
+    ///
+    /// ```
+    /// use vns::tree::Node;
+    /// assert_eq!(Node::decode(b"junk").unwrap_err().code(), "tree.invalid_node");
+    /// ```
     pub fn decode(bytes: &[u8]) -> Result<Node, TreeError> {
-        let invalid = |reason: String| TreeError::InvalidNode {
-            cid: block::cid_of(bytes),
-            reason,
-        };
+        let invalid = |reason: String| TreeError::InvalidNode { cid: block::cid_of(bytes), reason };
         let wire: WireNode = block::from_cbor(bytes).map_err(|e| invalid(e.to_string()))?;
         let mut entries = Vec::with_capacity(wire.e.len());
         let mut prev: Vec<u8> = Vec::new();
         for (i, we) in wire.e.into_iter().enumerate() {
             let p = usize::try_from(we.p).unwrap_or(usize::MAX);
             if p > prev.len() {
-                return Err(invalid(format!(
-                    "entry {i}: prefix length {p} exceeds previous key"
-                )));
+                return Err(invalid(format!("entry {i}: prefix length {p} exceeds previous key")));
             }
             let mut key = prev[..p].to_vec();
             key.extend_from_slice(&we.k);
@@ -195,25 +241,15 @@ impl Node {
             let text = String::from_utf8(key.clone())
                 .map_err(|_| invalid(format!("entry {i}: key is not UTF-8")))?;
             prev = key;
-            entries.push(Entry {
-                key: text,
-                value: we.v,
-                right: we.t,
-            });
+            entries.push(Entry { key: text, value: we.v, right: we.t });
         }
-        let node = Node {
-            left: wire.l,
-            entries,
-        };
+        let node = Node { left: wire.l, entries };
         if node.entries.is_empty() && node.left.is_some() {
             return Err(invalid("node without entries has a left link".into()));
         }
         if let Some(layer) = node.layer() {
             if let Some(e) = node.entries.iter().find(|e| layer_of(&e.key) != layer) {
-                return Err(invalid(format!(
-                    "key {:?} is not of the node's layer {layer}",
-                    e.key
-                )));
+                return Err(invalid(format!("key {:?} is not of the node's layer {layer}", e.key)));
             }
         }
         if node.to_block().bytes != bytes {

@@ -91,10 +91,7 @@ pub fn verify_proof(root: &Cid, key: &str, proof: &Proof) -> Result<Option<Cid>,
             error: Box::new(error),
         };
         let invalid_here = |reason: &str| {
-            invalid(TreeError::InvalidNode {
-                cid: expected,
-                reason: reason.to_string(),
-            })
+            invalid(TreeError::InvalidNode { cid: expected, reason: reason.to_string() })
         };
         if block::cid_of(bytes) != expected {
             return Err(ProofError::HashMismatch {
@@ -144,19 +141,13 @@ pub fn verify_proof(root: &Cid, key: &str, proof: &Proof) -> Result<Option<Cid>,
             }
         }
     }
-    Err(ProofError::Incomplete {
-        key: key.to_string(),
-        cid: expected,
-    })
+    Err(ProofError::Incomplete { key: key.to_string(), cid: expected })
 }
 
 /// The lookup ended at block `index`: the proof must have no more blocks.
 fn finished(key: &str, proof: &Proof, index: usize) -> Result<(), ProofError> {
     match proof.blocks.len() - index - 1 {
         0 => Ok(()),
-        extra => Err(ProofError::ExtraBlocks {
-            key: key.to_string(),
-            extra,
-        }),
+        extra => Err(ProofError::ExtraBlocks { key: key.to_string(), extra }),
     }
 }
