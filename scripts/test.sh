@@ -72,6 +72,12 @@ step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
 step clippy-wasm cargo clippy --target "$WASM_TARGET" --features wasm --lib -- -D warnings
 step test-native cargo test
+# Blocks written by the core must be plain IPLD for the IPFS ecosystem's own libraries.
+ipld_compat() {
+  cargo run -q --example export_blocks -- target/ipld-blocks
+  node --test tests/js/ipld_compat.mjs target/ipld-blocks
+}
+step test-ipld ipld_compat
 step test-wasm-browser wasm_browser_tests
 step test-wasm-node wasm_node_tests
 echo "all steps passed"

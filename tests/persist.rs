@@ -168,3 +168,9 @@ fn a_corrupted_block_is_reported_with_its_cid() {
     let err = block_on(persist::load(&store, params(), Limits::default())).unwrap_err();
     assert_eq!(err.code(), "load.bad_root");
 }
+
+#[test]
+fn memory_blockstore_passes_the_persistence_suite() {
+    let disk = MemoryBlockstore::new();
+    block_on(persist::acceptance::run(|| async { Ok(disk.clone()) }, 500)).unwrap();
+}

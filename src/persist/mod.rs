@@ -25,6 +25,8 @@
 //! # });
 //! ```
 
+pub mod acceptance;
+
 use std::collections::{HashMap, HashSet};
 
 use cid::Cid;
