@@ -17,11 +17,14 @@
 //! let entry = build::register(&params, &key, &name, vec![ip], now).unwrap();
 //! ns.register(entry, now).unwrap();
 //! let answer = ns.resolve(&name, now + 1).unwrap();
-//! assert_eq!(answer.records[0].to_string(), "A 192.0.2.1 3600");
+//! assert_eq!((answer.records[0].kind(), answer.records[0].ttl), ("A", 3600));
+//! assert_eq!(answer.records[0].to_string(), "192.0.2.1");
 //! assert_eq!(ns.names_by_owner(&key.public()), vec![&name]);
 //! ```
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::borrow::Borrow;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
 
 use cid::Cid;
 
@@ -105,7 +108,7 @@ impl ResolveError {
 pub struct Namespace {
     params: NetworkParams,
     limits: Limits,
-    entries: HashMap<Name, Entry>,
+    entries: HashSet<Held>,
     owners: HashMap<PublicKey, BTreeSet<Name>>,
     recent_registrations: HashMap<PublicKey, VecDeque<u64>>,
     deltas: Vec<Delta>,
@@ -122,6 +125,32 @@ pub struct Namespace {
 
 const HOUR_MS: u64 = 60 * 60 * 1000;
 
+/// A held entry, keyed by its own name: the set needs no second copy of each name, and its
+/// slots hold one pointer (memory per name matters at millions of names).
+#[derive(Debug, Clone)]
+struct Held(Box<Entry>);
+
+impl Borrow<Name> for Held {
+    fn borrow(&self) -> &Name {
+        self.0.name()
+    }
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name() == other.0.name()
+    }
+}
+
+impl Eq for Held {}
+
+impl Hash for Held {
+    // Must hash exactly as `Name` does, for lookups by `&Name` through `Borrow`.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.name().hash(state)
+    }
+}
+
 impl Namespace {
     /// An empty namespace (the reserved names exist by rule, not as entries).
     pub fn new(params: NetworkParams) -> Self {
@@ -133,7 +162,7 @@ impl Namespace {
         Namespace {
             params,
             limits,
-            entries: HashMap::new(),
+            entries: HashSet::new(),
             owners: HashMap::new(),
             recent_registrations: HashMap::new(),
             deltas: Vec::new(),
@@ -187,7 +216,7 @@ impl Namespace {
     pub fn take_unsaved_blocks(&mut self) -> Vec<Block> {
         self.flush();
         let mut blocks = std::mem::take(&mut self.retry);
-        blocks.extend(self.unsaved.drain().map(|(_, b)| b));
+        blocks.extend(std::mem::take(&mut self.unsaved).into_values());
         blocks.extend(self.tree.take_new_blocks());
         blocks
     }
@@ -204,7 +233,7 @@ impl Namespace {
 
     fn flush(&mut self) {
         for name in std::mem::take(&mut self.dirty) {
-            match self.entries.get(&name) {
+            match self.get(&name) {
                 Some(entry) => {
                     let block = entry.to_block();
                     self.tree.insert(name.as_str(), block.cid);
@@ -235,12 +264,12 @@ impl Namespace {
 
     /// The version held for `name`, whatever its status.
     pub fn get(&self, name: &Name) -> Option<&Entry> {
-        self.entries.get(name)
+        self.entries.get(name).map(|held| &*held.0)
     }
 
     /// Every held version, in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.values()
+        self.entries.iter().map(|held| &*held.0)
     }
 
     /// Records of `name` at `now`, or why it does not resolve.
@@ -248,9 +277,10 @@ impl Namespace {
         if name.is_reserved() {
             return Err(ResolveError::Reserved { name: name.to_string() });
         }
-        let Some((name, entry)) = self.entries.get_key_value(name) else {
+        let Some(entry) = self.get(name) else {
             return Err(ResolveError::NotFound { name: name.to_string() });
         };
+        let name = entry.name();
         let expires = entry.expires();
         match rules::status(entry, &self.params, now) {
             Status::Live => Ok(Resolved {
@@ -277,7 +307,7 @@ impl Namespace {
     /// Applies a version received from a peer (or loaded): full validation, then the
     /// conflict rules against what is held.
     pub fn apply(&mut self, entry: Entry, now: u64) -> Result<Applied, Error> {
-        let held = self.entries.get(entry.name());
+        let held = self.get(entry.name());
         if held == Some(&entry) {
             // A replay of what we hold: answer before spending a signature check on it.
             return Ok(Applied::Duplicate);
@@ -348,10 +378,9 @@ impl Namespace {
     /// no messages.
     pub fn sweep_expired(&mut self, now: u64) -> Vec<Name> {
         let lapsed: Vec<Name> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| rules::status(e, &self.params, now) == Status::Lapsed)
-            .map(|(name, _)| name.clone())
+            .entries()
+            .filter(|e| rules::status(e, &self.params, now) == Status::Lapsed)
+            .map(|e| e.name().clone())
             .collect();
         for name in &lapsed {
             self.remove(name);
@@ -371,15 +400,15 @@ impl Namespace {
     }
 
     fn current(&self, name: &Name) -> Result<&Entry, Error> {
-        self.entries.get(name).ok_or_else(|| Error::NotFound { name: name.to_string() })
+        self.get(name).ok_or_else(|| Error::NotFound { name: name.to_string() })
     }
 
     fn store(&mut self, entry: Entry) {
         let name = entry.name().clone();
         self.dirty.insert(name.clone());
         let owner = entry.owner();
-        if let Some(old) = self.entries.insert(name.clone(), entry) {
-            let old_owner = old.owner();
+        if let Some(old) = self.entries.replace(Held(Box::new(entry))) {
+            let old_owner = old.0.owner();
             if old_owner != owner {
                 self.unindex(&old_owner, &name);
             }
@@ -388,7 +417,7 @@ impl Namespace {
     }
 
     fn remove(&mut self, name: &Name) -> Option<Entry> {
-        let entry = self.entries.remove(name)?;
+        let entry = *self.entries.take(name)?.0;
         self.dirty.insert(name.clone());
         self.unindex(&entry.owner(), name);
         Some(entry)

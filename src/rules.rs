@@ -192,7 +192,7 @@ pub fn verify_entry_with_known(
                 found: op.name.to_string(),
             });
         }
-        if op.lineage != Some(lineage) {
+        if op.lineage.as_deref() != Some(&lineage) {
             return Err(RuleError::LineageMismatch { index });
         }
         if op.prev.is_none() {

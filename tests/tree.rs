@@ -200,12 +200,12 @@ proptest! {
         }
         for (a, b) in [(&local, &remote), (&remote, &local)] {
             let d = diff(a, b.root(), &mut |cid| b.block(cid)).unwrap();
-            let ma: BTreeMap<&str, Cid> = a.iter().collect();
-            let mb: BTreeMap<&str, Cid> = b.iter().collect();
-            let keys: std::collections::BTreeSet<&str> = ma.keys().chain(mb.keys()).copied().collect();
+            let ma: BTreeMap<String, Cid> = a.iter().collect();
+            let mb: BTreeMap<String, Cid> = b.iter().collect();
+            let keys: std::collections::BTreeSet<&str> = ma.keys().chain(mb.keys()).map(String::as_str).collect();
             let expected: Vec<DiffEntry> = keys
                 .into_iter()
-                .filter(|k| ma.get(k) != mb.get(k))
+                .filter(|k| ma.get(*k) != mb.get(*k))
                 .map(|k| DiffEntry { key: k.to_string(), local: ma.get(k).copied(), remote: mb.get(k).copied() })
                 .collect();
             prop_assert_eq!(&d.entries, &expected);

@@ -151,6 +151,30 @@ impl Blockstore for IndexedDbBlockstore {
         }
     }
 
+    async fn get_many(&self, cids: &[Cid]) -> Result<Vec<Option<Vec<u8>>>, StorageError> {
+        self.check_open()?;
+        let fail = io(&self.name, "read blocks");
+        let tx = self.db.transaction(&[BLOCKS], TransactionMode::ReadOnly).map_err(&fail)?;
+        let store = tx.object_store(BLOCKS).map_err(&fail)?;
+        // Issue every request before awaiting any, so they share one live transaction.
+        let requests = cids
+            .iter()
+            .map(|cid| store.get(key(cid)))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(&fail)?;
+        let mut out = Vec::with_capacity(cids.len());
+        for (cid, request) in cids.iter().zip(requests) {
+            out.push(match request.await.map_err(&fail)? {
+                None => None,
+                Some(value) => Some(to_bytes(value).ok_or_else(|| StorageError::Corrupt {
+                    cid: cid.to_string(),
+                    reason: "stored value is not a Uint8Array".into(),
+                })?),
+            });
+        }
+        Ok(out)
+    }
+
     async fn has(&self, cid: &Cid) -> Result<bool, StorageError> {
         self.check_open()?;
         let fail = io(&self.name, "has");

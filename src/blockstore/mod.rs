@@ -185,6 +185,16 @@ pub trait Blockstore {
     async fn close(&self) -> Result<(), StorageError> {
         Ok(())
     }
+    /// Reads many blocks; the result is in the order of `cids`. Backends that can batch
+    /// (IndexedDB: one transaction; JS adapters: concurrent calls) override this, since
+    /// loading a namespace reads every block.
+    async fn get_many(&self, cids: &[Cid]) -> Result<Vec<Option<Vec<u8>>>, StorageError> {
+        let mut out = Vec::with_capacity(cids.len());
+        for cid in cids {
+            out.push(self.get(cid).await?);
+        }
+        Ok(out)
+    }
 }
 
 /// Reads the block under `cid` and checks its bytes against the CID.
@@ -209,8 +219,22 @@ pub async fn get_verified<S: Blockstore + ?Sized>(
     store: &S,
     cid: &Cid,
 ) -> Result<Block, StorageError> {
-    let bytes =
-        store.get(cid).await?.ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
+    let bytes = store.get(cid).await?;
+    verified(cid, bytes)
+}
+
+/// Reads many blocks with [`Blockstore::get_many`] and checks each against its CID; the first
+/// missing or corrupt block is the error.
+pub async fn get_many_verified<S: Blockstore + ?Sized>(
+    store: &S,
+    cids: &[Cid],
+) -> Result<Vec<Block>, StorageError> {
+    let found = store.get_many(cids).await?;
+    cids.iter().zip(found).map(|(cid, bytes)| verified(cid, bytes)).collect()
+}
+
+fn verified(cid: &Cid, bytes: Option<Vec<u8>>) -> Result<Block, StorageError> {
+    let bytes = bytes.ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
     Block::verify(*cid, bytes).map_err(|e| match e {
         BlockError::UnsupportedCid { cid } => StorageError::UnsupportedCid { cid },
         BlockError::HashMismatch { .. } => StorageError::Corrupt {

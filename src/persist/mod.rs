@@ -31,11 +31,15 @@ use std::collections::{HashMap, HashSet};
 
 use cid::Cid;
 
-use crate::blockstore::{get_verified, Blockstore, StorageError};
+use crate::blockstore::{get_many_verified, Blockstore, StorageError};
 use crate::entry::Entry;
 use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
 use crate::tree::{child_links, empty_root, Tree, TreeError};
+
+/// Entry blocks read per batch while loading: large enough to amortise a storage round trip,
+/// small enough to bound memory held in flight.
+const LOAD_BATCH: usize = 4096;
 
 /// State key of the root pointer (the CID bytes of the tree's root node).
 pub const ROOT_KEY: &str = "root";
@@ -114,27 +118,29 @@ pub async fn load<S: Blockstore>(
     let mut level = vec![root];
     while !level.is_empty() {
         let mut next = Vec::new();
-        for cid in level {
-            let block = get_verified(store, &cid).await?;
+        for block in get_many_verified(store, &level).await? {
             next.extend(child_links(&block.bytes)?);
-            blocks.insert(cid, block.bytes);
+            blocks.insert(block.cid, block.bytes);
         }
         level = next;
     }
     let tree = Tree::from_blocks(root, blocks)?;
-    let mut entries = Vec::with_capacity(tree.len());
-    for (key, cid) in tree.iter() {
-        let bad = |reason: String| LoadError::BadEntry {
-            cid: cid.to_string(),
-            key: key.to_string(),
-            reason,
-        };
-        let block = get_verified(store, &cid).await?;
-        let entry = Entry::decode(&block.bytes).map_err(|e| bad(e.to_string()))?;
-        if entry.name().as_str() != key {
-            return Err(bad(format!("entry is for {}", entry.name())));
+    let leaves: Vec<(String, Cid)> = tree.iter().collect();
+    let mut entries = Vec::with_capacity(leaves.len());
+    for batch in leaves.chunks(LOAD_BATCH) {
+        let cids: Vec<Cid> = batch.iter().map(|(_, cid)| *cid).collect();
+        for ((key, cid), block) in batch.iter().zip(get_many_verified(store, &cids).await?) {
+            let bad = |reason: String| LoadError::BadEntry {
+                cid: cid.to_string(),
+                key: key.to_string(),
+                reason,
+            };
+            let entry = Entry::decode(&block.bytes).map_err(|e| bad(e.to_string()))?;
+            if entry.name().as_str() != *key {
+                return Err(bad(format!("entry is for {}", entry.name())));
+            }
+            entries.push(entry);
         }
-        entries.push(entry);
     }
     Ok(Namespace::from_saved(params, limits, tree, entries))
 }

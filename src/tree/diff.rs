@@ -271,15 +271,15 @@ impl<'a> DiffWalk<'a> {
         Diff { entries: self.entries, fetched: self.fetched }
     }
 
-    fn remote_node(&self, cid: &Cid) -> Option<&Node> {
-        self.local.node(cid).or_else(|| self.supplied.get(cid))
+    fn remote_node(&self, cid: &Cid) -> Option<Node> {
+        self.local.node(cid).or_else(|| self.supplied.get(cid).cloned())
     }
 
     fn expand_local(&mut self) {
         let Some(Item::Tree { cid, .. }) = self.mine.pop() else {
             unreachable!("head is a subtree")
         };
-        push_items(&mut self.mine, cid, &self.local.nodes[&cid].node);
+        push_items(&mut self.mine, cid, &self.local.nodes[&cid].node());
     }
 
     fn expand_remote(&mut self) -> Result<(), TreeError> {
@@ -288,7 +288,7 @@ impl<'a> DiffWalk<'a> {
         };
         let node = match self.supplied.remove(&cid) {
             Some(node) => node,
-            None => self.local.nodes[&cid].node.clone(),
+            None => self.local.nodes[&cid].node(),
         };
         let layer = node.layer().ok_or_else(|| empty_below_root(cid))?;
         if parent_layer.is_some_and(|p| layer >= p) {

@@ -48,19 +48,22 @@ pub use error::{ProofError, TreeError};
 pub use node::{child_links, empty_root, layer_of, Entry, Node};
 pub use proof::{verify_proof, Proof};
 
-/// A node held in memory with its block bytes and layer.
+/// A node held in memory: only its block bytes (a decoded node is about four times larger,
+/// and memory per name matters at millions of names), decoded when visited.
 #[derive(Debug, Clone)]
 struct Stored {
-    node: Node,
     bytes: Vec<u8>,
     /// Layer of the node's keys (0 for the empty root, which is never asked).
     layer: u32,
 }
 
 impl Stored {
-    fn new(node: Node, bytes: Vec<u8>) -> Stored {
-        let layer = node.layer().unwrap_or(0);
-        Stored { node, bytes, layer }
+    fn new(node: &Node, bytes: Vec<u8>) -> Stored {
+        Stored { bytes, layer: node.layer().unwrap_or(0) }
+    }
+
+    fn node(&self) -> Node {
+        Node::decode_held(&self.bytes)
     }
 }
 
@@ -123,7 +126,7 @@ impl Tree {
     pub fn new() -> Tree {
         let block = Node::default().to_block();
         let mut nodes = HashMap::new();
-        nodes.insert(block.cid, Stored::new(Node::default(), block.bytes));
+        nodes.insert(block.cid, Stored::new(&Node::default(), block.bytes));
         Tree { nodes, top: None, len: 0, fresh: HashSet::from([block.cid]), gone: HashSet::new() }
     }
 
@@ -167,7 +170,7 @@ impl Tree {
     pub fn get(&self, key: &str) -> Option<Cid> {
         let mut link = self.top;
         while let Some(cid) = link {
-            let node = &self.nodes[&cid].node;
+            let node = self.nodes[&cid].node();
             match node.search(key) {
                 Ok(i) => return Some(node.entries[i].value),
                 Err(i) => link = node.gap(i),
@@ -183,7 +186,7 @@ impl Tree {
     /// let mut tree = Tree::new();
     /// tree.insert("bob.vfs", cid_of(b"b"));
     /// tree.insert("alice.vfs", cid_of(b"a"));
-    /// let keys: Vec<&str> = tree.iter().map(|(k, _)| k).collect();
+    /// let keys: Vec<String> = tree.iter().map(|(k, _)| k).collect();
     /// assert_eq!(keys, ["alice.vfs", "bob.vfs"]);
     /// ```
     pub fn iter(&self) -> Iter<'_> {
@@ -199,8 +202,8 @@ impl Tree {
     /// let tree = Tree::new();
     /// assert!(tree.node(&tree.root()).unwrap().entries.is_empty());
     /// ```
-    pub fn node(&self, cid: &Cid) -> Option<&Node> {
-        self.nodes.get(cid).map(|s| &s.node)
+    pub fn node(&self, cid: &Cid) -> Option<Node> {
+        self.nodes.get(cid).map(Stored::node)
     }
 
     /// The block bytes of node `cid`, if it is reachable in this tree (to serve peers).
@@ -271,7 +274,7 @@ impl Tree {
         fn depth_of(tree: &Tree, link: Option<Cid>) -> usize {
             link.map_or(0, |cid| {
                 1 + tree.nodes[&cid]
-                    .node
+                    .node()
                     .children()
                     .map(|c| depth_of(tree, Some(c)))
                     .max()
@@ -312,11 +315,13 @@ impl Tree {
     pub fn take_changes(&mut self) -> Changes {
         let mut new_blocks: Vec<Block> = self
             .fresh
-            .drain()
-            .map(|cid| Block { cid, bytes: self.nodes[&cid].bytes.clone() })
+            .iter()
+            .map(|&cid| Block { cid, bytes: self.nodes[&cid].bytes.clone() })
             .collect();
         new_blocks.sort_by_key(|b| b.cid);
-        let mut dropped: Vec<Cid> = self.gone.drain().collect();
+        // Taking (not draining) the sets frees their capacity, which a bulk load made large.
+        self.fresh = HashSet::new();
+        let mut dropped: Vec<Cid> = std::mem::take(&mut self.gone).into_iter().collect();
         dropped.sort();
         Changes { new_blocks, dropped }
     }
@@ -392,7 +397,7 @@ fn load(
             if parent_layer.is_some() {
                 return Err(invalid("empty node below the root"));
             }
-            nodes.insert(cid, Stored::new(node, block.bytes));
+            nodes.insert(cid, Stored::new(&node, block.bytes));
             return Ok((nodes, None, 0));
         }
         let layer = node.layer().expect("node has entries");
@@ -424,7 +429,7 @@ fn load(
                 });
             }
         }
-        nodes.insert(cid, Stored::new(node, block.bytes));
+        nodes.insert(cid, Stored::new(&node, block.bytes));
     }
     Ok((nodes, Some(root), len))
 }
@@ -436,41 +441,42 @@ fn load(
 /// let mut tree = Tree::new();
 /// tree.insert("a.vfs", cid_of(b"a"));
 /// for (key, value) in &tree {
-///     assert_eq!((key, value), ("a.vfs", cid_of(b"a")));
+///     assert_eq!((key.as_str(), value), ("a.vfs", cid_of(b"a")));
 /// }
 /// ```
 pub struct Iter<'a> {
     tree: &'a Tree,
     /// (node, index of the next entry to yield).
-    stack: Vec<(&'a Node, usize)>,
+    stack: Vec<(Node, usize)>,
 }
 
 impl<'a> Iter<'a> {
     fn descend(&mut self, mut link: Option<Cid>) {
         while let Some(cid) = link {
-            let node = &self.tree.nodes[&cid].node;
-            self.stack.push((node, 0));
+            let node = self.tree.nodes[&cid].node();
             link = node.left;
+            self.stack.push((node, 0));
         }
     }
 }
 
-impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a str, Cid);
+impl Iterator for Iter<'_> {
+    type Item = (String, Cid);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (node, i) = self.stack.pop()?;
-        let entry = &node.entries[i];
+        let (mut node, i) = self.stack.pop()?;
+        let entry = std::mem::take(&mut node.entries[i].key);
+        let (value, right) = (node.entries[i].value, node.entries[i].right);
         if i + 1 < node.entries.len() {
             self.stack.push((node, i + 1));
         }
-        self.descend(entry.right);
-        Some((entry.key.as_str(), entry.value))
+        self.descend(right);
+        Some((entry, value))
     }
 }
 
 impl<'a> IntoIterator for &'a Tree {
-    type Item = (&'a str, Cid);
+    type Item = (String, Cid);
     type IntoIter = Iter<'a>;
 
     fn into_iter(self) -> Iter<'a> {

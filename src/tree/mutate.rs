@@ -38,7 +38,7 @@ impl Op<'_> {
 
     fn take(&mut self, cid: Cid) -> Node {
         self.consumed.push(cid);
-        self.nodes[&cid].node.clone()
+        self.nodes[&cid].node()
     }
 
     fn put(&mut self, node: Node) -> Cid {
@@ -46,7 +46,7 @@ impl Op<'_> {
         self.created.push(block.cid);
         if !self.nodes.contains_key(&block.cid) {
             self.added.push(block.cid);
-            self.nodes.insert(block.cid, Stored::new(node, block.bytes));
+            self.nodes.insert(block.cid, Stored::new(&node, block.bytes));
         }
         block.cid
     }
@@ -234,7 +234,7 @@ impl Tree {
         let mut stack = vec![root];
         while let Some(cid) = stack.pop() {
             if touched.contains(&cid) && reachable.insert(cid) {
-                stack.extend(self.nodes[&cid].node.children());
+                stack.extend(self.nodes[&cid].node().children());
             }
         }
         let added: HashSet<Cid> = added.into_iter().collect();

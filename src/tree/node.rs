@@ -224,6 +224,21 @@ impl Node {
     /// assert_eq!(Node::decode(b"junk").unwrap_err().code(), "tree.invalid_node");
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Node, TreeError> {
+        let node = Self::decode_structure(bytes)?;
+        if node.to_block().bytes != bytes {
+            let cid = block::cid_of(bytes);
+            return Err(TreeError::InvalidNode { cid, reason: "non-canonical encoding".into() });
+        }
+        Ok(node)
+    }
+
+    /// Decodes a node this tree encoded and checked itself (held in memory as bytes): skips the
+    /// canonical re-encoding check, the expensive part of [`Node::decode`].
+    pub(crate) fn decode_held(bytes: &[u8]) -> Node {
+        Self::decode_structure(bytes).expect("nodes held in memory were checked when stored")
+    }
+
+    fn decode_structure(bytes: &[u8]) -> Result<Node, TreeError> {
         let invalid = |reason: String| TreeError::InvalidNode { cid: block::cid_of(bytes), reason };
         let wire: WireNode = block::from_cbor(bytes).map_err(|e| invalid(e.to_string()))?;
         let mut entries = Vec::with_capacity(wire.e.len());
@@ -251,9 +266,6 @@ impl Node {
             if let Some(e) = node.entries.iter().find(|e| layer_of(&e.key) != layer) {
                 return Err(invalid(format!("key {:?} is not of the node's layer {layer}", e.key)));
             }
-        }
-        if node.to_block().bytes != bytes {
-            return Err(invalid("non-canonical encoding".into()));
         }
         Ok(node)
     }

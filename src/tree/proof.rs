@@ -52,13 +52,14 @@ impl Tree {
         while let Some(cid) = link {
             let stored = &self.nodes[&cid];
             blocks.push(stored.bytes.clone());
-            link = match stored.node.search(key) {
+            let node = stored.node();
+            link = match node.search(key) {
                 Ok(_) => None,
-                Err(i) if stored.node.entries.is_empty() => {
+                Err(i) if node.entries.is_empty() => {
                     debug_assert_eq!(i, 0);
                     None
                 }
-                Err(i) => stored.node.gap(i),
+                Err(i) => node.gap(i),
             };
         }
         Proof { blocks }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints each figure beside its baseline (medians and ratios).
+# Figures from the latest run are kept in BENCHMARKS.md.
+#
+#   bash scripts/bench.sh              # everything (needs ~3 GB of memory and ~10 minutes)
+#   bash scripts/bench.sh core memory  # only the named benches
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+benches=("$@")
+[ ${#benches[@]} -gt 0 ] || benches=(core memory persist)
+for bench in "${benches[@]}"; do
+  echo "==> cargo bench --bench $bench"
+  cargo bench --bench "$bench" -- --noplot
+done
+echo "==> medians and ratios (criterion)"
+python3 scripts/bench_report.py
