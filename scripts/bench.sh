@@ -8,8 +8,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(core memory persist)
+[ ${#benches[@]} -gt 0 ] || benches=(core memory persist browser)
 for bench in "${benches[@]}"; do
+  if [ "$bench" = browser ]; then
+    # IndexedDB in headless Chromium, through the wasm-bindgen test runner (release build).
+    echo "==> browser: tests/bench_browser_persist.rs in headless Chromium"
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+      CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" WASM_BINDGEN_TEST_TIMEOUT=900 \
+      cargo test --release --target wasm32-unknown-unknown --features wasm \
+      --test bench_browser_persist -- --nocapture
+    continue
+  fi
   echo "==> cargo bench --bench $bench"
   cargo bench --bench "$bench" -- --noplot
 done

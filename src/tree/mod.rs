@@ -48,22 +48,30 @@ pub use error::{ProofError, TreeError};
 pub use node::{child_links, empty_root, layer_of, Entry, Node};
 pub use proof::{verify_proof, Proof};
 
-/// A node held in memory: only its block bytes (a decoded node is about four times larger,
-/// and memory per name matters at millions of names), decoded when visited.
+/// A node held in memory. Leaf-layer nodes, which hold about 15 of every 16 keys, keep only
+/// their block bytes and are decoded when visited (a decoded node is about four times larger,
+/// and memory per name matters at millions of names); nodes of higher layers, visited by
+/// every lookup and change, also keep their decoded form.
 #[derive(Debug, Clone)]
 struct Stored {
     bytes: Vec<u8>,
     /// Layer of the node's keys (0 for the empty root, which is never asked).
     layer: u32,
+    decoded: Option<Box<Node>>,
 }
 
 impl Stored {
-    fn new(node: &Node, bytes: Vec<u8>) -> Stored {
-        Stored { bytes, layer: node.layer().unwrap_or(0) }
+    fn new(node: Node, bytes: Vec<u8>) -> Stored {
+        let layer = node.layer().unwrap_or(0);
+        let decoded = (layer > 0).then(|| Box::new(node));
+        Stored { bytes, layer, decoded }
     }
 
     fn node(&self) -> Node {
-        Node::decode_held(&self.bytes)
+        match &self.decoded {
+            Some(node) => (**node).clone(),
+            None => Node::decode_held(&self.bytes),
+        }
     }
 }
 
@@ -126,7 +134,7 @@ impl Tree {
     pub fn new() -> Tree {
         let block = Node::default().to_block();
         let mut nodes = HashMap::new();
-        nodes.insert(block.cid, Stored::new(&Node::default(), block.bytes));
+        nodes.insert(block.cid, Stored::new(Node::default(), block.bytes));
         Tree { nodes, top: None, len: 0, fresh: HashSet::from([block.cid]), gone: HashSet::new() }
     }
 
@@ -397,7 +405,7 @@ fn load(
             if parent_layer.is_some() {
                 return Err(invalid("empty node below the root"));
             }
-            nodes.insert(cid, Stored::new(&node, block.bytes));
+            nodes.insert(cid, Stored::new(node, block.bytes));
             return Ok((nodes, None, 0));
         }
         let layer = node.layer().expect("node has entries");
@@ -429,7 +437,7 @@ fn load(
                 });
             }
         }
-        nodes.insert(cid, Stored::new(&node, block.bytes));
+        nodes.insert(cid, Stored::new(node, block.bytes));
     }
     Ok((nodes, Some(root), len))
 }

@@ -29,6 +29,8 @@ struct Op<'t> {
     created: Vec<Cid>,
     /// Written nodes that were not held before.
     added: Vec<Cid>,
+    /// Child links of the written nodes, so finding what stays reachable needs no decoding.
+    links: HashMap<Cid, Vec<Cid>>,
 }
 
 impl Op<'_> {
@@ -44,9 +46,10 @@ impl Op<'_> {
     fn put(&mut self, node: Node) -> Cid {
         let block = node.to_block();
         self.created.push(block.cid);
+        self.links.insert(block.cid, node.children().collect());
         if !self.nodes.contains_key(&block.cid) {
             self.added.push(block.cid);
-            self.nodes.insert(block.cid, Stored::new(&node, block.bytes));
+            self.nodes.insert(block.cid, Stored::new(node, block.bytes));
         }
         block.cid
     }
@@ -217,6 +220,7 @@ impl Tree {
             consumed: Vec::new(),
             created: Vec::new(),
             added: Vec::new(),
+            links: HashMap::new(),
         };
         if self.top.is_none() {
             op.consumed.push(empty_root());
@@ -226,7 +230,7 @@ impl Tree {
             Some(root) => root,
             None => op.put(Node::default()),
         };
-        let Op { consumed, created, added, .. } = op;
+        let Op { consumed, created, added, links, .. } = op;
         let touched: HashSet<Cid> = consumed.into_iter().chain(created).collect();
         // A node outside `touched` is an untouched old node whose whole subtree is untouched
         // (every descent consumes the node it goes through), so walking `touched` suffices.
@@ -234,7 +238,10 @@ impl Tree {
         let mut stack = vec![root];
         while let Some(cid) = stack.pop() {
             if touched.contains(&cid) && reachable.insert(cid) {
-                stack.extend(self.nodes[&cid].node().children());
+                match links.get(&cid) {
+                    Some(children) => stack.extend(children),
+                    None => stack.extend(self.nodes[&cid].node().children()),
+                }
             }
         }
         let added: HashSet<Cid> = added.into_iter().collect();

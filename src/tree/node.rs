@@ -225,6 +225,12 @@ impl Node {
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Node, TreeError> {
         let node = Self::decode_structure(bytes)?;
+        if let Some(layer) = node.layer() {
+            if let Some(e) = node.entries.iter().find(|e| layer_of(&e.key) != layer) {
+                let reason = format!("key {:?} is not of the node's layer {layer}", e.key);
+                return Err(TreeError::InvalidNode { cid: block::cid_of(bytes), reason });
+            }
+        }
         if node.to_block().bytes != bytes {
             let cid = block::cid_of(bytes);
             return Err(TreeError::InvalidNode { cid, reason: "non-canonical encoding".into() });
@@ -261,11 +267,6 @@ impl Node {
         let node = Node { left: wire.l, entries };
         if node.entries.is_empty() && node.left.is_some() {
             return Err(invalid("node without entries has a left link".into()));
-        }
-        if let Some(layer) = node.layer() {
-            if let Some(e) = node.entries.iter().find(|e| layer_of(&e.key) != layer) {
-                return Err(invalid(format!("key {:?} is not of the node's layer {layer}", e.key)));
-            }
         }
         Ok(node)
     }
