@@ -201,8 +201,8 @@ fn expiry_happens_everywhere_at_once_without_messages() {
     sim.run(30_000);
     let swept = sim.sweep_all();
     assert!(swept.iter().all(|s| s == &vec![short.clone()]), "{swept:?}");
-    for i in 0..3 {
-        assert_eq!(sim.node(i).counters().totals.accepted, accepted[i], "no op travelled");
+    for (i, accepted) in accepted.into_iter().enumerate() {
+        assert_eq!(sim.node(i).counters().totals.accepted, accepted, "no op travelled");
         assert!(sim.node(i).namespace().is_empty());
         assert_eq!(sim.node(i).merkle_root(), empty_root());
     }
@@ -236,5 +236,110 @@ fn spread(n: usize, seed: u64) {
         assert_eq!(sim.node(i).namespace().len(), n);
     }
     assert!(holds_all(&mut sim, 4, &all));
+    assert_same_roots(&mut sim);
+}
+
+#[test]
+fn a_malicious_peer_cannot_forge_and_only_its_session_suffers() {
+    use serde_bytes::ByteArray;
+    use vns::sync::{Message, Outbound};
+
+    let params = NetworkParams::testing();
+    let mut sim = Sim::new(3, 6, T0, params.clone(), SyncConfig::default());
+    sim.net = NetConfig::lossy();
+    sim.link_all();
+    let owner = key(1);
+    let evil = key(66);
+    let victim = name("victim");
+    let registered = sim.now;
+    let v1 = reg_at(&params, &owner, "victim", registered);
+    sim.submit(1, v1.clone()).unwrap();
+    sim.run(1_000);
+    let v2 = build::update(&v1, &owner, vec![a("198.51.100.1")], sim.now).unwrap();
+    sim.submit(1, v2.clone()).unwrap();
+    assert!(sim.run_until_converged(30_000).is_some());
+    // Past the settlement window.
+    sim.run(16 * 60_000);
+
+    // The attacker opens a session with node 0 and completes the handshake.
+    let hello = Message::Hello { network: ByteArray::new(params.network_id()), root: empty_root() };
+    sim.connect_external(0, 99);
+    let reply = sim.inject(0, 99, &hello.encode());
+    assert!(reply.iter().all(|o| matches!(o, Outbound::Send { .. })), "{reply:?}");
+    assert!(sim.node(0).peers().contains(&99));
+    let now = sim.now;
+    let mut tampered = v2.clone();
+    tampered.records = vec![a("203.0.113.66")];
+    let forged_transfer = build::transfer(&v2, &evil, evil.public(), now);
+    let backdated = reg_at(&params, &evil, "victim", registered - 60_000);
+    let future = reg_at(&params, &evil, "tomorrow", now + 60 * 60_000);
+    let legit = reg_at(&params, &evil, "evilsown", now);
+    let ops = Message::Ops {
+        entries: vec![
+            forged_transfer,
+            v1.clone(),
+            v2.clone(),
+            backdated,
+            tampered,
+            future,
+            legit.clone(),
+        ],
+    };
+    sim.inject(0, 99, &ops.encode());
+    // An unsolicited reply is ignored.
+    sim.inject(0, 99, &Message::Nodes { id: 12345, root: empty_root(), blocks: vec![] }.encode());
+    let stats = sim.node(0).peer_stats(99).unwrap().clone();
+    for code in [
+        "rule.wrong_signer",
+        "rule.stale",
+        "rule.settled",
+        "rule.records_mismatch",
+        "rule.future_timestamp",
+    ] {
+        assert_eq!(stats.rejected.get(code), Some(&1), "{code}: {stats:?}");
+    }
+    assert_eq!((stats.accepted, stats.duplicates, stats.ignored), (1, 1, 1));
+
+    // Garbage ends that session, with a Bye naming the error, and nothing else.
+    let out = sim.inject(0, 99, b"\x00garbage\xff");
+    let Some(Outbound::Close { code, .. }) = out.last() else { panic!("{out:?}") };
+    assert_eq!(code, "sync.malformed");
+    match out.first() {
+        Some(Outbound::Send { bytes, .. }) => {
+            let bye = Message::decode(bytes).unwrap();
+            assert!(matches!(bye, Message::Bye { ref code, .. } if code == "sync.malformed"));
+        }
+        other => panic!("expected a Bye first, got {other:?}"),
+    }
+    assert!(!sim.node(0).has_session(99));
+    // A second attacker session: an oversized frame is refused before decoding.
+    sim.connect_external(0, 98);
+    sim.inject(0, 98, &hello.encode());
+    let out = sim.inject(0, 98, &vec![0xa1; 2 << 20]);
+    assert!(
+        matches!(out.last(), Some(Outbound::Close { code, .. }) if code == "sync.frame_too_large")
+    );
+    assert!(sim.events[0].iter().any(
+        |e| matches!(e, Event::PeerError { peer: 98, code, .. } if code == "sync.frame_too_large")
+    ));
+
+    // The honest sessions were untouched and keep carrying changes.
+    assert_eq!(sim.node(0).peers(), vec![1, 2]);
+    sim.submit(2, reg_at(&params, &key(2), "afterwards", sim.now)).unwrap();
+    assert!(sim.run_until_converged(30_000).is_some(), "did not converge");
+    let now = sim.now;
+    for i in 0..3 {
+        let ns = sim.node(i).namespace();
+        let held = ns.resolve(&victim, now).unwrap();
+        assert_eq!((held.owner, held.records), (owner.public(), &[a("198.51.100.1")][..]));
+        assert_eq!(ns.get(&victim), Some(&v2));
+        assert!(ns.resolve(&name("afterwards"), now).is_ok());
+        assert_eq!(ns.get(&name("evilsown")), Some(&legit), "valid ops spread, whoever sent them");
+        assert!(ns.get(&name("tomorrow")).is_none());
+        let rejected = &sim.node(i).counters().totals.rejected;
+        if i > 0 {
+            assert!(!rejected.contains_key("rule.wrong_signer"), "forgeries are not forwarded");
+        }
+    }
     assert_same_roots(&mut sim);
 }

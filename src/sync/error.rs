@@ -64,7 +64,7 @@ pub enum SyncError {
     },
     /// The peer sent tree nodes that do not form a valid tree.
     #[error("peer sent an invalid tree: {0}")]
-    BadTree(#[from] TreeError),
+    BadTree(Box<TreeError>),
     /// A catch-up was abandoned: the peer does not serve its tree, its root keeps moving, it
     /// stopped answering, or the walk needs more memory than allowed. The session stays open;
     /// a later catch-up tries again.
@@ -92,7 +92,20 @@ pub enum SyncError {
     Storage(#[from] StorageError),
     /// The saved namespace could not be loaded.
     #[error(transparent)]
-    Load(#[from] LoadError),
+    Load(Box<LoadError>),
+}
+
+// Boxed so that `Result<_, SyncError>` stays small on the hot paths (frame decoding).
+impl From<TreeError> for SyncError {
+    fn from(e: TreeError) -> Self {
+        SyncError::BadTree(Box::new(e))
+    }
+}
+
+impl From<LoadError> for SyncError {
+    fn from(e: LoadError) -> Self {
+        SyncError::Load(Box::new(e))
+    }
 }
 
 impl SyncError {

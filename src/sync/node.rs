@@ -8,27 +8,36 @@
 //! ```
 //! use vns::sync::{Outbound, SyncConfig, SyncNode};
 //! use vns::{build, identity::Keypair, name::Name, namespace::Namespace, params::NetworkParams};
+//!
+//! /// A perfect network between `a` (known to `b` as peer 1) and `b` (known to `a` as 2).
+//! fn deliver(a: &mut SyncNode, b: &mut SyncNode, mut to_b: Vec<Outbound>, now: u64) {
+//!     let mut to_a = Vec::new();
+//!     while !to_a.is_empty() || !to_b.is_empty() {
+//!         for o in std::mem::take(&mut to_b) {
+//!             if let Outbound::Send { bytes, .. } = o { to_a.extend(b.receive(1, &bytes, now)); }
+//!         }
+//!         for o in std::mem::take(&mut to_a) {
+//!             if let Outbound::Send { bytes, .. } = o { to_b.extend(a.receive(2, &bytes, now)); }
+//!         }
+//!     }
+//! }
+//!
 //! let params = NetworkParams::testing();
 //! let mut a = SyncNode::new(Namespace::new(params.clone()), SyncConfig::default());
 //! let mut b = SyncNode::new(Namespace::new(params.clone()), SyncConfig::default());
 //! let now = 1_700_000_000_000;
-//! // Peer handles are the caller's: here a knows b as 2, b knows a as 1.
-//! let mut to_b = a.connect(2, now);
-//! let mut to_a = b.connect(1, now);
+//! let mut hello = a.connect(2, now);
+//! for o in b.connect(1, now) {
+//!     if let Outbound::Send { bytes, .. } = o { hello.extend(a.receive(2, &bytes, now)); }
+//! }
+//! deliver(&mut a, &mut b, hello, now);
+//! assert_eq!(a.peers(), vec![2]);
+//!
 //! let key = Keypair::from_secret(&[9; 32]);
 //! let name = Name::parse("alice").unwrap();
-//! to_b.extend(a.submit(build::register(&params, &key, &name, vec![], now).unwrap(), now).unwrap());
-//! // A perfect network: deliver until nobody has anything to say.
-//! while !to_a.is_empty() || !to_b.is_empty() {
-//!     let mut next_a = Vec::new();
-//!     for o in to_b.drain(..) {
-//!         if let Outbound::Send { bytes, .. } = o { next_a.extend(b.receive(1, &bytes, now)); }
-//!     }
-//!     for o in to_a.drain(..) {
-//!         if let Outbound::Send { bytes, .. } = o { to_b.extend(a.receive(2, &bytes, now)); }
-//!     }
-//!     to_a = next_a;
-//! }
+//! let entry = build::register(&params, &key, &name, vec![], now).unwrap();
+//! let out = a.submit(entry, now).unwrap();
+//! deliver(&mut a, &mut b, out, now);
 //! assert!(b.namespace().resolve(&name, now).is_ok());
 //! assert_eq!(a.merkle_root(), b.merkle_root());
 //! ```
