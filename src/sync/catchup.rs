@@ -19,7 +19,7 @@ use super::error::SyncError;
 use super::message::{Message, MAX_NAMES_PER_REQUEST, MAX_NODES_PER_FRAME};
 use crate::block::cid_of;
 use crate::name::Name;
-use crate::tree::{DiffWalk, Tree};
+use crate::tree::{child_links, DiffWalk, Tree};
 
 /// Most restarts (the peer's root moved under the walk) before a catch-up is abandoned.
 const MAX_RESTARTS: u32 = 8;
@@ -50,6 +50,8 @@ pub(crate) struct CatchUp {
     remote_root: Cid,
     cache: HashMap<Cid, Vec<u8>>,
     cache_bytes: usize,
+    /// Nodes received since the last request: their children are prefetched.
+    fresh: Vec<Cid>,
     max_bytes: usize,
     phase: Phase,
     restarts: u32,
@@ -63,6 +65,7 @@ impl CatchUp {
             remote_root,
             cache: HashMap::new(),
             cache_bytes: 0,
+            fresh: Vec::new(),
             max_bytes,
             phase: Phase::Nodes {
                 outstanding: HashSet::new(),
@@ -124,6 +127,7 @@ impl CatchUp {
             let (cached, missing): (Vec<Cid>, Vec<Cid>) =
                 wanted.into_iter().partition(|c| self.cache.contains_key(c));
             if cached.is_empty() {
+                let missing = self.with_prefetch(local, missing);
                 let mut outstanding = HashSet::new();
                 let mut requests = Vec::new();
                 for chunk in missing.chunks(MAX_NODES_PER_FRAME) {
@@ -150,8 +154,31 @@ impl CatchUp {
             .collect();
         self.cache = HashMap::new();
         self.cache_bytes = 0;
+        self.fresh = Vec::new();
         self.phase = Phase::Entries { pending, outstanding: HashSet::new() };
         Ok(None)
+    }
+
+    /// `missing` plus the children of the nodes received last round that the local tree does
+    /// not hold. The walk opens every remote subtree it does not hold locally, so these will
+    /// be needed: asking now makes the fetch breadth-first, one round trip per tree level,
+    /// instead of one per level along each differing path in turn.
+    fn with_prefetch(&mut self, local: &Tree, missing: Vec<Cid>) -> Vec<Cid> {
+        let mut seen: HashSet<Cid> = missing.iter().copied().collect();
+        let mut all = missing;
+        for cid in std::mem::take(&mut self.fresh) {
+            // Cached blocks were checked against their CIDs; a bad one is caught by the walk.
+            let Some(Ok(children)) = self.cache.get(&cid).map(|b| child_links(b)) else {
+                continue;
+            };
+            for child in children {
+                if !local.has_node(&child) && !self.cache.contains_key(&child) && seen.insert(child)
+                {
+                    all.push(child);
+                }
+            }
+        }
+        all
     }
 
     /// Takes a `Nodes` reply. `Ok(false)`: not ours (stale or duplicated), ignored.
@@ -175,6 +202,7 @@ impl CatchUp {
                 *progress = true;
                 self.cache_bytes += bytes.len();
                 self.cache.insert(cid, bytes.into_vec());
+                self.fresh.push(cid);
             }
         }
         if self.cache_bytes > self.max_bytes {

@@ -34,7 +34,7 @@ pub struct SyncConfig {
     pub known_capacity: usize,
     /// Most bytes of remote tree nodes one catch-up may hold (default 64 MiB).
     pub max_catchup_bytes: usize,
-    /// `GetEntries` requests in flight per catch-up (default 8).
+    /// `GetEntries` requests in flight per catch-up (default 32: about 1,500 names per round trip).
     pub entry_requests_in_flight: usize,
     /// Events kept until [`take_events`](crate::sync::SyncNode::take_events) (default 10,000;
     /// the oldest are dropped and counted beyond it).
@@ -54,7 +54,7 @@ impl Default for SyncConfig {
             hello_retry_ms: 2000,
             known_capacity: 4096,
             max_catchup_bytes: 64 * 1024 * 1024,
-            entry_requests_in_flight: 8,
+            entry_requests_in_flight: 32,
             event_capacity: 10_000,
         }
     }
