@@ -294,3 +294,56 @@ fn lossy_network_with_crash_losing_unsaved_changes_recovers_them_from_peers() {
     assert!(sim.run_until_converged(30_000).is_some());
     assert_eq!(sim.node(0).namespace().get(e.name()), Some(&e));
 }
+
+/// Delivers frames between `nodes` (node i knows node j as peer j) in waves until quiet;
+/// returns how many waves carried a catch-up request from node 0.
+fn settle(nodes: &mut [SyncNode], mut inflight: Vec<(usize, Outbound)>, now: u64) -> u32 {
+    let mut request_waves = 0;
+    while !inflight.is_empty() {
+        let wave = std::mem::take(&mut inflight);
+        let mut requested = false;
+        for (from, o) in wave {
+            let Outbound::Send { peer, bytes } = o else { continue };
+            let is_request = matches!(
+                Message::decode(&bytes),
+                Ok(Message::GetNodes { .. } | Message::GetEntries { .. })
+            );
+            requested |= from == 0 && is_request;
+            let to = peer as usize;
+            let out = nodes[to].receive(from as u64, &bytes, now);
+            inflight.extend(out.into_iter().map(|o| (to, o)));
+        }
+        request_waves += requested as u32;
+    }
+    request_waves
+}
+
+#[test]
+fn catch_up_cost_follows_the_differences_not_the_size() {
+    let params = NetworkParams::testing();
+    let limits = Limits { registrations_per_hour: u32::MAX };
+    let mut base = Namespace::with_limits(params.clone(), limits);
+    for i in 0..5_000 {
+        base.restore(reg(1 + (i % 7) as u8, &format!("base{i:05}"), T0));
+    }
+    base.merkle_root();
+    let depth = base.tree().depth() as u32;
+    let extra: Vec<_> = (0..10).map(|i| reg(9, &format!("extra{i:02}"), T0)).collect();
+    let mut other = base.clone();
+    for e in &extra {
+        other.restore(e.clone());
+    }
+    let mut nodes =
+        [SyncNode::new(base, SyncConfig::default()), SyncNode::new(other, SyncConfig::default())];
+    let now = T0 + 1;
+    let mut inflight: Vec<(usize, Outbound)> =
+        nodes[0].connect(1, now).into_iter().map(|o| (0, o)).collect();
+    inflight.extend(nodes[1].connect(0, now).into_iter().map(|o| (1, o)));
+    let round_trips = settle(&mut nodes, inflight, now);
+    assert!(extra.iter().all(|e| nodes[0].namespace().get(e.name()) == Some(e)));
+    assert_eq!(nodes[0].merkle_root(), nodes[1].merkle_root());
+    let totals = &nodes[0].counters().totals;
+    assert!(round_trips <= 2 * depth, "{round_trips} round trips, depth {depth}");
+    assert!(totals.bytes_in + totals.bytes_out < 30_000, "{totals:?}");
+    assert_eq!(totals.accepted, 10);
+}
