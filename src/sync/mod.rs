@@ -29,6 +29,8 @@
 //! | `node.rs` | the driver: sessions, broadcast, replay, persistence |
 //! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
 
+#![deny(missing_docs)]
+
 mod catchup;
 mod config;
 mod error;
