@@ -19,6 +19,7 @@
 //! | [`namespace`] | the store: names, owner index, deltas, sweep |
 //! | [`tree`] | the merkle search tree: root, proofs, diff |
 //! | [`blockstore`], [`persist`] | content-addressed persistence |
+//! | [`sync`] | peer sync: wire messages, delta queue, gossip and catch-up |
 
 pub mod block;
 pub mod blockstore;
@@ -34,4 +35,5 @@ pub mod persist;
 pub mod pow;
 pub mod record;
 pub mod rules;
+pub mod sync;
 pub mod tree;

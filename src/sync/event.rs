@@ -1,0 +1,109 @@
+//! What a [`SyncNode`](crate::sync::SyncNode) asks its caller to do, and what it reports.
+//!
+//! Both are plain data so that a binding layer can hand them to JavaScript as they are: the
+//! shim performs each [`Outbound`] after the call returns and fires each [`Event`] taken with
+//! [`SyncNode::take_events`](crate::sync::SyncNode::take_events).
+
+use crate::name::Name;
+
+/// The caller's opaque handle for one peer connection (chosen by the caller, e.g. a socket
+/// number). A reconnect may reuse a handle after [`SyncNode::disconnect`](crate::sync::SyncNode::disconnect).
+pub type PeerId = u64;
+
+/// An action for the transport.
+///
+/// ```
+/// use vns::sync::Outbound;
+/// let send = Outbound::Send { peer: 7, bytes: vec![1, 2] };
+/// assert_eq!(send.peer(), 7);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outbound {
+    /// Send these bytes, as one frame, to `peer`. If the transport cannot, it reports it with
+    /// [`SyncNode::send_failed`](crate::sync::SyncNode::send_failed).
+    Send {
+        /// The peer.
+        peer: PeerId,
+        /// The frame.
+        bytes: Vec<u8>,
+    },
+    /// Close the connection to `peer` (after sending what precedes this action). The node has
+    /// already forgotten the session.
+    Close {
+        /// The peer.
+        peer: PeerId,
+        /// Dotted error code, e.g. `sync.malformed`.
+        code: String,
+        /// Human-readable reason.
+        reason: String,
+    },
+}
+
+impl Outbound {
+    /// The peer this action is for.
+    ///
+    /// ```
+    /// use vns::sync::Outbound;
+    /// let close = Outbound::Close { peer: 3, code: "sync.malformed".into(), reason: "".into() };
+    /// assert_eq!(close.peer(), 3);
+    /// ```
+    pub fn peer(&self) -> PeerId {
+        match self {
+            Outbound::Send { peer, .. } | Outbound::Close { peer, .. } => *peer,
+        }
+    }
+}
+
+/// Something the application may want to know, queued in Rust and fired by the caller.
+///
+/// ```
+/// use vns::sync::Event;
+/// let event = Event::PeerConnected { peer: 1 };
+/// assert_eq!(event, Event::PeerConnected { peer: 1 });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The version held for `name` changed (accepted from anyone) or it was swept.
+    Change {
+        /// The name.
+        name: Name,
+    },
+    /// The handshake with `peer` completed.
+    PeerConnected {
+        /// The peer.
+        peer: PeerId,
+    },
+    /// The session with `peer` ended; `code` is set when it ended on an error or a `Bye`.
+    PeerDisconnected {
+        /// The peer.
+        peer: PeerId,
+        /// Why, if not a plain disconnect.
+        code: Option<String>,
+    },
+    /// The delta queue was full and dropped its oldest deltas; catch-up will repair them.
+    QueueOverflow {
+        /// Deltas dropped by this overflow.
+        dropped: u64,
+        /// Deltas dropped since the queue was created.
+        total_dropped: u64,
+        /// The queue's capacity.
+        capacity: usize,
+    },
+    /// The persisted delta queue could not be read at load; the node started with an empty
+    /// queue (catch-up delivers what it held).
+    QueueLost {
+        /// Dotted error code (`sync.queue_corrupt` or a storage code).
+        code: String,
+        /// Explanation.
+        message: String,
+    },
+    /// A peer misbehaved (or failed) and its session was closed.
+    PeerError {
+        /// The peer.
+        peer: PeerId,
+        /// Dotted error code.
+        code: String,
+        /// Explanation.
+        message: String,
+    },
+}

@@ -1,0 +1,280 @@
+//! The wire protocol: versioned, length-bounded DAG-CBOR frames.
+//!
+//! A frame is the DAG-CBOR map `{ "v": PROTOCOL_VERSION, "m": message }` where `message` is one
+//! [`Message`] (externally tagged: `{ "ops": { "entries": [...] } }`). Frames larger than
+//! [`MAX_FRAME_BYTES`] are refused before any decoding, every list has a documented bound, and
+//! decoding is strict (canonical DAG-CBOR, no unknown fields), so a peer cannot make a node
+//! allocate more than a frame's worth of memory or hold a non-canonical variant of a message.
+//!
+//! ```
+//! use vns::sync::{Message, PROTOCOL_VERSION};
+//! use vns::tree::empty_root;
+//! let msg = Message::Root { root: empty_root() };
+//! let bytes = msg.encode();
+//! assert_eq!(Message::decode(&bytes).unwrap(), msg);
+//! let err = Message::decode(&vec![0u8; 2 << 20]).unwrap_err();
+//! assert_eq!(err.code(), "sync.frame_too_large");
+//! # let _ = PROTOCOL_VERSION;
+//! ```
+
+use cid::Cid;
+use serde::{Deserialize, Serialize};
+use serde_bytes::{ByteArray, ByteBuf};
+
+use super::error::SyncError;
+use crate::block::{from_cbor, to_cbor};
+use crate::entry::Entry;
+use crate::name::Name;
+
+/// Version of the sync protocol spoken by this build. A frame with another version ends the
+/// session with `sync.version_mismatch`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest frame accepted, in bytes (1 MiB). Checked before decoding.
+pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+
+/// Most entries in one `Ops` or `Entries` message.
+pub const MAX_ENTRIES_PER_FRAME: usize = 256;
+
+/// Most CIDs in one `GetNodes` request, and most blocks in one `Nodes` reply.
+pub const MAX_NODES_PER_FRAME: usize = 256;
+
+/// Most names in one `GetEntries` request. 48 entries of the largest allowed size (16 KiB)
+/// still fit one frame, so a reply never has to be cut short.
+pub const MAX_NAMES_PER_REQUEST: usize = 48;
+
+/// Longest `Bye` reason (bytes); longer ones are cut when sent and refused when received.
+pub const MAX_REASON_BYTES: usize = 1024;
+
+/// Bytes of a frame available for the entries of one `Ops`/`Entries` message or the blocks of
+/// a `Nodes` message: the frame limit minus room for the envelope.
+pub(crate) const FRAME_PAYLOAD_BUDGET: usize = MAX_FRAME_BYTES - 4096;
+
+/// One sync message. See `docs/protocol.md`, "Peer sync", for when each is sent.
+///
+/// ```
+/// use vns::sync::Message;
+/// let bye = Message::Bye { code: "sync.shutdown".into(), reason: "bye".into() };
+/// assert_eq!(bye.kind(), "bye");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Message {
+    /// First message of a session, from both sides: the network id and the sender's root.
+    Hello {
+        /// [`NetworkParams::network_id`](crate::params::NetworkParams::network_id).
+        network: ByteArray<32>,
+        /// The sender's merkle root.
+        root: Cid,
+    },
+    /// Live deltas: versions the sender just accepted (self-contained entries).
+    Ops {
+        /// At most [`MAX_ENTRIES_PER_FRAME`].
+        entries: Vec<Entry>,
+    },
+    /// The sender's current merkle root (announced when it changes, and periodically).
+    Root {
+        /// The root.
+        root: Cid,
+    },
+    /// Request for tree nodes (catch-up).
+    GetNodes {
+        /// Request id, echoed in the reply (lets the requester ignore stale or duplicated
+        /// replies).
+        id: u64,
+        /// At most [`MAX_NODES_PER_FRAME`].
+        cids: Vec<Cid>,
+    },
+    /// Reply to `GetNodes`: the blocks the sender holds (each named by its hash), and its
+    /// current root so the requester can restart from it when older nodes are gone.
+    Nodes {
+        /// The request's id.
+        id: u64,
+        /// The sender's root when answering.
+        root: Cid,
+        /// Node blocks, at most [`MAX_NODES_PER_FRAME`].
+        blocks: Vec<ByteBuf>,
+    },
+    /// Request for the current versions of names (catch-up, after the tree diff).
+    GetEntries {
+        /// Request id, echoed in the reply.
+        id: u64,
+        /// At most [`MAX_NAMES_PER_REQUEST`].
+        names: Vec<Name>,
+    },
+    /// Reply to `GetEntries`: the sender's versions of the names it holds.
+    Entries {
+        /// The request's id.
+        id: u64,
+        /// At most [`MAX_ENTRIES_PER_FRAME`].
+        entries: Vec<Entry>,
+    },
+    /// The sender closes the session.
+    Bye {
+        /// Dotted error code, e.g. `sync.network_mismatch`.
+        code: String,
+        /// Human-readable explanation, at most [`MAX_REASON_BYTES`].
+        reason: String,
+    },
+}
+
+#[derive(Serialize)]
+struct FrameOut<'a> {
+    m: &'a Message,
+    v: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameIn {
+    m: Message,
+    v: u32,
+}
+
+/// Reads only the version of a frame, whatever its message, so that a peer speaking another
+/// version gets `sync.version_mismatch` rather than `sync.malformed`.
+#[derive(Deserialize)]
+struct Probe {
+    v: u32,
+}
+
+impl Message {
+    /// The frame bytes of this message at [`PROTOCOL_VERSION`].
+    ///
+    /// ```
+    /// use vns::sync::Message;
+    /// use vns::tree::empty_root;
+    /// assert!(Message::Root { root: empty_root() }.encode().len() < 64);
+    /// ```
+    pub fn encode(&self) -> Vec<u8> {
+        to_cbor(&FrameOut { m: self, v: PROTOCOL_VERSION }).expect("sync messages always encode")
+    }
+
+    /// Decodes and checks one frame: size first, then strict DAG-CBOR, version and list
+    /// bounds. Never panics, whatever the bytes.
+    ///
+    /// ```
+    /// use vns::sync::Message;
+    /// assert_eq!(Message::decode(b"\xff").unwrap_err().code(), "sync.malformed");
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<Message, SyncError> {
+        if bytes.len() > MAX_FRAME_BYTES {
+            return Err(SyncError::FrameTooLarge { size: bytes.len(), max: MAX_FRAME_BYTES });
+        }
+        let frame: FrameIn = match from_cbor(bytes) {
+            Ok(frame) => frame,
+            Err(e) => {
+                // Only on failure: is this a frame of another version?
+                if let Ok(Probe { v }) = from_cbor::<Probe>(bytes) {
+                    if v != PROTOCOL_VERSION {
+                        return Err(version_mismatch(v));
+                    }
+                }
+                return Err(SyncError::Malformed(e.to_string()));
+            }
+        };
+        if frame.v != PROTOCOL_VERSION {
+            return Err(version_mismatch(frame.v));
+        }
+        frame.m.check()?;
+        Ok(frame.m)
+    }
+
+    /// Short lower-case name of the message kind (as on the wire), for logs and errors.
+    ///
+    /// ```
+    /// use vns::sync::Message;
+    /// assert_eq!(Message::GetNodes { id: 1, cids: vec![] }.kind(), "get_nodes");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Hello { .. } => "hello",
+            Message::Ops { .. } => "ops",
+            Message::Root { .. } => "root",
+            Message::GetNodes { .. } => "get_nodes",
+            Message::Nodes { .. } => "nodes",
+            Message::GetEntries { .. } => "get_entries",
+            Message::Entries { .. } => "entries",
+            Message::Bye { .. } => "bye",
+        }
+    }
+
+    /// A `Bye` for `error`, its reason cut to [`MAX_REASON_BYTES`].
+    ///
+    /// ```
+    /// use vns::sync::{Message, SyncError};
+    /// let bye = Message::bye(&SyncError::Malformed("bad".into()));
+    /// assert!(matches!(bye, Message::Bye { code, .. } if code == "sync.malformed"));
+    /// ```
+    pub fn bye(error: &SyncError) -> Message {
+        let mut reason = error.to_string();
+        if reason.len() > MAX_REASON_BYTES {
+            let mut cut = MAX_REASON_BYTES;
+            while !reason.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            reason.truncate(cut);
+        }
+        Message::Bye { code: error.code().to_string(), reason }
+    }
+
+    /// Bounds that DAG-CBOR decoding alone does not enforce.
+    fn check(&self) -> Result<(), SyncError> {
+        let bound = |what, count, max| {
+            if count > max {
+                Err(SyncError::TooMany { what, count, max })
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Message::Hello { .. } | Message::Root { .. } => Ok(()),
+            Message::Ops { entries } | Message::Entries { entries, .. } => {
+                bound("entry list", entries.len(), MAX_ENTRIES_PER_FRAME)?;
+                // Entry accessors assume at least one op; refuse empty ones at the door.
+                if entries.iter().any(|e| e.ops.is_empty()) {
+                    return Err(SyncError::Malformed("an entry has no operations".into()));
+                }
+                Ok(())
+            }
+            Message::GetNodes { cids, .. } => {
+                bound("node request", cids.len(), MAX_NODES_PER_FRAME)
+            }
+            Message::Nodes { blocks, .. } => bound("node reply", blocks.len(), MAX_NODES_PER_FRAME),
+            Message::GetEntries { names, .. } => {
+                bound("entry request", names.len(), MAX_NAMES_PER_REQUEST)
+            }
+            Message::Bye { code, reason } => {
+                bound("bye code", code.len(), 64)?;
+                bound("bye reason", reason.len(), MAX_REASON_BYTES)
+            }
+        }
+    }
+}
+
+fn version_mismatch(theirs: u32) -> SyncError {
+    SyncError::VersionMismatch { ours: PROTOCOL_VERSION, theirs }
+}
+
+/// Splits `entries` into `Ops`/`Entries` batches that each fit one frame (by count and by
+/// encoded size). An entry is at most 16 KiB, so every batch holds at least one.
+pub(crate) fn pack_entries(entries: Vec<Entry>) -> Vec<Vec<Entry>> {
+    let mut batches = Vec::new();
+    let mut batch = Vec::new();
+    let mut size = 0;
+    for entry in entries {
+        let len = entry.encode().len();
+        if !batch.is_empty()
+            && (batch.len() == MAX_ENTRIES_PER_FRAME || size + len > FRAME_PAYLOAD_BUDGET)
+        {
+            batches.push(std::mem::take(&mut batch));
+            size = 0;
+        }
+        size += len;
+        batch.push(entry);
+    }
+    if !batch.is_empty() {
+        batches.push(batch);
+    }
+    batches
+}

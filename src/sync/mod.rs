@@ -1,0 +1,54 @@
+//! Peer sync: live deltas, the offline queue and merkle catch-up, transport-agnostic.
+//!
+//! A [`SyncNode`] owns a [`Namespace`](crate::namespace::Namespace) and talks to peers through
+//! byte frames only: the caller (a JS shim over WebSocket or WebRTC, or a test network) hands
+//! received frames to [`SyncNode::receive`] and performs the [`Outbound`] actions it returns.
+//! Time is an argument. The protocol, its messages and limits are specified in
+//! `docs/protocol.md`, "Peer sync":
+//!
+//! * **handshake**: both sides send [`Message::Hello`] (network id, root); a version or
+//!   network mismatch closes the session with a `Bye` naming the error code;
+//! * **live deltas**: every version a node accepts (local or from a peer) goes to every other
+//!   connected peer once ([`Message::Ops`]), never back to its sender, so changes travel hop
+//!   by hop;
+//! * **queue**: local changes made with no peer connected wait in a bounded, persisted
+//!   [`DeltaQueue`] and are replayed on reconnect;
+//! * **catch-up**: when roots differ, each side walks the other's merkle tree
+//!   ([`tree::DiffWalk`](crate::tree::DiffWalk)) fetching only differing nodes, then fetches
+//!   the differing entries and applies them with full validation.
+//!
+//! Every entry from a peer goes through [`Namespace::apply`](crate::namespace::Namespace::apply):
+//! peers are untrusted. Rejections are counted per peer ([`PeerStats`]).
+//!
+//! | file | concept |
+//! |---|---|
+//! | `message.rs` | frames, messages, limits |
+//! | `queue.rs` | the bounded, persisted delta queue |
+//! | `catchup.rs` | one catch-up: tree diff over round trips, then entry fetch |
+//! | `session.rs` | per-peer state |
+//! | `node.rs` | the driver: sessions, broadcast, replay, persistence |
+//! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
+
+#![deny(missing_docs)]
+
+mod catchup;
+mod config;
+mod error;
+mod event;
+mod message;
+mod node;
+mod queue;
+mod recent;
+mod session;
+mod stats;
+
+pub use config::SyncConfig;
+pub use error::SyncError;
+pub use event::{Event, Outbound, PeerId};
+pub use message::{
+    Message, MAX_ENTRIES_PER_FRAME, MAX_FRAME_BYTES, MAX_NAMES_PER_REQUEST, MAX_NODES_PER_FRAME,
+    MAX_REASON_BYTES, PROTOCOL_VERSION,
+};
+pub use node::SyncNode;
+pub use queue::{DeltaQueue, QueueStatus, DEFAULT_QUEUE_CAPACITY, QUEUE_KEY};
+pub use stats::{Counters, PeerStats};

@@ -1,0 +1,173 @@
+//! The delta queue: changes that could not be sent yet, bounded and persisted.
+//!
+//! A delta waits here when no peer is connected or when the transport reports a failed send.
+//! The queue is bounded (default [`DEFAULT_QUEUE_CAPACITY`]); on overflow the oldest delta is
+//! dropped and counted. Dropping is safe: a delta is also in the namespace, so catch-up (tree
+//! diff) delivers it later; the queue only makes delivery prompt. A newer version of a name
+//! replaces an older queued one, since entries are self-contained and the newer one carries
+//! everything a peer needs.
+//!
+//! ```
+//! use vns::sync::DeltaQueue;
+//! let mut queue = DeltaQueue::new(10);
+//! assert!(queue.is_empty());
+//! let bytes = queue.encode();
+//! let restored = DeltaQueue::decode(&bytes, 10).unwrap();
+//! assert_eq!(restored.status(), queue.status());
+//! ```
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::SyncError;
+use crate::block::{from_cbor, to_cbor};
+use crate::entry::Entry;
+
+/// Default number of deltas the queue holds.
+pub const DEFAULT_QUEUE_CAPACITY: usize = 1000;
+
+/// State key under which [`crate::sync::SyncNode::save`] stores the encoded queue.
+pub const QUEUE_KEY: &str = "queue";
+
+/// Counters of the queue, for the UI and metrics.
+///
+/// ```
+/// use vns::sync::{DeltaQueue, QueueStatus};
+/// let status = DeltaQueue::new(5).status();
+/// assert_eq!(status, QueueStatus { size: 0, capacity: 5, dropped: 0, replayed: 0 });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct QueueStatus {
+    /// Deltas waiting.
+    pub size: usize,
+    /// Most deltas it holds.
+    pub capacity: usize,
+    /// Deltas dropped on overflow since the queue was created (persisted).
+    pub dropped: u64,
+    /// Deltas sent from the queue (persisted).
+    pub replayed: u64,
+}
+
+/// A bounded FIFO of entries waiting to be sent.
+///
+/// ```
+/// use vns::sync::DeltaQueue;
+/// let queue = DeltaQueue::new(1000);
+/// assert_eq!(queue.status().capacity, 1000);
+/// ```
+#[derive(Debug, Clone)]
+pub struct DeltaQueue {
+    entries: VecDeque<Entry>,
+    capacity: usize,
+    dropped: u64,
+    replayed: u64,
+}
+
+/// Persisted form (DAG-CBOR map).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Saved {
+    dropped: u64,
+    entries: Vec<Entry>,
+    replayed: u64,
+    v: u32,
+}
+
+const FORMAT_VERSION: u32 = 1;
+
+impl DeltaQueue {
+    /// An empty queue holding at most `capacity` deltas.
+    ///
+    /// ```
+    /// assert_eq!(vns::sync::DeltaQueue::new(3).len(), 0);
+    /// ```
+    pub fn new(capacity: usize) -> DeltaQueue {
+        DeltaQueue { entries: VecDeque::new(), capacity, dropped: 0, replayed: 0 }
+    }
+
+    /// Number of waiting deltas.
+    ///
+    /// ```
+    /// assert_eq!(vns::sync::DeltaQueue::new(3).len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether nothing waits.
+    ///
+    /// ```
+    /// assert!(vns::sync::DeltaQueue::new(3).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Size, capacity and counters.
+    ///
+    /// ```
+    /// assert_eq!(vns::sync::DeltaQueue::new(3).status().size, 0);
+    /// ```
+    pub fn status(&self) -> QueueStatus {
+        QueueStatus {
+            size: self.entries.len(),
+            capacity: self.capacity,
+            dropped: self.dropped,
+            replayed: self.replayed,
+        }
+    }
+
+    /// Appends `entry`, replacing a queued version of the same name. Returns the entry dropped
+    /// to make room, if the queue was full (it is counted in [`QueueStatus::dropped`]).
+    pub fn push(&mut self, entry: Entry) -> Option<Entry> {
+        if let Some(i) = self.entries.iter().position(|e| e.name() == entry.name()) {
+            self.entries.remove(i);
+        }
+        self.entries.push_back(entry);
+        if self.entries.len() > self.capacity {
+            self.dropped += 1;
+            return self.entries.pop_front();
+        }
+        None
+    }
+
+    /// Takes every waiting delta, oldest first, and counts them as replayed (a failed send
+    /// puts them back with [`DeltaQueue::push`]).
+    pub fn take_for_replay(&mut self) -> Vec<Entry> {
+        let all: Vec<Entry> = self.entries.drain(..).collect();
+        self.replayed += all.len() as u64;
+        all
+    }
+
+    /// Persisted form: DAG-CBOR `{ v: 1, entries, dropped, replayed }`.
+    pub fn encode(&self) -> Vec<u8> {
+        let saved = Saved {
+            v: FORMAT_VERSION,
+            entries: self.entries.iter().cloned().collect(),
+            dropped: self.dropped,
+            replayed: self.replayed,
+        };
+        to_cbor(&saved).expect("the queue always encodes")
+    }
+
+    /// Reads a queue written by [`DeltaQueue::encode`], keeping at most `capacity` deltas (the
+    /// newest; the rest count as dropped). Entries are checked again by the rules when
+    /// replayed on the receiving side, like any others.
+    pub fn decode(bytes: &[u8], capacity: usize) -> Result<DeltaQueue, SyncError> {
+        let saved: Saved = from_cbor(bytes).map_err(|e| SyncError::QueueCorrupt(e.to_string()))?;
+        if saved.v != FORMAT_VERSION {
+            return Err(SyncError::QueueCorrupt(format!("unknown format version {}", saved.v)));
+        }
+        if saved.entries.iter().any(|e| e.ops.is_empty()) {
+            return Err(SyncError::QueueCorrupt("an entry has no operations".into()));
+        }
+        let mut queue = DeltaQueue::new(capacity);
+        queue.dropped = saved.dropped;
+        queue.replayed = saved.replayed;
+        for entry in saved.entries {
+            queue.push(entry);
+        }
+        Ok(queue)
+    }
+}
