@@ -80,4 +80,9 @@ ipld_compat() {
 step test-ipld ipld_compat
 step test-wasm-browser wasm_browser_tests
 step test-wasm-node wasm_node_tests
+# The npm package: build the wasm once (release + wasm-opt), type-check the shim, then test
+# what ships (the built package imported as `vns`) in Node.
+step build-pkg bash scripts/build-pkg.sh
+step check-js node_modules/.bin/tsc -p tsconfig.json
+step test-node node --test tests/node/
 echo "all steps passed"
