@@ -29,6 +29,11 @@ if [ -z "${VNS_PKG_DEV:-}" ]; then
   "$wasm_opt" -Oz --strip-debug --strip-producers "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
 fi
+# Type declarations of the shim (js/*.d.ts, generated from its checked JSDoc).
+# Stale declarations would shadow the sources they are generated from.
+rm -f js/*.d.ts
+node_modules/.bin/tsc -p tsconfig.types.json
+
 raw=$(wc -c <"$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 echo "wasm: $wasm ${raw} bytes raw (before wasm-opt ${raw_before}), ${gz} bytes gzip"

@@ -85,4 +85,6 @@ step test-wasm-node wasm_node_tests
 step build-pkg bash scripts/build-pkg.sh
 step check-js node_modules/.bin/tsc -p tsconfig.json
 step test-node node --test tests/node/
+# Deno from npm (the `deno` package ships its binary): the browser/Deno entry, wasm via fetch.
+step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read tests/deno/
 echo "all steps passed"
