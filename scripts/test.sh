@@ -85,6 +85,8 @@ step test-wasm-node wasm_node_tests
 step build-pkg bash scripts/build-pkg.sh
 step check-js node_modules/.bin/tsc -p tsconfig.json
 step test-node node --test tests/node/
+# `npm pack` into a fresh folder and import it by name, as a consumer would.
+step test-pack bash tests/node/pack.sh
 # Deno from npm (the `deno` package ships its binary): the browser/Deno entry, wasm via fetch.
 step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read tests/deno/
 echo "all steps passed"
