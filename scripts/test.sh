@@ -80,4 +80,13 @@ ipld_compat() {
 step test-ipld ipld_compat
 step test-wasm-browser wasm_browser_tests
 step test-wasm-node wasm_node_tests
+# The npm package: build the wasm once (release + wasm-opt), type-check the shim, then test
+# what ships (the built package imported as `vns`) in Node.
+step build-pkg bash scripts/build-pkg.sh
+step check-js node_modules/.bin/tsc -p tsconfig.json
+step test-node node --test tests/node/
+# `npm pack` into a fresh folder and import it by name, as a consumer would.
+step test-pack bash tests/node/pack.sh
+# Deno from npm (the `deno` package ships its binary): the browser/Deno entry, wasm via fetch.
+step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read tests/deno/
 echo "all steps passed"

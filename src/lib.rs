@@ -37,3 +37,5 @@ pub mod record;
 pub mod rules;
 pub mod sync;
 pub mod tree;
+#[cfg(all(target_arch = "wasm32", feature = "wasm"))]
+pub mod wasm;

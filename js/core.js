@@ -1,0 +1,408 @@
+// @ts-check
+/**
+ * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
+ * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.
+ *
+ * @module
+ */
+
+/** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
+/** @typedef {import('../pkg/web/vns.js').Keys} Keys */
+/** @typedef {import('../pkg/web/vns.js').VnsNodeOptions} VnsNodeOptions */
+/** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
+/** @typedef {import('../pkg/web/vns.js').VnsEvent} VnsEvent */
+/** @typedef {import('../pkg/web/vns.js').Resolved} Resolved */
+/** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
+/** @typedef {import('../pkg/web/vns.js').QueueStatus} QueueStatus */
+/** @typedef {import('../pkg/web/vns.js').SaveReport} SaveReport */
+/** @typedef {import('../pkg/web/vns.js').NameProof} NameProof */
+
+/**
+ * What `open` needs from the wasm module (its exports once initialised).
+ * @typedef {{
+ *   VnsNode: typeof import('../pkg/web/vns.js').VnsNode,
+ *   powSearch: typeof import('../pkg/web/vns.js').powSearch,
+ * }} WasmExports
+ */
+
+/**
+ * Options of `open`: the wasm node's options plus the shim's timers.
+ * @typedef {VnsNodeOptions & {
+ *   sweepIntervalMs?: number,
+ *   tickIntervalMs?: number,
+ *   now?: () => number,
+ * }} OpenOptions
+ */
+
+/**
+ * A peer connection as the shim sees it: a byte pipe. `send` may throw if the connection
+ * cannot take the frame (the frame's deltas are then queued again).
+ * @typedef {{
+ *   send(bytes: Uint8Array): void,
+ *   close(code: string, reason: string): void,
+ * }} PeerTransport
+ */
+
+/**
+ * Returned by `Vns.attach`: the transport reports incoming frames and its own closing here.
+ * @typedef {{
+ *   readonly peer: number,
+ *   receive(bytes: Uint8Array): void,
+ *   closed(): void,
+ * }} PeerHandle
+ */
+
+/**
+ * Options of `Vns.register`.
+ * @typedef {{
+ *   onProgress?: (progress: { attempts: number, expected: number }) => void,
+ *   signal?: AbortSignal,
+ *   chunkSize?: number,
+ * }} RegisterOptions
+ */
+
+/** Default expiry sweep period: hourly. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+/** Default sync tick period. */
+export const DEFAULT_TICK_INTERVAL_MS = 250;
+/** Nonces tried per proof-of-work chunk before yielding to the event loop. */
+export const DEFAULT_POW_CHUNK = 8192;
+
+/** Lets timers, I/O and abort signals run between proof-of-work chunks. */
+const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * A running VNS node. Events: `change` (`detail: { name }`), `peer` (`detail` is a
+ * `peer-connected` or `peer-disconnected` event), `queue-overflow`, `error` (`peer-error`,
+ * `queue-lost`, or `{ type: 'save', error }` from a failed automatic save).
+ *
+ * ```js
+ * const vns = await open({ storage: 'memory', network: 'testing' });
+ * vns.addEventListener('change', (e) => console.log(e.detail.name));
+ * await vns.register(generateKeys(), 'alice', [{ type: 'A', value: '10.0.0.1' }]);
+ * console.log(await vns.resolve('alice.vfs'));
+ * await vns.close();
+ * ```
+ */
+export class Vns extends EventTarget {
+  /** @type {VnsNode} */ #node;
+  /** @type {WasmExports} */ #wasm;
+  /** @type {() => number} */ #now;
+  /** @type {Map<number, PeerTransport>} */ #peers = new Map();
+  #nextPeer = 1;
+  /** @type {ReturnType<typeof setInterval> | undefined} */ #sweepTimer;
+  /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
+  /** @type {Promise<unknown>} */ #saving = Promise.resolve();
+  /** @type {Set<() => void>} */ #onClose = new Set();
+  #closed = false;
+
+  /**
+   * Use `open()` instead.
+   * @param {WasmExports} wasm
+   * @param {VnsNode} node
+   * @param {OpenOptions} options
+   */
+  constructor(wasm, node, options) {
+    super();
+    this.#wasm = wasm;
+    this.#node = node;
+    this.#now = options.now ?? Date.now;
+    const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+    const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
+    this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
+    this.#tickTimer = setInterval(() => this.#tick(), tickMs);
+  }
+
+  /** Proof-of-work difficulty of this node's network. */
+  get difficulty() {
+    return this.#node.difficulty;
+  }
+
+  /** The network id (hex). */
+  get networkId() {
+    return this.#node.networkId;
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /**
+   * Registers `name` for `keys`, solving the proof-of-work in chunks (yielding between them,
+   * reporting `onProgress`, stopping with an `AbortError` when `signal` aborts).
+   * @param {Keys} keys
+   * @param {string} name
+   * @param {RecordInput[]} [records]
+   * @param {RegisterOptions} [options]
+   * @returns {Promise<Resolved>}
+   */
+  async register(keys, name, records = [], options = {}) {
+    this.#check();
+    const { onProgress, signal, chunkSize = DEFAULT_POW_CHUNK } = options;
+    const ts = this.#now();
+    const difficulty = this.#node.difficulty;
+    const expected = 2 ** difficulty;
+    let start = 0;
+    for (;;) {
+      signal?.throwIfAborted();
+      const nonce = this.#wasm.powSearch(name, keys.peerId, ts, difficulty, start, chunkSize);
+      if (nonce !== undefined) {
+        this.#check();
+        this.#run(() => this.#node.register(keys, name, records, ts, nonce));
+        return this.#node.resolve(name, this.#now());
+      }
+      start += chunkSize;
+      onProgress?.({ attempts: start, expected });
+      await yieldToEventLoop();
+    }
+  }
+
+  /**
+   * Replaces the records of `name`.
+   * @param {Keys} keys @param {string} name @param {RecordInput[]} records
+   * @returns {Promise<Resolved>}
+   */
+  async update(keys, name, records) {
+    this.#run(() => this.#node.update(keys, name, records, this.#now()));
+    return this.#node.resolve(name, this.#now());
+  }
+
+  /**
+   * Extends `name` by one registration period.
+   * @param {Keys} keys @param {string} name
+   * @returns {Promise<Resolved>}
+   */
+  async renew(keys, name) {
+    this.#run(() => this.#node.renew(keys, name, this.#now()));
+    return this.#node.resolve(name, this.#now());
+  }
+
+  /**
+   * Hands `name` to `newOwner` (a peer id).
+   * @param {Keys} keys @param {string} name @param {string} newOwner
+   * @returns {Promise<Resolved>}
+   */
+  async transfer(keys, name, newOwner) {
+    this.#run(() => this.#node.transfer(keys, name, newOwner, this.#now()));
+    return this.#node.resolve(name, this.#now());
+  }
+
+  /**
+   * The records of `name` now. Rejects with `code` `resolve.not_found`, `resolve.in_grace`, ….
+   * @param {string} name
+   * @returns {Promise<Resolved>}
+   */
+  async resolve(name) {
+    return this.#node.resolve(name, this.#now());
+  }
+
+  /** @param {string} owner a peer id @returns {string[]} */
+  namesByOwner(owner) {
+    return this.#node.namesByOwner(owner);
+  }
+
+  /** @returns {string} the merkle root (CID) */
+  merkleRoot() {
+    return this.#node.merkleRoot();
+  }
+
+  /** @param {string} name @returns {NameProof} */
+  proof(name) {
+    return this.#node.proof(name);
+  }
+
+  /**
+   * Checks a proof: the name's entry CID, or `null` if the proof shows it absent.
+   * @param {NameProof} proof @param {string} name @returns {string | null}
+   */
+  verifyProof(proof, name) {
+    return this.#wasm.VnsNode.verifyProof(proof.root, name, proof.blocks) ?? null;
+  }
+
+  /** @returns {QueueStatus} */
+  queueStatus() {
+    return this.#node.queueStatus();
+  }
+
+  /** Sends queued deltas to connected peers now. */
+  replayQueued() {
+    this.#run(() => this.#node.replayQueued(this.#now()));
+  }
+
+  /** Removes names past their grace period (the sweep timer calls this). @returns {string[]} */
+  sweep() {
+    if (this.#closed) return [];
+    /** @type {string[]} */
+    let names = [];
+    this.#run(() => {
+      names = this.#node.sweepExpired(this.#now());
+      return [];
+    });
+    return names;
+  }
+
+  /** Handles of peers whose handshake completed. @returns {number[]} */
+  peers() {
+    return this.#node.peers();
+  }
+
+  /**
+   * Saves what changed. Saves are serialised: a call waits for the previous one.
+   * @returns {Promise<SaveReport>}
+   */
+  save() {
+    const next = this.#saving.catch(() => {}).then(() => this.#node.save());
+    this.#saving = next;
+    return next;
+  }
+
+  /**
+   * Connects a transport (the network adapter interface): the node sends `Hello` through it
+   * at once. Call `receive` for each frame and `closed` when the connection ends.
+   * @param {PeerTransport} transport
+   * @returns {PeerHandle}
+   */
+  attach(transport) {
+    this.#check();
+    const peer = this.#nextPeer++;
+    this.#peers.set(peer, transport);
+    this.#run(() => this.#node.connect(peer, this.#now()));
+    return {
+      peer,
+      receive: (bytes) => {
+        if (this.#closed || !this.#peers.has(peer)) return;
+        this.#run(() => this.#node.receive(peer, bytes, this.#now()));
+      },
+      closed: () => {
+        if (!this.#peers.delete(peer) || this.#closed) return;
+        this.#run(() => {
+          this.#node.disconnect(peer);
+          return [];
+        });
+      },
+    };
+  }
+
+  /**
+   * Registers cleanup run on `close()` (adapters use it to stop reconnecting).
+   * @param {() => void} fn
+   * @returns {() => void} unregisters it
+   */
+  onClose(fn) {
+    this.#onClose.add(fn);
+    return () => this.#onClose.delete(fn);
+  }
+
+  /** Stops the timers, closes peers, saves and releases storage. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweepTimer);
+    clearInterval(this.#tickTimer);
+    for (const fn of this.#onClose) fn();
+    this.#onClose.clear();
+    for (const [peer, transport] of this.#peers) {
+      this.#peers.delete(peer);
+      try {
+        transport.close('vns.closing', 'node closing');
+      } catch {
+        // The connection is going away anyway.
+      }
+    }
+    try {
+      await this.save();
+    } finally {
+      await this.#node.close();
+    }
+  }
+
+  #check() {
+    if (this.#closed) {
+      throw Object.assign(new Error('the node is closed'), { code: 'vns.closed' });
+    }
+  }
+
+  #tick() {
+    if (this.#closed) return;
+    try {
+      this.#run(() => this.#node.tick(this.#now()));
+    } catch (error) {
+      this.#emit('error', { type: 'tick', error });
+    }
+  }
+
+  /**
+   * Runs a wasm call, performs the frames it returned, then fires its events (so listeners
+   * never run inside wasm).
+   * @param {() => Outbound[]} call
+   */
+  #run(call) {
+    let out;
+    try {
+      out = call();
+    } finally {
+      this.#flush();
+    }
+    this.#perform(out);
+    this.#flush();
+  }
+
+  /** @param {Outbound[]} actions */
+  #perform(actions) {
+    for (const action of actions) {
+      const transport = this.#peers.get(action.peer);
+      if (!transport) continue;
+      if ('bytes' in action) {
+        try {
+          transport.send(action.bytes);
+        } catch {
+          this.#node.sendFailed(action.peer, action.bytes, this.#now());
+        }
+      } else {
+        this.#peers.delete(action.peer);
+        try {
+          transport.close(action.close.code, action.close.reason);
+        } catch {
+          // Already closed.
+        }
+      }
+    }
+  }
+
+  #flush() {
+    for (const event of this.#node.takeEvents()) {
+      switch (event.type) {
+        case 'change':
+          this.#emit('change', event);
+          break;
+        case 'peer-connected':
+        case 'peer-disconnected':
+          this.#emit('peer', event);
+          break;
+        case 'queue-overflow':
+          this.#emit('queue-overflow', event);
+          break;
+        default:
+          this.#emit('error', event);
+      }
+    }
+  }
+
+  /** @param {string} type @param {unknown} detail */
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+/**
+ * Opens a node over an initialised wasm module.
+ * @param {WasmExports} wasm
+ * @param {OpenOptions} [options]
+ * @returns {Promise<Vns>}
+ */
+export async function openWith(wasm, options = {}) {
+  const { sweepIntervalMs, tickIntervalMs, now, ...nodeOptions } = options;
+  const node = await wasm.VnsNode.open(nodeOptions);
+  return new Vns(wasm, node, { sweepIntervalMs, tickIntervalMs, now });
+}

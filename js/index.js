@@ -1,0 +1,33 @@
+// @ts-check
+/**
+ * VNS for browsers and Deno: `import { open, generateKeys } from 'vns'`.
+ *
+ * ```js
+ * import { open, generateKeys, connectWebSocket } from 'vns';
+ * const vns = await open({ dbName: 'my-app' });
+ * connectWebSocket(vns, 'wss://node.example.com/vns');
+ * ```
+ * @module
+ */
+import init, { VnsNode, Keys, powSearch } from '../pkg/web/vns.js';
+import { openWith } from './core.js';
+
+// Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
+await init();
+
+export { Vns, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS } from './core.js';
+export { attachWebSocket, connectWebSocket } from './websocket.js';
+export { Keys, VnsNode, powSearch };
+
+/**
+ * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise).
+ * @param {import('./core.js').OpenOptions} [options]
+ */
+export function open(options) {
+  return openWith({ VnsNode, powSearch }, options);
+}
+
+/** A fresh owner keypair. */
+export function generateKeys() {
+  return Keys.generate();
+}

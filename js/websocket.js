@@ -1,0 +1,155 @@
+// @ts-check
+/**
+ * WebSocket peers: glue between a WebSocket (browser, Deno, or npm `ws`) and `Vns.attach`,
+ * and a client that reconnects with exponential backoff.
+ *
+ * @module
+ */
+
+/** @typedef {import('./core.js').Vns} Vns */
+
+/**
+ * The part of the WebSocket API used here (browser WebSocket, Deno, npm `ws` all have it).
+ * @typedef {{
+ *   readonly readyState: number,
+ *   binaryType: string,
+ *   send(data: Uint8Array): void,
+ *   close(code?: number, reason?: string): void,
+ *   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void,
+ *   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void,
+ * }} SocketLike
+ */
+
+/** @typedef {new (url: string) => SocketLike} WebSocketConstructor */
+
+/**
+ * Options of `connectWebSocket`.
+ * @typedef {{
+ *   WebSocket?: WebSocketConstructor,
+ *   minDelayMs?: number,
+ *   maxDelayMs?: number,
+ * }} ConnectOptions
+ */
+
+const OPEN = 1;
+/** Application close code for protocol errors (the VNS code is in the reason). */
+export const CLOSE_PROTOCOL_ERROR = 4000;
+/** WebSocket close reasons are limited to 123 bytes. */
+const MAX_REASON = 120;
+
+/** @param {unknown} data @returns {Uint8Array | undefined} */
+function toBytes(data) {
+  if (data instanceof Uint8Array) return data; // ws delivers Buffers (Uint8Array subclass)
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (Array.isArray(data)) {
+    // ws may deliver fragmented messages as Buffer[].
+    const parts = /** @type {Uint8Array[]} */ (data);
+    const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return all;
+  }
+  return undefined;
+}
+
+/**
+ * Connects an open (or opening) socket to `vns` as one peer. Works for either side: a
+ * client socket or one accepted by a server.
+ * @param {Vns} vns
+ * @param {SocketLike} socket
+ * @returns {Promise<void>} settles when the socket closes
+ */
+export function attachWebSocket(vns, socket) {
+  socket.binaryType = 'arraybuffer';
+  return new Promise((resolve) => {
+    /** @type {import('./core.js').PeerHandle | undefined} */
+    let handle;
+    const start = () => {
+      if (handle || vns.closed) return;
+      handle = vns.attach({
+        send: (bytes) => {
+          if (socket.readyState !== OPEN) throw new Error('socket not open');
+          socket.send(bytes);
+        },
+        close: (code, reason) => {
+          socket.close(CLOSE_PROTOCOL_ERROR, `${code}: ${reason}`.slice(0, MAX_REASON));
+        },
+      });
+    };
+    if (socket.readyState === OPEN) start();
+    else socket.addEventListener('open', start);
+    socket.addEventListener('message', (event) => {
+      const bytes = toBytes(event.data);
+      if (!handle) return;
+      if (bytes) handle.receive(bytes);
+      // A text frame is not a VNS frame: hand the node an empty one so it closes the peer.
+      else handle.receive(new Uint8Array(0));
+    });
+    socket.addEventListener('close', () => {
+      handle?.closed();
+      resolve();
+    });
+    // Errors are followed by 'close'; listening keeps Node's ws from throwing them.
+    socket.addEventListener('error', () => {});
+  });
+}
+
+/**
+ * Keeps a connection to `url` open: reconnects after each close with exponential backoff
+ * (`minDelayMs` doubling up to `maxDelayMs`, with jitter), reset by a successful open.
+ * Stops on `stop()` or when `vns` closes.
+ *
+ * ```js
+ * const link = connectWebSocket(vns, 'wss://node.example.com/vns');
+ * // later: link.stop();
+ * ```
+ * @param {Vns} vns
+ * @param {string} url
+ * @param {ConnectOptions} [options]
+ * @returns {{ stop(): void }}
+ */
+export function connectWebSocket(vns, url, options = {}) {
+  const WebSocketImpl =
+    options.WebSocket ?? /** @type {WebSocketConstructor | undefined} */ (globalThis.WebSocket);
+  if (!WebSocketImpl) throw new Error('no WebSocket constructor: pass options.WebSocket');
+  const minDelay = options.minDelayMs ?? 500;
+  const maxDelay = options.maxDelayMs ?? 30_000;
+  let delay = minDelay;
+  let stopped = false;
+  /** @type {SocketLike | undefined} */
+  let socket;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    socket?.close(1000, 'stopped');
+  };
+  const unregister = vns.onClose(stop);
+
+  const dial = () => {
+    if (stopped || vns.closed) return;
+    const s = new WebSocketImpl(url);
+    socket = s;
+    s.addEventListener('open', () => {
+      delay = minDelay;
+    });
+    attachWebSocket(vns, s).then(() => {
+      if (stopped || vns.closed) return;
+      const wait = delay * (0.5 + Math.random() / 2);
+      delay = Math.min(delay * 2, maxDelay);
+      timer = setTimeout(dial, wait);
+    });
+  };
+  dial();
+  return {
+    stop() {
+      unregister();
+      stop();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+//! Core values as plain JS objects (see `types.rs` for their TypeScript types).
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+
+use crate::namespace::Resolved;
+use crate::sync::{Event, Outbound, QueueStatus};
+
+/// Builds a plain object from `(key, value)` pairs.
+pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in fields {
+        // Defining a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &(*key).into(), value);
+    }
+    object.into()
+}
+
+/// A u64 the core produced (times, counters): exact below 2^53, which every real value is.
+pub(crate) fn num(n: u64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+/// Bytes as a fresh `Uint8Array`.
+pub(crate) fn bytes(b: &[u8]) -> JsValue {
+    Uint8Array::from(b).into()
+}
+
+/// `{ name, records: [{ type, value, ttl }], owner, expires, seq }`.
+pub(crate) fn resolved(r: &Resolved<'_>) -> JsValue {
+    let records: Array = r
+        .records
+        .iter()
+        .map(|rec| {
+            object(&[
+                ("type", rec.kind().into()),
+                ("value", rec.data.to_string().into()),
+                ("ttl", rec.ttl.into()),
+            ])
+        })
+        .collect();
+    object(&[
+        ("name", r.name.as_str().into()),
+        ("records", records.into()),
+        ("owner", r.owner.to_peer_id().into()),
+        ("expires", num(r.expires)),
+        ("seq", num(r.seq)),
+    ])
+}
+
+/// `{ peer, bytes }` or `{ peer, close: { code, reason } }`, as an array.
+pub(crate) fn outbound(actions: Vec<Outbound>) -> Array {
+    actions
+        .into_iter()
+        .map(|action| match action {
+            Outbound::Send { peer, bytes: b } => {
+                object(&[("peer", num(peer)), ("bytes", bytes(&b))])
+            }
+            Outbound::Close { peer, code, reason } => object(&[
+                ("peer", num(peer)),
+                ("close", object(&[("code", code.into()), ("reason", reason.into())])),
+            ]),
+        })
+        .collect()
+}
+
+fn code(code: Option<String>) -> JsValue {
+    code.map_or(JsValue::NULL, JsValue::from)
+}
+
+/// One event as `{ type, ... }` (`type` in kebab case, e.g. `peer-connected`).
+pub(crate) fn event(event: Event) -> JsValue {
+    match event {
+        Event::Change { name } => {
+            object(&[("type", "change".into()), ("name", name.as_str().into())])
+        }
+        Event::PeerConnected { peer } => {
+            object(&[("type", "peer-connected".into()), ("peer", num(peer))])
+        }
+        Event::PeerDisconnected { peer, code: c } => {
+            object(&[("type", "peer-disconnected".into()), ("peer", num(peer)), ("code", code(c))])
+        }
+        Event::QueueOverflow { dropped, total_dropped, capacity } => object(&[
+            ("type", "queue-overflow".into()),
+            ("dropped", num(dropped)),
+            ("totalDropped", num(total_dropped)),
+            ("capacity", num(capacity as u64)),
+        ]),
+        Event::QueueLost { code: c, message } => object(&[
+            ("type", "queue-lost".into()),
+            ("code", c.into()),
+            ("message", message.into()),
+        ]),
+        Event::PeerError { peer, code: c, message } => object(&[
+            ("type", "peer-error".into()),
+            ("peer", num(peer)),
+            ("code", c.into()),
+            ("message", message.into()),
+        ]),
+    }
+}
+
+/// `{ size, capacity, dropped, replayed }`.
+pub(crate) fn queue_status(s: QueueStatus) -> JsValue {
+    object(&[
+        ("size", num(s.size as u64)),
+        ("capacity", num(s.capacity as u64)),
+        ("dropped", num(s.dropped)),
+        ("replayed", num(s.replayed)),
+    ])
+}

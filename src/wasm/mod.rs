@@ -1,0 +1,43 @@
+//! The wasm binding layer: a thin JavaScript face over the pure Rust core.
+//!
+//! Only plain data crosses the boundary: strings, numbers, `Uint8Array`s and plain objects.
+//! Time comes in as `now` arguments (milliseconds, JS numbers), sockets and timers stay in the
+//! JS shim (`js/`), and events are queued in Rust and taken by the shim after each call
+//! returns, so no JS listener ever runs inside a wasm call.
+//!
+//! ```ts
+//! import init, { VnsNode, Keys, powSearch } from './pkg/web/vns.js';
+//! await init();
+//! const node = await VnsNode.open({ storage: 'memory', network: 'testing' });
+//! const keys = Keys.generate();
+//! ```
+//!
+//! | file | concept |
+//! |---|---|
+//! | `error.rs` | JS `Error` objects carrying the core's dotted `code` |
+//! | `args.rs` | checking JS input once, at the edge |
+//! | `convert.rs` | core values as plain JS objects |
+//! | `keys.rs` | the `Keys` class (Ed25519 keypair) |
+//! | `pow.rs` | `powSearch`: one chunk of the proof-of-work search |
+//! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
+//! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
+//! | `types.rs` | the TypeScript types of the plain objects |
+
+mod args;
+mod convert;
+mod error;
+mod keys;
+mod node;
+mod pow;
+mod storage;
+mod types;
+
+pub use keys::Keys;
+pub use node::VnsNode;
+pub use pow::pow_search;
+
+/// Installs the panic hook (once): a bug shows its Rust message in the console instead of a
+/// bare `unreachable` trap. Called by every entry point.
+pub(crate) fn init() {
+    console_error_panic_hook::set_once();
+}

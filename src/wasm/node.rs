@@ -1,0 +1,346 @@
+//! The `VnsNode` class: one [`SyncNode`] and its storage, driven from JS.
+//!
+//! Every method is synchronous except `open`, `save` and `close`. Peer methods return the
+//! frames to send (`Outbound[]`); events are queued and taken with `takeEvents()`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::args::{self, option, option_uint};
+use super::convert::{self, num, object};
+use super::error::{coded, invalid, js_error, JsResult};
+use super::keys::Keys;
+use super::storage::{take_save, unsaved_again, Storage};
+use crate::build;
+use crate::namespace::Limits;
+use crate::params::NetworkParams;
+use crate::pow::MAX_SOLVABLE_DIFFICULTY;
+use crate::sync::{SyncConfig, SyncNode};
+use crate::tree::{verify_proof, Proof};
+
+/// Default IndexedDB database name.
+const DEFAULT_DB_NAME: &str = "vns";
+
+/// A VNS node: the namespace, its peer sessions and its storage.
+///
+/// ```ts
+/// const node = await VnsNode.open({ storage: 'memory', network: 'testing' });
+/// const out = node.connect(1, Date.now()); // frames for peer 1
+/// ```
+#[wasm_bindgen]
+pub struct VnsNode {
+    node: Rc<RefCell<SyncNode>>,
+    storage: Rc<Storage>,
+}
+
+/// Network parameters from the `network` and `difficulty` options.
+fn params(options: &JsValue) -> JsResult<NetworkParams> {
+    let mut params = match option(options, "network").and_then(|v| v.as_string()).as_deref() {
+        None | Some("main") => NetworkParams::default(),
+        Some("testing") => NetworkParams::testing(),
+        Some(other) => return Err(invalid("network", format!("{other:?} is not main or testing"))),
+    };
+    if let Some(d) = option_uint(options, "difficulty")? {
+        params.pow_difficulty = u8::try_from(d)
+            .ok()
+            .filter(|d| *d <= MAX_SOLVABLE_DIFFICULTY)
+            .ok_or_else(|| invalid("difficulty", format!("above {MAX_SOLVABLE_DIFFICULTY}")))?;
+    }
+    Ok(params)
+}
+
+fn outbound(result: Vec<crate::sync::Outbound>) -> Array {
+    convert::outbound(result)
+}
+
+#[wasm_bindgen]
+impl VnsNode {
+    /// Opens a node: loads what `options.storage` holds (default `"indexeddb"`, database
+    /// `options.dbName` or `"vns"`; `"memory"`; or an adapter object).
+    pub async fn open(
+        #[wasm_bindgen(unchecked_param_type = "VnsNodeOptions | undefined")] options: JsValue,
+    ) -> JsResult<VnsNode> {
+        super::init();
+        let params = params(&options)?;
+        let mut limits = Limits::default();
+        if let Some(n) = option_uint(&options, "registrationsPerHour")? {
+            limits.registrations_per_hour =
+                u32::try_from(n).map_err(|_| invalid("registrationsPerHour", "too large"))?;
+        }
+        let mut config = SyncConfig::default();
+        if let Some(n) = option_uint(&options, "queueCapacity")? {
+            config.queue_capacity = usize::try_from(n)
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| invalid("queueCapacity", "must be at least 1"))?;
+        }
+        let kind = option(&options, "storage").unwrap_or_else(|| "indexeddb".into());
+        let db_name = match option(&options, "dbName") {
+            None => DEFAULT_DB_NAME.to_string(),
+            Some(v) => v.as_string().ok_or_else(|| invalid("dbName", "not a string"))?,
+        };
+        let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
+        let node = storage.load(params, limits, config).await.map_err(coded)?;
+        Ok(VnsNode { node: Rc::new(RefCell::new(node)), storage: Rc::new(storage) })
+    }
+
+    /// Runs `f` on the node. A re-entrant call (from a storage adapter during a wasm call)
+    /// is refused with `vns.busy` instead of panicking.
+    fn with<T>(&self, f: impl FnOnce(&mut SyncNode) -> JsResult<T>) -> JsResult<T> {
+        let mut node = self
+            .node
+            .try_borrow_mut()
+            .map_err(|_| js_error("vns.busy", "the node is in the middle of another call"))?;
+        f(&mut node)
+    }
+
+    /// Proof-of-work difficulty of this node's network, in leading zero bits.
+    #[wasm_bindgen(getter)]
+    pub fn difficulty(&self) -> JsResult<u8> {
+        self.with(|n| Ok(n.namespace().params().pow_difficulty))
+    }
+
+    /// The network id (hex): peers with different ids refuse each other.
+    #[wasm_bindgen(getter, js_name = networkId)]
+    pub fn network_id(&self) -> JsResult<String> {
+        self.with(|n| {
+            Ok(n.namespace().params().network_id().iter().map(|b| format!("{b:02x}")).collect())
+        })
+    }
+
+    /// Writes what changed since the last save (blocks, root pointer, delta queue). Do not
+    /// start a save before the previous one settled (the shim serialises them).
+    #[wasm_bindgen(unchecked_return_type = "Promise<SaveReport>")]
+    pub fn save(&self) -> Promise {
+        let taken = self.with(|n| take_save(n).map_err(coded));
+        let (blocks, state) = match taken {
+            Ok(taken) => taken,
+            Err(e) => return Promise::reject(&e),
+        };
+        let node = self.node.clone();
+        let storage = self.storage.clone();
+        future_to_promise(async move {
+            match storage.commit(&blocks, &state).await {
+                Ok(()) => {
+                    let bytes: usize = blocks.iter().map(|b| b.bytes.len()).sum();
+                    Ok(object(&[
+                        ("blocks", num(blocks.len() as u64)),
+                        ("bytes", num(bytes as u64)),
+                    ]))
+                }
+                Err(e) => {
+                    if let Ok(mut node) = node.try_borrow_mut() {
+                        unsaved_again(&mut node, blocks);
+                    }
+                    Err(coded(e))
+                }
+            }
+        })
+    }
+
+    /// Releases the storage (closes the IndexedDB connection). Save first.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let storage = self.storage.clone();
+        future_to_promise(async move {
+            storage.close().await.map_err(coded)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Submits a registration whose proof-of-work `nonce` was found with `powSearch` for the
+    /// same name, `keys.peerId` and `ts`.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn register(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
+        ts: f64,
+        nonce: f64,
+    ) -> JsResult<Array> {
+        let name = args::name(name)?;
+        let records = args::records(&records)?;
+        let ts = args::uint("ts", ts)?;
+        let nonce = args::uint("nonce", nonce)?;
+        self.with(|n| {
+            let params = n.namespace().params().clone();
+            let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, nonce)
+                .map_err(coded)?;
+            n.submit(entry, ts).map(outbound).map_err(coded)
+        })
+    }
+
+    /// Replaces the records of `name` (signed by `keys`, which must own it).
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn update(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[]")] records: JsValue,
+        now: f64,
+    ) -> JsResult<Array> {
+        let name = args::name(name)?;
+        let records = args::records(&records)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| n.update(&keys.key, &name, records, now).map(outbound).map_err(coded))
+    }
+
+    /// Extends `name` by one registration period from `now`.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn renew(&self, keys: &Keys, name: &str, now: f64) -> JsResult<Array> {
+        let name = args::name(name)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| n.renew(&keys.key, &name, now).map(outbound).map_err(coded))
+    }
+
+    /// Hands `name` to `newOwner` (a peer id).
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn transfer(&self, keys: &Keys, name: &str, new_owner: &str, now: f64) -> JsResult<Array> {
+        let name = args::name(name)?;
+        let new_owner = args::owner(new_owner)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| n.transfer(&keys.key, &name, new_owner, now).map(outbound).map_err(coded))
+    }
+
+    /// The records of `name` at `now`; throws `resolve.not_found`, `resolve.in_grace`, ….
+    #[wasm_bindgen(unchecked_return_type = "Resolved")]
+    pub fn resolve(&self, name: &str, now: f64) -> JsResult<JsValue> {
+        let name = args::name(name)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| {
+            n.namespace().resolve(&name, now).map(|r| convert::resolved(&r)).map_err(coded)
+        })
+    }
+
+    /// Names held by `owner` (a peer id), in name order.
+    #[wasm_bindgen(js_name = namesByOwner)]
+    pub fn names_by_owner(&self, owner: &str) -> JsResult<Vec<String>> {
+        let owner = args::owner(owner)?;
+        self.with(|n| {
+            Ok(n.namespace().names_by_owner(&owner).into_iter().map(|x| x.to_string()).collect())
+        })
+    }
+
+    /// The merkle root (CID text) of the namespace.
+    #[wasm_bindgen(js_name = merkleRoot)]
+    pub fn merkle_root(&self) -> JsResult<String> {
+        self.with(|n| Ok(n.merkle_root().to_string()))
+    }
+
+    /// A proof that `name` has its current version, or none, under the current root.
+    #[wasm_bindgen(unchecked_return_type = "NameProof")]
+    pub fn proof(&self, name: &str) -> JsResult<JsValue> {
+        let name = args::name(name)?;
+        self.with(|n| {
+            let root = n.merkle_root().to_string();
+            let proof = n.namespace_mut().proof(&name);
+            let blocks: Array = proof.blocks.iter().map(|b| convert::bytes(b)).collect();
+            Ok(object(&[("root", root.into()), ("blocks", blocks.into())]))
+        })
+    }
+
+    /// Checks a proof: the CID text of the name's entry block, or `null` if the proof shows
+    /// the name is absent. Throws `proof.*` if the proof is invalid for this root.
+    #[wasm_bindgen(js_name = verifyProof)]
+    pub fn verify_proof(
+        root: &str,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] blocks: JsValue,
+    ) -> JsResult<Option<String>> {
+        super::init();
+        let root = cid::Cid::try_from(root).map_err(|e| invalid("root", e))?;
+        let name = args::name(name)?;
+        let array = blocks.dyn_ref::<Array>().ok_or_else(|| invalid("blocks", "not an array"))?;
+        let blocks = array
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                b.dyn_ref::<Uint8Array>()
+                    .map(Uint8Array::to_vec)
+                    .ok_or_else(|| invalid(&format!("blocks[{i}]"), "not a Uint8Array"))
+            })
+            .collect::<JsResult<Vec<_>>>()?;
+        let found = verify_proof(&root, name.as_str(), &Proof { blocks }).map_err(coded)?;
+        Ok(found.map(|cid| cid.to_string()))
+    }
+
+    /// Size, capacity and counters of the offline delta queue.
+    #[wasm_bindgen(js_name = queueStatus, unchecked_return_type = "QueueStatus")]
+    pub fn queue_status(&self) -> JsResult<JsValue> {
+        self.with(|n| Ok(convert::queue_status(n.queue_status())))
+    }
+
+    /// Sends the queued deltas to every connected peer now.
+    #[wasm_bindgen(js_name = replayQueued, unchecked_return_type = "Outbound[]")]
+    pub fn replay_queued(&self, now: f64) -> JsResult<Array> {
+        let now = args::uint("now", now)?;
+        self.with(|n| Ok(outbound(n.replay_queued(now))))
+    }
+
+    /// Removes names past their grace period; returns them (a `change` event each).
+    #[wasm_bindgen(js_name = sweepExpired)]
+    pub fn sweep_expired(&self, now: f64) -> JsResult<Vec<String>> {
+        let now = args::uint("now", now)?;
+        self.with(|n| Ok(n.sweep_expired(now).into_iter().map(String::from).collect()))
+    }
+
+    /// A connection to `peer` (a handle chosen by the caller) opened: returns the `Hello`.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn connect(&self, peer: f64, now: f64) -> JsResult<Array> {
+        let peer = args::peer(peer)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| Ok(outbound(n.connect(peer, now))))
+    }
+
+    /// A frame from `peer`. A bad frame closes only that peer (a `close` action), never throws.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn receive(&self, peer: f64, bytes: &[u8], now: f64) -> JsResult<Array> {
+        let peer = args::peer(peer)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| Ok(outbound(n.receive(peer, bytes, now))))
+    }
+
+    /// The connection to `peer` closed.
+    pub fn disconnect(&self, peer: f64) -> JsResult<()> {
+        let peer = args::peer(peer)?;
+        self.with(|n| {
+            n.disconnect(peer);
+            Ok(())
+        })
+    }
+
+    /// The transport could not send `bytes` to `peer`: deltas in it are queued again.
+    #[wasm_bindgen(js_name = sendFailed)]
+    pub fn send_failed(&self, peer: f64, bytes: &[u8], now: f64) -> JsResult<()> {
+        let peer = args::peer(peer)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| {
+            n.send_failed(peer, bytes, now);
+            Ok(())
+        })
+    }
+
+    /// Periodic sync work (every few hundred ms): announcements, catch-up, queue replay.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn tick(&self, now: f64) -> JsResult<Array> {
+        let now = args::uint("now", now)?;
+        self.with(|n| Ok(outbound(n.tick(now))))
+    }
+
+    /// Peers whose handshake completed.
+    #[wasm_bindgen(unchecked_return_type = "number[]")]
+    pub fn peers(&self) -> JsResult<Array> {
+        self.with(|n| Ok(n.peers().into_iter().map(num).collect()))
+    }
+
+    /// Events since the last call, oldest first.
+    #[wasm_bindgen(js_name = takeEvents, unchecked_return_type = "VnsEvent[]")]
+    pub fn take_events(&self) -> JsResult<Array> {
+        self.with(|n| Ok(n.take_events().into_iter().map(convert::event).collect()))
+    }
+}

@@ -1,0 +1,64 @@
+//! TypeScript types of the plain objects crossing the boundary.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `VnsNode.open`. */
+export interface VnsNodeOptions {
+  /** `"indexeddb"` (default), `"memory"`, or a byte-level storage adapter object. */
+  storage?: "indexeddb" | "memory" | VnsBlockstoreAdapter;
+  /** IndexedDB database name (default `"vns"`). */
+  dbName?: string;
+  /** Network parameters (default `"main"`). */
+  network?: "main" | "testing";
+  /** Proof-of-work difficulty override (tests); it changes the network id. */
+  difficulty?: number;
+  /** Offline delta queue capacity (default 1000). */
+  queueCapacity?: number;
+  /** Local registrations per owner per hour (default 5). */
+  registrationsPerHour?: number;
+}
+/** A storage object supplied by the app; methods may return values or Promises. */
+export interface VnsBlockstoreAdapter {
+  put(cid: Uint8Array, bytes: Uint8Array): Promise<void> | void;
+  get(cid: Uint8Array): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
+  has(cid: Uint8Array): Promise<boolean> | boolean;
+  delete(cid: Uint8Array): Promise<void> | void;
+  list?(): Promise<Uint8Array[]> | Uint8Array[];
+  getState(key: string): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
+  setState(key: string, bytes: Uint8Array | undefined): Promise<void> | void;
+}
+/** A record as given to `register` / `update` (`ttl` in seconds, default 3600). */
+export interface RecordInput { type: string; value: string; ttl?: number }
+/** A record as resolved (canonical type and value). */
+export interface ResolvedRecord { type: "A" | "AAAA" | "TXT" | "FS" | "SYNC"; value: string; ttl: number }
+/** A resolved name. */
+export interface Resolved {
+  name: string;
+  records: ResolvedRecord[];
+  /** Owner peer id. */
+  owner: string;
+  /** Expiry, ms since the epoch. */
+  expires: number;
+  seq: number;
+}
+/** A frame to send, or a connection to close. */
+export type Outbound =
+  | { peer: number; bytes: Uint8Array }
+  | { peer: number; close: { code: string; reason: string } };
+/** Events taken with `takeEvents`. */
+export type VnsEvent =
+  | { type: "change"; name: string }
+  | { type: "peer-connected"; peer: number }
+  | { type: "peer-disconnected"; peer: number; code: string | null }
+  | { type: "queue-overflow"; dropped: number; totalDropped: number; capacity: number }
+  | { type: "queue-lost"; code: string; message: string }
+  | { type: "peer-error"; peer: number; code: string; message: string };
+/** The offline delta queue. */
+export interface QueueStatus { size: number; capacity: number; dropped: number; replayed: number }
+/** What a save wrote. */
+export interface SaveReport { blocks: number; bytes: number }
+/** A merkle proof for one name under `root`. */
+export interface NameProof { root: string; blocks: Uint8Array[] }
+"#;

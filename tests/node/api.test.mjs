@@ -1,0 +1,146 @@
+// The built package in Node: open, register + resolve, errors with codes, bad frames, saving.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, generateKeys, Keys, powSearch } from 'vns';
+import { testNode, mapAdapter, eventually } from './helpers.mjs';
+
+test('register then resolve on a memory node', async () => {
+  const vns = await testNode();
+  try {
+    const keys = generateKeys();
+    const changes = [];
+    vns.addEventListener('change', (e) => changes.push(e.detail.name));
+    const progress = [];
+    const got = await vns.register(keys, 'alice', [{ type: 'A', value: '10.0.0.1', ttl: 60 }], {
+      chunkSize: 1,
+      onProgress: (p) => progress.push(p),
+    });
+    assert.equal(got.name, 'alice.vfs');
+    const resolved = await vns.resolve('alice.vfs');
+    assert.deepEqual(resolved.records, [{ type: 'A', value: '10.0.0.1', ttl: 60 }]);
+    assert.equal(resolved.owner, keys.peerId);
+    assert.equal(resolved.seq, 0);
+    assert.ok(resolved.expires > Date.now());
+    assert.deepEqual(changes, ['alice.vfs']);
+    assert.ok(progress.every((p) => p.expected === 16));
+    assert.deepEqual(vns.namesByOwner(keys.peerId), ['alice.vfs']);
+
+    const updated = await vns.update(keys, 'alice', [{ type: 'TXT', value: 'hi' }]);
+    assert.equal(updated.seq, 1);
+    assert.deepEqual(updated.records, [{ type: 'TXT', value: 'hi', ttl: 3600 }]);
+
+    const proof = vns.proof('alice');
+    assert.equal(proof.root, vns.merkleRoot());
+    assert.match(vns.verifyProof(proof, 'alice'), /^b/);
+    assert.equal(vns.verifyProof(vns.proof('nobody'), 'nobody'), null);
+  } finally {
+    await vns.close();
+  }
+});
+
+test('keys export and import', () => {
+  const keys = Keys.generate();
+  const again = Keys.fromSecret(keys.secret());
+  assert.equal(again.peerId, keys.peerId);
+  assert.match(keys.peerId, /^12D3KooW/);
+  assert.throws(() => Keys.fromSecret(new Uint8Array(3)), { code: 'vns.invalid_argument' });
+});
+
+test('errors are Error objects carrying the core code', async () => {
+  const vns = await testNode();
+  try {
+    const alice = generateKeys();
+    const mallory = generateKeys();
+    await assert.rejects(vns.register(alice, 'a', []), (e) => {
+      assert.ok(e instanceof Error);
+      assert.equal(e.code, 'name.too_short');
+      return true;
+    });
+    await assert.rejects(vns.resolve('nobody'), { code: 'resolve.not_found' });
+    await vns.register(alice, 'alice', []);
+    await assert.rejects(vns.update(mallory, 'alice', []), { code: 'rule.wrong_signer' });
+    await assert.rejects(vns.register(alice, 'bob', [{ type: 'A', value: 'nope' }]), (e) =>
+      e instanceof Error && e.code.startsWith('record.'),
+    );
+    assert.throws(() => powSearch('alice', 'not-a-peer-id', 1, 4, 0, 10), (e) =>
+      e instanceof Error && e.code.startsWith('identity.'),
+    );
+    assert.throws(() => powSearch('alice', alice.peerId, -1, 4, 0, 10), {
+      code: 'vns.invalid_argument',
+    });
+  } finally {
+    await vns.close();
+  }
+});
+
+test('register honours an AbortSignal between proof-of-work chunks', async () => {
+  const vns = await testNode({ difficulty: 40 });
+  try {
+    const controller = new AbortController();
+    const pending = vns.register(generateKeys(), 'alice', [], {
+      chunkSize: 256,
+      onProgress: (p) => p.attempts >= 1024 && controller.abort(),
+      signal: controller.signal,
+    });
+    await assert.rejects(pending, { name: 'AbortError' });
+  } finally {
+    await vns.close();
+  }
+});
+
+test('a bad frame closes only that peer and never throws', async () => {
+  const vns = await testNode();
+  const other = await testNode();
+  try {
+    // A healthy peer over an in-process pipe.
+    let near, far;
+    near = vns.attach({
+      send: (bytes) => queueMicrotask(() => far.receive(bytes)),
+      close: () => queueMicrotask(() => far.closed()),
+    });
+    far = other.attach({
+      send: (bytes) => queueMicrotask(() => near.receive(bytes)),
+      close: () => queueMicrotask(() => near.closed()),
+    });
+    await eventually(() => vns.peers().includes(near.peer), 5000, 'handshake');
+
+    const closes = [];
+    const errors = [];
+    vns.addEventListener('error', (e) => errors.push(e.detail));
+    const bad = vns.attach({ send() {}, close: (code, reason) => closes.push({ code, reason }) });
+    assert.doesNotThrow(() => bad.receive(new Uint8Array([0xff, 0x00, 0x13, 0x37])));
+    assert.doesNotThrow(() => bad.receive(new Uint8Array(0)));
+    assert.equal(closes.length, 1);
+    assert.match(closes[0].code, /^sync\./);
+    assert.ok(errors.some((e) => e.type === 'peer-error' && e.peer === bad.peer));
+    assert.deepEqual(vns.peers(), [near.peer]);
+  } finally {
+    await vns.close();
+    await other.close();
+  }
+});
+
+test('save to a JS storage adapter and open it again', async () => {
+  const adapter = mapAdapter();
+  const keys = generateKeys();
+  const options = { storage: adapter, network: 'testing', difficulty: 4 };
+  const first = await open(options);
+  await first.register(keys, 'alice', [{ type: 'TXT', value: 'saved' }]);
+  const report = await first.save();
+  assert.ok(report.blocks > 0);
+  await first.close();
+  assert.ok(adapter.state.has('root'));
+
+  const second = await open(options);
+  try {
+    const resolved = await second.resolve('alice');
+    assert.equal(resolved.records[0].value, 'saved');
+  } finally {
+    await second.close();
+  }
+});
+
+test('bad open options are refused with a code', async () => {
+  await assert.rejects(open({ storage: 'memory', network: 'nope' }), { code: 'vns.invalid_argument' });
+  await assert.rejects(open({ storage: {} }), { code: 'storage.invalid_adapter' });
+});
