@@ -133,6 +133,17 @@ impl PublicKey {
         Ok(PublicKey(bytes))
     }
 
+    /// Checks that the bytes are a usable Ed25519 key (a valid, non-weak point), as
+    /// [`PublicKey::from_bytes`] does.
+    ///
+    /// ```
+    /// # use vns::identity::Keypair;
+    /// assert!(Keypair::from_secret(&[1u8; 32]).public().validate().is_ok());
+    /// ```
+    pub fn validate(&self) -> Result<(), IdentityError> {
+        PublicKey::from_bytes(&self.0).map(drop)
+    }
+
     /// The 32 key bytes.
     ///
     /// ```
@@ -257,7 +268,10 @@ impl serde::Serialize for PublicKey {
     }
 }
 
-/// Deserialises from a byte string, checking length and point like [`PublicKey::from_bytes`].
+/// Deserialises from a byte string of exactly 32 bytes. The point itself is not checked here:
+/// decompressing it costs as much as a signature check, and every key read from the wire is
+/// either a signer (an invalid point fails signature verification) or a transfer's new owner
+/// (checked with [`PublicKey::validate`] by the rules). Loading a namespace stays cheap.
 impl<'de> serde::Deserialize<'de> for PublicKey {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<PublicKey, D::Error> {
         struct Visitor;
@@ -267,7 +281,10 @@ impl<'de> serde::Deserialize<'de> for PublicKey {
                 f.write_str("32 bytes of an Ed25519 public key")
             }
             fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<PublicKey, E> {
-                PublicKey::from_bytes(v).map_err(E::custom)
+                let bytes: [u8; PUBLIC_KEY_LEN] = v
+                    .try_into()
+                    .map_err(|_| E::custom(IdentityError::BadLength { len: v.len() }))?;
+                Ok(PublicKey(bytes))
             }
         }
         deserializer.deserialize_bytes(Visitor)
@@ -510,8 +527,10 @@ mod tests {
         assert_eq!(from_cbor::<PublicKey>(&bytes).unwrap(), public);
         let short = to_cbor(&serde_bytes::Bytes::new(&[1u8; 31])).unwrap();
         assert!(from_cbor::<PublicKey>(&short).is_err());
+        // A weak point decodes (only length is checked on the wire) but does not validate.
         let weak = to_cbor(&serde_bytes::Bytes::new(&[0u8; 32])).unwrap();
-        assert!(from_cbor::<PublicKey>(&weak).is_err());
+        let decoded = from_cbor::<PublicKey>(&weak).unwrap();
+        assert_eq!(decoded.validate(), Err(IdentityError::WeakKey));
         // A peer-id string is not the stored form.
         assert!(from_cbor::<PublicKey>(&to_cbor(KAT_PEER_ID).unwrap()).is_err());
     }

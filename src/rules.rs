@@ -264,6 +264,14 @@ pub fn verify_entry_with_known(
             (OpKind::Transfer, Some(new)) if new == owner => {
                 return Err(RuleError::TransferToSelf { index })
             }
+            // A transfer to a key nobody can sign with would lock the name until it lapses.
+            (OpKind::Transfer, Some(new)) if !is_known(index) && new.validate().is_err() => {
+                return Err(RuleError::Field {
+                    index,
+                    field: "new_owner",
+                    problem: "not a usable Ed25519 public key",
+                })
+            }
             (OpKind::Transfer, Some(new)) => owner = new,
             (_, Some(_)) => {
                 return Err(RuleError::Field {

@@ -315,3 +315,16 @@ fn malformed_chains_are_rejected_with_the_rule_named() {
     assert_eq!(code(ns.apply(reg_exp, T0)), "rule.registration_expiry");
     assert_eq!(v2.ops[1].op.kind, OpKind::Update);
 }
+
+#[test]
+fn transfer_to_an_unusable_key_is_rejected() {
+    let v1 = reg(1, "alice", T0);
+    let mut ns = holding(&v1, T0);
+    // The all-zero point is a weak key: no signature under it would ever verify.
+    let weak: vns::identity::PublicKey =
+        vns::block::from_cbor(&vns::block::to_cbor(&serde_bytes::Bytes::new(&[0u8; 32])).unwrap())
+            .unwrap();
+    let lock = build::transfer(&v1, &key(1), weak, T0 + MIN);
+    assert_eq!(code(ns.apply(lock, T0 + MIN)), "rule.field");
+    assert_eq!(ns.get(&name("alice")), Some(&v1));
+}
