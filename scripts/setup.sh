@@ -73,8 +73,11 @@ if [ -f package.json ]; then
     if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
       ok "node_modules up to date"
     else
-      installing "npm dependencies (npm ci)"
-      npm ci --no-audit --no-fund
+      # Not `npm ci`: the lock file cannot list the other platforms' optional builds of
+      # `deno` (the registry here does not serve them), and `npm ci` refuses such a lock.
+      # `npm install` installs exactly the locked versions all the same.
+      installing "npm dependencies (npm install from the lock file)"
+      npm install --no-audit --no-fund
     fi
   elif [ -d node_modules ] && [ ! package.json -nt "$stamp" ]; then
     ok "node_modules up to date"
