@@ -175,6 +175,40 @@ impl Blockstore for IndexedDbBlockstore {
         Ok(out)
     }
 
+    async fn get_all(&self) -> Result<Option<Vec<(Cid, Vec<u8>)>>, StorageError> {
+        self.check_open()?;
+        let fail = io(&self.name, "read all blocks");
+        let tx = self.db.transaction(&[BLOCKS], TransactionMode::ReadOnly).map_err(&fail)?;
+        let store = tx.object_store(BLOCKS).map_err(&fail)?;
+        // Keys and values of one transaction come in the same (key) order.
+        let keys = store.get_all_keys(None, None).map_err(&fail)?;
+        let values = store.get_all(None, None).map_err(&fail)?;
+        let (keys, values) = (keys.await.map_err(&fail)?, values.await.map_err(&fail)?);
+        if keys.len() != values.len() {
+            return Err(StorageError::io(
+                "indexeddb read all blocks",
+                "keys and values differ in number",
+            ));
+        }
+        keys.into_iter()
+            .zip(values)
+            .map(|(k, v)| {
+                let text = k.as_string().ok_or_else(|| StorageError::InvalidKey {
+                    key: format!("{k:?}"),
+                    reason: "not a string".into(),
+                })?;
+                let cid = Cid::try_from(text.as_str())
+                    .map_err(|e| StorageError::InvalidKey { key: text, reason: e.to_string() })?;
+                let bytes = to_bytes(v).ok_or_else(|| StorageError::Corrupt {
+                    cid: cid.to_string(),
+                    reason: "stored value is not a Uint8Array".into(),
+                })?;
+                Ok((cid, bytes))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     async fn has(&self, cid: &Cid) -> Result<bool, StorageError> {
         self.check_open()?;
         let fail = io(&self.name, "has");

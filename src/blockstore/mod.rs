@@ -185,6 +185,12 @@ pub trait Blockstore {
     async fn close(&self) -> Result<(), StorageError> {
         Ok(())
     }
+    /// Every stored block at once, if the backend can read them all in one request
+    /// (IndexedDB's `getAll`); `None` when it cannot. Loading a whole namespace uses it: one
+    /// bulk read is far cheaper than a request per block.
+    async fn get_all(&self) -> Result<Option<Vec<(Cid, Vec<u8>)>>, StorageError> {
+        Ok(None)
+    }
     /// Reads many blocks; the result is in the order of `cids`. Backends that can batch
     /// (IndexedDB: one transaction; JS adapters: concurrent calls) override this, since
     /// loading a namespace reads every block.

@@ -31,6 +31,7 @@ use std::collections::{HashMap, HashSet};
 
 use cid::Cid;
 
+use crate::block::Block;
 use crate::blockstore::{get_many_verified, Blockstore, StorageError};
 use crate::entry::Entry;
 use crate::namespace::{Limits, Namespace};
@@ -113,12 +114,14 @@ pub async fn load<S: Blockstore>(
     if root == empty_root() {
         return Ok(Namespace::with_limits(params, limits));
     }
-    // Walk the tree level by level: each level's blocks name the next level's.
+    // One bulk read when the backend offers it; otherwise batched reads level by level.
+    let mut all: Option<HashMap<Cid, Vec<u8>>> =
+        store.get_all().await?.map(|v| v.into_iter().collect());
     let mut blocks = HashMap::new();
     let mut level = vec![root];
     while !level.is_empty() {
         let mut next = Vec::new();
-        for block in get_many_verified(store, &level).await? {
+        for block in fetch_verified(store, all.as_mut(), &level).await? {
             next.extend(child_links(&block.bytes)?);
             blocks.insert(block.cid, block.bytes);
         }
@@ -129,7 +132,9 @@ pub async fn load<S: Blockstore>(
     let mut entries = Vec::with_capacity(leaves.len());
     for batch in leaves.chunks(LOAD_BATCH) {
         let cids: Vec<Cid> = batch.iter().map(|(_, cid)| *cid).collect();
-        for ((key, cid), block) in batch.iter().zip(get_many_verified(store, &cids).await?) {
+        for ((key, cid), block) in
+            batch.iter().zip(fetch_verified(store, all.as_mut(), &cids).await?)
+        {
             let bad = |reason: String| LoadError::BadEntry {
                 cid: cid.to_string(),
                 key: key.to_string(),
@@ -143,6 +148,26 @@ pub async fn load<S: Blockstore>(
         }
     }
     Ok(Namespace::from_saved(params, limits, tree, entries))
+}
+
+/// Blocks for `cids`, each checked against its CID: taken from `all` (a bulk read) when
+/// there is one, else read from the store in one batch.
+async fn fetch_verified<S: Blockstore>(
+    store: &S,
+    all: Option<&mut HashMap<Cid, Vec<u8>>>,
+    cids: &[Cid],
+) -> Result<Vec<Block>, StorageError> {
+    let Some(all) = all else {
+        return get_many_verified(store, cids).await;
+    };
+    cids.iter()
+        .map(|cid| {
+            let bytes =
+                all.remove(cid).ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
+            Block::verify(*cid, bytes)
+                .map_err(|e| StorageError::Corrupt { cid: cid.to_string(), reason: e.to_string() })
+        })
+        .collect()
 }
 
 /// Every block reachable from the namespace's current root: tree nodes and entries.

@@ -13,7 +13,7 @@ const done = (tx) =>
     tx.onerror = tx.onabort = () => reject(tx.error);
   });
 
-/** Returns [put ms, get ms]. */
+/** Returns [put ms, get-per-key ms, getAll ms]. */
 export async function rawPutGet(dbName, keys, values) {
   await new Promise((r) => { const d = indexedDB.deleteDatabase(dbName); d.onsuccess = d.onerror = r; });
   const db = await open(dbName);
@@ -32,9 +32,23 @@ export async function rawPutGet(dbName, keys, values) {
     r.onerror = () => reject(r.error);
   })));
   const t2 = performance.now();
+  tx = db.transaction('raw', 'readonly');
+  const all = await Promise.all([
+    new Promise((resolve, reject) => {
+      const r = tx.objectStore('raw').getAllKeys();
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    }),
+    new Promise((resolve, reject) => {
+      const r = tx.objectStore('raw').getAll();
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    }),
+  ]);
+  const t3 = performance.now();
   db.close();
-  if (bytes === 0) throw new Error('nothing read back');
-  return [t1 - t0, t2 - t1];
+  if (bytes === 0 || all[1].length !== keys.length) throw new Error('nothing read back');
+  return [t1 - t0, t2 - t1, t3 - t2];
 }
 
 export function now() {
