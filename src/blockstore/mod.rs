@@ -239,7 +239,8 @@ pub async fn get_many_verified<S: Blockstore + ?Sized>(
     cids.iter().zip(found).map(|(cid, bytes)| verified(cid, bytes)).collect()
 }
 
-fn verified(cid: &Cid, bytes: Option<Vec<u8>>) -> Result<Block, StorageError> {
+/// Checks bytes read for `cid` (absent, or present but not matching) as every read path must.
+pub(crate) fn verified(cid: &Cid, bytes: Option<Vec<u8>>) -> Result<Block, StorageError> {
     let bytes = bytes.ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
     Block::verify(*cid, bytes).map_err(|e| match e {
         BlockError::UnsupportedCid { cid } => StorageError::UnsupportedCid { cid },

@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use cid::Cid;
 
 use crate::block::Block;
-use crate::blockstore::{get_many_verified, Blockstore, StorageError};
+use crate::blockstore::{get_many_verified, verified, Blockstore, StorageError};
 use crate::entry::Entry;
 use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
@@ -160,14 +160,7 @@ async fn fetch_verified<S: Blockstore>(
     let Some(all) = all else {
         return get_many_verified(store, cids).await;
     };
-    cids.iter()
-        .map(|cid| {
-            let bytes =
-                all.remove(cid).ok_or_else(|| StorageError::Missing { cid: cid.to_string() })?;
-            Block::verify(*cid, bytes)
-                .map_err(|e| StorageError::Corrupt { cid: cid.to_string(), reason: e.to_string() })
-        })
-        .collect()
+    cids.iter().map(|cid| verified(cid, all.remove(cid))).collect()
 }
 
 /// Every block reachable from the namespace's current root: tree nodes and entries.
