@@ -4,7 +4,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::JsValue;
 
 use crate::namespace::Resolved;
-use crate::sync::{Event, Outbound, QueueStatus};
+use crate::sync::{Counters, Event, Outbound, QueueStatus};
 
 /// Builds a plain object from `(key, value)` pairs.
 pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
@@ -107,5 +107,29 @@ pub(crate) fn queue_status(s: QueueStatus) -> JsValue {
         ("capacity", num(s.capacity as u64)),
         ("dropped", num(s.dropped)),
         ("replayed", num(s.replayed)),
+    ])
+}
+
+/// `NodeStats`: the node's counters (see `types.rs`).
+pub(crate) fn stats(c: &Counters) -> JsValue {
+    let t = &c.totals;
+    let rejected = Object::new();
+    for (code, n) in &t.rejected {
+        let _ = Reflect::set(&rejected, &code.as_str().into(), &num(*n));
+    }
+    object(&[
+        ("accepted", num(t.accepted)),
+        ("duplicates", num(t.duplicates)),
+        ("rejected", rejected.into()),
+        ("localChanges", num(c.local_changes)),
+        ("framesIn", num(t.frames_in)),
+        ("framesOut", num(t.frames_out)),
+        ("bytesIn", num(t.bytes_in)),
+        ("bytesOut", num(t.bytes_out)),
+        ("sendFailures", num(t.send_failures)),
+        ("catchups", num(t.catchups)),
+        ("catchupsAborted", num(t.catchups_aborted)),
+        ("sessionsOpened", num(c.sessions_opened)),
+        ("sessionsFailed", num(c.sessions_failed)),
     ])
 }

@@ -40,6 +40,7 @@ macro_rules! coded {
 
 coded!(
     crate::error::Error,
+    crate::entry::EntryError,
     crate::sync::SyncError,
     crate::blockstore::StorageError,
     crate::namespace::ResolveError,

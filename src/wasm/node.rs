@@ -44,6 +44,15 @@ fn params(options: &JsValue) -> JsResult<NetworkParams> {
         Some("testing") => NetworkParams::testing(),
         Some(other) => return Err(invalid("network", format!("{other:?} is not main or testing"))),
     };
+    // Shorter periods make expiry testable; like the difficulty, they change the network id.
+    if let Some(ms) = option_uint(options, "registrationPeriodMs")? {
+        params.registration_period_ms = Some(ms)
+            .filter(|ms| *ms > 0)
+            .ok_or_else(|| invalid("registrationPeriodMs", "must be positive"))?;
+    }
+    if let Some(ms) = option_uint(options, "gracePeriodMs")? {
+        params.grace_period_ms = ms;
+    }
     if let Some(d) = option_uint(options, "difficulty")? {
         params.pow_difficulty = u8::try_from(d)
             .ok()
@@ -205,6 +214,51 @@ impl VnsNode {
         let new_owner = args::owner(new_owner)?;
         let now = args::uint("now", now)?;
         self.with(|n| n.transfer(&keys.key, &name, new_owner, now).map(outbound).map_err(coded))
+    }
+
+    /// Submits an entry block built by another node (a client's own node, through the HTTP
+    /// API): decoded and validated like any local change, then sent to peers or queued.
+    /// Throws with the code of the rule it breaks (`entry.*`, `rule.*`, `limit.*`).
+    ///
+    /// ```ts
+    /// const bytes = client.entryBlock('alice.vfs')!; // after client.register(...)
+    /// const { name, accepted, out } = server.submit(bytes, Date.now());
+    /// ```
+    #[wasm_bindgen(unchecked_return_type = "Submitted")]
+    pub fn submit(&self, bytes: &[u8], now: f64) -> JsResult<JsValue> {
+        let now = args::uint("now", now)?;
+        let entry = crate::entry::Entry::decode(bytes).map_err(coded)?;
+        let name = entry.name().to_string();
+        self.with(|n| {
+            let before = n.counters().local_changes;
+            let out = n.submit(entry, now).map_err(coded)?;
+            let accepted = n.counters().local_changes > before;
+            Ok(object(&[
+                ("name", name.into()),
+                ("accepted", accepted.into()),
+                ("out", outbound(out).into()),
+            ]))
+        })
+    }
+
+    /// The current version of `name` as its DAG-CBOR entry block (ownership chain and
+    /// records), or `undefined` if the store holds none. Owners build their next change on it.
+    #[wasm_bindgen(js_name = entryBlock)]
+    pub fn entry_block(&self, name: &str) -> JsResult<Option<Uint8Array>> {
+        let name = args::name(name)?;
+        self.with(|n| Ok(n.namespace().get(&name).map(|e| Uint8Array::from(&e.encode()[..]))))
+    }
+
+    /// How many names the store holds (expired ones until the sweep removes them).
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> JsResult<u32> {
+        self.with(|n| Ok(n.namespace().len() as u32))
+    }
+
+    /// Node-wide counters: entries accepted and rejected by code, traffic, sessions.
+    #[wasm_bindgen(unchecked_return_type = "NodeStats")]
+    pub fn stats(&self) -> JsResult<JsValue> {
+        self.with(|n| Ok(convert::stats(n.counters())))
     }
 
     /// The records of `name` at `now`; throws `resolve.not_found`, `resolve.in_grace`, ….

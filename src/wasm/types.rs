@@ -14,6 +14,10 @@ export interface VnsNodeOptions {
   network?: "main" | "testing";
   /** Proof-of-work difficulty override (tests); it changes the network id. */
   difficulty?: number;
+  /** Registration period in ms (test networks; default one year); changes the network id. */
+  registrationPeriodMs?: number;
+  /** Grace period after expiry in ms (test networks; default 30 days); changes the network id. */
+  gracePeriodMs?: number;
   /** Offline delta queue capacity (default 1000). */
   queueCapacity?: number;
   /** Local registrations per owner per hour (default 5). */
@@ -57,6 +61,24 @@ export type VnsEvent =
   | { type: "peer-error"; peer: number; code: string; message: string };
 /** The offline delta queue. */
 export interface QueueStatus { size: number; capacity: number; dropped: number; replayed: number }
+/** Node-wide counters since open. `rejected` counts entries refused from peers, by code. */
+export interface NodeStats {
+  accepted: number;
+  duplicates: number;
+  rejected: Record<string, number>;
+  localChanges: number;
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+  sendFailures: number;
+  catchups: number;
+  catchupsAborted: number;
+  sessionsOpened: number;
+  sessionsFailed: number;
+}
+/** The outcome of `submit`: the entry's name, whether it was new (not a duplicate), frames. */
+export interface Submitted { name: string; accepted: boolean; out: Outbound[] }
 /** What a save wrote. */
 export interface SaveReport { blocks: number; bytes: number }
 /** A merkle proof for one name under `root`. */
