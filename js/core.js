@@ -16,6 +16,7 @@
 /** @typedef {import('../pkg/web/vns.js').QueueStatus} QueueStatus */
 /** @typedef {import('../pkg/web/vns.js').SaveReport} SaveReport */
 /** @typedef {import('../pkg/web/vns.js').NameProof} NameProof */
+/** @typedef {import('../pkg/web/vns.js').NodeStats} NodeStats */
 
 /**
  * What `open` needs from the wasm module (its exports once initialised).
@@ -30,6 +31,7 @@
  * @typedef {VnsNodeOptions & {
  *   sweepIntervalMs?: number,
  *   tickIntervalMs?: number,
+ *   saveDelayMs?: number,
  *   now?: () => number,
  * }} OpenOptions
  */
@@ -53,11 +55,31 @@
  */
 
 /**
+ * A proof-of-work job: find a nonce for `name`, `owner` and `ts` at `difficulty` bits.
+ * @typedef {{ name: string, owner: string, ts: number, difficulty: number }} PowTask
+ */
+
+/**
+ * Progress of a proof-of-work search: nonces tried so far, and the expected total.
+ * @typedef {{ attempts: number, expected: number }} PowProgress
+ */
+
+/**
+ * Finds a proof-of-work nonce (for example in a Web Worker). Rejects with an `AbortError`
+ * when `signal` aborts.
+ * @typedef {(task: PowTask, options: {
+ *   onProgress?: (progress: PowProgress) => void,
+ *   signal?: AbortSignal,
+ * }) => Promise<number>} PowSolver
+ */
+
+/**
  * Options of `Vns.register`.
  * @typedef {{
- *   onProgress?: (progress: { attempts: number, expected: number }) => void,
+ *   onProgress?: (progress: PowProgress) => void,
  *   signal?: AbortSignal,
  *   chunkSize?: number,
+ *   solve?: PowSolver,
  * }} RegisterOptions
  */
 
@@ -65,6 +87,8 @@
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Default sync tick period. */
 export const DEFAULT_TICK_INTERVAL_MS = 250;
+/** Default delay between a change and the automatic save that persists it. */
+export const DEFAULT_SAVE_DELAY_MS = 200;
 /** Nonces tried per proof-of-work chunk before yielding to the event loop. */
 export const DEFAULT_POW_CHUNK = 8192;
 
@@ -72,7 +96,8 @@ export const DEFAULT_POW_CHUNK = 8192;
 const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * A running VNS node. Events: `change` (`detail: { name }`), `peer` (`detail` is a
+ * A running VNS node. Events: `change` (`detail: { name }`), `sweep` (`detail: { removed }`,
+ * after every expiry sweep), `peer` (`detail` is a
  * `peer-connected` or `peer-disconnected` event), `queue-overflow`, `error` (`peer-error`,
  * `queue-lost`, or `{ type: 'save', error }` from a failed automatic save).
  *
@@ -92,6 +117,8 @@ export class Vns extends EventTarget {
   #nextPeer = 1;
   /** @type {ReturnType<typeof setInterval> | undefined} */ #sweepTimer;
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
+  #saveDelayMs = DEFAULT_SAVE_DELAY_MS;
   /** @type {Promise<unknown>} */ #saving = Promise.resolve();
   /** @type {Set<() => void>} */ #onClose = new Set();
   #closed = false;
@@ -109,6 +136,7 @@ export class Vns extends EventTarget {
     this.#now = options.now ?? Date.now;
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
+    this.#saveDelayMs = options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS;
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
   }
@@ -139,23 +167,14 @@ export class Vns extends EventTarget {
    */
   async register(keys, name, records = [], options = {}) {
     this.#check();
-    const { onProgress, signal, chunkSize = DEFAULT_POW_CHUNK } = options;
+    const { onProgress, signal } = options;
     const ts = this.#now();
-    const difficulty = this.#node.difficulty;
-    const expected = 2 ** difficulty;
-    let start = 0;
-    for (;;) {
-      signal?.throwIfAborted();
-      const nonce = this.#wasm.powSearch(name, keys.peerId, ts, difficulty, start, chunkSize);
-      if (nonce !== undefined) {
-        this.#check();
-        this.#run(() => this.#node.register(keys, name, records, ts, nonce));
-        return this.#node.resolve(name, this.#now());
-      }
-      start += chunkSize;
-      onProgress?.({ attempts: start, expected });
-      await yieldToEventLoop();
-    }
+    const task = { name, owner: keys.peerId, ts, difficulty: this.#node.difficulty };
+    const solve = options.solve ?? inlineSolver(this.#wasm, options.chunkSize);
+    const nonce = await solve(task, { onProgress, signal });
+    this.#check();
+    this.#run(() => this.#node.register(keys, name, records, ts, nonce));
+    return this.#node.resolve(name, this.#now());
   }
 
   /**
@@ -195,6 +214,44 @@ export class Vns extends EventTarget {
    */
   async resolve(name) {
     return this.#node.resolve(name, this.#now());
+  }
+
+  /**
+   * Submits an entry block built by another node (an owner's client, through an HTTP API):
+   * validated like any local change, then sent to peers or queued. Throws with the `code`
+   * of the rule it breaks.
+   * @param {Uint8Array} bytes
+   * @returns {{ name: string, accepted: boolean }} `accepted` is false for a version already held
+   */
+  submit(bytes) {
+    this.#check();
+    /** @type {{ name: string, accepted: boolean }} */
+    let result = { name: '', accepted: false };
+    this.#run(() => {
+      const { out, ...rest } = this.#node.submit(bytes, this.#now());
+      result = rest;
+      return out;
+    });
+    return result;
+  }
+
+  /**
+   * The current version of `name` as its DAG-CBOR entry block, or `undefined`.
+   * @param {string} name
+   * @returns {Uint8Array | undefined}
+   */
+  entryBlock(name) {
+    return this.#node.entryBlock(name);
+  }
+
+  /** How many names the store holds. */
+  get size() {
+    return this.#node.size;
+  }
+
+  /** Counters since open: entries accepted, rejected by code, traffic. @returns {NodeStats} */
+  stats() {
+    return this.#node.stats();
   }
 
   /** @param {string} owner a peer id @returns {string[]} */
@@ -239,6 +296,7 @@ export class Vns extends EventTarget {
       names = this.#node.sweepExpired(this.#now());
       return [];
     });
+    this.#emit('sweep', { removed: names });
     return names;
   }
 
@@ -300,6 +358,7 @@ export class Vns extends EventTarget {
     this.#closed = true;
     clearInterval(this.#sweepTimer);
     clearInterval(this.#tickTimer);
+    clearTimeout(this.#saveTimer);
     for (const fn of this.#onClose) fn();
     this.#onClose.clear();
     for (const [peer, transport] of this.#peers) {
@@ -374,6 +433,7 @@ export class Vns extends EventTarget {
     for (const event of this.#node.takeEvents()) {
       switch (event.type) {
         case 'change':
+          this.#scheduleSave();
           this.#emit('change', event);
           break;
         case 'peer-connected':
@@ -389,10 +449,40 @@ export class Vns extends EventTarget {
     }
   }
 
+  /** Saves a little after a change, so that a burst of changes is written once. */
+  #scheduleSave() {
+    if (this.#saveTimer !== undefined || this.#closed) return;
+    this.#saveTimer = setTimeout(() => {
+      this.#saveTimer = undefined;
+      if (this.#closed) return;
+      this.save().catch((error) => this.#emit('error', { type: 'save', error }));
+    }, this.#saveDelayMs);
+  }
+
   /** @param {string} type @param {unknown} detail */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
+}
+
+/**
+ * The default solver: `powSearch` in chunks on this thread, yielding to the event loop
+ * between chunks so timers, I/O and abort signals keep running.
+ * @param {WasmExports} wasm
+ * @param {number} [chunkSize]
+ * @returns {PowSolver}
+ */
+export function inlineSolver(wasm, chunkSize = DEFAULT_POW_CHUNK) {
+  return async ({ name, owner, ts, difficulty }, { onProgress, signal } = {}) => {
+    const expected = 2 ** difficulty;
+    for (let start = 0; ; start += chunkSize) {
+      signal?.throwIfAborted();
+      const nonce = wasm.powSearch(name, owner, ts, difficulty, start, chunkSize);
+      if (nonce !== undefined) return nonce;
+      onProgress?.({ attempts: start + chunkSize, expected });
+      await yieldToEventLoop();
+    }
+  };
 }
 
 /**
@@ -402,7 +492,7 @@ export class Vns extends EventTarget {
  * @returns {Promise<Vns>}
  */
 export async function openWith(wasm, options = {}) {
-  const { sweepIntervalMs, tickIntervalMs, now, ...nodeOptions } = options;
+  const { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, ...nodeOptions } = options;
   const node = await wasm.VnsNode.open(nodeOptions);
-  return new Vns(wasm, node, { sweepIntervalMs, tickIntervalMs, now });
+  return new Vns(wasm, node, { sweepIntervalMs, tickIntervalMs, saveDelayMs, now });
 }

@@ -15,7 +15,13 @@ import { openWith } from './core.js';
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
 await init();
 
-export { Vns, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS } from './core.js';
+export {
+  Vns,
+  inlineSolver,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_TICK_INTERVAL_MS,
+  DEFAULT_SAVE_DELAY_MS,
+} from './core.js';
 export { attachWebSocket, connectWebSocket } from './websocket.js';
 export { Keys, VnsNode, powSearch };
 

@@ -5,7 +5,7 @@
  *
  * ```js
  * import { open, generateKeys } from 'vns';
- * const vns = await open({ storage: 'memory' });
+ * const vns = await open({ path: './vns-data' }); // or { storage: 'memory' }
  * ```
  * @module
  */
@@ -14,21 +14,31 @@ import WebSocket from 'ws';
 import { initSync, VnsNode, Keys, powSearch } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { connectWebSocket as connect } from './websocket.js';
+import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 
 initSync({ module: readFileSync(new URL('../pkg/web/vns_bg.wasm', import.meta.url)) });
 
-export { Vns, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS } from './core.js';
+export {
+  Vns,
+  inlineSolver,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_TICK_INTERVAL_MS,
+  DEFAULT_SAVE_DELAY_MS,
+} from './core.js';
 export { attachWebSocket } from './websocket.js';
 export { serveWebSocket } from './node-server.js';
+export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 export { Keys, VnsNode, powSearch };
 
 /**
- * Opens a node. Node has no IndexedDB: pass `storage: 'memory'` or an adapter object (or
- * load `fake-indexeddb/auto` first).
- * @param {import('./core.js').OpenOptions} [options]
+ * Opens a node. Storage defaults to the filesystem (`path`, default `./vns-data`); pass
+ * `storage: 'memory'` for a throwaway node, or any adapter object.
+ * @param {import('./core.js').OpenOptions & { path?: string }} [options]
  */
-export function open(options) {
-  return openWith({ VnsNode, powSearch }, options);
+export async function open(options = {}) {
+  const { path = DEFAULT_DATA_DIR, ...rest } = options;
+  const storage = rest.storage ?? (await fsStorage(path));
+  return openWith({ VnsNode, powSearch }, { ...rest, storage });
 }
 
 /** A fresh owner keypair. */
