@@ -54,8 +54,10 @@ bindgen_version=$(wasm_bindgen_version)
 # No --locked: wasm-bindgen-cli's lock file pins a webpki-roots version crates.io lacks.
 cargo_tool wasm-bindgen-cli wasm-bindgen "$bindgen_version"
 
-# Headless browser for the wasm browser tests.
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+# Headless browser for the browser tests (not needed to run a node: `setup.sh --no-browser`).
+if [ "${1:-}" = --no-browser ]; then
+  ok "chromium skipped (--no-browser)"
+elif [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
   ok "chromium + chromedriver present"
 else
   installing "chromium chromium-driver (apt)"
