@@ -23,6 +23,7 @@ export {
   DEFAULT_SAVE_DELAY_MS,
 } from './core.js';
 export { attachWebSocket, connectWebSocket } from './websocket.js';
+export { workerSolver } from './worker-solver.js';
 export { Keys, VnsNode, powSearch };
 
 /**
