@@ -89,4 +89,6 @@ step test-node node --test tests/node/
 step test-pack bash tests/node/pack.sh
 # Deno from npm (the `deno` package ships its binary): the browser/Deno entry, wasm via fetch.
 step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read tests/deno/
+# The demo page in Debian's Chromium (playwright-core) against real `vns serve` processes.
+step test-e2e node --test tests/e2e/
 echo "all steps passed"
