@@ -3,13 +3,23 @@
 # Figures from the latest run are kept in BENCHMARKS.md.
 #
 #   bash scripts/bench.sh              # everything (needs ~3 GB of memory and ~10 minutes)
-#   bash scripts/bench.sh core memory  # only the named benches
+#   bash scripts/bench.sh core memory  # only the named benches (core memory persist browser package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(core memory persist browser)
+[ ${#benches[@]} -gt 0 ] || benches=(core memory persist browser package)
 for bench in "${benches[@]}"; do
+  if [ "$bench" = package ]; then
+    # The npm package in Node, beside a JS Map and the native apply/register median (so the
+    # criterion apply/register bench runs first, in this same run).
+    echo "==> package: native baseline (cargo bench --bench core -- apply/register\$)"
+    cargo bench --bench core -- --noplot 'apply/register$'
+    echo "==> package: benches/package.mjs (built package in Node)"
+    [ -f pkg/web/vns_bg.wasm ] || bash scripts/build-pkg.sh
+    node benches/package.mjs
+    continue
+  fi
   if [ "$bench" = browser ]; then
     # IndexedDB in headless Chromium, through the wasm-bindgen test runner (release build).
     echo "==> browser: tests/bench_browser_persist.rs in headless Chromium"
