@@ -121,6 +121,8 @@ export class Vns extends EventTarget {
   #saveDelayMs = DEFAULT_SAVE_DELAY_MS;
   /** @type {Promise<unknown>} */ #saving = Promise.resolve();
   /** @type {Set<() => void>} */ #onClose = new Set();
+  /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
+  #answers = new AnswerCache();
   #closed = false;
 
   /**
@@ -209,11 +211,31 @@ export class Vns extends EventTarget {
 
   /**
    * The records of `name` now. Rejects with `code` `resolve.not_found`, `resolve.in_grace`, ….
+   * Answers are cached (frozen) until the name changes or expires.
    * @param {string} name
    * @returns {Promise<Resolved>}
    */
   async resolve(name) {
-    return this.#node.resolve(name, this.#now());
+    return this.#resolveNow(name);
+  }
+
+  /**
+   * `resolve` without the promise, for hot loops.
+   * @param {string} name
+   * @returns {Resolved}
+   */
+  resolveSync(name) {
+    return this.#resolveNow(name);
+  }
+
+  /** @param {string} name @returns {Resolved} */
+  #resolveNow(name) {
+    const now = this.#now();
+    const hit = this.#answers.get(name);
+    if (hit && now < hit.expires) return hit;
+    const resolved = deepFreeze(this.#node.resolve(name, now));
+    this.#answers.set(name, resolved);
+    return resolved;
   }
 
   /**
@@ -433,12 +455,18 @@ export class Vns extends EventTarget {
     for (const event of this.#node.takeEvents()) {
       switch (event.type) {
         case 'change':
+          this.#answers.forget(event.name);
           this.#scheduleSave();
           this.#emit('change', event);
           break;
         case 'peer-connected':
         case 'peer-disconnected':
           this.#emit('peer', event);
+          break;
+        case 'events-dropped':
+          // Some change events were lost: no cached answer can be trusted.
+          this.#answers.clear();
+          this.#scheduleSave();
           break;
         case 'queue-overflow':
           this.#emit('queue-overflow', event);
@@ -462,6 +490,59 @@ export class Vns extends EventTarget {
   /** @param {string} type @param {unknown} detail */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+/**
+ * Freezes an answer and what it holds, so a cached answer cannot be changed by a caller.
+ * @template T
+ * @param {T} value
+ * @returns {T}
+ */
+function deepFreeze(value) {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Most answers kept; past this the cache starts over (it refills from the core). */
+const MAX_CACHED_ANSWERS = 1 << 20;
+
+/**
+ * Resolved answers keyed by the name as the caller wrote it (`alice`, `Alice.vfs`, …), and
+ * forgotten by canonical name when a `change` event names it. A change event follows every
+ * change to the store (local, from peers, sweeps), so a cached answer is never stale; expiry
+ * is checked on every hit.
+ */
+class AnswerCache {
+  /** @type {Map<string, Resolved>} */ #byAsked = new Map();
+  /** @type {Map<string, string[]>} */ #askedAs = new Map();
+
+  /** @param {string} asked */
+  get(asked) {
+    return this.#byAsked.get(asked);
+  }
+
+  /** @param {string} asked @param {Resolved} answer */
+  set(asked, answer) {
+    if (this.#byAsked.size >= MAX_CACHED_ANSWERS) this.clear();
+    this.#byAsked.set(asked, answer);
+    const spellings = this.#askedAs.get(answer.name);
+    if (!spellings) this.#askedAs.set(answer.name, [asked]);
+    else if (!spellings.includes(asked)) spellings.push(asked);
+  }
+
+  clear() {
+    this.#byAsked.clear();
+    this.#askedAs.clear();
+  }
+
+  /** @param {string} canonical */
+  forget(canonical) {
+    for (const asked of this.#askedAs.get(canonical) ?? []) this.#byAsked.delete(asked);
+    this.#askedAs.delete(canonical);
   }
 }
 

@@ -22,6 +22,7 @@ export {
   DEFAULT_TICK_INTERVAL_MS,
   DEFAULT_SAVE_DELAY_MS,
 } from './core.js';
+export { attachMessagePort } from './message-port.js';
 export { attachWebSocket, connectWebSocket } from './websocket.js';
 export { Keys, VnsNode, powSearch };
 

@@ -25,6 +25,7 @@ export {
   DEFAULT_TICK_INTERVAL_MS,
   DEFAULT_SAVE_DELAY_MS,
 } from './core.js';
+export { attachMessagePort } from './message-port.js';
 export { attachWebSocket } from './websocket.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';

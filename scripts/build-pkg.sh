@@ -26,7 +26,7 @@ raw_before=$(wc -c <"$wasm")
 if [ -z "${VNS_PKG_DEV:-}" ]; then
   wasm_opt=node_modules/.bin/wasm-opt
   [ -x "$wasm_opt" ] || { echo "build-pkg: $wasm_opt missing (run scripts/setup.sh)" >&2; exit 1; }
-  "$wasm_opt" -Oz --strip-debug --strip-producers "$wasm" -o "$wasm.opt"
+  "$wasm_opt" -O3 --strip-debug --strip-producers "$wasm" -o "$wasm.opt"
   mv "$wasm.opt" "$wasm"
 fi
 # Type declarations of the shim (js/*.d.ts, generated from its checked JSDoc).

@@ -35,6 +35,8 @@ const DEFAULT_DB_NAME: &str = "vns";
 pub struct VnsNode {
     node: Rc<RefCell<SyncNode>>,
     storage: Rc<Storage>,
+    /// Events dropped (buffer full) as of the last `takeEvents`, to report new drops once.
+    events_dropped: std::cell::Cell<u64>,
 }
 
 /// Network parameters from the `network` and `difficulty` options.
@@ -94,7 +96,11 @@ impl VnsNode {
         };
         let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
         let node = storage.load(params, limits, config).await.map_err(coded)?;
-        Ok(VnsNode { node: Rc::new(RefCell::new(node)), storage: Rc::new(storage) })
+        Ok(VnsNode {
+            node: Rc::new(RefCell::new(node)),
+            storage: Rc::new(storage),
+            events_dropped: Default::default(),
+        })
     }
 
     /// Runs `f` on the node. A re-entrant call (from a storage adapter during a wasm call)
@@ -394,7 +400,18 @@ impl VnsNode {
 
     /// Events since the last call, oldest first.
     #[wasm_bindgen(js_name = takeEvents, unchecked_return_type = "VnsEvent[]")]
+    /// If events were dropped since the last call, the first is `events-dropped`: listeners
+    /// that mirror the store (caches) must then start over.
     pub fn take_events(&self) -> JsResult<Array> {
-        self.with(|n| Ok(n.take_events().into_iter().map(convert::event).collect()))
+        self.with(|n| {
+            let events: Array = n.take_events().into_iter().map(convert::event).collect();
+            let dropped = n.counters().events_dropped;
+            let before = self.events_dropped.replace(dropped);
+            if dropped > before {
+                let lost = num(dropped - before);
+                events.unshift(&object(&[("type", "events-dropped".into()), ("dropped", lost)]));
+            }
+            Ok(events)
+        })
     }
 }

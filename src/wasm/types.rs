@@ -56,6 +56,7 @@ export type VnsEvent =
   | { type: "change"; name: string }
   | { type: "peer-connected"; peer: number }
   | { type: "peer-disconnected"; peer: number; code: string | null }
+  | { type: "events-dropped"; dropped: number }
   | { type: "queue-overflow"; dropped: number; totalDropped: number; capacity: number }
   | { type: "queue-lost"; code: string; message: string }
   | { type: "peer-error"; peer: number; code: string; message: string };

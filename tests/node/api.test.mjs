@@ -144,3 +144,54 @@ test('bad open options are refused with a code', async () => {
   await assert.rejects(open({ storage: 'memory', network: 'nope' }), { code: 'vns.invalid_argument' });
   await assert.rejects(open({ storage: {} }), { code: 'storage.invalid_adapter' });
 });
+
+test('cached answers follow every change: update, transfer, peers, other spellings, expiry', async () => {
+  let clock = Date.now();
+  const now = () => clock;
+  const period = 60_000;
+  const options = { registrationPeriodMs: period, gracePeriodMs: 1_000, now };
+  const a = await testNode(options);
+  const b = await testNode(options);
+  try {
+    const keys = generateKeys();
+    await a.register(keys, 'cached', [{ type: 'A', value: '10.0.0.1' }]);
+    const first = await a.resolve('cached');
+    assert.equal(a.resolveSync('cached'), first, 'a repeated question is answered from the cache');
+    assert.deepEqual(await a.resolve('Cached.VFS'), first);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.records[0]), 'answers are frozen');
+    assert.throws(() => { first.records[0].value = 'x'; }, TypeError);
+
+    await a.update(keys, 'cached', [{ type: 'A', value: '10.0.0.2' }]);
+    for (const spelling of ['cached', 'Cached.VFS', 'cached.vfs']) {
+      assert.equal((await a.resolve(spelling)).records[0].value, '10.0.0.2', spelling);
+    }
+    const other = generateKeys();
+    await a.transfer(keys, 'cached', other.peerId);
+    assert.equal(a.resolveSync('cached').owner, other.peerId);
+
+    // A change that arrives from a peer invalidates too.
+    const pipe = () => {
+      let handle;
+      const transport = { send: (bytes) => queueMicrotask(() => handle.receive(bytes)), close: () => {} };
+      return { transport, set: (h) => (handle = h) };
+    };
+    const ab = pipe();
+    const ba = pipe();
+    ab.set(b.attach(ba.transport));
+    ba.set(a.attach(ab.transport));
+    await eventually(() => b.resolveSync('cached').owner === other.peerId, 5_000, 'cached.vfs on b');
+    assert.equal(b.resolveSync('cached').records[0].value, '10.0.0.2');
+    await b.update(other, 'cached', [{ type: 'TXT', value: 'from b' }]);
+    await eventually(() => a.resolveSync('cached').records[0].value === 'from b', 5_000, 'the update from b on a');
+
+    // Past its expiry the cached answer is not served; after the sweep the name is gone.
+    clock += period + 10;
+    await assert.rejects(a.resolve('cached'), { code: 'resolve.in_grace' });
+    clock += 2_000;
+    assert.deepEqual(a.sweep(), ['cached.vfs']);
+    await assert.rejects(a.resolve('cached'), { code: 'resolve.not_found' });
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});

@@ -20,3 +20,13 @@ await vns.close();
 console.log('packed package works from', new URL(import.meta.resolve('vns')).pathname);
 JS
 node check.mjs
+# The `vns` command from the installed package: a node process answering the CLI.
+npx --no-install vns --help | grep -q 'vns register <name>'
+node_modules/.bin/vns serve --port 0 --memory --json >serve.out 2>serve.err &
+pid=$!
+for _ in $(seq 50); do grep -q listening serve.out 2>/dev/null && break; sleep 0.2; done
+url=$(node -e 'const l = require("fs").readFileSync("serve.out", "utf8").split("\n")[0]; console.log(JSON.parse(l).url)')
+npx --no-install vns status --node "$url" | grep -q '^entries  0$'
+kill -TERM $pid
+wait $pid
+echo "packed vns command served $url and exited cleanly on SIGTERM"
