@@ -80,6 +80,8 @@ export function topologyLinks(topology, n) {
 
 /** N `vns serve` processes linked through proxies. Use `startCluster`. */
 export class Cluster {
+  /** @type {Promise<Array<{ id: number, code: number | null }>> | undefined} */ #stopping;
+
   /**
    * @param {ServeProcess[]} nodes @param {LinkProxy[]} links @param {string} root
    * @param {ClusterOptions} options
@@ -199,14 +201,17 @@ export class Cluster {
    * Stops everything this cluster started: SIGTERM to running nodes (SIGKILL if they hang),
    * proxies closed, data folders removed (unless `keepData`).
    * @returns {Promise<Array<{ id: number, code: number | null }>>} the exit code of each node
-   *   that was running (0 after a clean save; null if it had to be killed)
+   *   that was running (0 after a clean save; null if it had to be killed). Idempotent.
    */
-  async stop() {
-    const running = this.nodes.filter((n) => n.alive);
-    const codes = await Promise.all(running.map(async (n) => ({ id: n.id, code: await n.stop().catch(() => null) })));
-    await Promise.all(this.links.map((l) => l.close()));
-    if (!this.options.keepData) await rm(this.root, { recursive: true, force: true });
-    return codes;
+  stop() {
+    this.#stopping ??= (async () => {
+      const running = this.nodes.filter((n) => n.alive);
+      const codes = await Promise.all(running.map(async (n) => ({ id: n.id, code: await n.stop().catch(() => null) })));
+      await Promise.all(this.links.map((l) => l.close()));
+      if (!this.options.keepData) await rm(this.root, { recursive: true, force: true });
+      return codes;
+    })();
+    return this.#stopping;
   }
 }
 

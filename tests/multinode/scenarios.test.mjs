@@ -211,7 +211,7 @@ test(`4. stress: ${STRESS} registrations across 5 nodes; all converge and resolv
       assert.deepEqual(await unresolved(cluster, entries), []);
       const rejections = await cluster.rejections();
       console.log(
-        `scenario 4: ${STRESS} registrations on 5 nodes in ${seconds(run.ms)} (${run.perSecond.toFixed(0)}/s accepted); ` +
+        `scenario 4: ${STRESS} registrations on 5 nodes in ${seconds(run.ms)} (${run.perSecond.toFixed(0)}/s accepted, ${run.retries} POSTs retried elsewhere ${JSON.stringify(run.retryReasons)}); ` +
           `converged ${ms} ms after the last; rejections ${JSON.stringify(rejections)}`,
       );
     }, 16),
@@ -320,7 +320,7 @@ test(`6. crash during load: 5 SIGKILLs during ${CRASH_LOAD} registrations; every
       assert.deepEqual(await unresolved(cluster, entries), []);
       for (const n of cluster.nodes) assert.equal(metricSum(await n.metrics(), 'vns_persist_failures_total'), 0);
       console.log(
-        `scenario 6: ${kills.length} SIGKILLs during ${CRASH_LOAD} registrations (${run.retries} retried POSTs, ` +
+        `scenario 6: ${kills.length} SIGKILLs during ${CRASH_LOAD} registrations (${run.retries} POSTs retried elsewhere ${JSON.stringify(run.retryReasons)}, ` +
           `${run.perSecond.toFixed(0)}/s); restarts loaded ${kills.map((k) => `node ${k.id}: ${k.loaded} names (${k.acknowledged} acknowledged by it)`).join(', ')}; ` +
           `converged ${ms} ms after the last registration; per-node acks ${JSON.stringify([...ackedBy].map(([id, l]) => [id, l.length]))}`,
       );

@@ -41,6 +41,7 @@ export async function buildEntries(registrar, tag, count) {
  *   ms: number,
  *   perSecond: number,
  *   retries: number,
+ *   retryReasons: Record<string, number>,
  *   firstAckAt: number,
  *   lastAckAt: number,
  *   ackedBy: Map<number, string[]>,
@@ -65,6 +66,13 @@ export async function submitAll(cluster, entries, options = {}) {
   const ackedBy = new Map(cluster.nodes.map((n) => [n.id, []]));
   let acked = 0;
   let retries = 0;
+  /** @type {Record<string, number>} why POSTs went to another node */
+  const retryReasons = {};
+  /** @param {string} why */
+  const retry = (why) => {
+    retries += 1;
+    retryReasons[why] = (retryReasons[why] ?? 0) + 1;
+  };
   let firstAckAt = 0;
   let lastAckAt = 0;
   const started = Date.now();
@@ -72,13 +80,18 @@ export async function submitAll(cluster, entries, options = {}) {
     const deadline = Date.now() + giveUpMs;
     for (let attempt = 0; ; attempt++) {
       const node = nodes[(i + attempt) % nodes.length];
-      if (node.ready) {
+      if (!node.ready) {
+        retry('node down');
+      } else {
         /** @type {import('./serve-process.mjs').ApiAnswer | undefined} */
         let answer;
         try {
           answer = await node.post(entry.bytes);
-        } catch {
+        } catch (e) {
           // Down or killed mid-request: try the next node.
+          /** @type {any} */
+          const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+          retry(typeof cause?.code === 'string' ? cause.code : String(cause?.name ?? cause));
         }
         if (answer && answer.status === 200) {
           acked += 1;
@@ -91,14 +104,14 @@ export async function submitAll(cluster, entries, options = {}) {
         if (answer && answer.status < 500) {
           throw new Error(`node ${node.id} refused ${entry.name}: ${answer.status} ${JSON.stringify(answer.body)}`);
         }
+        if (answer) retry(`http ${answer.status} ${answer.body?.error?.code ?? ''}`.trim());
       }
-      retries += 1;
       if (Date.now() > deadline) throw new Error(`no node acknowledged ${entry.name} within ${giveUpMs} ms`);
       if ((attempt + 1) % nodes.length === 0) await sleep(50);
     }
   });
   const ms = lastAckAt - started;
-  return { acked, ms, perSecond: acked / (ms / 1000), retries, firstAckAt, lastAckAt, ackedBy };
+  return { acked, ms, perSecond: acked / (ms / 1000), retries, retryReasons, firstAckAt, lastAckAt, ackedBy };
 }
 
 /**
