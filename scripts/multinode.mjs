@@ -9,11 +9,13 @@
  *   node scripts/multinode.mjs                                   # 5 nodes, 2,000 registrations
  *   node scripts/multinode.mjs --nodes 5 --registrations 10000   # the benchmark in BENCHMARKS.md
  *   node scripts/multinode.mjs --topology chain --kills 3 --json
+ *   node scripts/multinode.mjs --registrations 10000 --catch-up --baseline   # BENCHMARKS.md
  *
  * Needs the built package (bash scripts/build-pkg.sh).
  * @module
  */
 import { parseArgs } from 'node:util';
+import { rm } from 'node:fs/promises';
 import { startCluster, Registrar, eventually } from '../tests/multinode/harness.mjs';
 import { buildEntries, submitAll, unresolved, seconds } from '../tests/multinode/workload.mjs';
 
@@ -24,6 +26,9 @@ const USAGE = `usage: node scripts/multinode.mjs [options]
   --concurrency N     POSTs in flight (default 20)
   --kills N           SIGKILL and restart a node N times during the load (default 0)
   --no-verify         skip resolving every name on every node at the end
+  --catch-up          then wipe the last node's folder, restart it, and time its catch-up
+  --baseline          then POST the same registrations to one node without peers (its
+                      throughput, measured in the same run)
   --keep              keep the data folders
   --json              print the report as JSON`;
 
@@ -35,6 +40,8 @@ const { values: flags } = parseArgs({
     concurrency: { type: 'string', default: '20' },
     kills: { type: 'string', default: '0' },
     'no-verify': { type: 'boolean', default: false },
+    'catch-up': { type: 'boolean', default: false },
+    baseline: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
@@ -112,6 +119,34 @@ try {
     failures = await unresolved(cluster, entries, { concurrency: 32 });
   }
   const rejections = await cluster.rejections();
+
+  /** @type {{ ms: number, names: number } | null} */
+  let catchUp = null;
+  if (flags['catch-up']) {
+    const last = cluster.node(nodes);
+    progress(`wiping node ${last.id}'s folder and restarting it…`);
+    await last.kill();
+    await rm(last.dataDir, { recursive: true, force: true });
+    const t = Date.now();
+    await last.start();
+    await cluster.waitConverged({ entries: registrations, timeoutMs: 600_000 });
+    catchUp = { ms: Date.now() - t, names: registrations };
+  }
+
+  /** @type {{ perSecond: number, ms: number } | null} */
+  let baseline = null;
+  if (flags.baseline) {
+    progress(`baseline: the same ${registrations} registrations to one node without peers…`);
+    await cluster.stop();
+    const single = await startCluster({ nodes: 1, topology });
+    try {
+      const one = await submitAll(single, entries, { concurrency });
+      baseline = { perSecond: one.perSecond, ms: one.ms };
+    } finally {
+      await single.stop();
+    }
+  }
+
   const report = {
     nodes,
     topology,
@@ -121,12 +156,15 @@ try {
     submitMs: run.ms,
     throughputPerSecond: Math.round(run.perSecond),
     retriedPosts: run.retries,
+    retryReasons: run.retryReasons,
     convergenceAfterLastMs: convergenceMs,
     root: converged.root,
     kills,
     verified: failures === null ? null : failures.length === 0,
     unresolved: failures?.slice(0, 10) ?? [],
     rejections,
+    catchUp,
+    baselineSingleNode: baseline && { perSecond: Math.round(baseline.perSecond), ms: baseline.ms },
     wallMs: Date.now() - started,
   };
   failed = failures !== null && failures.length > 0;
@@ -137,9 +175,11 @@ try {
     console.log(
       [
         `nodes            ${nodes} (${topology})`,
-        `operations       ${registrations} registrations, ${run.acked} acknowledged (${run.retries} POSTs retried elsewhere)`,
+        `operations       ${registrations} registrations, ${run.acked} acknowledged (${run.retries} POSTs retried elsewhere${run.retries ? `: ${JSON.stringify(run.retryReasons)}` : ''})`,
         `throughput       ${run.perSecond.toFixed(0)} registrations/s accepted (${seconds(run.ms)}; building them took ${seconds(buildMs)})`,
         `convergence      ${convergenceMs} ms from the last acknowledgement to equal roots on all ${nodes} nodes`,
+        ...(baseline ? [`baseline         one node without peers: ${baseline.perSecond.toFixed(0)} registrations/s (${seconds(baseline.ms)})`] : []),
+        ...(catchUp ? [`catch-up         node ${nodes} wiped and restarted: all ${catchUp.names} names and the same root in ${seconds(catchUp.ms)}`] : []),
         `kills            ${kills.length ? kills.map((k) => `node ${k.node} down ${k.downMs} ms, reloaded ${k.loaded} names`).join('; ') : 'none'}`,
         `resolved         ${failures === null ? 'not checked' : failures.length === 0 ? `every name on every node (${registrations * nodes} lookups)` : `${failures.length} failures, e.g. ${failures.slice(0, 3).join('; ')}`}`,
         `rejections       ${rej}`,
