@@ -30,6 +30,7 @@ use crate::block::{Block, BlockError};
 
 pub mod acceptance;
 mod memory;
+pub mod pack;
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 mod indexeddb;
