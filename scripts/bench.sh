@@ -2,14 +2,22 @@
 # Runs the benchmarks and prints each figure beside its baseline (medians and ratios).
 # Figures from the latest run are kept in BENCHMARKS.md.
 #
-#   bash scripts/bench.sh              # everything (needs ~3 GB of memory and ~10 minutes)
-#   bash scripts/bench.sh core memory  # only the named benches (core memory persist browser package)
+#   bash scripts/bench.sh              # everything (needs ~3 GB of memory and ~20 minutes)
+#   bash scripts/bench.sh core memory  # only the named benches (core memory persist browser package multinode)
+#   bash scripts/bench.sh multinode    # 10,000 registrations across 5 `vns serve` processes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(core memory persist browser package)
+[ ${#benches[@]} -gt 0 ] || benches=(core memory persist browser package multinode)
 for bench in "${benches[@]}"; do
+  if [ "$bench" = multinode ]; then
+    # Real processes on loopback: throughput of POST /api/vns/ops and convergence time.
+    [ -f pkg/web/vns_bg.wasm ] || bash scripts/build-pkg.sh
+    echo "==> multinode: node scripts/multinode.mjs --nodes 5 --registrations 10000"
+    node scripts/multinode.mjs --nodes 5 --registrations 10000
+    continue
+  fi
   if [ "$bench" = package ]; then
     # The npm package in Node, beside a JS Map and the native apply/register median (so the
     # criterion apply/register bench runs first, in this same run).

@@ -83,12 +83,20 @@ step test-wasm-node wasm_node_tests
 # The npm package: build the wasm once (release + wasm-opt), type-check the shim, then test
 # what ships (the built package imported as `vns`) in Node.
 step build-pkg bash scripts/build-pkg.sh
-step check-js node_modules/.bin/tsc -p tsconfig.json
+check_js() {
+  node_modules/.bin/tsc -p tsconfig.json
+  # The multi-node harness and its script are checked JSDoc too.
+  node_modules/.bin/tsc -p tests/multinode/tsconfig.json
+}
+step check-js check_js
 step test-node node --test tests/node/
 # `npm pack` into a fresh folder and import it by name, as a consumer would.
 step test-pack bash tests/node/pack.sh
 # Deno from npm (the `deno` package ships its binary): the browser/Deno entry, wasm via fetch.
 step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read tests/deno/
+# Real `vns serve` processes killed, restarted, partitioned, loaded and attacked (~2-3 min on
+# 2 cores; the large run is `node scripts/multinode.mjs --registrations 10000`, a benchmark).
+step test-multinode node --test --test-concurrency=1 tests/multinode/
 # The demo page in Debian's Chromium (playwright-core) against real `vns serve` processes.
 step test-e2e node --test tests/e2e/
 echo "all steps passed"

@@ -1,0 +1,224 @@
+// @ts-check
+/**
+ * One `vns serve` child process of the multi-node harness, with its own data folder:
+ * started on a free port, SIGKILLed or stopped, restarted on the same folder, and spoken to
+ * over its HTTP API. Every child still running is killed when this process exits.
+ *
+ * ```js
+ * const node = new ServeProcess(1, '/tmp/node1', ['--network', 'testing']);
+ * const { entries, root } = await node.start(); // what it loaded from its folder
+ * await node.kill();                            // SIGKILL: no save
+ * ```
+ * @module
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { parseMetrics } from './util.mjs';
+
+/** The `vns` command of this checkout. */
+export const CLI = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
+
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const children = new Set();
+
+function killAllChildren() {
+  for (const child of children) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  children.clear();
+}
+
+process.on('exit', killAllChildren);
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+  process.once(signal, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+
+/**
+ * A JSON answer of the HTTP API: the status code and the parsed body.
+ * @typedef {{ status: number, body: any }} ApiAnswer
+ */
+
+/**
+ * The server's first JSON line: where it listens and what it loaded from its folder.
+ * @typedef {{ event: 'listening', url: string, ws: string, port: number, entries: number, root: string }} ListeningEvent
+ */
+
+/** A `vns serve` child process with its own data folder; restartable on the same folder. */
+export class ServeProcess {
+  /** @type {import('node:child_process').ChildProcess | undefined} */ child;
+  /** Current HTTP port (changes on restart: every start asks for a free one). */
+  port = 0;
+  /** Starts so far. */
+  starts = 0;
+  /** @type {string[]} the last lines of stdout and stderr, for failure reports */
+  tail = [];
+  /** Error events logged by the server (JSON log lines with `event: "error"`). */
+  errors = 0;
+  /** @type {Promise<void> | undefined} resolves when the current child exits */
+  exited;
+  /** Listening (between the `listening` line and the exit of the process). */
+  ready = false;
+  /** @type {string[]} options for `node` itself (e.g. `--cpu-prof`) */
+  nodeArgs = [];
+
+  /**
+   * @param {number} id 1-based
+   * @param {string} dataDir
+   * @param {string[]} args `serve` arguments besides --port, --data and --json
+   */
+  constructor(id, dataDir, args) {
+    this.id = id;
+    this.dataDir = dataDir;
+    this.args = args;
+  }
+
+  get alive() {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  get url() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get wsUrl() {
+    return `ws://127.0.0.1:${this.port}/vns`;
+  }
+
+  /** @param {string} line */
+  #keep(line) {
+    this.tail.push(line);
+    if (this.tail.length > 40) this.tail.shift();
+  }
+
+  /**
+   * Spawns the server and waits for its `listening` line.
+   * @param {{ timeoutMs?: number }} [options]
+   * @returns {Promise<ListeningEvent>}
+   */
+  async start({ timeoutMs = 30_000 } = {}) {
+    if (this.alive) throw new Error(`node ${this.id} is already running`);
+    const argv = [CLI, 'serve', '--port', '0', '--data', this.dataDir, '--json', ...this.args];
+    const child = spawn(process.execPath, [...this.nodeArgs, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    this.child = child;
+    this.starts += 1;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.once('exit', () => {
+      children.delete(child);
+      this.ready = false;
+    });
+    const stderr = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stderr) });
+    stderr.on('line', (line) => this.#keep(`[${this.id} err] ${line}`));
+    const stdout = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
+    const listening = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`node ${this.id} did not listen within ${timeoutMs} ms`)), timeoutMs);
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`node ${this.id} exited (${code ?? signal}) before listening:\n${this.tail.join('\n')}`));
+      });
+      // Every line is read (the pipe must never fill up); only the first `listening` matters.
+      stdout.on('line', (line) => {
+        /** @type {any} */
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch {
+          this.#keep(`[${this.id} out] ${line}`);
+          return;
+        }
+        if (event.event === 'op') return; // one per accepted POST: too many to keep
+        this.#keep(`[${this.id} out] ${line}`);
+        if (event.event === 'error') this.errors += 1;
+        if (event.event === 'listening') {
+          clearTimeout(timer);
+          resolve(event);
+        }
+      });
+    });
+    const event = /** @type {ListeningEvent} */ (await listening);
+    this.port = event.port;
+    this.ready = true;
+    return event;
+  }
+
+  /** SIGKILL: no save, no goodbye. Waits until the process is gone. */
+  async kill() {
+    if (!this.alive) return;
+    this.ready = false;
+    this.child?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  /**
+   * SIGTERM (the server saves and exits 0), then SIGKILL after `graceMs`.
+   * @returns {Promise<number | null>} the exit code (null if it had to be killed)
+   */
+  async stop(graceMs = 10_000) {
+    const child = this.child;
+    if (!child || !this.alive) return child?.exitCode ?? null;
+    this.ready = false;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+    return child.exitCode;
+  }
+
+  /**
+   * @param {string} path @param {RequestInit} [init]
+   * @returns {Promise<Response>}
+   */
+  fetch(path, init) {
+    return fetch(`${this.url}${path}`, { ...init, signal: AbortSignal.timeout(15_000) });
+  }
+
+  /** @param {string} path @param {RequestInit} [init] @returns {Promise<ApiAnswer>} */
+  async json(path, init) {
+    const res = await this.fetch(path, init);
+    const text = await res.text();
+    /** @type {any} */
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body };
+  }
+
+  /** GET /api/vns/status (throws unless 200). */
+  async status() {
+    const { status, body } = await this.json('/api/vns/status');
+    if (status !== 200) throw new Error(`node ${this.id} status: ${status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  /** GET /api/vns/resolve/:name. @param {string} name */
+  resolve(name) {
+    return this.json(`/api/vns/resolve/${encodeURIComponent(name)}`);
+  }
+
+  /** POST /api/vns/ops with an entry block. @param {Uint8Array} bytes */
+  post(bytes) {
+    return this.json('/api/vns/ops', {
+      method: 'POST',
+      headers: { 'content-type': 'application/vnd.ipld.dag-cbor' },
+      body: Buffer.from(bytes),
+    });
+  }
+
+  /** GET /metrics, parsed. */
+  async metrics() {
+    const res = await this.fetch('/metrics');
+    if (res.status !== 200) throw new Error(`node ${this.id} metrics: ${res.status}`);
+    return parseMetrics(await res.text());
+  }
+}
