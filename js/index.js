@@ -24,6 +24,7 @@ export {
 } from './core.js';
 export { attachMessagePort } from './message-port.js';
 export { attachWebSocket, connectWebSocket } from './websocket.js';
+export { workerSolver } from './worker-solver.js';
 export { Keys, VnsNode, powSearch };
 
 /**

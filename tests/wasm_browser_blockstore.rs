@@ -10,6 +10,9 @@ use vns::blockstore::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
+#[path = "common/idb.rs"]
+mod idb;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(module = "/tests/js/map_adapter.js")]
@@ -21,7 +24,10 @@ extern "C" {
     fn corrupt(adapter: &JsValue, cid: &Uint8Array);
 }
 
-fn sample() -> (Vec<Block>, Vec<(String, Option<Vec<u8>>)>) {
+/// State entries to commit.
+type State = Vec<(String, Option<Vec<u8>>)>;
+
+fn sample() -> (Vec<Block>, State) {
     let blocks: Vec<Block> = (0..5).map(|i| Block::encode(&("browser", i)).unwrap()).collect();
     let root = vec![("root".to_string(), Some(blocks[0].cid.to_bytes()))];
     (blocks, root)
@@ -117,4 +123,19 @@ fn js_adapter_is_checked_at_the_edge() {
         .unwrap();
     let err = JsBlockstore::new(adapter).unwrap_err();
     assert!(err.to_string().contains("setState"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_packs_blocks_many_to_a_record() {
+    idb::packs_hold_many_blocks("vns-test-packs").await;
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_upgrades_a_version_1_database() {
+    idb::version_1_databases_are_upgraded("vns-test-v1").await;
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_keeps_version_1_when_the_upgrade_fails() {
+    idb::a_failed_upgrade_leaves_version_1("vns-test-v1-bad").await;
 }

@@ -9,6 +9,9 @@ use vns::blockstore::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
+#[path = "common/idb.rs"]
+mod idb;
+
 #[wasm_bindgen(inline_js = r#"
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 export function mapAdapter() {
@@ -48,11 +51,26 @@ async fn indexeddb_passes_acceptance_in_node() {
 
     let block = Block::encode(&("node", 1u8)).unwrap();
     let root = [("root".to_string(), Some(block.cid.to_bytes()))];
-    store.commit(&[block.clone()], &root).await.unwrap();
+    store.commit(std::slice::from_ref(&block), &root).await.unwrap();
     store.close().await.unwrap();
     let reopened = IndexedDbBlockstore::open(name).await.unwrap();
     assert_eq!(get_verified(&reopened, &block.cid).await.unwrap(), block);
     assert_eq!(reopened.get_state("root").await.unwrap(), root[0].1);
     reopened.close().await.unwrap();
     delete_database(name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_packs_blocks_many_to_a_record() {
+    idb::packs_hold_many_blocks("vns-node-packs").await;
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_upgrades_a_version_1_database() {
+    idb::version_1_databases_are_upgraded("vns-node-v1").await;
+}
+
+#[wasm_bindgen_test]
+async fn indexeddb_keeps_version_1_when_the_upgrade_fails() {
+    idb::a_failed_upgrade_leaves_version_1("vns-node-v1-bad").await;
 }

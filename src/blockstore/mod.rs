@@ -24,12 +24,15 @@
 //! # });
 //! ```
 
+use std::collections::HashMap;
+
 use cid::Cid;
 
 use crate::block::{Block, BlockError};
 
 pub mod acceptance;
 mod memory;
+pub mod pack;
 
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 mod indexeddb;
@@ -186,9 +189,9 @@ pub trait Blockstore {
         Ok(())
     }
     /// Every stored block at once, if the backend can read them all in one request
-    /// (IndexedDB's `getAll`); `None` when it cannot. Loading a whole namespace uses it: one
-    /// bulk read is far cheaper than a request per block.
-    async fn get_all(&self) -> Result<Option<Vec<(Cid, Vec<u8>)>>, StorageError> {
+    /// (IndexedDB's `getAll` of its packs); `None` when it cannot. Loading a whole namespace
+    /// uses it: one bulk read is far cheaper than a request per block.
+    async fn get_all(&self) -> Result<Option<HashMap<Cid, Vec<u8>>>, StorageError> {
         Ok(None)
     }
     /// Reads many blocks; the result is in the order of `cids`. Backends that can batch

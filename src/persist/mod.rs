@@ -115,8 +115,7 @@ pub async fn load<S: Blockstore>(
         return Ok(Namespace::with_limits(params, limits));
     }
     // One bulk read when the backend offers it; otherwise batched reads level by level.
-    let mut all: Option<HashMap<Cid, Vec<u8>>> =
-        store.get_all().await?.map(|v| v.into_iter().collect());
+    let mut all = store.get_all().await?;
     let mut blocks = HashMap::new();
     let mut level = vec![root];
     while !level.is_empty() {

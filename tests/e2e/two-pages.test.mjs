@@ -1,0 +1,67 @@
+// Two pages (two browsers' worth of storage) on one node: a registration in one shows up,
+// live, in the other, and resolves there with the first page's key as owner; that key,
+// exported from the first page and imported in the second, owns the name there too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startNode, launchBrowser, openPage, waitOnline, resolveInPage, registerInPage, screenshot } from './helpers.mjs';
+
+test('a registration in one page appears in another page on the same node', async (t) => {
+  const [node, browser] = await Promise.all([startNode({ t }), launchBrowser(t)]);
+  const [one, two] = await Promise.all([
+    openPage(await browser.newContext(), node.url, { t }),
+    openPage(await browser.newContext(), `${node.url}/#network`, { t }),
+  ]);
+  await Promise.all([waitOnline(one.page), waitOnline(two.page)]);
+
+  await registerInPage(one.page, 'shared', '192.0.2.60');
+  await one.page.locator('#register-result [data-outcome=sent]').waitFor();
+  const owner = await one.page.locator('#register-result dl.facts code').innerText();
+
+  // Nobody touches the second page: its Network view lists the change as it arrives.
+  const arrived = two.page.locator('#recent-changes li[data-name="shared.vfs"]');
+  await arrived.waitFor({ timeout: 15_000 });
+  assert.match(await arrived.innerText(), /from the network/);
+  await screenshot(two.page, 'network-live');
+
+  const result = await resolveInPage(two.page, 'shared.vfs');
+  await result.locator('[data-node=same]').waitFor();
+  assert.deepEqual(
+    (await result.locator('table.records tbody tr').allInnerTexts()).map((r) => r.split('\t').slice(0, 2)),
+    [['A', '192.0.2.60']],
+  );
+  assert.match(await result.innerText(), new RegExp(owner));
+  // The second page has no key of its own: the name is not among its names.
+  await two.page.goto(`${node.url}/#names`);
+  await two.page.locator('#names-list', { hasText: 'No key yet' }).waitFor();
+  assert.equal(await two.page.locator('li.card').count(), 0);
+
+  // The key is exportable: the first page's secret, imported in the second, owns the name there.
+  await one.page.goto(`${node.url}/#key`);
+  await one.page.getByText('Export the secret').click();
+  const secret = await one.page.locator('[data-field=secret-hex]').innerText();
+  assert.match(secret, /^[0-9a-f]{64}$/);
+  await two.page.goto(`${node.url}/#key`);
+  await two.page.getByLabel('Secret').fill(secret);
+  await two.page.getByRole('button', { name: 'Import' }).click();
+  await two.page.locator('[data-field=key-id]', { hasText: owner }).waitFor();
+  await two.page.goto(`${node.url}/#names`);
+  await two.page.locator('li.card[data-name="shared.vfs"]').waitFor();
+});
+
+test('a second tab of the same browser keeps names in memory and stays in sync', async (t) => {
+  const [node, browser] = await Promise.all([startNode({ t }), launchBrowser(t)]);
+  const context = await browser.newContext();
+  const first = await openPage(context, node.url, { t });
+  const second = await openPage(context, `${node.url}/#network`, { t });
+  // One tab at a time writes the names database; the other says it keeps names in memory.
+  assert.equal(await first.page.locator('#memory-only').isHidden(), true);
+  await second.page.locator('#memory-only').waitFor();
+  await Promise.all([waitOnline(first.page), waitOnline(second.page)]);
+
+  await registerInPage(first.page, 'tabs', '192.0.2.61');
+  await first.page.locator('#register-result [data-outcome=sent]').waitFor();
+  await second.page.locator('#recent-changes li[data-name="tabs.vfs"]').waitFor({ timeout: 15_000 });
+  // The tabs share the key (one browser, one key database): the second tab lists the name.
+  await second.page.goto(`${node.url}/#names`);
+  await second.page.locator('li.card[data-name="tabs.vfs"]').waitFor();
+});

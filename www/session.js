@@ -1,0 +1,267 @@
+// @ts-check
+/**
+ * The page's VNS node and its link to the node that served the page: network settings from
+ * `/api/vns/status` (remembered in localStorage for offline starts), the IndexedDB store, the
+ * WebSocket peer, the owner's key, and the state the views show.
+ * @module
+ */
+import { open, connectWebSocket, generateKeys } from 'vns';
+import { loadKeys, storeKeys } from './keystore.js';
+
+/** @typedef {import('vns').Vns} Vns */
+/** @typedef {import('vns').Keys} Keys */
+/** @typedef {import('../js/core.js').OpenOptions} OpenOptions */
+
+/**
+ * What `GET /api/vns/status` answers (the parts the page reads).
+ * @typedef {{
+ *   open: OpenOptions,
+ *   network: { network: string, difficulty: number, networkId: string },
+ *   entries: number,
+ *   root: string,
+ *   peers: number | unknown[],
+ *   links?: { direction: 'in' | 'out', remote: string }[],
+ *   queue: import('../js/core.js').QueueStatus,
+ * }} NodeStatus
+ */
+
+/** The node's answer to `GET /api/vns/resolve/:name`. */
+/**
+ * @typedef {import('../js/core.js').Resolved & { entry: string | null, proof: { root: string, blocks: string[] } }} NodeAnswer
+ */
+
+const DB_NAME = 'vns-www';
+const STATUS_KEY = 'vns-www-status';
+/** The names database is used by one tab at a time (two writers would race on its root). */
+const STORE_LOCK = 'vns-www-store';
+const KEYS_CHANNEL = 'vns-www-keys';
+const STATUS_POLL_MS = 3000;
+const SAVE_AFTER_MS = 300;
+/** The node's root moves a moment after ours: it has to receive the change first. */
+const STATUS_AFTER_CHANGE_MS = 400;
+const QUEUE_WATCH_MS = 500;
+
+/**
+ * Fetches JSON from the node that served the page, giving up after `timeoutMs`.
+ * @param {string} path
+ * @param {number} [timeoutMs]
+ * @returns {Promise<unknown>}
+ */
+export async function fetchJson(path, timeoutMs = 3000) {
+  const response = await fetch(path, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) });
+  const body = await response.json();
+  if (!response.ok) {
+    const { code, message } = body?.error ?? {};
+    throw Object.assign(new Error(message ?? `HTTP ${response.status}`), { code, status: response.status });
+  }
+  return body;
+}
+
+/**
+ * The page's session. Events: `change` (`detail: { name }`, a name changed in the local
+ * node), `state` (connection, node status or saving changed), `keys` (another key).
+ */
+export class Session extends EventTarget {
+  /** @type {Keys | undefined} */ keys;
+  /** @type {NodeStatus | undefined} the node's last status, while reachable */ nodeStatus;
+  /** @type {'saved' | 'saving' | 'error'} */ saveState = 'saved';
+  /** @type {{ name: string, at: number, local: boolean }[]} newest last */ recent = [];
+  /** Names changed by this page (the rest came from peers). */
+  #localChanges = new Set();
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
+  /** Tabs of this browser share one key: each tells the others when it changes it. */
+  #keysChannel = new BroadcastChannel(KEYS_CHANNEL);
+  #saveGeneration = 0;
+  /** @type {Promise<void> | undefined} */ #statusFetch;
+
+  /**
+   * @param {Vns} vns
+   * @param {{ storage: 'indexeddb' | 'memory', network: OpenOptions, wsUrl: string, statusFromCache: boolean }} info
+   */
+  constructor(vns, info) {
+    super();
+    this.vns = vns;
+    this.storage = info.storage;
+    this.network = info.network;
+    this.wsUrl = info.wsUrl;
+    this.statusFromCache = info.statusFromCache;
+    vns.addEventListener('change', (event) => {
+      const { name } = /** @type {CustomEvent<{ name: string }>} */ (event).detail;
+      const local = this.#localChanges.delete(name);
+      this.recent.push({ name, at: Date.now(), local });
+      if (this.recent.length > 50) this.recent.shift();
+      this.#scheduleSave();
+      this.dispatchEvent(new CustomEvent('change', { detail: { name } }));
+    });
+    vns.addEventListener('peer', () => this.#changed());
+    this.#keysChannel.addEventListener('message', async () => {
+      this.keys = await loadKeys();
+      this.dispatchEvent(new Event('keys'));
+    });
+    vns.addEventListener('error', (event) => console.warn('vns:', /** @type {CustomEvent} */ (event).detail));
+  }
+
+  /** Whether a peer (the node) is connected and past the handshake. */
+  get online() {
+    return this.vns.peers().length > 0;
+  }
+
+  /**
+   * Runs a change of `name` made by this page (the recent-changes list says so).
+   * @template T
+   * @param {string} name
+   * @param {() => Promise<T>} action
+   * @returns {Promise<T>}
+   */
+  async local(name, action) {
+    this.#localChanges.add(name);
+    try {
+      return await action();
+    } catch (error) {
+      this.#localChanges.delete(name);
+      throw error;
+    }
+  }
+
+  /** The key, generating and storing one on first use. @returns {Promise<Keys>} */
+  async ensureKeys() {
+    if (!this.keys) await this.setKeys(generateKeys());
+    return /** @type {Keys} */ (this.keys);
+  }
+
+  /** Makes `keys` this browser's key. @param {Keys} keys */
+  async setKeys(keys) {
+    await storeKeys(keys);
+    this.keys = keys;
+    this.#keysChannel.postMessage('changed');
+    this.dispatchEvent(new Event('keys'));
+  }
+
+  /**
+   * The node's own answer for `name` (with its proof), or `undefined` when it is unreachable.
+   * Rejects with `code` `resolve.not_found` when the node does not hold the name.
+   * @param {string} name
+   * @returns {Promise<NodeAnswer | undefined>}
+   */
+  async nodeAnswer(name) {
+    try {
+      return /** @type {NodeAnswer} */ (await fetchJson(`/api/vns/resolve/${encodeURIComponent(name)}`));
+    } catch (error) {
+      if (/** @type {{ status?: number }} */ (error).status) throw error;
+      return undefined;
+    }
+  }
+
+  /** Fetches the node's status (roots, peers, queue) now; `undefined` while unreachable. */
+  async refreshNodeStatus() {
+    this.#statusFetch ??= fetchJson('/api/vns/status')
+      .then((status) => /** @type {NodeStatus} */ (status), () => undefined)
+      .then((status) => {
+        this.#statusFetch = undefined;
+        this.nodeStatus = status;
+        this.#changed();
+      });
+    return this.#statusFetch;
+  }
+
+  /** Polls the node's status while the page is visible, and soon after each change. */
+  startStatusPolling() {
+    void this.refreshNodeStatus();
+    setInterval(() => {
+      if (document.visibilityState === 'visible') void this.refreshNodeStatus();
+    }, STATUS_POLL_MS);
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let soon;
+    const refreshSoon = () => {
+      clearTimeout(soon);
+      soon = setTimeout(() => void this.refreshNodeStatus(), STATUS_AFTER_CHANGE_MS);
+    };
+    this.addEventListener('change', refreshSoon);
+    this.vns.addEventListener('peer', refreshSoon);
+    // The queue drains a moment after a reconnect, without an event: watch it.
+    let queue = '';
+    setInterval(() => {
+      const now = JSON.stringify(this.vns.queueStatus());
+      if (now !== queue) {
+        queue = now;
+        this.#changed();
+      }
+    }, QUEUE_WATCH_MS);
+  }
+
+  /**
+   * Saves soon after changes, and says so: the views show whether this browser's copy is
+   * up to date (the node's own automatic save runs too; a save with nothing new is cheap).
+   */
+  #scheduleSave() {
+    const generation = ++this.#saveGeneration;
+    this.saveState = 'saving';
+    this.#changed();
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = setTimeout(async () => {
+      try {
+        await this.vns.save();
+        // A change during the save scheduled another one: only the last may say "saved".
+        if (generation === this.#saveGeneration) this.saveState = 'saved';
+      } catch (error) {
+        console.error('save failed', error);
+        this.saveState = 'error';
+      }
+      this.#changed();
+    }, SAVE_AFTER_MS);
+  }
+
+  #changed() {
+    this.dispatchEvent(new Event('state'));
+  }
+}
+
+/**
+ * The network settings: fresh from the node, else those remembered from the last visit.
+ * @returns {Promise<{ network: OpenOptions, fromCache: boolean }>}
+ */
+async function networkSettings() {
+  try {
+    const status = /** @type {NodeStatus} */ (await fetchJson('/api/vns/status'));
+    localStorage.setItem(STATUS_KEY, JSON.stringify({ open: status.open, at: Date.now() }));
+    return { network: status.open, fromCache: false };
+  } catch (error) {
+    const cached = localStorage.getItem(STATUS_KEY);
+    if (!cached) {
+      throw new Error(`the node cannot be reached and this browser has never joined its network: ${error}`);
+    }
+    return { network: JSON.parse(cached).open, fromCache: true };
+  }
+}
+
+/**
+ * Holds the names database's lock for the life of the page, if no other tab holds it.
+ * @returns {Promise<boolean>} whether this tab got it
+ */
+function holdStoreLock() {
+  if (!navigator.locks) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    navigator.locks.request(STORE_LOCK, { ifAvailable: true }, (lock) => {
+      resolve(lock !== null);
+      // Never settles while the page lives: the lock is released when the tab goes away.
+      return lock ? new Promise(() => {}) : undefined;
+    });
+  });
+}
+
+/**
+ * Opens the page's node and connects it to the node that served the page.
+ * @returns {Promise<Session>}
+ */
+export async function startSession() {
+  const [{ network, fromCache }, haveStore, keys] = await Promise.all([networkSettings(), holdStoreLock(), loadKeys()]);
+  const storage = haveStore ? 'indexeddb' : 'memory';
+  const vns = await open({ dbName: DB_NAME, ...network, storage });
+  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/vns`;
+  const session = new Session(vns, { storage, network, wsUrl, statusFromCache: fromCache });
+  session.keys = keys;
+  // Short backoff: a node restarting is back within seconds, and queued changes go out then.
+  connectWebSocket(vns, wsUrl, { minDelayMs: 250, maxDelayMs: 4000 });
+  session.startStatusPolling();
+  return session;
+}

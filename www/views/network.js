@@ -1,0 +1,78 @@
+// @ts-check
+/**
+ * Network: the link to the node, the local merkle root beside the node's, the offline delta
+ * queue, the node's own peers, and the names changing live.
+ * @module
+ */
+import { h, byId } from '../ui.js';
+
+/** @typedef {import('../session.js').Session} Session */
+
+/**
+ * @param {Session} session
+ * @returns {{ render(): void }}
+ */
+export function mountNetwork(session) {
+  const panel = byId('network-panel');
+  const recent = byId('recent-changes');
+
+  function render() {
+    const { vns, nodeStatus } = session;
+    const localRoot = vns.merkleRoot();
+    const queue = vns.queueStatus();
+    const online = session.online;
+    const same = nodeStatus ? nodeStatus.root === localRoot : undefined;
+    const links = nodeStatus?.links ?? [];
+
+    panel.replaceChildren(
+      h('p', { class: online ? 'verified' : 'warn', 'data-field': 'connection', 'data-online': String(online) },
+        online ? 'Connected to the node.' : 'Offline: reconnecting to the node…'),
+      h(
+        'table',
+        { class: 'peers' },
+        h('caption', {}, 'Peers of this page'),
+        h('thead', {}, h('tr', {},
+          h('th', { scope: 'col' }, 'Peer'), h('th', { scope: 'col' }, 'State'),
+          h('th', { scope: 'col' }, 'Its merkle root'), h('th', { scope: 'col' }, 'Local merkle root'),
+          h('th', { scope: 'col' }, 'In sync'))),
+        h('tbody', {}, h('tr', {},
+          h('td', { 'data-label': 'Peer' }, h('code', {}, session.wsUrl)),
+          h('td', { 'data-label': 'State' }, online ? 'connected' : 'offline'),
+          h('td', { 'data-label': 'Its merkle root' }, nodeStatus ? h('code', { class: 'id', 'data-field': 'node-root' }, nodeStatus.root) : 'unknown (unreachable)'),
+          h('td', { 'data-label': 'Local merkle root' }, h('code', { class: 'id', 'data-field': 'local-root' }, localRoot)),
+          h('td', { 'data-label': 'In sync', 'data-field': 'in-sync' }, same === undefined ? '–' : same ? 'yes' : 'not yet'))),
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'Names here'), h('dd', { 'data-field': 'local-entries' }, String(vns.size)),
+        h('dt', {}, 'Names on the node'), h('dd', {}, nodeStatus ? String(nodeStatus.entries) : 'unknown'),
+        h('dt', {}, 'Delta queue'),
+        h('dd', { 'data-field': 'queue-size' },
+          `${queue.size} waiting (capacity ${queue.capacity}; ${queue.replayed} replayed, ${queue.dropped} dropped)`),
+        h('dt', {}, 'Stored in'),
+        h('dd', {}, session.storage === 'indexeddb' ? "this browser's IndexedDB (vns-www)" : 'memory only (another tab holds the database)'),
+        h('dt', {}, "This browser's copy"), h('dd', { 'data-field': 'save-state', 'data-state': session.saveState },
+          { saved: 'saved', saving: 'saving…', error: 'save failed (see the console)' }[session.saveState]),
+        h('dt', {}, 'Network'),
+        h('dd', {}, `${session.network.network ?? 'main'}, proof-of-work ${vns.difficulty} bits, id `, h('code', { class: 'id' }, vns.networkId),
+          session.statusFromCache ? ' (settings remembered from an earlier visit)' : ''),
+      ),
+      h('h3', {}, "The node's peers"),
+      nodeStatus
+        ? links.length
+          ? h('ul', {}, ...links.map((l) => h('li', {}, `${l.direction === 'in' ? 'incoming from' : 'dialled'} `, h('code', {}, l.remote))))
+          : h('p', { class: 'hint' }, 'none')
+        : h('p', { class: 'hint' }, 'unknown while the node is unreachable'),
+    );
+
+    recent.replaceChildren(
+      ...session.recent
+        .slice()
+        .reverse()
+        .map((c) => h('li', { 'data-name': c.name }, h('code', {}, c.name), ` ${c.local ? 'changed here' : 'from the network'} at ${new Date(c.at).toLocaleTimeString()}`)),
+    );
+  }
+
+  return { render };
+}

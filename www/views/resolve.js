@@ -1,0 +1,144 @@
+// @ts-check
+/**
+ * Resolve: a name's records, owner and expiry from the page's own node, with the merkle proof
+ * that the answer is in the tree under the local root, checked here; then the node's answer,
+ * its proof checked against the node's root.
+ * @module
+ */
+import { h, byId, fullName, recordsTable, nameFacts, describeError, errorCode } from '../ui.js';
+import { toBase64 } from '../keystore.js';
+
+/** @typedef {import('../session.js').Session} Session */
+/** @typedef {import('../../js/core.js').NameProof} NameProof */
+
+/**
+ * @param {Session} session
+ * @returns {{ show(name: string): void }}
+ */
+export function mountResolve(session) {
+  const form = byId('resolve-form');
+  const input = /** @type {HTMLInputElement} */ (byId('resolve-name'));
+  const out = byId('resolve-result');
+  /** @type {string | undefined} */
+  let current;
+  let generation = 0;
+
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    show(input.value);
+  });
+  // A name on screen that changes (a peer's update arriving) is shown again.
+  session.addEventListener('change', (event) => {
+    const { name } = /** @type {CustomEvent<{ name: string }>} */ (event).detail;
+    if (name === current) void render(name);
+  });
+
+  /** @param {string} name */
+  function show(name) {
+    if (!name.trim()) return;
+    current = fullName(name);
+    input.value = current;
+    void render(current);
+  }
+
+  /** @param {string} name */
+  async function render(name) {
+    const mine = (generation += 1);
+    const { vns } = session;
+    /** @type {HTMLElement[]} */
+    const parts = [h('h3', {}, name)];
+    let localEntry;
+    try {
+      const resolved = await vns.resolve(name);
+      parts.push(recordsTable(resolved.records), nameFacts(resolved));
+      const proof = vns.proof(name);
+      const { box, entry } = localProofBox(session, proof, name);
+      localEntry = entry;
+      parts.push(box);
+    } catch (error) {
+      const code = errorCode(error);
+      parts.push(
+        h('p', { class: 'notice', 'data-state': code ?? 'error' },
+          code === 'resolve.not_found' ? "Not found in this browser's copy of the namespace." : describeError(error)),
+      );
+    }
+    const nodeBox = h('div', { class: 'node-check' }, h('p', { class: 'hint' }, 'Asking the node…'));
+    parts.push(nodeBox);
+    out.replaceChildren(...parts);
+    const check = await nodeCheck(session, name, localEntry);
+    if (mine === generation) nodeBox.replaceChildren(...check);
+  }
+
+  return { show };
+}
+
+/**
+ * Checks the local proof and describes it.
+ * @param {Session} session @param {NameProof} proof @param {string} name
+ * @returns {{ box: HTMLElement, entry: string | null | undefined }}
+ */
+function localProofBox(session, proof, name) {
+  let entry;
+  /** @type {HTMLElement} */
+  let verdict;
+  try {
+    entry = session.vns.verifyProof(proof, name);
+    verdict = entry
+      ? h('p', { class: 'verified', 'data-verified': 'true' },
+          h('strong', {}, 'Verified'), ` against the local merkle root: ${blocks(proof.blocks.length)} checked in this page lead from the root to entry `, h('code', {}, entry), '.')
+      : h('p', { class: 'notice', 'data-verified': 'false' }, 'The proof shows the name absent under the local root.');
+  } catch (error) {
+    verdict = h('p', { class: 'error', 'data-verified': 'false' }, `The proof does not check: ${describeError(error)}`);
+  }
+  const box = h(
+    'div',
+    { class: 'proof' },
+    verdict,
+    h(
+      'details',
+      {},
+      h('summary', {}, `Proof: root ${short(proof.root)}, ${blocks(proof.blocks.length)}`),
+      h('dl', { class: 'facts' }, h('dt', {}, 'Merkle root'), h('dd', {}, h('code', { class: 'id', 'data-field': 'proof-root' }, proof.root))),
+      h('ol', { class: 'blocks' }, ...proof.blocks.map((block) => h('li', {}, `${block.length} bytes: `, h('code', {}, `${toBase64(block.subarray(0, 24))}…`)))),
+    ),
+  );
+  return { box, entry };
+}
+
+/**
+ * The node's answer for `name`, its proof checked here against the node's root, compared
+ * with the local entry.
+ * @param {Session} session @param {string} name @param {string | null | undefined} localEntry
+ * @returns {Promise<(HTMLElement | string)[]>}
+ */
+async function nodeCheck(session, name, localEntry) {
+  let answer;
+  try {
+    answer = await session.nodeAnswer(name);
+  } catch (error) {
+    if (errorCode(error) !== 'resolve.not_found') return [h('p', { class: 'error' }, `The node refused: ${describeError(error)}`)];
+    return [h('p', { class: 'hint', 'data-node': 'absent' }, localEntry ? 'The node does not hold this name yet (it is on its way).' : 'The node does not hold this name either.')];
+  }
+  if (!answer) return [h('p', { class: 'hint', 'data-node': 'offline' }, "The node is unreachable: this answer comes from this browser's copy.")];
+  let nodeEntry;
+  try {
+    const blocks = answer.proof.blocks.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)));
+    nodeEntry = session.vns.verifyProof({ root: answer.proof.root, blocks }, name);
+  } catch (error) {
+    return [h('p', { class: 'error', 'data-node': 'bad-proof' }, `The node's proof does not check against its root: ${describeError(error)}`)];
+  }
+  const checked = `The node's answer checks against its root ${short(answer.proof.root)} (${blocks(answer.proof.blocks.length)})`;
+  if (nodeEntry !== answer.entry) return [h('p', { class: 'error', 'data-node': 'mismatch' }, `${checked}, but its entry is not the one it claims.`)];
+  if (nodeEntry === localEntry) return [h('p', { class: 'verified', 'data-node': 'same' }, `${checked}: same entry as here.`)];
+  return [h('p', { class: 'notice', 'data-node': 'different' }, `${checked}, with another version (seq ${answer.seq}); the two are syncing.`)];
+}
+
+/** @param {number} n @returns {string} */
+function blocks(n) {
+  return n === 1 ? '1 proof block' : `${n} proof blocks`;
+}
+
+/** @param {string} cid @returns {string} */
+function short(cid) {
+  return cid.length > 20 ? `${cid.slice(0, 12)}…${cid.slice(-6)}` : cid;
+}
