@@ -16,7 +16,7 @@ const VIEWS = ['resolve', 'register', 'names', 'network', 'key'];
 /** Before the first connection has had a chance, "offline" would only flicker. */
 const OFFLINE_GRACE_MS = 1500;
 
-registerServiceWorker();
+void registerServiceWorker();
 
 try {
   const session = await startSession();
@@ -41,10 +41,17 @@ try {
     }
     if (view === 'key') key.render();
   };
-  const route = () => {
+  /** @param {boolean} [moveFocus] after a click on the navigation, not on the first load */
+  const route = (moveFocus = false) => {
     const view = active();
     for (const section of document.querySelectorAll('main > section')) {
       /** @type {HTMLElement} */ (section).hidden = /** @type {HTMLElement} */ (section).dataset.view !== view;
+    }
+    // Screen readers follow focus: land on the view's heading.
+    const heading = document.querySelector(`#view-${view} h2`);
+    if (moveFocus && heading instanceof HTMLElement) {
+      heading.tabIndex = -1;
+      heading.focus();
     }
     for (const link of document.querySelectorAll('nav a')) {
       if (link.getAttribute('href') === `#${view}`) link.setAttribute('aria-current', 'page');
@@ -79,7 +86,7 @@ try {
 
   byId('memory-only').hidden = session.storage !== 'memory';
   byId('boot').hidden = true;
-  addEventListener('hashchange', route);
+  addEventListener('hashchange', () => route(true));
   route();
   banners();
   document.documentElement.dataset.ready = 'true';
@@ -94,13 +101,30 @@ try {
 
 /**
  * Installs the service worker that keeps the page's files, so that the page opens, and
- * resolves from this browser's copy, while the node is down.
+ * resolves from this browser's copy, while the node is down. Once it runs, the page tells it
+ * which files it loaded; `data-offline-ready` says when they are kept and the page is
+ * controlled.
  */
-function registerServiceWorker() {
+async function registerServiceWorker() {
   if (!('serviceWorker' in navigator)) return;
-  const mark = () => {
-    if (navigator.serviceWorker.controller) document.documentElement.dataset.offlineReady = 'true';
-  };
-  navigator.serviceWorker.addEventListener('controllerchange', mark);
-  navigator.serviceWorker.register('/sw.js').then(mark, (error) => console.warn('service worker not installed:', error));
+  try {
+    await navigator.serviceWorker.register('/sw.js');
+    const { active } = await navigator.serviceWorker.ready;
+    if (!active) return;
+    const urls = [location.origin + location.pathname, ...performance.getEntriesByType('resource').map((e) => e.name)]
+      .map((u) => new URL(u))
+      .filter((u) => u.origin === location.origin && !u.pathname.startsWith('/api/'))
+      .map((u) => u.pathname);
+    const channel = new MessageChannel();
+    const reply = new Promise((resolve) => (channel.port1.onmessage = (event) => resolve(event.data)));
+    active.postMessage({ type: 'keep', urls: [...new Set(urls)] }, [channel.port2]);
+    const answer = /** @type {{ kept?: number, error?: string }} */ (await reply);
+    if (answer.error) throw new Error(answer.error);
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+    document.documentElement.dataset.offlineReady = 'true';
+  } catch (error) {
+    console.warn('this page will not open while the node is down:', error);
+  }
 }

@@ -8,32 +8,18 @@
  */
 
 const CACHE = 'vns-www-v1';
-/** Everything the page needs to start, kept at install time. */
-const FILES = [
-  '/',
-  '/style.css',
-  '/app.js',
-  '/session.js',
-  '/keystore.js',
-  '/ui.js',
-  '/views/resolve.js',
-  '/views/register.js',
-  '/views/names.js',
-  '/views/network.js',
-  '/views/key.js',
-  '/js/index.js',
-  '/js/core.js',
-  '/js/websocket.js',
-  '/js/worker-solver.js',
-  '/js/pow-worker.js',
-  '/pkg/web/vns.js',
-  '/pkg/web/vns_bg.wasm',
-];
+/**
+ * Kept at install time. The rest (the package's modules, the wasm) is kept when the page
+ * reports what it loaded (a `keep` message), so this list does not have to follow the
+ * package's module graph; only the proof-of-work worker is not loaded before it is used.
+ */
+const SHELL = ['/', '/app.js', '/style.css', '/js/pow-worker.js'];
 
 /** The small part of the service worker scope used here (the DOM lib has no worker types). */
 const worker = /** @type {{
  *   addEventListener(type: 'install' | 'activate', listener: (event: Event & { waitUntil(p: Promise<unknown>): void }) => void): void,
  *   addEventListener(type: 'fetch', listener: (event: Event & { request: Request, respondWith(r: Promise<Response>): void }) => void): void,
+ *   addEventListener(type: 'message', listener: (event: MessageEvent<{ type: string, urls: string[] }> & { waitUntil(p: Promise<unknown>): void }) => void): void,
  *   skipWaiting(): Promise<void>,
  *   clients: { claim(): Promise<void> },
  * }} */ (/** @type {unknown} */ (self));
@@ -42,7 +28,7 @@ worker.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(FILES))
+      .then((cache) => cache.addAll(SHELL))
       .then(() => worker.skipWaiting()),
   );
 });
@@ -75,5 +61,21 @@ worker.addEventListener('fetch', (event) => {
         throw error;
       },
     ),
+  );
+});
+
+// The page lists the same-origin files it loaded; they are kept, then the page is told.
+worker.addEventListener('message', (event) => {
+  const { type, urls } = event.data ?? {};
+  const [port] = event.ports;
+  if (type !== 'keep' || !port) return;
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(urls))
+      .then(
+        () => port.postMessage({ kept: urls.length }),
+        (error) => port.postMessage({ error: String(error) }),
+      ),
   );
 });

@@ -10,8 +10,9 @@ test('cancelling a registration stops its worker; the page stays usable meanwhil
   const { page } = await openPage(await browser.newContext(), node.url, { t });
   await waitOnline(page);
 
+  const started = page.waitForEvent('worker');
   await registerInPage(page, 'never', '192.0.2.70');
-  const worker = await page.waitForEvent('worker');
+  const worker = await started;
   await page.waitForFunction(() => Number(document.getElementById('pow-bar')?.getAttribute('value')) > 0);
   assert.ok(page.workers().length >= 1, 'the search runs in a worker');
   await screenshot(page, 'register-progress');

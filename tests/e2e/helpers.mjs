@@ -14,8 +14,8 @@ export { cli };
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Screenshots of the views: test artifacts, not committed (target/ is ignored). */
 export const ARTIFACTS = join(ROOT, 'target', 'e2e-artifacts');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

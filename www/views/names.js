@@ -3,7 +3,7 @@
  * My names: the names this browser's key owns, with their records; update, renew, transfer.
  * @module
  */
-import { h, byId, setField, recordsEditor, recordsTable, formatExpiry, describeError } from '../ui.js';
+import { h, byId, setField, recordsEditor, recordsTable, formatExpiry, describeError, errorCode } from '../ui.js';
 
 /** @typedef {import('../session.js').Session} Session */
 /** @typedef {import('../../js/core.js').Resolved} Resolved */
@@ -38,31 +38,52 @@ export function mountNames(session) {
       try {
         items.push(item(await session.vns.resolve(name)));
       } catch (error) {
-        items.push(h('li', { class: 'card' }, h('h3', {}, name), h('p', { class: 'notice' }, describeError(error))));
+        items.push(unresolved(name, error));
       }
     }
     list.replaceChildren(flash, h('ul', { class: 'cards' }, ...items));
+  }
+
+  /**
+   * Runs an owner's change of `name` and reports it in the flash line.
+   * @param {string} name @param {() => Promise<Resolved>} action @param {string} done
+   */
+  const run = async (name, action, done) => {
+    flash.className = 'hint';
+    flash.textContent = `${name}: working…`;
+    try {
+      await session.local(name, action);
+      editing = '';
+      flash.className = 'verified';
+      flash.textContent = `${name}: ${done}${session.online ? '' : ' Queued: the node is offline.'}`;
+    } catch (error) {
+      flash.className = 'error';
+      flash.textContent = `${name}: ${describeError(error)}`;
+    }
+    await render();
+  };
+
+  /**
+   * A name this key holds that does not resolve now: past its expiry, in the grace period
+   * in which only its owner may renew it.
+   * @param {string} name @param {unknown} error
+   */
+  function unresolved(name, error) {
+    const keys = /** @type {import('vns').Keys} */ (session.keys);
+    const renewable = errorCode(error) === 'resolve.in_grace';
+    return h(
+      'li',
+      { class: 'card', 'data-name': name },
+      h('h3', {}, name),
+      h('p', { class: 'notice' }, renewable ? 'Expired: renew it before the grace period ends, or it is released.' : describeError(error)),
+      renewable && h('p', { class: 'actions' }, h('button', { type: 'button', onclick: () => run(name, () => session.vns.renew(keys, name), 'Renewed.') }, 'Renew')),
+    );
   }
 
   /** @param {Resolved} resolved */
   function item(resolved) {
     const { name } = resolved;
     const panel = h('div', { class: 'panel' });
-    /** @param {() => Promise<Resolved>} action @param {string} done */
-    const run = async (action, done) => {
-      flash.className = 'hint';
-      flash.textContent = `${name}: working…`;
-      try {
-        await session.local(name, action);
-        editing = '';
-        flash.className = 'verified';
-        flash.textContent = `${name}: ${done}${session.online ? '' : ' Queued: the node is offline.'}`;
-      } catch (error) {
-        flash.className = 'error';
-        flash.textContent = `${name}: ${describeError(error)}`;
-      }
-      await render();
-    };
     const keys = /** @type {import('vns').Keys} */ (session.keys);
 
     const openEditor = () => {
@@ -76,7 +97,7 @@ export function mountNames(session) {
       );
       form.addEventListener('submit', (event) => {
         event.preventDefault();
-        void run(() => session.vns.update(keys, name, fresh.records()), 'Records updated.');
+        void run(name, () => session.vns.update(keys, name, fresh.records()), 'Records updated.');
       });
       panel.replaceChildren(form);
     };
@@ -94,7 +115,7 @@ export function mountNames(session) {
       );
       form.addEventListener('submit', (event) => {
         event.preventDefault();
-        void run(() => session.vns.transfer(keys, name, input.value.trim()), `Transferred to ${input.value.trim()}.`);
+        void run(name, () => session.vns.transfer(keys, name, input.value.trim()), `Transferred to ${input.value.trim()}.`);
       });
       panel.replaceChildren(form);
       input.focus();
@@ -116,7 +137,7 @@ export function mountNames(session) {
         'p',
         { class: 'actions' },
         h('button', { type: 'button', onclick: openEditor }, 'Edit records'),
-        h('button', { type: 'button', onclick: () => run(() => session.vns.renew(keys, name), 'Renewed.') }, 'Renew'),
+        h('button', { type: 'button', onclick: () => run(name, () => session.vns.renew(keys, name), 'Renewed.') }, 'Renew'),
         h('button', { type: 'button', onclick: openTransfer }, 'Transfer'),
       ),
       panel,
