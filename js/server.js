@@ -80,7 +80,11 @@ function statusFor(code) {
 /** @param {unknown} e @returns {{ code: string, message: string }} */
 function describe(e) {
   const code = typeof e === 'object' && e && 'code' in e && typeof e.code === 'string' ? e.code : 'vns.internal';
-  return { code, message: e instanceof Error ? e.message : String(e) };
+  const message =
+    e instanceof Error ? e.message
+    : typeof e === 'object' && e && 'message' in e && typeof e.message === 'string' ? e.message
+    : String(e);
+  return { code, message };
 }
 
 /**
@@ -297,6 +301,10 @@ export async function startServer(options = {}) {
       }
     }
   });
+
+  // Longer than clients keep idle connections (undici: 4 s), so a client never reuses a
+  // connection the server is closing at that moment.
+  http.keepAliveTimeout = 65_000;
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   http.on('upgrade', (req, socket, head) => {

@@ -183,10 +183,11 @@ impl Namespace {
     ) -> Self {
         let mut ns = Self::with_limits(params, limits);
         ns.tree = tree;
+        ns.entries.reserve(entries.len());
         for entry in entries {
-            ns.store(entry);
+            // Not `store`: the tree already holds these entries, nothing is dirty.
+            ns.hold(entry);
         }
-        ns.dirty.clear();
         ns
     }
 
@@ -404,8 +405,13 @@ impl Namespace {
     }
 
     fn store(&mut self, entry: Entry) {
+        self.dirty.insert(entry.name().clone());
+        self.hold(entry);
+    }
+
+    /// Holds `entry` and indexes it by owner, replacing the held version of its name.
+    fn hold(&mut self, entry: Entry) {
         let name = entry.name().clone();
-        self.dirty.insert(name.clone());
         let owner = entry.owner();
         if let Some(old) = self.entries.replace(Held(Box::new(entry))) {
             let old_owner = old.0.owner();

@@ -1,7 +1,7 @@
 //! In-memory blockstore, and a fault-injecting wrapper for crash-safety tests.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use cid::Cid;
@@ -90,6 +90,11 @@ impl Blockstore for MemoryBlockstore {
 
     async fn get_state(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(self.data.borrow().state.get(key).cloned())
+    }
+
+    /// A copy of every block: memory hands them over at once, so loads take the bulk path.
+    async fn get_all(&self) -> Result<Option<HashMap<Cid, Vec<u8>>>, StorageError> {
+        Ok(Some(self.data.borrow().blocks.iter().map(|(c, b)| (*c, b.clone())).collect()))
     }
 
     async fn commit(

@@ -114,19 +114,14 @@ pub async fn load<S: Blockstore>(
     if root == empty_root() {
         return Ok(Namespace::with_limits(params, limits));
     }
-    // One bulk read when the backend offers it; otherwise batched reads level by level.
+    // One bulk read when the backend offers it; otherwise batched reads level by level. The
+    // tree checks every node against its CID as it takes it.
     let mut all = store.get_all().await?;
-    let mut blocks = HashMap::new();
-    let mut level = vec![root];
-    while !level.is_empty() {
-        let mut next = Vec::new();
-        for block in fetch_verified(store, all.as_mut(), &level).await? {
-            next.extend(child_links(&block.bytes)?);
-            blocks.insert(block.cid, block.bytes);
-        }
-        level = next;
+    let tree = match all.as_mut() {
+        Some(all) => Tree::from_fetch(root, |cid| all.remove(cid)),
+        None => Tree::from_blocks(root, read_nodes(store, root).await?),
     }
-    let tree = Tree::from_blocks(root, blocks)?;
+    .map_err(storage_error)?;
     let leaves: Vec<(String, Cid)> = tree.iter().collect();
     let mut entries = Vec::with_capacity(leaves.len());
     for batch in leaves.chunks(LOAD_BATCH) {
@@ -147,6 +142,35 @@ pub async fn load<S: Blockstore>(
         }
     }
     Ok(Namespace::from_saved(params, limits, tree, entries))
+}
+
+/// The tree nodes under `root`, read one level per batch.
+async fn read_nodes<S: Blockstore>(
+    store: &S,
+    root: Cid,
+) -> Result<HashMap<Cid, Vec<u8>>, LoadError> {
+    let mut blocks = HashMap::new();
+    let mut level = vec![root];
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        for block in get_many_verified(store, &level).await? {
+            next.extend(child_links(&block.bytes)?);
+            blocks.insert(block.cid, block.bytes);
+        }
+        level = next;
+    }
+    Ok(blocks)
+}
+
+/// Nodes come from storage: a missing or corrupted node is a storage error, as for entries.
+fn storage_error(e: TreeError) -> LoadError {
+    match e {
+        TreeError::MissingBlock { cid } => StorageError::Missing { cid: cid.to_string() }.into(),
+        TreeError::CorruptBlock { cid, reason } => {
+            StorageError::Corrupt { cid: cid.to_string(), reason }.into()
+        }
+        other => other.into(),
+    }
 }
 
 /// Blocks for `cids`, each checked against its CID: taken from `all` (a bulk read) when

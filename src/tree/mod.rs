@@ -348,7 +348,29 @@ impl Tree {
     /// assert_eq!(loaded.get("alice.vfs"), Some(cid_of(b"a")));
     /// ```
     pub fn from_blocks(root: Cid, mut blocks: HashMap<Cid, Vec<u8>>) -> Result<Tree, TreeError> {
-        let (nodes, top, len) = load(root, |cid| blocks.remove(cid))?;
+        Tree::from_fetch(root, |cid| blocks.remove(cid))
+    }
+
+    /// [`Tree::from_blocks`] with blocks taken one by one from `fetch` (`None`: missing), for a
+    /// caller that keeps the blocks the tree does not use, e.g. the entries of a bulk read.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use vns::{block::cid_of, tree::Tree};
+    /// let mut tree = Tree::new();
+    /// tree.insert("alice.vfs", cid_of(b"a"));
+    /// let mut all: HashMap<_, _> =
+    ///     tree.take_new_blocks().into_iter().map(|b| (b.cid, b.bytes)).collect();
+    /// all.insert(cid_of(b"a"), b"a".to_vec());
+    /// let loaded = Tree::from_fetch(tree.root(), |cid| all.remove(cid)).unwrap();
+    /// assert_eq!(loaded.get("alice.vfs"), Some(cid_of(b"a")));
+    /// assert_eq!(all.len(), 1, "the entry block is left to the caller");
+    /// ```
+    pub fn from_fetch(
+        root: Cid,
+        fetch: impl FnMut(&Cid) -> Option<Vec<u8>>,
+    ) -> Result<Tree, TreeError> {
+        let (nodes, top, len) = load(root, fetch)?;
         Ok(Tree { nodes, top, len, fresh: HashSet::new(), gone: HashSet::new() })
     }
 

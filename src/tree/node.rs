@@ -201,6 +201,12 @@ impl Node {
     /// assert_eq!(Node::default().to_block().cid, empty_root());
     /// ```
     pub fn to_block(&self) -> Block {
+        let bytes = self.encode();
+        Block { cid: block::cid_of(&bytes), bytes }
+    }
+
+    /// The node's DAG-CBOR bytes (without naming them: no hash).
+    fn encode(&self) -> Vec<u8> {
         let mut prev: &[u8] = &[];
         let e = self
             .entries
@@ -212,7 +218,7 @@ impl Node {
                 WireEntry { p: p as u64, k: key[p..].to_vec(), v: entry.value, t: entry.right }
             })
             .collect();
-        Block::encode(&WireNode { l: self.left, e }).expect("a tree node always encodes")
+        block::to_cbor(&WireNode { l: self.left, e }).expect("a tree node always encodes")
     }
 
     /// Decodes and checks one node block: canonical encoding, keys valid UTF-8 and strictly
@@ -231,7 +237,7 @@ impl Node {
                 return Err(TreeError::InvalidNode { cid: block::cid_of(bytes), reason });
             }
         }
-        if node.to_block().bytes != bytes {
+        if node.encode() != bytes {
             let cid = block::cid_of(bytes);
             return Err(TreeError::InvalidNode { cid, reason: "non-canonical encoding".into() });
         }

@@ -19,14 +19,15 @@ async fn records(name: &str) -> (u32, Vec<(String, u32)>) {
     let layout = layout(name).await;
     let get = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).unwrap();
     let stores = get(&layout, "stores");
-    let mut counts: Vec<(String, u32)> = js_sys::Object::keys(stores.unchecked_ref::<js_sys::Object>())
-        .iter()
-        .map(|k| {
-            let k = k.as_string().unwrap();
-            let n = get(&stores, &k).as_f64().unwrap() as u32;
-            (k, n)
-        })
-        .collect();
+    let mut counts: Vec<(String, u32)> =
+        js_sys::Object::keys(stores.unchecked_ref::<js_sys::Object>())
+            .iter()
+            .map(|k| {
+                let k = k.as_string().unwrap();
+                let n = get(&stores, &k).as_f64().unwrap() as u32;
+                (k, n)
+            })
+            .collect();
     counts.sort();
     (get(&layout, "version").as_f64().unwrap() as u32, counts)
 }

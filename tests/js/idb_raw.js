@@ -54,3 +54,35 @@ export async function rawPutGet(dbName, keys, values) {
 export function now() {
   return performance.now();
 }
+
+/**
+ * Returns [put ms, getAll ms] for `records` ({ cids, bytes } packs, as the VNS IndexedDB
+ * blockstore stores them) in a store with the same multi-entry index on `cids`.
+ */
+export async function rawPacks(dbName, records) {
+  await new Promise((r) => { const d = indexedDB.deleteDatabase(dbName); d.onsuccess = d.onerror = r; });
+  const req = indexedDB.open(dbName, 1);
+  req.onupgradeneeded = () =>
+    req.result.createObjectStore('packs', { autoIncrement: true })
+      .createIndex('cid', 'cids', { multiEntry: true });
+  const db = await new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+  const t0 = performance.now();
+  let tx = db.transaction('packs', 'readwrite');
+  for (const record of records) tx.objectStore('packs').put(record);
+  await done(tx);
+  const t1 = performance.now();
+  tx = db.transaction('packs', 'readonly');
+  const all = await new Promise((resolve, reject) => {
+    const r = tx.objectStore('packs').getAll();
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const t2 = performance.now();
+  db.close();
+  await new Promise((r) => { const d = indexedDB.deleteDatabase(dbName); d.onsuccess = d.onerror = r; });
+  if (all.length !== records.length) throw new Error('packs not read back');
+  return [t1 - t0, t2 - t1];
+}
