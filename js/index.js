@@ -15,15 +15,8 @@ import { openWith } from './core.js';
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
 await init();
 
-export {
-  Vns,
-  inlineSolver,
-  DEFAULT_SWEEP_INTERVAL_MS,
-  DEFAULT_TICK_INTERVAL_MS,
-  DEFAULT_SAVE_DELAY_MS,
-} from './core.js';
-export { attachMessagePort } from './message-port.js';
-export { attachWebSocket, connectWebSocket } from './websocket.js';
+export * from './shared-exports.js';
+export { connectWebSocket } from './websocket.js';
 export { workerSolver } from './worker-solver.js';
 export { Keys, VnsNode, powSearch };
 

@@ -18,15 +18,7 @@ import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 
 initSync({ module: readFileSync(new URL('../pkg/web/vns_bg.wasm', import.meta.url)) });
 
-export {
-  Vns,
-  inlineSolver,
-  DEFAULT_SWEEP_INTERVAL_MS,
-  DEFAULT_TICK_INTERVAL_MS,
-  DEFAULT_SAVE_DELAY_MS,
-} from './core.js';
-export { attachMessagePort } from './message-port.js';
-export { attachWebSocket } from './websocket.js';
+export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 export { Keys, VnsNode, powSearch };

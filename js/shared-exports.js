@@ -1,0 +1,14 @@
+// @ts-check
+/**
+ * What every entry point (browser/Deno `index.js`, Node `node.js`) exports alike.
+ * @module
+ */
+export {
+  Vns,
+  inlineSolver,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  DEFAULT_TICK_INTERVAL_MS,
+  DEFAULT_SAVE_DELAY_MS,
+} from './core.js';
+export { attachMessagePort } from './message-port.js';
+export { attachWebSocket } from './websocket.js';
