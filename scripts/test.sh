@@ -87,6 +87,8 @@ check_js() {
   node_modules/.bin/tsc -p tsconfig.json
   # The multi-node harness and its script are checked JSDoc too.
   node_modules/.bin/tsc -p tests/multinode/tsconfig.json
+  # And so is the demo page.
+  node_modules/.bin/tsc -p www/tsconfig.json
 }
 step check-js check_js
 step test-node node --test tests/node/
