@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use cid::Cid;
 
 use crate::block::Block;
-use crate::blockstore::{get_many_verified, verified, Blockstore, StorageError};
+use crate::blockstore::{get_many_verified, reserve_heap, verified, Blockstore, StorageError};
 use crate::entry::Entry;
 use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
@@ -117,6 +117,10 @@ pub async fn load<S: Blockstore>(
     // One bulk read when the backend offers it; otherwise batched reads level by level. The
     // tree checks every node against its CID as it takes it.
     let mut all = store.get_all().await?;
+    if let Some(all) = &all {
+        // Decoded entries and nodes take about twice the bytes of their blocks.
+        reserve_heap(2 * all.values().map(Vec::len).sum::<usize>());
+    }
     let tree = match all.as_mut() {
         Some(all) => Tree::from_fetch(root, |cid| all.remove(cid)),
         None => Tree::from_blocks(root, read_nodes(store, root).await?),
