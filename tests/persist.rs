@@ -87,19 +87,23 @@ fn one_change_writes_only_the_path() {
     assert_eq!(block_on(persist::save(&mut ns, &store, &[])).unwrap().blocks, 0);
 }
 
+/// 60 names saved to a fresh store: the old state of the crash tests.
+fn make_old() -> (Namespace, MemoryBlockstore) {
+    let mut ns = populated(60);
+    let disk = MemoryBlockstore::new();
+    block_on(persist::save(&mut ns, &disk, &[])).unwrap();
+    (ns, disk)
+}
+
+/// The change the crash tests save: an update, a transfer and a registration.
+fn change(ns: &mut Namespace) {
+    ns.update(&key(1), &name("name00005"), vec![txt("new")], T0 + 10).unwrap();
+    ns.transfer(&key(3), &name("name00002"), key(8).public(), T0 + 10).unwrap();
+    ns.apply(reg(4, "fresh", T0 + 10), T0 + 10).unwrap();
+}
+
 #[test]
 fn a_crash_at_any_write_point_leaves_the_old_or_the_new_state() {
-    let make_old = || {
-        let mut ns = populated(60);
-        let disk = MemoryBlockstore::new();
-        block_on(persist::save(&mut ns, &disk, &[])).unwrap();
-        (ns, disk)
-    };
-    let change = |ns: &mut Namespace| {
-        ns.update(&key(1), &name("name00005"), vec![txt("new")], T0 + 10).unwrap();
-        ns.transfer(&key(3), &name("name00002"), key(8).public(), T0 + 10).unwrap();
-        ns.apply(reg(4, "fresh", T0 + 10), T0 + 10).unwrap();
-    };
     // Learn the number of write points of the save.
     let (mut ns, disk) = make_old();
     let old_root = ns.merkle_root();
@@ -205,16 +209,6 @@ fn pruning_saves_keep_exactly_the_reachable_blocks_without_listing() {
 
 #[test]
 fn a_crash_while_pruning_loses_nothing() {
-    let make_old = || {
-        let mut ns = populated(60);
-        let disk = MemoryBlockstore::new();
-        block_on(persist::save(&mut ns, &disk, &[])).unwrap();
-        (ns, disk)
-    };
-    let change = |ns: &mut Namespace| {
-        ns.update(&key(1), &name("name00005"), vec![txt("new")], T0 + 10).unwrap();
-        ns.apply(reg(4, "fresh", T0 + 10), T0 + 10).unwrap();
-    };
     let (mut ns, disk) = make_old();
     change(&mut ns);
     let new_root = ns.merkle_root();
