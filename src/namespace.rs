@@ -121,6 +121,9 @@ pub struct Namespace {
     unsaved: HashMap<Name, Block>,
     /// Blocks whose last write failed.
     retry: Vec<Block>,
+    /// Blocks the namespace stopped referencing since the last [`Namespace::take_dropped`]:
+    /// replaced or removed entries and tree nodes no longer reachable.
+    dropped: HashSet<Cid>,
 }
 
 const HOUR_MS: u64 = 60 * 60 * 1000;
@@ -170,6 +173,7 @@ impl Namespace {
             dirty: BTreeSet::new(),
             unsaved: HashMap::new(),
             retry: Vec::new(),
+            dropped: HashSet::new(),
         }
     }
 
@@ -218,8 +222,38 @@ impl Namespace {
         self.flush();
         let mut blocks = std::mem::take(&mut self.retry);
         blocks.extend(std::mem::take(&mut self.unsaved).into_values());
-        blocks.extend(self.tree.take_new_blocks());
+        let changes = self.tree.take_changes();
+        self.dropped.extend(changes.dropped);
+        blocks.extend(changes.new_blocks);
+        // A block dropped by an earlier call and needed again is live.
+        for block in &blocks {
+            self.dropped.remove(&block.cid);
+        }
         blocks
+    }
+
+    /// Blocks no longer referenced since the last call, as of the last
+    /// [`Namespace::take_unsaved_blocks`]: entries replaced or removed, and tree nodes no
+    /// longer reachable. Once a save of that state has committed, a store may delete them
+    /// without listing its blocks ([`crate::persist::save_and_prune`]).
+    ///
+    /// ```
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let (key, name) = (Keypair::from_secret(&[4; 32]), Name::parse("alice").unwrap());
+    /// let mut ns = Namespace::new(params.clone());
+    /// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// let first = ns.get(&name).unwrap().to_block().cid;
+    /// ns.take_unsaved_blocks();
+    /// ns.take_dropped();
+    /// ns.update(&key, &name, vec![], 2_000).unwrap();
+    /// ns.take_unsaved_blocks();
+    /// let dropped = ns.take_dropped();
+    /// assert!(dropped.contains(&first), "the replaced entry");
+    /// assert!(dropped.len() >= 2, "and the old root node");
+    /// ```
+    pub fn take_dropped(&mut self) -> Vec<Cid> {
+        std::mem::take(&mut self.dropped).into_iter().collect()
     }
 
     /// Puts back blocks whose write failed, so the next save retries them.
@@ -237,11 +271,17 @@ impl Namespace {
             match self.get(&name) {
                 Some(entry) => {
                     let block = entry.to_block();
-                    self.tree.insert(name.as_str(), block.cid);
+                    // A version that comes back (a lost conflict reversed) is live again.
+                    self.dropped.remove(&block.cid);
+                    if let Some(old) = self.tree.insert(name.as_str(), block.cid) {
+                        if old != block.cid {
+                            self.dropped.insert(old);
+                        }
+                    }
                     self.unsaved.insert(name, block);
                 }
                 None => {
-                    self.tree.remove(name.as_str());
+                    self.dropped.extend(self.tree.remove(name.as_str()));
                     self.unsaved.remove(&name);
                 }
             }

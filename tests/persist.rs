@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::collections::HashSet;
+
 use common::*;
 use pollster::block_on;
 use vns::block::Block;
@@ -85,19 +87,23 @@ fn one_change_writes_only_the_path() {
     assert_eq!(block_on(persist::save(&mut ns, &store, &[])).unwrap().blocks, 0);
 }
 
+/// 60 names saved to a fresh store: the old state of the crash tests.
+fn make_old() -> (Namespace, MemoryBlockstore) {
+    let mut ns = populated(60);
+    let disk = MemoryBlockstore::new();
+    block_on(persist::save(&mut ns, &disk, &[])).unwrap();
+    (ns, disk)
+}
+
+/// The change the crash tests save: an update, a transfer and a registration.
+fn change(ns: &mut Namespace) {
+    ns.update(&key(1), &name("name00005"), vec![txt("new")], T0 + 10).unwrap();
+    ns.transfer(&key(3), &name("name00002"), key(8).public(), T0 + 10).unwrap();
+    ns.apply(reg(4, "fresh", T0 + 10), T0 + 10).unwrap();
+}
+
 #[test]
 fn a_crash_at_any_write_point_leaves_the_old_or_the_new_state() {
-    let make_old = || {
-        let mut ns = populated(60);
-        let disk = MemoryBlockstore::new();
-        block_on(persist::save(&mut ns, &disk, &[])).unwrap();
-        (ns, disk)
-    };
-    let change = |ns: &mut Namespace| {
-        ns.update(&key(1), &name("name00005"), vec![txt("new")], T0 + 10).unwrap();
-        ns.transfer(&key(3), &name("name00002"), key(8).public(), T0 + 10).unwrap();
-        ns.apply(reg(4, "fresh", T0 + 10), T0 + 10).unwrap();
-    };
     // Learn the number of write points of the save.
     let (mut ns, disk) = make_old();
     let old_root = ns.merkle_root();
@@ -173,4 +179,49 @@ fn a_corrupted_block_is_reported_with_its_cid() {
 fn memory_blockstore_passes_the_persistence_suite() {
     let disk = MemoryBlockstore::new();
     block_on(persist::acceptance::run(|| async { Ok(disk.clone()) }, 500)).unwrap();
+}
+
+#[test]
+fn pruning_saves_keep_exactly_the_reachable_blocks_without_listing() {
+    let mut ns = populated(300);
+    let store = MemoryBlockstore::new();
+    block_on(persist::save_and_prune(&mut ns, &store, &[])).unwrap();
+    let mut pruned = 0;
+    for round in 0..3u64 {
+        for i in (round as u32 * 20)..(round as u32 * 20 + 20) {
+            let label = format!("name{i:05}");
+            let owner = ns.get(&name(&label)).unwrap().owner();
+            let k = (1..=9).map(key).find(|k| k.public() == owner).unwrap();
+            ns.update(&k, &name(&label), vec![txt(&format!("r{round}"))], T0 + 20 + round).unwrap();
+        }
+        ns.apply(reg(4, &format!("new{round}"), T0 + 20), T0 + 20).unwrap();
+        let (_, deleted) = block_on(persist::save_and_prune(&mut ns, &store, &[])).unwrap();
+        assert!(deleted >= 20, "round {round}: the 20 replaced entries at least: {deleted}");
+        pruned += deleted;
+        // Without listing, the store holds exactly what the root reaches.
+        let stored: HashSet<_> = block_on(store.list()).unwrap().into_iter().collect();
+        assert_eq!(stored, persist::reachable(&mut ns));
+    }
+    assert!(pruned >= 60);
+    assert_eq!(load(&store).merkle_root(), ns.merkle_root());
+    assert_eq!(block_on(persist::collect_garbage(&mut ns, &store)).unwrap(), 0, "nothing left");
+}
+
+#[test]
+fn a_crash_while_pruning_loses_nothing() {
+    let (mut ns, disk) = make_old();
+    change(&mut ns);
+    let new_root = ns.merkle_root();
+    let counter = FaultyBlockstore::new(disk, None, FaultMode::Crash);
+    block_on(persist::save_and_prune(&mut ns, &counter, &[])).unwrap();
+    let points = counter.writes();
+    for k in 0..points {
+        let (mut ns, disk) = make_old();
+        let old_root = ns.merkle_root();
+        change(&mut ns);
+        let crashing = FaultyBlockstore::new(disk.clone(), Some(k), FaultMode::Crash);
+        assert!(block_on(persist::save_and_prune(&mut ns, &crashing, &[])).is_err());
+        let root = load(&disk).merkle_root();
+        assert!(root == old_root || root == new_root, "write point {k}: a mixed state");
+    }
 }

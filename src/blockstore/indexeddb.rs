@@ -29,7 +29,7 @@ use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::pack::{pack, unpack, Pack, PACK_BYTES};
-use super::{Blockstore, StorageError};
+use super::{reserve_heap, Blockstore, StorageError};
 use crate::block::Block;
 
 const PACKS: &str = "packs";
@@ -311,6 +311,8 @@ impl Blockstore for IndexedDbBlockstore {
         let keys = packs.get_all_keys(None, None).map_err(&fail)?.into_future();
         let values = packs.get_all(None, None).map_err(&fail)?.into_future();
         let (keys, values) = (keys.await.map_err(&fail)?, values.await.map_err(&fail)?);
+        // The blocks and the map take about 1.5 times the packs' bytes.
+        reserve_heap(values.len() * PACK_BYTES * 3 / 2);
         let mut all = HashMap::new();
         for (id, record) in keys.iter().zip(&values) {
             // Oldest pack first, so the newest copy of a block stored twice wins.

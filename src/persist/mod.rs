@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use cid::Cid;
 
 use crate::block::Block;
-use crate::blockstore::{get_many_verified, verified, Blockstore, StorageError};
+use crate::blockstore::{get_many_verified, reserve_heap, verified, Blockstore, StorageError};
 use crate::entry::Entry;
 use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
@@ -79,21 +79,66 @@ pub struct SaveReport {
 
 /// Writes the blocks created since the last save and then the root pointer (plus `state`,
 /// e.g. the persisted delta queue) in one commit. On failure the blocks are kept for the
-/// next attempt and the stored state is the previous one.
+/// next attempt and the stored state is the previous one. Blocks this save makes unreachable
+/// stay in the store (see [`save_and_prune`] and [`collect_garbage`]).
 pub async fn save<S: Blockstore>(
     ns: &mut Namespace,
     store: &S,
     state: &[(String, Option<Vec<u8>>)],
 ) -> Result<SaveReport, StorageError> {
+    commit(ns, store, state).await.map(|(report, _)| report)
+}
+
+/// [`save`], then deletes the blocks the saved root no longer needs: entries replaced or
+/// removed and tree nodes no longer reachable since the previous save. Unlike
+/// [`collect_garbage`] it never lists the store, so it also works where listing cannot
+/// (an IPFS blockstore-fs names files by multihash and cannot rebuild BLAKE3 CIDs). Deletion
+/// follows the commit, so a crash between the two only leaves unreachable blocks behind, as
+/// does a failed save (its unreachable blocks are not deleted later). Returns the report and
+/// how many blocks were deleted.
+///
+/// ```
+/// use vns::{blockstore::{Blockstore, MemoryBlockstore}, build, identity::Keypair};
+/// use vns::{name::Name, namespace::Namespace, params::NetworkParams, persist};
+/// # pollster::block_on(async {
+/// let params = NetworkParams::testing();
+/// let (key, name) = (Keypair::from_secret(&[4; 32]), Name::parse("alice").unwrap());
+/// let store = MemoryBlockstore::new();
+/// let mut ns = Namespace::new(params.clone());
+/// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+/// persist::save_and_prune(&mut ns, &store, &[]).await.unwrap();
+/// ns.update(&key, &name, vec![], 2_000).unwrap();
+/// let (_, deleted) = persist::save_and_prune(&mut ns, &store, &[]).await.unwrap();
+/// assert_eq!(deleted, 2, "the old entry and the old root node");
+/// assert_eq!(store.block_count(), persist::reachable(&mut ns).len());
+/// # });
+/// ```
+pub async fn save_and_prune<S: Blockstore>(
+    ns: &mut Namespace,
+    store: &S,
+    state: &[(String, Option<Vec<u8>>)],
+) -> Result<(SaveReport, usize), StorageError> {
+    let (report, dropped) = commit(ns, store, state).await?;
+    store.delete_many(&dropped).await?;
+    Ok((report, dropped.len()))
+}
+
+/// The commit of [`save`], also returning the blocks the new root no longer needs.
+async fn commit<S: Blockstore>(
+    ns: &mut Namespace,
+    store: &S,
+    state: &[(String, Option<Vec<u8>>)],
+) -> Result<(SaveReport, Vec<Cid>), StorageError> {
     let root = ns.merkle_root();
     let blocks = ns.take_unsaved_blocks();
+    let dropped = ns.take_dropped();
     let mut all_state = vec![(ROOT_KEY.to_string(), Some(root.to_bytes()))];
     all_state.extend_from_slice(state);
     match store.commit(&blocks, &all_state).await {
-        Ok(()) => Ok(SaveReport {
-            blocks: blocks.len(),
-            bytes: blocks.iter().map(|b| b.bytes.len()).sum(),
-        }),
+        Ok(()) => {
+            let bytes = blocks.iter().map(|b| b.bytes.len()).sum();
+            Ok((SaveReport { blocks: blocks.len(), bytes }, dropped))
+        }
         Err(e) => {
             ns.unsaved_again(blocks);
             Err(e)
@@ -117,6 +162,10 @@ pub async fn load<S: Blockstore>(
     // One bulk read when the backend offers it; otherwise batched reads level by level. The
     // tree checks every node against its CID as it takes it.
     let mut all = store.get_all().await?;
+    if let Some(all) = &all {
+        // Decoded entries and nodes take about twice the bytes of their blocks.
+        reserve_heap(2 * all.values().map(Vec::len).sum::<usize>());
+    }
     let tree = match all.as_mut() {
         Some(all) => Tree::from_fetch(root, |cid| all.remove(cid)),
         None => Tree::from_blocks(root, read_nodes(store, root).await?),
