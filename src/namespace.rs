@@ -256,6 +256,18 @@ impl Namespace {
         std::mem::take(&mut self.dropped).into_iter().collect()
     }
 
+    /// Puts back dropped blocks that could not be deleted (their save or their deletion
+    /// failed), so a later prune retries them. A block needed again by then is written by the
+    /// next save, which takes it back out of this set.
+    pub fn dropped_again(&mut self, cids: Vec<Cid>) {
+        self.dropped.extend(cids);
+    }
+
+    /// How many unreachable blocks wait to be pruned (see [`Namespace::take_dropped`]).
+    pub fn dropped_len(&self) -> usize {
+        self.dropped.len()
+    }
+
     /// Puts back blocks whose write failed, so the next save retries them.
     pub fn unsaved_again(&mut self, blocks: Vec<Block>) {
         self.retry.extend(blocks);

@@ -225,3 +225,40 @@ fn a_crash_while_pruning_loses_nothing() {
         assert!(root == old_root || root == new_root, "write point {k}: a mixed state");
     }
 }
+
+#[test]
+fn a_failed_pruning_save_prunes_on_the_next_one() {
+    // Learn the write points of one pruning save (blocks, state, then deletions).
+    let (mut ns, disk) = make_old();
+    change(&mut ns);
+    let counter = FaultyBlockstore::new(disk, None, FaultMode::Fail);
+    block_on(persist::save_and_prune(&mut ns, &counter, &[])).unwrap();
+    let points = counter.writes();
+    for k in 0..points {
+        let (mut ns, disk) = make_old();
+        change(&mut ns);
+        let failing = FaultyBlockstore::new(disk.clone(), Some(k), FaultMode::Fail);
+        let err = block_on(persist::save_and_prune(&mut ns, &failing, &[])).unwrap_err();
+        assert_eq!(err.code(), "storage.io", "write point {k}");
+        // The next save writes what failed and deletes what is left of the garbage.
+        block_on(persist::save_and_prune(&mut ns, &disk, &[])).unwrap();
+        let stored: HashSet<_> = block_on(disk.list()).unwrap().into_iter().collect();
+        assert_eq!(stored, persist::reachable(&mut ns), "write point {k}");
+        assert_eq!(load(&disk).merkle_root(), ns.merkle_root(), "write point {k}");
+    }
+}
+
+#[test]
+fn a_plain_save_remembers_its_garbage_for_a_later_prune() {
+    let (mut ns, disk) = make_old();
+    let before = ns.dropped_len();
+    change(&mut ns);
+    block_on(persist::save(&mut ns, &disk, &[])).unwrap();
+    assert!(ns.dropped_len() > before, "the replaced blocks wait to be pruned");
+    ns.update(&key(3), &name("name00007"), vec![txt("later")], T0 + 11).unwrap();
+    let (_, deleted) = block_on(persist::save_and_prune(&mut ns, &disk, &[])).unwrap();
+    assert!(deleted >= 4, "both saves' garbage: {deleted}");
+    assert_eq!(ns.dropped_len(), 0);
+    let stored: HashSet<_> = block_on(disk.list()).unwrap().into_iter().collect();
+    assert_eq!(stored, persist::reachable(&mut ns));
+}

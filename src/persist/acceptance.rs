@@ -17,7 +17,8 @@ use crate::record::Record;
 
 /// Saves `names` registrations through a store from `open`, reopens it, and checks that every
 /// name resolves with the same merkle root and owner index; then that one change writes only
-/// the path to the root, and that garbage collection keeps the state loadable.
+/// the path to the root, and that garbage collection and pruning saves keep the state
+/// loadable and delete all the garbage.
 /// `open` must return a handle on the same underlying storage each time.
 pub async fn run<S, F, Fut>(mut open: F, names: u32) -> Result<(), String>
 where
@@ -68,6 +69,15 @@ where
     check(report.blocks <= depth + 1, &format!("one change wrote {} blocks", report.blocks))?;
     let removed = super::collect_garbage(&mut loaded, &store).await.map_err(|e| fail("gc", &e))?;
     check(removed >= 1, "garbage collection kept the replaced entry")?;
+
+    // A pruning save deletes exactly what its change made unreachable, without listing:
+    // a full collection afterwards finds nothing left.
+    loaded.update(&keys[0], &first, vec![], t0 + 3).map_err(|e| fail("update", &e))?;
+    let (_, pruned) =
+        super::save_and_prune(&mut loaded, &store, &[]).await.map_err(|e| fail("prune", &e))?;
+    check(pruned >= 2, &format!("a pruning save deleted {pruned} blocks"))?;
+    let left = super::collect_garbage(&mut loaded, &store).await.map_err(|e| fail("gc", &e))?;
+    check(left == 0, &format!("{left} unreachable blocks survived a pruning save"))?;
     store.close().await.map_err(|e| fail("close", &e))?;
 
     let store = open().await.map_err(|e| fail("reopen", &e))?;

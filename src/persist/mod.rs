@@ -5,8 +5,9 @@
 //! swaps the pointer last, in the same commit, so a crash leaves the old or the new state.
 //! [`load`] walks from the pointer, checks every block against its CID and rebuilds the
 //! namespace and owner index without re-checking signatures (this node wrote those blocks after
-//! verifying them; the CIDs prove they are unchanged). [`collect_garbage`] removes blocks no
-//! longer reachable from the root.
+//! verifying them; the CIDs prove they are unchanged). [`save_and_prune`] also deletes the
+//! blocks the namespace stopped referencing, without listing the store; [`collect_garbage`]
+//! lists it and removes every block no longer reachable from the root.
 //!
 //! ```
 //! use vns::{blockstore::MemoryBlockstore, build, identity::Keypair, name::Name};
@@ -80,22 +81,35 @@ pub struct SaveReport {
 /// Writes the blocks created since the last save and then the root pointer (plus `state`,
 /// e.g. the persisted delta queue) in one commit. On failure the blocks are kept for the
 /// next attempt and the stored state is the previous one. Blocks this save makes unreachable
-/// stay in the store (see [`save_and_prune`] and [`collect_garbage`]).
+/// stay in the store and are remembered by the namespace until a [`save_and_prune`] or
+/// [`collect_garbage`] deletes them.
 pub async fn save<S: Blockstore>(
     ns: &mut Namespace,
     store: &S,
     state: &[(String, Option<Vec<u8>>)],
 ) -> Result<SaveReport, StorageError> {
-    commit(ns, store, state).await.map(|(report, _)| report)
+    let root = ns.merkle_root();
+    let blocks = ns.take_unsaved_blocks();
+    let mut all_state = vec![(ROOT_KEY.to_string(), Some(root.to_bytes()))];
+    all_state.extend_from_slice(state);
+    match store.commit(&blocks, &all_state).await {
+        Ok(()) => {
+            let bytes = blocks.iter().map(|b| b.bytes.len()).sum();
+            Ok(SaveReport { blocks: blocks.len(), bytes })
+        }
+        Err(e) => {
+            ns.unsaved_again(blocks);
+            Err(e)
+        }
+    }
 }
 
 /// [`save`], then deletes the blocks the saved root no longer needs: entries replaced or
-/// removed and tree nodes no longer reachable since the previous save. Unlike
-/// [`collect_garbage`] it never lists the store, so it also works where listing cannot
-/// (an IPFS blockstore-fs names files by multihash and cannot rebuild BLAKE3 CIDs). Deletion
-/// follows the commit, so a crash between the two only leaves unreachable blocks behind, as
-/// does a failed save (its unreachable blocks are not deleted later). Returns the report and
-/// how many blocks were deleted.
+/// removed and tree nodes no longer reachable, since the last prune. Unlike
+/// [`collect_garbage`] it never lists the store, so it also works where listing is slow or
+/// impossible. Deletion follows the commit, so a crash between the two only leaves
+/// unreachable blocks behind; a failed save or deletion keeps the blocks for the next prune.
+/// Returns the report and how many blocks were deleted.
 ///
 /// ```
 /// use vns::{blockstore::{Blockstore, MemoryBlockstore}, build, identity::Keypair};
@@ -118,29 +132,13 @@ pub async fn save_and_prune<S: Blockstore>(
     store: &S,
     state: &[(String, Option<Vec<u8>>)],
 ) -> Result<(SaveReport, usize), StorageError> {
-    let (report, dropped) = commit(ns, store, state).await?;
-    store.delete_many(&dropped).await?;
-    Ok((report, dropped.len()))
-}
-
-/// The commit of [`save`], also returning the blocks the new root no longer needs.
-async fn commit<S: Blockstore>(
-    ns: &mut Namespace,
-    store: &S,
-    state: &[(String, Option<Vec<u8>>)],
-) -> Result<(SaveReport, Vec<Cid>), StorageError> {
-    let root = ns.merkle_root();
-    let blocks = ns.take_unsaved_blocks();
+    let report = save(ns, store, state).await?;
+    // Taken after the save: a block needed again was taken out of the set by that save.
     let dropped = ns.take_dropped();
-    let mut all_state = vec![(ROOT_KEY.to_string(), Some(root.to_bytes()))];
-    all_state.extend_from_slice(state);
-    match store.commit(&blocks, &all_state).await {
-        Ok(()) => {
-            let bytes = blocks.iter().map(|b| b.bytes.len()).sum();
-            Ok((SaveReport { blocks: blocks.len(), bytes }, dropped))
-        }
+    match store.delete_many(&dropped).await {
+        Ok(()) => Ok((report, dropped.len())),
         Err(e) => {
-            ns.unsaved_again(blocks);
+            ns.dropped_again(dropped);
             Err(e)
         }
     }
@@ -249,6 +247,8 @@ pub async fn collect_garbage<S: Blockstore>(
     store: &S,
 ) -> Result<usize, StorageError> {
     save(ns, store, &[]).await?;
+    // Everything the namespace was waiting to prune is deleted below (or was already gone).
+    ns.take_dropped();
     let live = reachable(ns);
     let dead: Vec<Cid> = store.list().await?.into_iter().filter(|c| !live.contains(c)).collect();
     store.delete_many(&dead).await?;
