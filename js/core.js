@@ -15,6 +15,7 @@
 /** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
 /** @typedef {import('../pkg/web/vns.js').QueueStatus} QueueStatus */
 /** @typedef {import('../pkg/web/vns.js').SaveReport} SaveReport */
+/** @typedef {import('../pkg/web/vns.js').GcReport} GcReport */
 /** @typedef {import('../pkg/web/vns.js').NameProof} NameProof */
 /** @typedef {import('../pkg/web/vns.js').NodeStats} NodeStats */
 
@@ -99,7 +100,9 @@ const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
  * A running VNS node. Events: `change` (`detail: { name }`), `sweep` (`detail: { removed }`,
  * after every expiry sweep), `peer` (`detail` is a
  * `peer-connected` or `peer-disconnected` event), `queue-overflow`, `error` (`peer-error`,
- * `queue-lost`, or `{ type: 'save', error }` from a failed automatic save).
+ * `queue-lost`, `{ type: 'save', error }` from a failed automatic save, `{ type: 'prune',
+ * error }` when a save could not delete unreachable blocks, or `{ type: 'gc', error }` from
+ * the collection after a sweep).
  *
  * ```js
  * const vns = await open({ storage: 'memory', network: 'testing' });
@@ -319,6 +322,10 @@ export class Vns extends EventTarget {
       return [];
     });
     this.#emit('sweep', { removed: names });
+    // Expired names leave their blocks behind: collect them, and anything a crash left.
+    if (names.length > 0) {
+      this.collectGarbage().catch((error) => this.#emit('error', { type: 'gc', error }));
+    }
     return names;
   }
 
@@ -332,7 +339,33 @@ export class Vns extends EventTarget {
    * @returns {Promise<SaveReport>}
    */
   save() {
-    const next = this.#saving.catch(() => {}).then(() => this.#node.save());
+    return this.#serialised(async () => {
+      const report = await this.#node.save();
+      if (report.pruneError) this.#emit('error', { type: 'prune', error: report.pruneError });
+      return report;
+    });
+  }
+
+  /**
+   * Garbage collection: saves, then deletes every stored block the saved root does not
+   * reach (blocks of replaced or expired entries, or left by a crash); a reachable block is
+   * never deleted. Runs after each sweep that removed names, and on demand. `complete` is
+   * false when the storage cannot list its blocks (then only the save's pruning ran).
+   * Serialised with saves.
+   * @returns {Promise<GcReport>}
+   */
+  collectGarbage() {
+    return this.#serialised(() => this.#node.collectGarbage());
+  }
+
+  /**
+   * Runs `job` after every earlier save or collection settled (they must not overlap).
+   * @template T
+   * @param {() => Promise<T>} job
+   * @returns {Promise<T>}
+   */
+  #serialised(job) {
+    const next = this.#saving.catch(() => {}).then(job);
     this.#saving = next;
     return next;
   }

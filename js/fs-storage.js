@@ -9,20 +9,47 @@
  * ```
  * @module
  */
-import { join } from 'node:path';
+import { join, basename } from 'node:path';
 import { FsBlockstore } from 'blockstore-fs';
+import { NextToLast } from 'blockstore-fs/sharding';
+import { CID } from 'multiformats/cid';
+import * as Digest from 'multiformats/hashes/digest';
+import { base32upper } from 'multiformats/bases/base32';
 import { ipfsBlockstoreAdapter } from './ipfs-blockstore.js';
 import { fileState } from './file-state.js';
 
 /** Where Node keeps a node's data when `open` is given no `path`. */
 export const DEFAULT_DATA_DIR = 'vns-data';
 
+/** Multicodec of DAG-CBOR, the codec of every VNS block. */
+const DAG_CBOR = 0x71;
+
+/** blockstore-fs's default layout: base32 (upper case) multihash file names, in folders
+ * named by their next-to-last two characters. */
+const layout = new NextToLast();
+
+/**
+ * blockstore-fs's default layout, read back as VNS CIDs. blockstore-fs 4 decodes a file name
+ * as a whole CID, which it is not (it is the multihash), so it cannot list a folder; listing
+ * is what garbage collection needs. Every VNS block is DAG-CBOR, so the multihash gives back
+ * the CID. Files are where the default layout puts them.
+ * @type {import('blockstore-fs/sharding').ShardingStrategy}
+ */
+export const vnsSharding = {
+  extension: layout.extension,
+  encode: (cid) => layout.encode(cid),
+  decode(path) {
+    const multihash = base32upper.decode(basename(path, layout.extension));
+    return CID.createV1(DAG_CBOR, Digest.decode(multihash));
+  },
+};
+
 /**
  * A storage adapter over the folder `dir` (created if missing): `dir/blocks` and `dir/state`.
  * @param {string} dir
  */
 export async function fsStorage(dir) {
-  const blocks = new FsBlockstore(join(dir, 'blocks'));
+  const blocks = new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding });
   await blocks.open();
   return ipfsBlockstoreAdapter(blocks, await fileState(join(dir, 'state')));
 }

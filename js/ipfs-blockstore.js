@@ -87,9 +87,10 @@ export function ipfsBlockstoreAdapter(blockstore, state) {
     async delete(key) {
       await blockstore.delete(cid(key));
     },
-    /** Every stored CID, for garbage collection. Stores that key blocks by multihash alone
-     * (blockstore-fs 4 rebuilds keys it cannot parse for BLAKE3 multihashes) fail here with
-     * a clear error instead of listing wrong CIDs; collection then reports it. */
+    /** Every stored CID, for garbage collection. A store that cannot list (blockstore-fs 4
+     * with its default layout reads file names back as CIDs, which they are not; `fsStorage`
+     * gives it a layout that can) fails here with a clear error instead of listing wrong
+     * CIDs; collection then reports it. */
     async list() {
       if (!blockstore.getAll) throw new Error('this blockstore cannot list its blocks (no getAll)');
       /** @type {Uint8Array[]} */

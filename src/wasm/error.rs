@@ -17,6 +17,11 @@ pub(crate) fn js_error(code: &str, message: impl Display) -> JsValue {
     error.into()
 }
 
+/// A re-entrant call (from a storage adapter during a wasm call), refused instead of panicking.
+pub(crate) fn busy() -> JsValue {
+    js_error("vns.busy", "the node is in the middle of another call")
+}
+
 /// A bad argument: `vns.invalid_argument`, naming the field.
 pub(crate) fn invalid(field: &str, why: impl Display) -> JsValue {
     js_error("vns.invalid_argument", format!("{field}: {why}"))

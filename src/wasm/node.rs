@@ -12,9 +12,9 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::args::{self, option, option_uint};
 use super::convert::{self, num, object};
-use super::error::{coded, invalid, js_error, JsResult};
+use super::error::{busy, coded, invalid, JsResult};
 use super::keys::Keys;
-use super::storage::{take_save, unsaved_again, Storage};
+use super::storage::{collect_garbage, commit, take_save, Storage};
 use crate::build;
 use crate::namespace::Limits;
 use crate::params::NetworkParams;
@@ -106,10 +106,7 @@ impl VnsNode {
     /// Runs `f` on the node. A re-entrant call (from a storage adapter during a wasm call)
     /// is refused with `vns.busy` instead of panicking.
     fn with<T>(&self, f: impl FnOnce(&mut SyncNode) -> JsResult<T>) -> JsResult<T> {
-        let mut node = self
-            .node
-            .try_borrow_mut()
-            .map_err(|_| js_error("vns.busy", "the node is in the middle of another call"))?;
+        let mut node = self.node.try_borrow_mut().map_err(|_| busy())?;
         f(&mut node)
     }
 
@@ -127,33 +124,49 @@ impl VnsNode {
         })
     }
 
-    /// Writes what changed since the last save (blocks, root pointer, delta queue). Do not
-    /// start a save before the previous one settled (the shim serialises them).
+    /// Writes what changed since the last save (blocks, root pointer, delta queue), then
+    /// deletes blocks no longer reachable (every save, or in batches on IndexedDB). Resolves to
+    /// `{ blocks, bytes, pruned }`, plus `pruneError` if deleting failed (the blocks are
+    /// deleted by a later save; nothing saved is lost). Do not start a save before the
+    /// previous one settled (the shim serialises them).
     #[wasm_bindgen(unchecked_return_type = "Promise<SaveReport>")]
     pub fn save(&self) -> Promise {
-        let taken = self.with(|n| take_save(n).map_err(coded));
-        let (blocks, state) = match taken {
-            Ok(taken) => taken,
+        let storage = self.storage.clone();
+        let pending = self.with(|n| take_save(n, |ns| storage.prunes(ns)).map_err(coded));
+        let pending = match pending {
+            Ok(pending) => pending,
             Err(e) => return Promise::reject(&e),
         };
         let node = self.node.clone();
-        let storage = self.storage.clone();
         future_to_promise(async move {
-            match storage.commit(&blocks, &state).await {
-                Ok(()) => {
-                    let bytes: usize = blocks.iter().map(|b| b.bytes.len()).sum();
-                    Ok(object(&[
-                        ("blocks", num(blocks.len() as u64)),
-                        ("bytes", num(bytes as u64)),
-                    ]))
-                }
-                Err(e) => {
-                    if let Ok(mut node) = node.try_borrow_mut() {
-                        unsaved_again(&mut node, blocks);
-                    }
-                    Err(coded(e))
-                }
+            let done = commit(&storage, &node, pending).await.map_err(coded)?;
+            let report = object(&[
+                ("blocks", num(done.blocks as u64)),
+                ("bytes", num(done.bytes as u64)),
+                ("pruned", num(*done.pruned.as_ref().unwrap_or(&0) as u64)),
+            ]);
+            if let Err(e) = done.pruned {
+                js_sys::Reflect::set(&report, &"pruneError".into(), &coded(e))?;
             }
+            Ok(report)
+        })
+    }
+
+    /// Garbage collection on demand (the shim also runs it after sweeps that removed names):
+    /// saves and prunes, then lists the store and deletes every block the saved root does not
+    /// reach, such as blocks left behind by a crash. Never deletes a reachable block. Resolves
+    /// to `{ removed, complete }`; `complete` is false when the storage cannot list its
+    /// blocks, so only the pruning save ran. Serialise it with saves, as for `save`.
+    #[wasm_bindgen(js_name = collectGarbage, unchecked_return_type = "Promise<GcReport>")]
+    pub fn collect_garbage(&self) -> Promise {
+        let storage = self.storage.clone();
+        let node = self.node.clone();
+        future_to_promise(async move {
+            let removed = collect_garbage(&storage, &node).await?;
+            Ok(object(&[
+                ("removed", num(removed.unwrap_or(0) as u64)),
+                ("complete", JsValue::from_bool(removed.is_some())),
+            ]))
         })
     }
 

@@ -4,8 +4,15 @@
 //! synchronously into a [`Capture`] (which only records what it was asked to commit), then the
 //! captured blocks and state are committed to the real store asynchronously. If that commit
 //! fails, the blocks go back to the namespace's unsaved set for the next save.
+//!
+//! A save may also prune: after its commit it deletes the blocks the namespace stopped
+//! referencing ([`crate::persist::save_and_prune`], split the same way). Memory and JS
+//! adapters (a `blockstore-fs` folder deletes a block by unlinking one file) prune on every
+//! save. IndexedDB rewrites the ~256 KiB packs holding a deleted block, so it lets the garbage
+//! grow to a quarter of the names (at least [`IDB_PRUNE_MIN`] blocks) and prunes it in one go.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -13,12 +20,17 @@ use std::task::{Context, Poll, Waker};
 use cid::Cid;
 use wasm_bindgen::JsValue;
 
+use super::error::{busy, coded, JsResult};
 use crate::block::Block;
 use crate::blockstore::StorageError;
 use crate::blockstore::{Blockstore, IndexedDbBlockstore, JsBlockstore, MemoryBlockstore};
-use crate::namespace::Limits;
+use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
+use crate::persist;
 use crate::sync::{SyncConfig, SyncError, SyncNode};
+
+/// Fewest unreachable blocks an IndexedDB store prunes at once (see the module docs).
+const IDB_PRUNE_MIN: usize = 4096;
 
 /// Where a node keeps its blocks.
 pub(crate) enum Storage {
@@ -49,11 +61,35 @@ impl Storage {
     }
 
     /// Writes blocks, then state (see [`Blockstore::commit`]).
-    pub(crate) async fn commit(&self, blocks: &[Block], state: &State) -> Result<(), StorageError> {
+    async fn commit(&self, blocks: &[Block], state: &State) -> Result<(), StorageError> {
         match self {
             Storage::Memory(s) => s.commit(blocks, state).await,
             Storage::IndexedDb(s) => s.commit(blocks, state).await,
             Storage::Js(s) => s.commit(blocks, state).await,
+        }
+    }
+
+    async fn delete(&self, cids: &[Cid]) -> Result<(), StorageError> {
+        match self {
+            Storage::Memory(s) => s.delete_many(cids).await,
+            Storage::IndexedDb(s) => s.delete_many(cids).await,
+            Storage::Js(s) => s.delete_many(cids).await,
+        }
+    }
+
+    async fn list(&self) -> Result<Vec<Cid>, StorageError> {
+        match self {
+            Storage::Memory(s) => s.list().await,
+            Storage::IndexedDb(s) => s.list().await,
+            Storage::Js(s) => s.list().await,
+        }
+    }
+
+    /// Whether the next save should delete the namespace's garbage (see the module docs).
+    pub(crate) fn prunes(&self, ns: &Namespace) -> bool {
+        match self {
+            Storage::IndexedDb(_) => ns.dropped_len() >= IDB_PRUNE_MIN.max(ns.len() / 4),
+            Storage::Memory(_) | Storage::Js(_) => true,
         }
     }
 
@@ -115,23 +151,101 @@ impl Blockstore for Capture {
     }
 }
 
-/// What a save must write: the blocks created since the last save, then the state entries.
-/// Synchronous: the namespace treats these blocks as saved until [`unsaved_again`] says not.
-pub(crate) fn take_save(node: &mut SyncNode) -> Result<(Vec<Block>, State), SyncError> {
-    let capture = Capture::default();
-    let mut future = pin!(node.save(&capture));
-    // Capture never suspends, so one poll completes the save.
-    match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(result) => result?,
-        Poll::Pending => {
-            return Err(SyncError::Storage(StorageError::io("save", "capture suspended")));
-        }
-    };
-    let taken = capture.taken.borrow_mut().take();
-    Ok(taken.unwrap_or_default())
+/// What one save takes from the node: the blocks created since the last save, the state
+/// entries, and (when pruning) the blocks to delete once they are committed.
+/// The namespace treats these blocks as saved, and the dropped ones as deleted, until
+/// [`commit`] says otherwise.
+pub(crate) struct Pending {
+    blocks: Vec<Block>,
+    state: State,
+    dropped: Vec<Cid>,
 }
 
-/// A failed commit: the blocks are written again by the next save.
-pub(crate) fn unsaved_again(node: &mut SyncNode, blocks: Vec<Block>) {
-    node.namespace_mut().unsaved_again(blocks);
+/// Takes a save from the node, synchronously; also the garbage to delete if `prune` says so
+/// once the save has added its own.
+pub(crate) fn take_save(
+    node: &mut SyncNode,
+    prune: impl FnOnce(&Namespace) -> bool,
+) -> Result<Pending, SyncError> {
+    let capture = Capture::default();
+    {
+        let mut future = pin!(node.save(&capture));
+        // Capture never suspends, so one poll completes the save.
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(result) => result?,
+            Poll::Pending => {
+                return Err(SyncError::Storage(StorageError::io("save", "capture suspended")));
+            }
+        };
+    }
+    let (blocks, state) = capture.taken.borrow_mut().take().unwrap_or_default();
+    // After the save: a dropped block needed again was taken out of the set by it.
+    let ns = node.namespace_mut();
+    let dropped = if prune(ns) { ns.take_dropped() } else { Vec::new() };
+    Ok(Pending { blocks, state, dropped })
+}
+
+/// What a committed save wrote and pruned.
+pub(crate) struct Committed {
+    pub blocks: usize,
+    pub bytes: usize,
+    /// Blocks deleted, or why deleting them failed (they are pruned by a later save).
+    pub pruned: Result<usize, StorageError>,
+}
+
+/// Commits `pending` to `storage`, then deletes its dropped blocks. On failure the node gets
+/// back what it gave: unsaved blocks are written, and dropped ones deleted, by a later save.
+pub(crate) async fn commit(
+    storage: &Storage,
+    node: &RefCell<SyncNode>,
+    pending: Pending,
+) -> Result<Committed, StorageError> {
+    let Pending { blocks, state, dropped } = pending;
+    let give_back = |blocks: Vec<Block>, dropped: Vec<Cid>| {
+        if let Ok(mut node) = node.try_borrow_mut() {
+            let ns = node.namespace_mut();
+            ns.unsaved_again(blocks);
+            ns.dropped_again(dropped);
+        }
+    };
+    if let Err(e) = storage.commit(&blocks, &state).await {
+        give_back(blocks, dropped);
+        return Err(e);
+    }
+    let bytes = blocks.iter().map(|b| b.bytes.len()).sum();
+    let pruned = match storage.delete(&dropped).await {
+        Ok(()) => Ok(dropped.len()),
+        Err(e) => {
+            give_back(Vec::new(), dropped);
+            Err(e)
+        }
+    };
+    Ok(Committed { blocks: blocks.len(), bytes, pruned })
+}
+
+/// Full mark and sweep: a pruning save, then every stored block that the saved root does not
+/// reach is deleted. Returns how many blocks were deleted, or `None` when the storage cannot
+/// list its blocks (only the pruning save ran). The live set is taken in the same synchronous
+/// step as the save, so it is exactly what the committed root reaches, whatever changes
+/// arrive while the collection awaits.
+pub(crate) async fn collect_garbage(
+    storage: &Storage,
+    node: &RefCell<SyncNode>,
+) -> JsResult<Option<usize>> {
+    let (pending, live) = {
+        let mut n = node.try_borrow_mut().map_err(|_| busy())?;
+        let pending = take_save(&mut n, |_| true).map_err(coded)?;
+        let live: HashSet<Cid> = persist::reachable(n.namespace_mut());
+        (pending, live)
+    };
+    let committed = commit(storage, node, pending).await.map_err(coded)?;
+    let pruned = committed.pruned.map_err(coded)?;
+    let listed = match storage.list().await {
+        Ok(listed) => listed,
+        Err(StorageError::Unsupported { .. }) => return Ok(None),
+        Err(e) => return Err(coded(e)),
+    };
+    let dead: Vec<Cid> = listed.into_iter().filter(|cid| !live.contains(cid)).collect();
+    storage.delete(&dead).await.map_err(coded)?;
+    Ok(Some(pruned + dead.len()))
 }

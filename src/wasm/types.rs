@@ -81,7 +81,16 @@ export interface NodeStats {
 /** The outcome of `submit`: the entry's name, whether it was new (not a duplicate), frames. */
 export interface Submitted { name: string; accepted: boolean; out: Outbound[] }
 /** What a save wrote. */
-export interface SaveReport { blocks: number; bytes: number }
+export interface SaveReport {
+  blocks: number;
+  bytes: number;
+  /** Unreachable blocks deleted after the commit. */
+  pruned: number;
+  /** Why deleting them failed; a later save deletes them. */
+  pruneError?: Error & { code: string };
+}
+/** What `collectGarbage` deleted; `complete` is false if the storage cannot list blocks. */
+export interface GcReport { removed: number; complete: boolean }
 /** A merkle proof for one name under `root`. */
 export interface NameProof { root: string; blocks: Uint8Array[] }
 "#;

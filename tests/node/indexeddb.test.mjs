@@ -19,3 +19,58 @@ test('save to IndexedDB, close, reopen and resolve', async () => {
     await second.close();
   }
 });
+
+test('IndexedDB keeps garbage until it is worth a pack rewrite; collection deletes it all', async () => {
+  const options = {
+    storage: 'indexeddb', dbName: 'vns-node-gc', network: 'testing', difficulty: 4, saveDelayMs: 60_000,
+  };
+  const keys = generateKeys();
+  const vns = await open(options);
+  try {
+    await vns.register(keys, 'packed', [{ type: 'TXT', value: 'v0' }]);
+    await vns.register(keys, 'other', []);
+    await vns.save();
+    let pruned = 0;
+    for (let round = 1; round <= 5; round++) {
+      await vns.update(keys, 'packed', [{ type: 'TXT', value: `v${round}` }]);
+      pruned += (await vns.save()).pruned;
+    }
+    assert.equal(pruned, 0, 'a few dropped blocks do not rewrite packs');
+    const { removed, complete } = await vns.collectGarbage();
+    assert.ok(complete, 'IndexedDB lists its blocks');
+    assert.ok(removed >= 10, `five replaced entries and the paths above them (${removed})`);
+    assert.deepEqual(await vns.collectGarbage(), { removed: 0, complete: true });
+  } finally {
+    await vns.close();
+  }
+  const again = await open(options);
+  try {
+    assert.equal((await again.resolve('packed')).records[0].value, 'v5');
+    assert.equal((await again.resolve('other')).owner, keys.peerId);
+  } finally {
+    await again.close();
+  }
+});
+
+test('IndexedDB prunes in one go once 4,096 blocks are garbage', async () => {
+  const options = {
+    storage: 'indexeddb', dbName: 'vns-node-batch', network: 'testing', difficulty: 4, saveDelayMs: 60_000,
+  };
+  const keys = generateKeys();
+  const vns = await open(options);
+  try {
+    await vns.register(keys, 'busy', []);
+    await vns.save();
+    // Each saved update drops two blocks: the old entry and the old root node of a one-name tree.
+    const prunes = [];
+    for (let round = 1; round <= 2_100; round++) {
+      await vns.update(keys, 'busy', [{ type: 'TXT', value: `v${round}` }]);
+      const { pruned } = await vns.save();
+      if (pruned > 0) prunes.push([round, pruned]);
+    }
+    assert.deepEqual(prunes, [[2_048, 4_096]]);
+    assert.deepEqual(await vns.collectGarbage(), { removed: 2 * (2_100 - 2_048), complete: true });
+  } finally {
+    await vns.close();
+  }
+});
