@@ -1,7 +1,9 @@
 //! The persistence suite every [`Blockstore`] must pass: a namespace saved through it and
 //! reopened is the same namespace. Runs natively against [`MemoryBlockstore`]
-//! (`tests/persist.rs`) and in headless Chromium against IndexedDB and a JS adapter
-//! (`tests/wasm_browser_persist.rs`), like automerge-repo's shared adapter tests.
+//! (`tests/persist.rs`), in headless Chromium against IndexedDB and a JS adapter
+//! (`tests/wasm_browser_persist.rs`), and in Node against a real `blockstore-fs` folder through
+//! the package's IPFS blockstore adapter (`tests/wasm_node_persist.rs`), like automerge-repo's
+//! shared adapter tests.
 //!
 //! [`MemoryBlockstore`]: crate::blockstore::MemoryBlockstore
 
