@@ -14,7 +14,7 @@ use super::args::{self, option, option_uint};
 use super::convert::{self, num, object};
 use super::error::{busy, coded, invalid, JsResult};
 use super::keys::Keys;
-use super::storage::{collect_garbage, commit, take_save, Storage};
+use super::storage::{collect_garbage, commit, take_save, LastCommit, Storage};
 use crate::build;
 use crate::namespace::Limits;
 use crate::params::NetworkParams;
@@ -35,6 +35,8 @@ const DEFAULT_DB_NAME: &str = "vns";
 pub struct VnsNode {
     node: Rc<RefCell<SyncNode>>,
     storage: Rc<Storage>,
+    /// What the last save committed, to skip saves with nothing new.
+    last_commit: Rc<LastCommit>,
     /// Events dropped (buffer full) as of the last `takeEvents`, to report new drops once.
     events_dropped: std::cell::Cell<u64>,
 }
@@ -99,6 +101,7 @@ impl VnsNode {
         Ok(VnsNode {
             node: Rc::new(RefCell::new(node)),
             storage: Rc::new(storage),
+            last_commit: Default::default(),
             events_dropped: Default::default(),
         })
     }
@@ -137,9 +140,9 @@ impl VnsNode {
             Ok(pending) => pending,
             Err(e) => return Promise::reject(&e),
         };
-        let node = self.node.clone();
+        let (node, last) = (self.node.clone(), self.last_commit.clone());
         future_to_promise(async move {
-            let done = commit(&storage, &node, pending).await.map_err(coded)?;
+            let done = commit(&storage, &node, &last, pending).await.map_err(coded)?;
             let report = object(&[
                 ("blocks", num(done.blocks as u64)),
                 ("bytes", num(done.bytes as u64)),
@@ -160,9 +163,9 @@ impl VnsNode {
     #[wasm_bindgen(js_name = collectGarbage, unchecked_return_type = "Promise<GcReport>")]
     pub fn collect_garbage(&self) -> Promise {
         let storage = self.storage.clone();
-        let node = self.node.clone();
+        let (node, last) = (self.node.clone(), self.last_commit.clone());
         future_to_promise(async move {
-            let removed = collect_garbage(&storage, &node).await?;
+            let removed = collect_garbage(&storage, &node, &last).await?;
             Ok(object(&[
                 ("removed", num(removed.unwrap_or(0) as u64)),
                 ("complete", JsValue::from_bool(removed.is_some())),

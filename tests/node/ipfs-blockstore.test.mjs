@@ -74,3 +74,32 @@ test('missing blocks read as absent and state round-trips atomically', async () 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a save with nothing new does not touch the folder', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'vns-fs-'));
+  try {
+    const { adapter } = await fsStorage(dir);
+    const writes = [];
+    const counting = {
+      ...adapter,
+      put: (key, bytes) => (writes.push('put'), adapter.put(key, bytes)),
+      setState: (key, bytes) => (writes.push(`state ${key}`), adapter.setState(key, bytes)),
+    };
+    const vns = await testNode({ storage: counting, saveDelayMs: 60_000 });
+    try {
+      await vns.register(generateKeys(), 'quiet', []);
+      assert.ok((await vns.save()).blocks > 0);
+      assert.ok(writes.includes('state root'), 'the first save writes the root pointer');
+      writes.length = 0;
+      assert.deepEqual(await vns.save(), { blocks: 0, bytes: 0, pruned: 0 });
+      assert.deepEqual(writes, [], 'nothing was written');
+      await vns.register(generateKeys(), 'loud', []);
+      assert.ok((await vns.save()).blocks > 0);
+      assert.ok(writes.includes('state root'), 'a change is written again');
+    } finally {
+      await vns.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
