@@ -98,7 +98,8 @@ const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * A running VNS node. Events: `change` (`detail: { name }`), `sweep` (`detail: { removed }`,
- * after every expiry sweep), `peer` (`detail` is a
+ * after every expiry sweep), `save` (`detail` is the `SaveReport` of each save), `gc` (`detail`
+ * is the `GcReport` of each garbage collection), `peer` (`detail` is a
  * `peer-connected` or `peer-disconnected` event), `queue-overflow`, `error` (`peer-error`,
  * `queue-lost`, `{ type: 'save', error }` from a failed automatic save, `{ type: 'prune',
  * error }` when a save could not delete unreachable blocks, or `{ type: 'gc', error }` from
@@ -342,6 +343,7 @@ export class Vns extends EventTarget {
     return this.#serialised(async () => {
       const report = await this.#node.save();
       if (report.pruneError) this.#emit('error', { type: 'prune', error: report.pruneError });
+      this.#emit('save', report);
       return report;
     });
   }
@@ -355,7 +357,11 @@ export class Vns extends EventTarget {
    * @returns {Promise<GcReport>}
    */
   collectGarbage() {
-    return this.#serialised(() => this.#node.collectGarbage());
+    return this.#serialised(async () => {
+      const report = await this.#node.collectGarbage();
+      this.#emit('gc', report);
+      return report;
+    });
   }
 
   /**

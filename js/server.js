@@ -139,6 +139,10 @@ export async function startServer(options = {}) {
     sweeps: 0,
     swept: 0,
     saveFailures: 0,
+    blocksWritten: 0,
+    blocksDeleted: 0,
+    collections: 0,
+    storageGcFailures: 0,
     apiAccepted: 0,
     apiDuplicates: 0,
     apiRejected: new LabelledCounter(),
@@ -148,12 +152,22 @@ export async function startServer(options = {}) {
     counts.sweeps += 1;
     counts.swept += /** @type {CustomEvent<{ removed: string[] }>} */ (e).detail.removed.length;
   });
+  vns.addEventListener('save', (e) => {
+    const report = /** @type {CustomEvent<import('./core.js').SaveReport>} */ (e).detail;
+    counts.blocksWritten += report.blocks;
+    counts.blocksDeleted += report.pruned;
+  });
+  vns.addEventListener('gc', (e) => {
+    counts.collections += 1;
+    counts.blocksDeleted += /** @type {CustomEvent<import('./core.js').GcReport>} */ (e).detail.removed;
+  });
   vns.addEventListener('queue-overflow', () => {
     counts.queueOverflows += 1;
   });
   vns.addEventListener('error', (e) => {
     const detail = /** @type {CustomEvent<{ type: string }>} */ (e).detail;
     if (detail.type === 'save') counts.saveFailures += 1;
+    if (detail.type === 'prune' || detail.type === 'gc') counts.storageGcFailures += 1;
     log('error', { detail: describe(/** @type {{ error?: unknown }} */ (detail).error ?? detail) });
   });
   vns.addEventListener('peer', (e) => log('peer', /** @type {CustomEvent} */ (e).detail));
@@ -202,6 +216,10 @@ export async function startServer(options = {}) {
       one('vns_sweep_runs_total', 'Expiry sweeps run.', counts.sweeps),
       one('vns_swept_names_total', 'Names removed by expiry sweeps.', counts.swept),
       one('vns_persist_failures_total', 'Saves to storage that failed.', counts.saveFailures),
+      one('vns_blocks_written_total', 'Blocks written by saves.', counts.blocksWritten),
+      one('vns_blocks_deleted_total', 'Unreachable blocks deleted by saves and garbage collections.', counts.blocksDeleted),
+      one('vns_gc_runs_total', 'Garbage collections run (after sweeps that removed names).', counts.collections),
+      one('vns_gc_failures_total', 'Deletions of unreachable blocks that failed (retried later).', counts.storageGcFailures),
       {
         name: 'vns_ops_accepted_total',
         help: 'New versions accepted, by source (peer sync or the HTTP API).',

@@ -160,12 +160,16 @@ test('a sweep that removes names starts a collection: their blocks and strays ar
       await new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding }).put(stray, strayBytes);
 
       const errors = [];
+      const collections = [];
       vns.addEventListener('error', (e) => errors.push(e.detail));
+      vns.addEventListener('gc', (e) => collections.push(e.detail));
       clock += period / 2 + 2_000;
       assert.deepEqual(vns.sweep(), ['short-lived.vfs']);
       // No save is asked for: the collection the sweep started does the work.
       await eventually(async () => !(await stored(dir)).has(stray.toString()), 5_000, 'the stray deleted');
       assert.deepEqual(errors, [], 'the collection did not fail');
+      assert.equal(collections.length, 1, 'one collection, reported by a gc event');
+      assert.ok(collections[0].complete && collections[0].removed >= 3, 'the stray, the entry, a node');
       const left = await stored(dir);
       assert.ok(!left.has(gone), 'the expired entry block is deleted');
       assert.deepEqual(left, await reachable(dir, vns.merkleRoot()));

@@ -114,6 +114,11 @@ test('HTTP API: submit, resolve with proof, names, status, errors, metrics, page
   assert.match(metrics, /^vns_ops_rejected_total\{source="api",code="rule.conflict_lost"\} 1$/m);
   assert.match(metrics, /^vns_ops_rejected_total\{source="api",code="rule.bad_signature"\} 1$/m);
   assert.match(metrics, /^# TYPE vns_queue_dropped_total counter$/m);
+  const written = Number(metrics.match(/^vns_blocks_written_total (\d+)$/m)?.[1]);
+  assert.ok(written >= 2, `the entry and the tree node above it were saved (${written})`);
+  assert.match(metrics, /^vns_blocks_deleted_total \d+$/m);
+  assert.match(metrics, /^vns_gc_runs_total 0$/m);
+  assert.match(metrics, /^vns_gc_failures_total 0$/m);
 
   // The demo page and the package's browser modules are served; paths cannot escape.
   const page = await fetch(`${url}/`);
