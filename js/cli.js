@@ -230,16 +230,31 @@ async function loadEntry(flags, client, name) {
 }
 
 /**
+ * Fetches the name's entry if the node holds one, so that a registration of a taken name is
+ * refused before its proof-of-work. Only an unreachable node is an error here: anything
+ * else (not held, lapsed) is left for the node to judge.
+ * @param {Flags} flags @param {import('./core.js').Vns} client @param {string} name
+ */
+async function loadHeld(flags, client, name) {
+  try {
+    await loadEntry(flags, client, name);
+  } catch (e) {
+    if (e instanceof CliError && e.exit === EXIT.unreachable) throw e;
+  }
+}
+
+/**
  * Builds a change on a client node, sends it, and returns the node's answer.
  * @param {Flags} flags @param {string} name
  * @param {(client: import('./core.js').Vns, keys: Keys) => Promise<unknown>} change
- * @param {{ existing: boolean }} opts
+ * @param {{ existing: boolean }} opts `existing`: the change needs the held entry (else a
+ *   registration: the held entry is loaded if there is one)
  */
 async function change(flags, name, change, { existing }) {
   const keys = await loadKeys(flags);
   const client = await clientNode(flags);
   try {
-    if (existing) await loadEntry(flags, client, name);
+    await (existing ? loadEntry : loadHeld)(flags, client, name);
     await change(client, keys);
     const resolved = await client.resolve(name);
     const bytes = client.entryBlock(resolved.name);

@@ -175,6 +175,8 @@ export class Vns extends EventTarget {
     this.#check();
     const { onProgress, signal } = options;
     const ts = this.#now();
+    // Refuse now what the node would refuse after the search (bad records, a taken name…).
+    this.#node.checkRegister(keys, name, records, ts);
     const task = { name, owner: keys.peerId, ts, difficulty: this.#node.difficulty };
     const solve = options.solve ?? inlineSolver(this.#wasm, options.chunkSize);
     const nonce = await solve(task, { onProgress, signal });

@@ -30,13 +30,13 @@ use cid::Cid;
 
 use crate::block::Block;
 use crate::build;
-use crate::entry::Entry;
+use crate::entry::{Entry, MAX_ENTRY_BYTES};
 use crate::error::Error;
 use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
 use crate::params::NetworkParams;
 use crate::record::Record;
-use crate::rules::{self, Decision, Status};
+use crate::rules::{self, Decision, RuleError, Status};
 use crate::tree::{Proof, Tree};
 
 /// Local-caller limits. They protect this node's resources and never decide a conflict.
@@ -380,20 +380,60 @@ impl Namespace {
     /// Submits a local registration (built with [`build::register`]); rate-limited per owner.
     pub fn register(&mut self, entry: Entry, now: u64) -> Result<Applied, Error> {
         let owner = entry.owner();
-        let limit = self.limits.registrations_per_hour;
-        let recent = self.recent_registrations.entry(owner).or_default();
-        while recent.front().is_some_and(|&t| t.saturating_add(HOUR_MS) <= now) {
-            recent.pop_front();
+        if let Some(recent) = self.recent_registrations.get_mut(&owner) {
+            while recent.front().is_some_and(|&t| t.saturating_add(HOUR_MS) <= now) {
+                recent.pop_front();
+            }
         }
-        if recent.len() >= limit as usize {
-            let retry_at = recent.front().map_or(now, |t| t.saturating_add(HOUR_MS));
-            return Err(Error::RateLimited { owner, limit, retry_at });
-        }
+        self.check_rate(&owner, now)?;
         let applied = self.apply(entry, now)?;
         if applied == Applied::Accepted {
             self.recent_registrations.entry(owner).or_default().push_back(now);
         }
         Ok(applied)
+    }
+
+    /// What [`Namespace::register`] would refuse `entry` for, except its signature and
+    /// proof-of-work, without changing anything: a client builds the registration with any
+    /// nonce and asks before spending the proof-of-work (a reserved or taken name, records
+    /// too large, a timestamp out of range, the local rate limit).
+    ///
+    /// ```
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let name = Name::parse("alice").unwrap();
+    /// let (a, b) = (Keypair::from_secret(&[1; 32]), Keypair::from_secret(&[2; 32]));
+    /// let mut ns = Namespace::new(params.clone());
+    /// ns.register(build::register(&params, &a, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// let rival = build::register_with_nonce(&params, &b, &name, vec![], 2_000, 0).unwrap();
+    /// assert_eq!(ns.check_register(&rival, 2_000).unwrap_err().code(), "rule.conflict_lost");
+    /// ```
+    pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), Error> {
+        self.check_rate(&entry.owner(), now)?;
+        if entry.name().is_reserved() {
+            return Err(RuleError::Reserved { name: entry.name().to_string() }.into());
+        }
+        let size = entry.encode().len();
+        if size > MAX_ENTRY_BYTES {
+            return Err(RuleError::EntryTooLarge { size, max: MAX_ENTRY_BYTES }.into());
+        }
+        rules::check_time(entry, &self.params, now)?;
+        rules::decide(self.get(entry.name()), entry, &self.params, now)?;
+        Ok(())
+    }
+
+    /// Refuses a registration by `owner` past the hourly limit (counting those still within
+    /// the hour before `now`).
+    fn check_rate(&self, owner: &PublicKey, now: u64) -> Result<(), Error> {
+        let limit = self.limits.registrations_per_hour;
+        let recent = self.recent_registrations.get(owner);
+        let mut within = recent.into_iter().flatten().filter(|&&t| t.saturating_add(HOUR_MS) > now);
+        let count = within.clone().count();
+        if count >= limit as usize {
+            let retry_at = within.next().map_or(now, |t| t.saturating_add(HOUR_MS));
+            return Err(Error::RateLimited { owner: *owner, limit, retry_at });
+        }
+        Ok(())
     }
 
     /// Replaces the records of `name`, signed by `key` (which must own it).

@@ -97,3 +97,34 @@ fn lapsed_names_can_be_registered_again_as_a_new_lineage() {
     // The old lineage cannot come back.
     assert_eq!(ns.apply(old, free + 1).unwrap_err().code(), "rule.lapsed");
 }
+
+#[test]
+fn check_register_refuses_before_the_proof_of_work_what_register_would() {
+    let p = params();
+    let limits = Limits { registrations_per_hour: 1 };
+    let mut ns = Namespace::with_limits(p.clone(), limits);
+    let unsolved = |k: u8, n: &str, ts: u64| {
+        vns::build::register_with_nonce(&p, &key(k), &name(n), vec![a("192.0.2.1")], ts, 0).unwrap()
+    };
+    ns.register(reg(1, "alice", T0), T0).unwrap();
+    let code = |r: Result<(), Error>| r.unwrap_err().code();
+    // A name held by another owner, a reserved name, a timestamp from the future, and the
+    // local rate limit: all refused without any proof-of-work.
+    assert_eq!(
+        code(ns.check_register(&unsolved(2, "alice", T0 + MIN), T0 + MIN)),
+        "rule.conflict_lost"
+    );
+    assert_eq!(code(ns.check_register(&unsolved(2, "admin", T0), T0)), "rule.reserved");
+    let future = unsolved(2, "bob", T0 + DAY_MS);
+    assert_eq!(code(ns.check_register(&future, T0)), "rule.future_timestamp");
+    assert_eq!(
+        code(ns.check_register(&unsolved(1, "carol", T0 + MIN), T0 + MIN)),
+        "store.rate_limited"
+    );
+    // A free name passes the check; the proof-of-work is still required by register.
+    let free = unsolved(2, "dave", T0 + MIN);
+    ns.check_register(&free, T0 + MIN).unwrap();
+    assert_eq!(ns.register(free, T0 + MIN).unwrap_err().code(), "rule.proof_of_work");
+    // Nothing was changed by the checks: only alice is held.
+    assert_eq!(ns.len(), 1);
+}

@@ -183,6 +183,29 @@ impl VnsNode {
         })
     }
 
+    /// Throws what `register` would refuse a registration of `name` by `keys` at `ts` for,
+    /// except its proof-of-work: a bad name or record, a reserved or taken name, a bad
+    /// timestamp, the rate limit. Call it before spending the proof-of-work.
+    #[wasm_bindgen(js_name = checkRegister)]
+    pub fn check_register(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
+        ts: f64,
+    ) -> JsResult<()> {
+        let name = args::name(name)?;
+        let records = args::records(&records)?;
+        let ts = args::uint("ts", ts)?;
+        self.with(|n| {
+            let params = n.namespace().params().clone();
+            // Any nonce: the check leaves the proof-of-work out.
+            let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, 0)
+                .map_err(coded)?;
+            n.namespace().check_register(&entry, ts).map_err(coded)
+        })
+    }
+
     /// Submits a registration whose proof-of-work `nonce` was found with `powSearch` for the
     /// same name, `keys.peerId` and `ts`.
     #[wasm_bindgen(unchecked_return_type = "Outbound[]")]

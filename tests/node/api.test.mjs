@@ -195,3 +195,31 @@ test('cached answers follow every change: update, transfer, peers, other spellin
     await b.close();
   }
 });
+
+test('register refuses before the proof-of-work what the node would refuse after it', async () => {
+  const vns = await testNode({ registrationsPerHour: 1 });
+  try {
+    const solves = [];
+    const solve = (task) => {
+      solves.push(task.name);
+      return Promise.resolve(powSearch(task.name, task.owner, task.ts, task.difficulty, 0, 1e9));
+    };
+    const alice = generateKeys();
+    await vns.register(alice, 'taken', [], { solve });
+    assert.deepEqual(solves, ['taken']);
+    const rival = generateKeys();
+    const refusals = [
+      [() => vns.register(rival, 'taken', [], { solve }), 'rule.conflict_lost'],
+      [() => vns.register(rival, 'admin', [], { solve }), 'rule.reserved'],
+      [() => vns.register(rival, 'fresh', [{ type: 'A', value: 'not-an-ip' }], { solve }), /^record\./],
+      [() => vns.register(rival, 'a b', [], { solve }), /^name\./],
+      [() => vns.register(alice, 'second', [], { solve }), 'store.rate_limited'],
+    ];
+    for (const [attempt, code] of refusals) {
+      await assert.rejects(attempt(), (e) => (typeof code === 'string' ? e.code === code : code.test(e.code)));
+    }
+    assert.deepEqual(solves, ['taken'], 'no proof-of-work was searched for a refused registration');
+  } finally {
+    await vns.close();
+  }
+});

@@ -105,6 +105,15 @@ test('errors: clear messages and exit codes', async () => {
   assert.equal(badRecord.code, 1);
   assert.match(badRecord.stderr, /\(record\./);
 
+  // A name someone else holds: refused on this machine, before the proof-of-work and
+  // without sending anything (the node never counts a rejected registration).
+  const taken = await cli(['register', 'carol', '--ip', '192.0.2.99'], other);
+  assert.equal(taken.code, 1);
+  assert.match(taken.stderr, /\(rule\.conflict_lost\)/);
+  assert.doesNotMatch(taken.stderr, /proof-of-work: done/);
+  const metrics = await (await fetch(`${node.url}/metrics`)).text();
+  assert.doesNotMatch(metrics, /source="api",code="rule\.conflict_lost"/);
+
   const usage = await cli(['frobnicate'], env);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /unknown command "frobnicate"/);
