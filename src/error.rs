@@ -38,6 +38,32 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether a peer that sent the refused entry is faulty or hostile: true for everything
+    /// an honest peer checks before relaying (structure, signatures, proof-of-work, the
+    /// ownership chain, sizes), false for refusals that depend on the clock or on what this
+    /// node already holds (stale, a lost conflict, settlement, lapsed, a timestamp ahead of
+    /// this node's clock), which honest peers cause in ordinary races.
+    ///
+    /// ```
+    /// use vns::{error::Error, rules::RuleError};
+    /// assert!(!Error::from(RuleError::Stale { name: "a.vfs".into() }).is_fault());
+    /// assert!(Error::from(RuleError::BadSignature { index: 0 }).is_fault());
+    /// ```
+    pub fn is_fault(&self) -> bool {
+        use crate::rules::RuleError::*;
+        !matches!(
+            self,
+            Error::Rule(
+                Stale { .. }
+                    | ConflictLost { .. }
+                    | Settled { .. }
+                    | Lapsed { .. }
+                    | FutureTimestamp { .. }
+            ) | Error::NotFound { .. }
+                | Error::RateLimited { .. }
+        )
+    }
+
     /// Stable machine-readable code, e.g. `rule.wrong_signer` or `name.too_short`.
     pub fn code(&self) -> &'static str {
         match self {

@@ -347,3 +347,57 @@ fn catch_up_cost_follows_the_differences_not_the_size() {
     assert!(totals.bytes_in + totals.bytes_out < 30_000, "{totals:?}");
     assert_eq!(totals.accepted, 10);
 }
+
+/// A registration whose signature has one bit flipped: no honest peer relays it.
+fn forged(label: &str) -> vns::entry::Entry {
+    let mut entry = reg(1, label, T0);
+    let mut sig = *entry.ops[0].sig;
+    sig[0] ^= 1;
+    entry.ops[0].sig = ByteArray::new(sig);
+    entry
+}
+
+#[test]
+fn a_peer_sending_forgeries_is_closed_after_the_limit_and_others_keep_syncing() {
+    let params = NetworkParams::testing();
+    let mut b = node(params.clone());
+    for peer in [1, 2] {
+        b.connect(peer, T0);
+        b.receive(peer, &hello(&params), T0);
+    }
+    let limit = SyncConfig::default().max_faulty_entries;
+    // Up to the limit the session stays open; each forgery is refused and counted.
+    let batch: Vec<_> = (0..limit).map(|i| forged(&format!("forged{i}"))).collect();
+    let out = b.receive(1, &Message::Ops { entries: batch }.encode(), T0);
+    assert_eq!(close_code(&out), None);
+    assert_eq!(b.peer_stats(1).unwrap().rejected["rule.bad_signature"], limit);
+    // One more closes it, with a reason naming the rule; the rest of its frame is not checked.
+    let more = vec![forged("one-more"), forged("never-checked")];
+    let out = b.receive(1, &Message::Ops { entries: more }.encode(), T0);
+    assert_eq!(close_code(&out), Some("sync.faulty_peer"));
+    let Message::Bye { reason, .. } = &frames(&out)[0] else { panic!("{out:?}") };
+    assert!(reason.contains("rule.bad_signature"), "{reason}");
+    assert!(!b.has_session(1));
+    assert!(b.namespace().is_empty(), "no forgery was stored");
+    // The other peer is untouched and still syncs.
+    b.receive(2, &Message::Ops { entries: vec![reg(2, "honest", T0)] }.encode(), T0);
+    assert_eq!(b.peer_stats(2).unwrap().accepted, 1);
+    assert!(b.namespace().get(&name("honest")).is_some());
+}
+
+#[test]
+fn refusals_honest_peers_cause_in_races_never_close_a_session() {
+    let params = NetworkParams::testing();
+    let mut b = node(params.clone());
+    b.connect(1, T0);
+    b.receive(1, &hello(&params), T0);
+    let limit = SyncConfig::default().max_faulty_entries;
+    // Versions that lose a conflict here (an earlier claim is held), many times over.
+    let held: Vec<_> = (0..=limit).map(|i| reg(2, &format!("race{i}"), T0)).collect();
+    b.receive(1, &Message::Ops { entries: held }.encode(), T0);
+    let later: Vec<_> = (0..=limit).map(|i| reg(3, &format!("race{i}"), T0 + 1)).collect();
+    let out = b.receive(1, &Message::Ops { entries: later }.encode(), T0 + 1);
+    assert_eq!(close_code(&out), None);
+    assert_eq!(b.peer_stats(1).unwrap().rejected["rule.conflict_lost"], limit + 1);
+    assert!(b.has_session(1));
+}

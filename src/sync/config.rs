@@ -36,6 +36,10 @@ pub struct SyncConfig {
     pub max_catchup_bytes: usize,
     /// `GetEntries` requests in flight per catch-up (default 32: about 1,500 names per round trip).
     pub entry_requests_in_flight: usize,
+    /// Entries a session may send that no honest peer would relay (bad signatures, bad
+    /// proof-of-work, broken chains: see [`Error::is_fault`](crate::error::Error::is_fault))
+    /// before it is closed with `sync.faulty_peer` (default 100). Each costs a signature check.
+    pub max_faulty_entries: u64,
     /// Events kept until [`take_events`](crate::sync::SyncNode::take_events) (default 10,000;
     /// the oldest are dropped and counted beyond it).
     pub event_capacity: usize,
@@ -55,6 +59,7 @@ impl Default for SyncConfig {
             known_capacity: 4096,
             max_catchup_bytes: 64 * 1024 * 1024,
             entry_requests_in_flight: 32,
+            max_faulty_entries: 100,
             event_capacity: 10_000,
         }
     }

@@ -78,6 +78,14 @@ pub enum SyncError {
         /// The peer's explanation.
         reason: String,
     },
+    /// The peer sent more entries than allowed that an honest peer would never relay.
+    #[error("peer sent {count} entries no honest peer relays (last: {last})")]
+    FaultyPeer {
+        /// How many such entries the session sent.
+        count: u64,
+        /// The code of the last refusal, e.g. `rule.bad_signature`.
+        last: String,
+    },
     /// No session is open with this peer handle.
     #[error("no session with peer {peer}")]
     UnknownPeer {
@@ -126,6 +134,7 @@ impl SyncError {
             SyncError::BadTree(_) => "sync.bad_tree",
             SyncError::Stalled(_) => "sync.catchup_stalled",
             SyncError::PeerBye { .. } => "sync.peer_bye",
+            SyncError::FaultyPeer { .. } => "sync.faulty_peer",
             SyncError::UnknownPeer { .. } => "sync.unknown_peer",
             SyncError::QueueCorrupt(_) => "sync.queue_corrupt",
             SyncError::Storage(e) => e.code(),

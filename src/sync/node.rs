@@ -405,8 +405,11 @@ impl SyncNode {
             // deliver a message ahead of the Hello; it is dropped, and catch-up repairs it.
             _ if !ready => self.stat(peer, |s| s.ignored += 1),
             Message::Ops { entries } => {
-                self.apply_from(peer, entries, now);
+                let applied = self.apply_from(peer, entries, now);
                 self.broadcast(Some(peer), out);
+                if let Err(e) = applied {
+                    self.fail(peer, e, out);
+                }
             }
             Message::Root { root } => {
                 if let Some(s) = self.sessions.get_mut(&peer) {
@@ -454,17 +457,20 @@ impl SyncNode {
                     .get_mut(&peer)
                     .and_then(|s| s.catchup.as_mut())
                     .is_some_and(|c| c.on_entries(id, now));
-                self.apply_from(peer, entries, now);
+                let applied = self.apply_from(peer, entries, now);
                 self.broadcast(Some(peer), out);
-                if ours {
+                if let Err(e) = applied {
+                    self.fail(peer, e, out);
+                } else if ours {
                     self.drive(peer, now, out);
                 }
             }
         }
     }
 
-    /// Applies entries from `peer` with full validation, counting the outcomes.
-    fn apply_from(&mut self, peer: PeerId, entries: Vec<Entry>, now: u64) {
+    /// Applies entries from `peer` with full validation, counting the outcomes. Refuses the
+    /// rest once the peer has sent more faulty entries than allowed: the caller closes it.
+    fn apply_from(&mut self, peer: PeerId, entries: Vec<Entry>, now: u64) -> Result<(), SyncError> {
         for entry in entries {
             if let Some(s) = self.sessions.get_mut(&peer) {
                 s.known.insert(entry_hash(&entry));
@@ -475,9 +481,19 @@ impl SyncNode {
                 Err(e) => {
                     let code = e.code();
                     self.stat(peer, |s| *s.rejected.entry(code.to_string()).or_default() += 1);
+                    if !e.is_fault() {
+                        continue;
+                    }
+                    let Some(session) = self.sessions.get_mut(&peer) else { continue };
+                    session.faults += 1;
+                    if session.faults > self.config.max_faulty_entries {
+                        let last = code.to_string();
+                        return Err(SyncError::FaultyPeer { count: session.faults, last });
+                    }
                 }
             }
         }
+        Ok(())
     }
 
     /// Sends every accepted change to every ready peer except `origin` (which sent it), once

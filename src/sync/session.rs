@@ -30,6 +30,8 @@ pub(crate) struct Session {
     pub(crate) announced_at: u64,
     /// Last request id used.
     pub(crate) next_id: u64,
+    /// Entries received that no honest peer would relay.
+    pub(crate) faults: u64,
     pub(crate) stats: PeerStats,
 }
 
@@ -46,6 +48,7 @@ impl Session {
             announced: None,
             announced_at: now,
             next_id: 0,
+            faults: 0,
             stats: PeerStats::default(),
         }
     }

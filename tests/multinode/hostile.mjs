@@ -195,8 +195,19 @@ export async function attack(url, plan) {
       send(dagCbor.encode({ m: { hello: { network, root } }, v: 2 }));
     }),
   );
+  // 9. A flood of forgeries: more than the node's limit (100) of entries no honest peer
+  //    relays. Each costs the node a signature check, so past the limit the session ends.
+  reports.push(
+    await runSession(url, 'flood', base, async (send) => {
+      const forgery = dagCbor.decode(Buffer.from(plan.entries.badSignature, 'base64'));
+      send(frame({ ops: { entries: Array.from({ length: FLOOD }, () => forgery) } }));
+    }),
+  );
   return reports;
 }
+
+/** Forgeries sent by the flood session: one past the node's default limit. */
+export const FLOOD = 101;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [url, planFile] = process.argv.slice(2);

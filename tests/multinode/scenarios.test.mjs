@@ -16,6 +16,7 @@ import { Keys, powSearch } from 'vns';
 import { startCluster, Registrar, eventually, metricSum, rejectionsByCode, sleep } from './harness.mjs';
 import { buildEntries, submitAll, unresolved, seconds } from './workload.mjs';
 import { attackerKey, decodeEntry, flipSignatureBit, resignLastOp, signOp, tamper, encodeEntry } from './forge.mjs';
+import { FLOOD } from './hostile.mjs';
 
 const STRESS = Number(process.env.VNS_MULTINODE_STRESS ?? 2000);
 const CRASH_LOAD = Number(process.env.VNS_MULTINODE_CRASH ?? 1000);
@@ -328,7 +329,7 @@ test(`6. crash during load: 5 SIGKILLs during ${CRASH_LOAD} registrations; every
   ),
 );
 
-test('7. hostile peer: forged transfers, replays, oversized and malformed frames at node 1', { timeout: 120_000 }, () =>
+test('7. hostile peer: forged transfers, replays, a flood of forgeries, oversized and malformed frames at node 1', { timeout: 120_000 }, () =>
   withCluster({ nodes: 3, topology: 'mesh' }, (cluster) =>
     withRegistrar(cluster.node(1), async (registrar) => {
       const alice = registrar.owners[0];
@@ -414,6 +415,7 @@ test('7. hostile peer: forged transfers, replays, oversized and malformed frames
         'too-many': 'sync.too_many',
         'text-frame': 'sync.malformed',
         'wrong-version': 'sync.version_mismatch',
+        flood: 'sync.faulty_peer',
       };
       for (const [session, code] of Object.entries(expectedBye)) {
         assert.equal(by[session].bye, code, JSON.stringify(by[session]));
@@ -430,9 +432,10 @@ test('7. hostile peer: forged transfers, replays, oversized and malformed frames
       // Node 1's metrics count each rejection under its rule; the honest nodes saw none.
       const m1 = await cluster.node(1).metrics();
       const rejected = (/** @type {string} */ code) => metricSum(m1, 'vns_ops_rejected_total', { source: 'peer', code });
-      // Each forgery was sent twice (as `ops`, then inside an unsolicited `entries`).
+      // Each forgery was sent twice (as `ops`, then inside an unsolicited `entries`); the
+      // flood session sent the bad signature FLOOD times more, and was closed at the last.
       assert.equal(rejected('rule.wrong_signer'), 2);
-      assert.equal(rejected('rule.bad_signature'), 2);
+      assert.equal(rejected('rule.bad_signature'), 2 + FLOOD);
       assert.equal(rejected('rule.records_mismatch'), 2);
       assert.equal(rejected('rule.proof_of_work'), 2);
       assert.ok(rejected('rule.stale') >= 2, 'replay of the superseded version');
