@@ -2,7 +2,8 @@
 //! - blocks and bytes written for one change at 1k, 100k and 1M names, beside the seed
 //!   design (rewrite every entry plus a manifest) computed for the same n
 //!   (target: grows with log n; at 1M at most 10 blocks and 20 KB);
-//! - save and load of 100k names through the memory blockstore (criterion medians).
+//! - save and load of 100k names through the memory blockstore (criterion medians), beside
+//!   raw puts of the same blocks and a BLAKE3 check of every stored block.
 //!
 //! `VNS_PERSIST_MAX=100000` skips the 1M row (it needs ~2 GB and a minute to build).
 
@@ -12,7 +13,7 @@ mod common;
 use common::*;
 use criterion::{criterion_group, BatchSize, Criterion};
 use pollster::block_on;
-use vns::blockstore::MemoryBlockstore;
+use vns::blockstore::{Blockstore, MemoryBlockstore};
 use vns::namespace::{Limits, Namespace};
 use vns::persist;
 
@@ -78,11 +79,28 @@ fn save_load(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // Baseline: the same blocks put into a fresh store, without VNS collecting them.
+    let blocks = ns.clone().take_unsaved_blocks();
+    group.bench_function("save_100k_baseline_raw_puts", |b| {
+        b.iter_batched(
+            || (blocks.clone(), MemoryBlockstore::new()),
+            |(blocks, store)| block_on(store.put_many(&blocks)).unwrap(),
+            BatchSize::LargeInput,
+        )
+    });
     let store = MemoryBlockstore::new();
     let mut saved = ns.clone();
     block_on(persist::save(&mut saved, &store, &[])).unwrap();
     group.bench_function("load_100k_memory", |b| {
         b.iter(|| block_on(persist::load(&store, params(), Limits::default())).unwrap().len())
+    });
+    // Baseline: the floor of a verified load, reading every stored block and checking it
+    // against its CID (BLAKE3), with no decoding and no index.
+    group.bench_function("load_100k_baseline_hash_check", |b| {
+        b.iter(|| {
+            let all = block_on(store.get_all()).unwrap().unwrap();
+            all.iter().filter(|(cid, bytes)| cid.hash().digest() == vns::block::hash(bytes)).count()
+        })
     });
     group.finish();
 }

@@ -15,6 +15,8 @@ PAIRS = [
     ("apply/update", "apply/update_baseline_ed25519_verify", 1.25),
     ("resolve/vns_100000", "resolve/baseline_hashmap_100000", 2.0),
     ("resolve/vns_1000000", "resolve/baseline_hashmap_1000000", 2.0),
+    ("persist/save_100k_memory", "persist/save_100k_baseline_raw_puts", None),
+    ("persist/load_100k_memory", "persist/load_100k_baseline_hash_check", None),
 ]
 
 
