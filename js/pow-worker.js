@@ -26,7 +26,7 @@ const scope = /** @type {{
  * }} */ (/** @type {unknown} */ (globalThis));
 
 /** First chunk: small, so that even an easy search reports progress before it ends. */
-const FIRST_CHUNK = 512;
+const FIRST_CHUNK = 64;
 const MAX_CHUNK = 1 << 20;
 /** Chunks grow until one takes about this long: frequent progress, little overhead. */
 const TARGET_CHUNK_MS = 25;

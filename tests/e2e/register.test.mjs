@@ -8,7 +8,7 @@ import { startNode, cli, scratch, launchBrowser, openPage, waitOnline, waitForNo
 
 test('a name registered in the page (worker proof-of-work, progress) resolves through the node', async (t) => {
   // 20 bits: about a million hashes, long enough for the bar to move several times (the
-  // worker's first chunk is 512 nonces, so a search ending there has odds of 1 in 2,000).
+  // worker's first chunk is 64 nonces, so a search ending there has odds of 1 in 16,000).
   const [node, browser] = await Promise.all([startNode({ t, difficulty: 20 }), launchBrowser(t)]);
   const { page } = await openPage(await browser.newContext(), node.url, { t });
   await waitOnline(page);
