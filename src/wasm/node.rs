@@ -165,10 +165,10 @@ impl VnsNode {
         let storage = self.storage.clone();
         let (node, last) = (self.node.clone(), self.last_commit.clone());
         future_to_promise(async move {
-            let removed = collect_garbage(&storage, &node, &last).await?;
+            let (removed, complete) = collect_garbage(&storage, &node, &last).await?;
             Ok(object(&[
-                ("removed", num(removed.unwrap_or(0) as u64)),
-                ("complete", JsValue::from_bool(removed.is_some())),
+                ("removed", num(removed as u64)),
+                ("complete", JsValue::from_bool(complete)),
             ]))
         })
     }

@@ -238,15 +238,15 @@ pub(crate) async fn commit(
 }
 
 /// Full mark and sweep: a pruning save, then every stored block that the saved root does not
-/// reach is deleted. Returns how many blocks were deleted, or `None` when the storage cannot
-/// list its blocks (only the pruning save ran). The live set is taken in the same synchronous
+/// reach is deleted. Returns how many blocks were deleted, and whether the sweep ran (false
+/// when the storage cannot list its blocks: only the pruning save did). The live set is taken in the same synchronous
 /// step as the save, so it is exactly what the committed root reaches, whatever changes
 /// arrive while the collection awaits.
 pub(crate) async fn collect_garbage(
     storage: &Storage,
     node: &RefCell<SyncNode>,
     last: &LastCommit,
-) -> JsResult<Option<usize>> {
+) -> JsResult<(usize, bool)> {
     let (pending, live) = {
         let mut n = node.try_borrow_mut().map_err(|_| busy())?;
         let pending = take_save(&mut n, |_| true).map_err(coded)?;
@@ -257,10 +257,10 @@ pub(crate) async fn collect_garbage(
     let pruned = committed.pruned.map_err(coded)?;
     let listed = match storage.list().await {
         Ok(listed) => listed,
-        Err(StorageError::Unsupported { .. }) => return Ok(None),
+        Err(StorageError::Unsupported { .. }) => return Ok((pruned, false)),
         Err(e) => return Err(coded(e)),
     };
     let dead: Vec<Cid> = listed.into_iter().filter(|cid| !live.contains(cid)).collect();
     storage.delete(&dead).await.map_err(coded)?;
-    Ok(Some(pruned + dead.len()))
+    Ok((pruned + dead.len(), true))
 }

@@ -223,3 +223,22 @@ test('register refuses before the proof-of-work what the node would refuse after
     await vns.close();
   }
 });
+
+test('collection on a storage that cannot list still prunes, and says it was not complete', async () => {
+  const { list, ...adapter } = mapAdapter();
+  assert.equal(typeof list, 'function', 'the helper lists; this adapter leaves it out');
+  const vns = await testNode({ storage: adapter, saveDelayMs: 60_000 });
+  try {
+    const keys = generateKeys();
+    await vns.register(keys, 'unlisted', []);
+    await vns.save();
+    const before = adapter.blocks.size;
+    await vns.update(keys, 'unlisted', [{ type: 'TXT', value: 'v2' }]);
+    const report = await vns.collectGarbage();
+    assert.equal(report.complete, false);
+    assert.ok(report.removed >= 2, `the replaced entry and root node were pruned (${report.removed})`);
+    assert.equal(adapter.blocks.size, before, 'as many blocks as before the update');
+  } finally {
+    await vns.close();
+  }
+});
