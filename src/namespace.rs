@@ -30,13 +30,13 @@ use cid::Cid;
 
 use crate::block::Block;
 use crate::build;
-use crate::entry::{Entry, MAX_ENTRY_BYTES};
+use crate::entry::Entry;
 use crate::error::Error;
 use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
 use crate::params::NetworkParams;
 use crate::record::Record;
-use crate::rules::{self, Decision, RuleError, Status};
+use crate::rules::{self, Decision, Status};
 use crate::tree::{Proof, Tree};
 
 /// Local-caller limits. They protect this node's resources and never decide a conflict.
@@ -410,13 +410,7 @@ impl Namespace {
     /// ```
     pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), Error> {
         self.check_rate(&entry.owner(), now)?;
-        if entry.name().is_reserved() {
-            return Err(RuleError::Reserved { name: entry.name().to_string() }.into());
-        }
-        let size = entry.encode().len();
-        if size > MAX_ENTRY_BYTES {
-            return Err(RuleError::EntryTooLarge { size, max: MAX_ENTRY_BYTES }.into());
-        }
+        rules::check_bounds(entry)?;
         rules::check_time(entry, &self.params, now)?;
         rules::decide(self.get(entry.name()), entry, &self.params, now)?;
         Ok(())

@@ -121,20 +121,9 @@ impl RuleError {
     }
 }
 
-/// Verifies everything about an entry that does not depend on the clock: structure, the
-/// ownership chain, expiry bounds, proof-of-work, records and every signature.
-pub fn verify_entry(entry: &Entry, params: &NetworkParams) -> Result<(), RuleError> {
-    verify_entry_with_known(entry, params, None)
-}
-
-/// Like [`verify_entry`], but ops identical to the op at the same position in `known` (an
-/// entry this node already verified) are not verified again. Only signatures and the
-/// proof-of-work are skipped; structure and chain rules are always checked.
-pub fn verify_entry_with_known(
-    entry: &Entry,
-    params: &NetworkParams,
-    known: Option<&Entry>,
-) -> Result<(), RuleError> {
+/// The checks of [`verify_entry`] that need no signature or proof-of-work: a registration
+/// first, the chain and encoded size within bounds, and a name that is not reserved.
+pub fn check_bounds(entry: &Entry) -> Result<(), RuleError> {
     let ops = &entry.ops;
     if ops.is_empty() {
         return Err(RuleError::Structure {
@@ -150,12 +139,31 @@ pub fn verify_entry_with_known(
     if size > MAX_ENTRY_BYTES {
         return Err(RuleError::EntryTooLarge { size, max: MAX_ENTRY_BYTES });
     }
-    let is_known = |i: usize| known.and_then(|k| k.ops.get(i)).is_some_and(|k| *k == ops[i]);
-
     let reg = &ops[0].op;
     if reg.name.is_reserved() {
         return Err(RuleError::Reserved { name: reg.name.to_string() });
     }
+    Ok(())
+}
+
+/// Verifies everything about an entry that does not depend on the clock: structure, the
+/// ownership chain, expiry bounds, proof-of-work, records and every signature.
+pub fn verify_entry(entry: &Entry, params: &NetworkParams) -> Result<(), RuleError> {
+    verify_entry_with_known(entry, params, None)
+}
+
+/// Like [`verify_entry`], but ops identical to the op at the same position in `known` (an
+/// entry this node already verified) are not verified again. Only signatures and the
+/// proof-of-work are skipped; structure and chain rules are always checked.
+pub fn verify_entry_with_known(
+    entry: &Entry,
+    params: &NetworkParams,
+    known: Option<&Entry>,
+) -> Result<(), RuleError> {
+    check_bounds(entry)?;
+    let ops = &entry.ops;
+    let is_known = |i: usize| known.and_then(|k| k.ops.get(i)).is_some_and(|k| *k == ops[i]);
+    let reg = &ops[0].op;
     check_registration(&ops[0], params, is_known(0))?;
     let lineage = reg.hash();
 
