@@ -20,10 +20,13 @@ test('save to IndexedDB, close, reopen and resolve', async () => {
   }
 });
 
+/** A testing node over IndexedDB database `dbName` that saves only when asked. */
+const savingByHand = (dbName) => ({
+  storage: 'indexeddb', dbName, network: 'testing', difficulty: 4, saveDelayMs: 60_000,
+});
+
 test('IndexedDB keeps garbage until it is worth a pack rewrite; collection deletes it all', async () => {
-  const options = {
-    storage: 'indexeddb', dbName: 'vns-node-gc', network: 'testing', difficulty: 4, saveDelayMs: 60_000,
-  };
+  const options = savingByHand('vns-node-gc');
   const keys = generateKeys();
   const vns = await open(options);
   try {
@@ -53,9 +56,7 @@ test('IndexedDB keeps garbage until it is worth a pack rewrite; collection delet
 });
 
 test('IndexedDB prunes in one go once 4,096 blocks are garbage', async () => {
-  const options = {
-    storage: 'indexeddb', dbName: 'vns-node-batch', network: 'testing', difficulty: 4, saveDelayMs: 60_000,
-  };
+  const options = savingByHand('vns-node-batch');
   const keys = generateKeys();
   const vns = await open(options);
   try {
