@@ -74,7 +74,12 @@ fn assert_reencodes<T, E>(
     }
     if STRICT_DECODING && bytes != input {
         let at = bytes.iter().zip(input).take_while(|(a, b)| a == b).count();
-        panic!("a non-canonical encoding was accepted: its {} bytes differ from the {} of the canonical one at byte {at}", input.len(), bytes.len());
+        panic!(
+            "a non-canonical encoding was accepted: the {}-byte input differs from its {}-byte \
+             re-encoding at byte {at}",
+            input.len(),
+            bytes.len()
+        );
     }
 }
 
