@@ -4,11 +4,11 @@
 #   bash scripts/fuzz.sh [TARGET...] [--seconds N] [--jobs N] [--merge] [--seed]
 #
 # TARGET: any of `cargo +nightly fuzz list` (default: all). Each target runs for N seconds
-# (default 1800) in its own niced process, up to --jobs at once (default 1). New inputs go to
-# target/fuzz-work/TARGET/ (the committed fuzz/corpus/TARGET/ is only read), each run's log to
-# target/fuzz-logs/, and every crash, leak, timeout or out-of-memory input is copied to
+# (default 1800; 0: no fuzzing, only --seed and --merge) in its own niced process, up to --jobs
+# at once (default 1). New inputs go to target/fuzz-work/TARGET/ (the committed
+# fuzz/corpus/TARGET/ is only read), each run's log to target/fuzz-logs/, and every crash, leak, timeout or out-of-memory input is copied to
 # fuzz/regressions/TARGET/, which `cargo test --test fuzz_replay` replays on stable.
-#   --merge  afterwards, adds the work inputs that reach new coverage to fuzz/corpus/TARGET/
+#   --merge  afterwards, adds the work inputs that reach new edges to fuzz/corpus/TARGET/
 #   --seed   first, regenerates the seeds (`cargo run --example fuzz_seeds`) into fuzz/corpus/
 #            and minimises each corpus with `cargo fuzz cmin`
 # Installs the nightly toolchain and cargo-fuzz when missing (not part of scripts/setup.sh).
@@ -55,7 +55,7 @@ while [ $# -gt 0 ]; do
   --jobs) jobs=${2:?--jobs needs a number}; shift 2 ;;
   --merge) merge=1; shift ;;
   --seed) seed=1; shift ;;
-  -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
   -*) die "unknown option $1" ;;
   *) targets+=("$1"); shift ;;
   esac
@@ -87,18 +87,10 @@ echo "building the fuzz targets (nightly, sanitizer instrumented)"
 nice -n 10 cargo +nightly fuzz build
 bin_dir=fuzz/target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
 
-if [ $seed = 1 ]; then
-  nice -n 10 cargo run --quiet --example fuzz_seeds -- fuzz/corpus
-  for t in "${targets[@]}"; do
-    nice -n 10 cargo +nightly fuzz cmin "$t" -- "${LIMITS[@]}" -max_len="$(max_len_of "$t")" \
-      >"target/fuzz-cmin-$t.log" 2>&1 || die "cmin of $t failed (target/fuzz-cmin-$t.log)"
-    echo "seeded $t: $(ls fuzz/corpus/"$t" | wc -l) inputs, $(du -sh fuzz/corpus/"$t" | cut -f1)"
-  done
-fi
-
 stamp=$(date +%Y%m%d-%H%M%S)
 mkdir -p target/fuzz-logs
-run_target() { # run_target TARGET: one timed libFuzzer run, in the background's own process
+
+run_target() { # run_target TARGET: one timed libFuzzer run, in its own niced process
   local t=$1 work=target/fuzz-work/$1 artifacts=target/fuzz-artifacts/$1/
   mkdir -p "$work" "$artifacts"
   nice -n 10 "$bin_dir/$t" "$work" "fuzz/corpus/$t" "${LIMITS[@]}" \
@@ -106,45 +98,76 @@ run_target() { # run_target TARGET: one timed libFuzzer run, in the background's
     -artifact_prefix="$artifacts" >"target/fuzz-logs/$t-$stamp.log" 2>&1
 }
 
-echo "fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time (logs: target/fuzz-logs/*-$stamp.log)"
-touch "target/fuzz-logs/.start-$stamp"
-running=0
-for t in "${targets[@]}"; do
-  if [ $running -ge "$jobs" ]; then
-    wait -n || true
-    running=$((running - 1))
-  fi
-  run_target "$t" &
-  running=$((running + 1))
-done
-wait || true
+fuzz_all() { # every target, at most $jobs at once
+  local running=0 t
+  echo "fuzzing ${targets[*]} for ${seconds}s each, $jobs at a time (logs: target/fuzz-logs/*-$stamp.log)"
+  for t in "${targets[@]}"; do
+    if [ $running -ge "$jobs" ]; then
+      wait -n || true
+      running=$((running - 1))
+    fi
+    run_target "$t" &
+    running=$((running + 1))
+  done
+  wait || true
+}
+
+final_stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
+
+summarise() { # the table, and the findings of this run copied to fuzz/regressions/
+  local t log corpus file findings
+  printf '\n%-16s %12s %8s %8s %8s  %s\n' target executions exec/s corpus peak_mb findings
+  for t in "${targets[@]}"; do
+    log=target/fuzz-logs/$t-$stamp.log
+    findings=()
+    while IFS= read -r -d '' file; do
+      cp "$file" "fuzz/regressions/$t/"
+      findings+=("fuzz/regressions/$t/$(basename "$file")")
+    done < <(find "target/fuzz-artifacts/$t" -type f \( -name 'crash-*' -o -name 'leak-*' \
+      -o -name 'timeout-*' -o -name 'oom-*' \) -newer "target/fuzz-logs/.start-$stamp" -print0)
+    corpus=$(grep -o 'corp: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
+    printf '%-16s %12s %8s %8s %8s  %s\n' "$t" "$(final_stat number_of_executed_units "$log")" \
+      "$(final_stat average_exec_per_sec "$log")" "${corpus:-?}" "$(final_stat peak_rss_mb "$log")" \
+      "${#findings[@]} ${findings[*]}"
+    [ ${#findings[@]} -eq 0 ] || found=1
+  done
+}
+
+corpus_size() { # corpus_size TARGET: inputs and kilobytes of fuzz/corpus/TARGET
+  find "fuzz/corpus/$1" -type f ! -name '.*' -printf '%s\n' |
+    awk '{ n++; s += $1 } END { printf "%d inputs, %d KB", n, s / 1024 }'
+}
+
+merge_back() { # new coverage from target/fuzz-work/ into the committed corpus
+  local t
+  for t in "${targets[@]}"; do
+    [ -d "target/fuzz-work/$t" ] || continue
+    # Edges only (-use_counters=0): inputs that merely hit a known edge more often stay out,
+    # which keeps the committed corpus small.
+    nice -n 10 "$bin_dir/$t" -merge=1 -use_counters=0 "fuzz/corpus/$t" "target/fuzz-work/$t" \
+      "${LIMITS[@]}" -max_len="$(max_len_of "$t")" >"target/fuzz-logs/$t-$stamp-merge.log" 2>&1
+    echo "merged $t: $(corpus_size "$t")"
+  done
+}
+
+seed_corpus() { # the generated seeds added to fuzz/corpus/, then each corpus minimised
+  local t
+  nice -n 10 cargo run --quiet --example fuzz_seeds -- fuzz/corpus
+  for t in "${targets[@]}"; do
+    nice -n 10 cargo +nightly fuzz cmin "$t" -- "${LIMITS[@]}" -max_len="$(max_len_of "$t")" \
+      >"target/fuzz-logs/$t-$stamp-cmin.log" 2>&1 ||
+      die "cmin of $t failed (target/fuzz-logs/$t-$stamp-cmin.log)"
+    echo "seeded $t: $(corpus_size "$t")"
+  done
+}
 
 found=0
-final_stat() { sed -n "s/^stat::$1: *//p" "$2" | tail -1; }
-printf '\n%-16s %12s %8s %8s %8s  %s\n' target executions exec/s corpus peak_mb findings
-for t in "${targets[@]}"; do
-  log=target/fuzz-logs/$t-$stamp.log
-  findings=()
-  while IFS= read -r -d '' file; do
-    mkdir -p "fuzz/regressions/$t"
-    cp "$file" "fuzz/regressions/$t/"
-    findings+=("fuzz/regressions/$t/$(basename "$file")")
-  done < <(find "target/fuzz-artifacts/$t" -type f \( -name 'crash-*' -o -name 'leak-*' \
-    -o -name 'timeout-*' -o -name 'oom-*' \) -newer "target/fuzz-logs/.start-$stamp" -print0)
-  corpus=$(grep -o 'corp: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
-  printf '%-16s %12s %8s %8s %8s  %s\n' "$t" "$(final_stat number_of_executed_units "$log")" \
-    "$(final_stat average_exec_per_sec "$log")" "${corpus:-?}" "$(final_stat peak_rss_mb "$log")" \
-    "${#findings[@]} ${findings[*]}"
-  [ ${#findings[@]} -eq 0 ] || found=1
-done
-rm -f "target/fuzz-logs/.start-$stamp"
-
-if [ $merge = 1 ]; then
-  for t in "${targets[@]}"; do
-    before=$(ls "fuzz/corpus/$t" | wc -l)
-    nice -n 10 "$bin_dir/$t" -merge=1 "fuzz/corpus/$t" "target/fuzz-work/$t" "${LIMITS[@]}" \
-      -max_len="$(max_len_of "$t")" >"target/fuzz-logs/$t-$stamp-merge.log" 2>&1
-    echo "merged $t: $before -> $(ls "fuzz/corpus/$t" | wc -l) corpus inputs"
-  done
+[ $seed = 0 ] || seed_corpus
+if [ "$seconds" -gt 0 ]; then # (libFuzzer takes -max_total_time=0 as no limit)
+  touch "target/fuzz-logs/.start-$stamp"
+  fuzz_all
+  summarise
+  rm -f "target/fuzz-logs/.start-$stamp"
 fi
+[ $merge = 0 ] || merge_back
 exit $found
