@@ -5,7 +5,7 @@
 //! "Test vectors").
 //!
 //! Regenerate (after a deliberate format change only) with
-//! `VNS_BLESS=1 cargo test --test vectors --test codes`.
+//! `VNS_BLESS=1 cargo test --test vectors --test codes --test protocol_doc`.
 
 mod common;
 #[path = "vectors/entries.rs"]

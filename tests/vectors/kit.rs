@@ -82,7 +82,7 @@ impl VectorFile {
             }
             Some(committed) => assert!(
                 committed == generated,
-                "{} is stale: regenerate with `VNS_BLESS=1 cargo test --test vectors`",
+                "{} is stale: regenerate with `VNS_BLESS=1 cargo test --test vectors --test codes --test protocol_doc`",
                 self.path
             ),
         }
