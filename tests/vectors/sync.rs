@@ -64,6 +64,16 @@ fn build(i: &Inputs) -> Outputs {
     let message = message(i);
     let frame = message.encode();
     assert_eq!(Message::decode(&frame).unwrap(), message, "the frame decodes back");
+    // As documented: an entry travels as its block's exact bytes, embedded in the frame.
+    if let Inputs::Ops { entries } | Inputs::Entries { entries, .. } = i {
+        for e in entries {
+            let block = unhex(e);
+            assert!(
+                frame.windows(block.len()).any(|w| w == block),
+                "the frame embeds the entry block"
+            );
+        }
+    }
     Outputs { frame: hex(frame) }
 }
 
