@@ -218,3 +218,33 @@ fn documented_key_orders_are_the_encoded_ones() {
         "`{ \"v\": uint (1), \"dropped\": uint, \"entries\": [entry], \"replayed\": uint }`"
     ));
 }
+
+/// The bytes of the hex dump in the first ```text block after `lead`: on each line, the hex
+/// before the first run of two spaces (the rest is commentary).
+fn dump_after(doc: &str, lead: &str) -> Vec<u8> {
+    let at = doc.find(lead).unwrap_or_else(|| panic!("docs/protocol.md says {lead:?}"));
+    let start = at + doc[at..].find("```text\n").unwrap() + "```text\n".len();
+    let block = &doc[start..start + doc[start..].find("```").unwrap()];
+    let hex: String =
+        block.lines().map(|line| line.split("  ").next().unwrap().replace(' ', "")).collect();
+    hex::decode(hex).unwrap()
+}
+
+#[test]
+fn documented_byte_dumps_are_what_the_code_hashes() {
+    let doc = std::fs::read_to_string(DOC).unwrap();
+    let id_input = dump_after(&doc, "The main network's id input, byte by byte");
+    let main_id = NetworkParams::default().network_id();
+    assert_eq!(vns::block::hash(&id_input), main_id);
+    assert!(doc.contains(&hex::encode(main_id)), "the document names the main network id");
+
+    let pow_input = dump_after(&doc, "For `alice.vfs`, the key of secret `01…01`");
+    let (name, owner) = (Name::parse("alice").unwrap(), Keypair::from_secret(&[1; 32]).public());
+    let hash = vns::pow::pow_hash(&name, &owner, 1_793_491_200_000, 8);
+    assert_eq!(vns::block::hash(&pow_input), hash);
+    assert!(doc.contains(&format!(
+        "Its hash `{}` has {} leading zero",
+        hex::encode(hash),
+        vns::pow::leading_zero_bits(&hash)
+    )));
+}
