@@ -64,10 +64,13 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The JS sources, without `js/codes.js`: generated from the list, it names every code and
+/// would make each look returned.
 fn js_sources() -> Vec<(PathBuf, String)> {
     let mut all = files("js", "js");
     all.extend(files("www", "js"));
-    all.into_iter().map(|p| (p.clone(), read(&p))).collect()
+    let generated = Path::new(ROOT).join("js/codes.js");
+    all.into_iter().filter(|p| *p != generated).map(|p| (p.clone(), read(&p))).collect()
 }
 
 fn rust_sources() -> Vec<(PathBuf, String)> {

@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for KeyOrder {
 }
 
 fn written_keys(bytes: &[u8]) -> Vec<String> {
-    vns::block::from_cbor::<KeyOrder>(bytes).unwrap().0
+    serde_ipld_dagcbor::from_slice::<KeyOrder>(bytes).unwrap().0
 }
 
 /// The backticked words of the doc's sentence starting with `lead`, up to its first period.
