@@ -212,6 +212,18 @@ fn documented_key_orders_are_the_encoded_ones() {
     assert!(
         doc.contains("`{ \"ttl\": uint, \"type\": text, \"value\": text }` (in that key\norder)")
     );
+    // A tree node: `e` before `l`, and each element of `e` written `k`, `p`, `t`, `v`.
+    let mut tree = vns::tree::Tree::new();
+    tree.insert("alice.vfs", vns::block::cid_of(b"a"));
+    let node = tree.block(&tree.root()).unwrap();
+    assert_eq!(written_keys(&node), ["e", "l"]);
+    #[derive(serde::Deserialize)]
+    struct NodeKeys {
+        e: Vec<KeyOrder>,
+    }
+    let inner: NodeKeys = serde_ipld_dagcbor::from_slice(&node).unwrap();
+    assert_eq!(inner.e[0].0, ["k", "p", "t", "v"]);
+    assert!(doc.contains("`{\"e\": [{\"k\": bytes, \"p\": uint, \"t\": link|null,\n  \"v\": link}], \"l\": link|null}` (keys in this order"));
     let queue = vns::sync::DeltaQueue::new(1).encode();
     assert_eq!(written_keys(&queue), ["v", "dropped", "entries", "replayed"]);
     assert!(doc.contains(
