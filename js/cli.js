@@ -160,7 +160,7 @@ async function call(flags, path, init) {
   }
   if (res.ok) return res;
   const body = await res.json().catch(() => undefined);
-  const error = body?.error ?? { code: `http.${res.status}`, message: res.statusText };
+  const error = body?.error ?? { code: 'cli.bad_answer', message: `the node answered HTTP ${res.status} ${res.statusText}` };
   throw new CliError(error.code, error.message);
 }
 

@@ -18,6 +18,7 @@ import { open, connectWebSocket } from './node.js';
 import { attachWebSocket } from './websocket.js';
 import { renderMetrics, LabelledCounter } from './metrics.js';
 import { PACKAGE_ROOT, serveStatic } from './static-files.js';
+import { httpStatusFor } from './codes.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -66,15 +67,13 @@ class HttpError extends Error {
 }
 
 /**
- * HTTP status for a rule code: malformed input 400, rate limit 429, missing 404, a valid
- * request the rules refuse 422.
+ * HTTP status for an error code, from the list of every code (`js/codes.js`, generated from
+ * `src/codes/`): malformed input 400, rate limit 429, missing 404, a valid request the rules
+ * refuse 422, anything unlisted 500.
  * @param {string} code
  */
 function statusFor(code) {
-  if (code === 'store.rate_limited') return 429;
-  if (code.endsWith('not_found')) return 404;
-  if (/^(entry|block|name|record|identity|vns\.invalid)/.test(code)) return 400;
-  return 422;
+  return httpStatusFor(code);
 }
 
 /** @param {unknown} e @returns {{ code: string, message: string }} */

@@ -12,3 +12,8 @@ export {
 } from './core.js';
 export { attachMessagePort } from './message-port.js';
 export { attachWebSocket } from './websocket.js';
+
+/**
+ * The `code` of every error VNS throws (generated from the Rust list of codes).
+ * @typedef {import('./codes.js').ErrorCode} ErrorCode
+ */

@@ -76,6 +76,8 @@ step test-native cargo test
 ipld_compat() {
   cargo run -q --example export_blocks -- target/ipld-blocks
   node --test tests/js/ipld_compat.mjs target/ipld-blocks
+  # The known answers of tests/vectors/, checked with those libraries and node:crypto.
+  node --test tests/js/vectors.mjs
 }
 step test-ipld ipld_compat
 step test-wasm-browser wasm_browser_tests

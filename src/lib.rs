@@ -20,10 +20,12 @@
 //! | [`tree`] | the merkle search tree: root, proofs, diff |
 //! | [`blockstore`], [`persist`] | content-addressed persistence |
 //! | [`sync`] | peer sync: wire messages, delta queue, gossip and catch-up |
+//! | [`codes`] | every error code: meaning, where it arises, HTTP status |
 
 pub mod block;
 pub mod blockstore;
 pub mod build;
+pub mod codes;
 pub mod entry;
 pub mod error;
 pub mod identity;

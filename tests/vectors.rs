@@ -1,15 +1,86 @@
 //! Known-answer tests: fixed keys and timestamps must produce the committed bytes and hashes
-//! in `tests/vectors/core.json`, so other implementations can check themselves against them.
-//! Regenerate (after a deliberate format change only) with `VNS_BLESS=1 cargo test --test vectors`.
+//! in `tests/vectors/`, so other implementations can check themselves against them. Each
+//! file's vectors carry their inputs; every one is rebuilt from them and compared byte for
+//! byte, and each file must be exactly what its generator writes (see `docs/protocol.md`,
+//! "Test vectors").
+//!
+//! Regenerate (after a deliberate format change only) with
+//! `VNS_BLESS=1 cargo test --test vectors --test codes --test protocol_doc`.
 
 mod common;
+#[path = "vectors/entries.rs"]
+mod entries;
+#[path = "vectors/kit.rs"]
+mod kit;
+#[path = "vectors/network.rs"]
+mod network;
+#[path = "vectors/ops.rs"]
+mod ops;
+#[path = "vectors/pow.rs"]
+mod pow_vectors;
+#[path = "vectors/records.rs"]
+mod records;
+#[path = "vectors/state.rs"]
+mod state;
+#[path = "vectors/sync.rs"]
+mod sync;
+#[path = "vectors/tree.rs"]
+mod tree;
 
 use std::collections::BTreeMap;
 
 use common::*;
 use vns::block::Block;
 use vns::build;
+use vns::entry::Entry;
+use vns::op::SignedOp;
 use vns::pow;
+
+/// One name's life on the testing network, the source of the op, entry, sync and state
+/// vectors: registered by key 1, updated, renewed, transferred to key 2, updated by key 2.
+struct Chain {
+    /// Each op, labelled, with the secret byte of the key that signed it.
+    ops: Vec<(&'static str, SignedOp, u8)>,
+    /// The entry after each op.
+    entries: Vec<(&'static str, Entry)>,
+}
+
+fn chain() -> Chain {
+    let p = params();
+    let (alice, bob) = (key(1), key(2));
+    let n = name("alice");
+    let records = vec![a("192.0.2.1"), txt("hello")];
+    let registered = build::register(&p, &alice, &n, records, T0).unwrap();
+    let updated = build::update(&registered, &alice, vec![txt("updated")], T0 + MIN).unwrap();
+    let renewed = build::renew(&updated, &alice, &p, T0 + 30 * vns::params::DAY_MS);
+    let transferred =
+        build::transfer(&renewed, &alice, bob.public(), T0 + 31 * vns::params::DAY_MS);
+    let bobs =
+        build::update(&transferred, &bob, vec![a("198.51.100.7")], T0 + 32 * vns::params::DAY_MS)
+            .unwrap();
+    let head = |e: &Entry| e.head().clone();
+    Chain {
+        ops: vec![
+            ("register (key 1)", head(&registered), 1),
+            ("update (key 1)", head(&updated), 1),
+            ("renew (key 1)", head(&renewed), 1),
+            ("transfer to key 2 (key 1)", head(&transferred), 1),
+            ("update (key 2)", head(&bobs), 2),
+        ],
+        entries: vec![
+            ("registered", registered),
+            ("updated", updated),
+            ("renewed: the update is dropped, the renewal kept", renewed),
+            ("transferred", transferred),
+            ("updated by the new owner", bobs),
+        ],
+    }
+}
+
+/// Another name, registered by key 3 (its internationalised form).
+fn other() -> Entry {
+    build::register(&params(), &key(3), &name("münchen"), vec![txt("grüße")], T0 + MIN).unwrap()
+}
 
 fn compute() -> BTreeMap<String, String> {
     let p = params();

@@ -263,7 +263,8 @@ impl VnsNode {
 
     /// Submits an entry block built by another node (a client's own node, through the HTTP
     /// API): decoded and validated like any local change, then sent to peers or queued.
-    /// Throws with the code of the rule it breaks (`entry.*`, `rule.*`, `limit.*`).
+    /// Throws with the code of the rule it breaks (`entry.*`, `rule.*`, `record.*`, or
+    /// `store.rate_limited` past the local registration limit).
     ///
     /// ```ts
     /// const bytes = client.entryBlock('alice.vfs')!; // after client.register(...)

@@ -1,0 +1,24 @@
+//! The package's own codes: the wasm binding layer (`src/wasm/error.rs`), the JS shim and
+//! `vns serve` (`js/`), the `vns` CLI (`js/cli.js`) and the demo page (`www/`).
+
+use super::{codes, ErrorCode};
+
+/// The package's codes, by layer.
+pub(super) const CODES: &[ErrorCode] = codes! {
+    "vns.invalid_argument" => 400, "An argument is missing or of the wrong type; the message names it.", "every wasm binding call, `GET /api/vns/names` without `owner`";
+    "vns.busy" => 503, "The node is in the middle of another call (a storage adapter called back into it).", "wasm binding calls made from inside another call";
+    "vns.closed" => 503, "The node was closed.", "every `Vns` method after `close()`";
+    "vns.closing" => -, "The node is closing; sent to each peer as the session's last word.", "`close()`, to peers";
+    "vns.internal" => 500, "Something failed that carries no code of its own.", "`vns serve` and the CLI, for uncoded errors";
+    "http.too_large" => 413, "The request body is over 64 KiB.", "`POST /api/vns/ops`";
+    "http.not_found" => 404, "No API route answers this method and path.", "`/api/vns/*`";
+    "http.method_not_allowed" => 405, "Only GET and HEAD are served outside the API.", "`vns serve`, static files";
+    "pow.worker_failed" => -, "The proof-of-work Web Worker failed to load or crashed.", "`workerSolver()`";
+    "cli.usage" => -, "The command line is wrong (exit code 2).", "`vns`";
+    "cli.no_key" => -, "No key file exists; create one with `vns key new`.", "`vns register`, `update`, `renew`, `transfer`";
+    "cli.bad_key" => -, "The key file is unreadable or not a VNS key.", "`vns` commands that sign";
+    "cli.key_exists" => -, "A key file already exists and `--force` was not given.", "`vns key new`";
+    "cli.unreachable" => -, "The node did not answer (exit code 3).", "`vns` commands that call a node";
+    "cli.bad_answer" => -, "The node answered with an HTTP error that carries no VNS error.", "`vns` commands that call a node";
+    "register.taken" => -, "The name is already registered by someone else.", "the demo page's Register view";
+};

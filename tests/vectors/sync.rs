@@ -1,0 +1,122 @@
+//! `sync.json`: every sync message with its fields, encoded as a frame.
+
+use cid::Cid;
+use serde::{Deserialize, Serialize};
+use serde_bytes::{ByteArray, ByteBuf};
+use vns::entry::Entry;
+use vns::name::Name;
+use vns::sync::Message;
+
+use super::kit::{hex, unhex, unhex32, VectorFile};
+
+/// A message's fields: byte strings and entries as hex, CIDs as strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inputs {
+    Hello { network: String, root: String },
+    Ops { entries: Vec<String> },
+    Root { root: String },
+    GetNodes { id: u64, cids: Vec<String> },
+    Nodes { id: u64, root: String, blocks: Vec<String> },
+    GetEntries { id: u64, names: Vec<String> },
+    Entries { id: u64, entries: Vec<String> },
+    Bye { code: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outputs {
+    frame: String,
+}
+
+fn cid(s: &str) -> Cid {
+    Cid::try_from(s).unwrap()
+}
+
+fn entries(list: &[String]) -> Vec<Entry> {
+    list.iter().map(|h| Entry::decode(&unhex(h)).unwrap()).collect()
+}
+
+fn message(i: &Inputs) -> Message {
+    match i {
+        Inputs::Hello { network, root } => {
+            Message::Hello { network: ByteArray::new(unhex32(network)), root: cid(root) }
+        }
+        Inputs::Ops { entries: e } => Message::Ops { entries: entries(e) },
+        Inputs::Root { root } => Message::Root { root: cid(root) },
+        Inputs::GetNodes { id, cids } => {
+            Message::GetNodes { id: *id, cids: cids.iter().map(|c| cid(c)).collect() }
+        }
+        Inputs::Nodes { id, root, blocks } => Message::Nodes {
+            id: *id,
+            root: cid(root),
+            blocks: blocks.iter().map(|b| ByteBuf::from(unhex(b))).collect(),
+        },
+        Inputs::GetEntries { id, names } => Message::GetEntries {
+            id: *id,
+            names: names.iter().map(|n| Name::from_canonical(n).unwrap()).collect(),
+        },
+        Inputs::Entries { id, entries: e } => Message::Entries { id: *id, entries: entries(e) },
+        Inputs::Bye { code, reason } => Message::Bye { code: code.clone(), reason: reason.clone() },
+    }
+}
+
+fn build(i: &Inputs) -> Outputs {
+    let message = message(i);
+    let frame = message.encode();
+    assert_eq!(Message::decode(&frame).unwrap(), message, "the frame decodes back");
+    // As documented: an entry travels as its block's exact bytes, embedded in the frame.
+    if let Inputs::Ops { entries } | Inputs::Entries { entries, .. } = i {
+        for e in entries {
+            let block = unhex(e);
+            assert!(
+                frame.windows(block.len()).any(|w| w == block),
+                "the frame embeds the entry block"
+            );
+        }
+    }
+    Outputs { frame: hex(frame) }
+}
+
+#[test]
+fn sync_vectors() {
+    let chain = super::chain();
+    let entry = |i: usize| hex(chain.entries[i].1.to_block().bytes);
+    let mut tree = vns::tree::Tree::new();
+    let (_, registered) = &chain.entries[0];
+    tree.insert(registered.name().as_str(), registered.to_block().cid);
+    let root = tree.root();
+    let empty = vns::tree::empty_root().to_string();
+    let network = hex(vns::params::NetworkParams::testing().network_id());
+    let list = vec![
+        ("hello", Inputs::Hello { network, root: empty.clone() }),
+        ("ops", Inputs::Ops { entries: vec![entry(0), entry(4)] }),
+        ("root", Inputs::Root { root: root.to_string() }),
+        ("get_nodes", Inputs::GetNodes { id: 1, cids: vec![root.to_string()] }),
+        (
+            "nodes",
+            Inputs::Nodes {
+                id: 1,
+                root: root.to_string(),
+                blocks: vec![hex(tree.block(&root).unwrap())],
+            },
+        ),
+        (
+            "get_entries",
+            Inputs::GetEntries {
+                id: 2,
+                names: vec!["alice.vfs".into(), "xn--mnchen-3ya.vfs".into()],
+            },
+        ),
+        ("entries", Inputs::Entries { id: 2, entries: vec![entry(4)] }),
+        (
+            "bye",
+            Inputs::Bye {
+                code: "sync.network_mismatch".into(),
+                reason: "peer is on another network".into(),
+            },
+        ),
+    ];
+    let mut file = VectorFile::open("sync.json");
+    file.section("messages", list, build);
+    file.finish();
+}
