@@ -21,7 +21,7 @@
 
 use std::cmp::Ordering;
 
-use crate::entry::{Entry, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
+use crate::entry::{Entry, EntryError, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
 use crate::op::{OpKind, SignedOp, OP_VERSION};
 use crate::params::NetworkParams;
 use crate::record::{records_hash, validate_records, RecordError};
@@ -67,8 +67,9 @@ pub enum RuleError {
     TransferToSelf { index: usize },
     #[error("entry carries {count} ops, more than the limit of {max}")]
     ChainTooLong { count: usize, max: usize },
-    #[error("entry is {size} bytes, more than the {max}-byte limit")]
-    EntryTooLarge { size: usize, max: usize },
+    /// An entry-level bound (size), under the entry's own code (`entry.too_large`).
+    #[error(transparent)]
+    Entry(#[from] EntryError),
     #[error("records do not match the hash signed by the latest op")]
     RecordsMismatch,
     #[error("records: {0}")]
@@ -109,7 +110,7 @@ impl RuleError {
             ExpiryChanged { .. } => "rule.expiry_changed",
             TransferToSelf { .. } => "rule.transfer_to_self",
             ChainTooLong { .. } => "rule.chain_too_long",
-            EntryTooLarge { .. } => "rule.entry_too_large",
+            Entry(e) => e.code(),
             RecordsMismatch => "rule.records_mismatch",
             Records(e) => e.code(),
             FutureTimestamp { .. } => "rule.future_timestamp",
@@ -137,7 +138,7 @@ pub fn check_bounds(entry: &Entry) -> Result<(), RuleError> {
     }
     let size = entry.encode().len();
     if size > MAX_ENTRY_BYTES {
-        return Err(RuleError::EntryTooLarge { size, max: MAX_ENTRY_BYTES });
+        return Err(EntryError::TooLarge { size, max: MAX_ENTRY_BYTES }.into());
     }
     let reg = &ops[0].op;
     if reg.name.is_reserved() {
