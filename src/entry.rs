@@ -3,8 +3,9 @@
 //! `ops[0]` is the registration; then every transfer and renewal of the lineage in order (the
 //! operations that change who owns the name or how long it lives); then, if the latest change
 //! was a record update, that update. A node that never saw the intermediate versions can verify
-//! the whole chain from the entry alone, and nobody can drop a transfer or a renewal from it
-//! without breaking the signer continuity or the expiry bounds.
+//! the whole chain from the entry alone. Each op's `prev` is the hash of the op before it in
+//! `ops`, so nobody can drop, reorder or replace a transfer or a renewal without breaking a
+//! link ([`crate::rules`], `rule.prev_mismatch`).
 //!
 //! The entry is a DAG-CBOR block; its CID is the value stored under the name in the
 //! [merkle search tree](crate::tree).

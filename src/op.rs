@@ -117,7 +117,8 @@ pub struct Op {
     /// 8 bytes instead of 33 (the encoding is the same).
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub lineage: Option<Box<Digest>>,
-    /// Hash of the op this one replaces (absent on the registration).
+    /// Hash of the op just before this one in the entry's `ops` (absent on the registration):
+    /// the registration or the last transfer or renewal, never a replaced update.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub prev: Option<Box<Digest>>,
     /// Hash of the record set after this op ([`crate::record::records_hash`]).

@@ -41,6 +41,8 @@ pub enum RuleError {
     Field { index: usize, field: &'static str, problem: &'static str },
     #[error("op {index}: belongs to another registration (lineage mismatch)")]
     LineageMismatch { index: usize },
+    #[error("op {index}: `prev` is not the hash of the op before it in the entry")]
+    PrevMismatch { index: usize },
     #[error("op {index}: signed by {found}, but the owner at that point is {expected}")]
     WrongSigner { index: usize, expected: String, found: String },
     #[error("op {index}: signature does not verify")]
@@ -97,6 +99,7 @@ impl RuleError {
             NameMismatch { .. } => "rule.name_mismatch",
             Field { .. } => "rule.field",
             LineageMismatch { .. } => "rule.lineage_mismatch",
+            PrevMismatch { .. } => "rule.prev_mismatch",
             WrongSigner { .. } => "rule.wrong_signer",
             BadSignature { .. } => "rule.bad_signature",
             SeqNotIncreasing { .. } => "rule.seq_not_increasing",
@@ -170,6 +173,10 @@ pub fn verify_entry_with_known(
 
     let mut owner = reg.signer;
     let mut expires = reg.expires;
+    // `prev` links every op to the one before it in `ops`: a hash chain, so dropping,
+    // reordering or substituting any op breaks a link (see `docs/protocol.md`, "The `prev`
+    // rule").
+    let mut previous_hash = lineage;
     for (index, signed) in ops.iter().enumerate().skip(1) {
         let op = &signed.op;
         let previous = &ops[index - 1].op;
@@ -204,8 +211,11 @@ pub fn verify_entry_with_known(
         if op.lineage.as_deref() != Some(&lineage) {
             return Err(RuleError::LineageMismatch { index });
         }
-        if op.prev.is_none() {
-            return Err(RuleError::Field { index, field: "prev", problem: "missing" });
+        match op.prev.as_deref() {
+            None => return Err(RuleError::Field { index, field: "prev", problem: "missing" }),
+            Some(prev) if *prev != previous_hash => return Err(RuleError::PrevMismatch { index }),
+            Some(_) if !last => previous_hash = op.hash(),
+            Some(_) => {}
         }
         if op.nonce.is_some() {
             return Err(RuleError::Field {
