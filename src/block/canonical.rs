@@ -19,7 +19,7 @@
 use super::BlockError;
 
 /// Deepest nesting of arrays, maps and tags accepted. The deepest VNS structure (an op inside
-/// an entry inside a sync frame) is 9 levels deep; 16 leaves room without letting a peer make
+/// an entry inside a sync frame) is 8 levels deep; 16 leaves room without letting a peer make
 /// the decoder recurse without bound.
 pub const MAX_DEPTH: usize = 16;
 
