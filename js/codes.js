@@ -61,6 +61,7 @@
  *   | 'rule.structure'
  *   | 'rule.name_mismatch'
  *   | 'rule.field'
+ *   | 'rule.prev_mismatch'
  *   | 'rule.lineage_mismatch'
  *   | 'rule.wrong_signer'
  *   | 'rule.bad_signature'
@@ -75,7 +76,6 @@
  *   | 'rule.expiry_changed'
  *   | 'rule.transfer_to_self'
  *   | 'rule.chain_too_long'
- *   | 'rule.entry_too_large'
  *   | 'rule.records_mismatch'
  *   | 'rule.future_timestamp'
  *   | 'rule.lapsed'
@@ -194,6 +194,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'rule.structure': 422,
   'rule.name_mismatch': 422,
   'rule.field': 422,
+  'rule.prev_mismatch': 422,
   'rule.lineage_mismatch': 422,
   'rule.wrong_signer': 422,
   'rule.bad_signature': 422,
@@ -208,7 +209,6 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'rule.expiry_changed': 422,
   'rule.transfer_to_self': 422,
   'rule.chain_too_long': 422,
-  'rule.entry_too_large': 422,
   'rule.records_mismatch': 422,
   'rule.future_timestamp': 422,
   'rule.lapsed': 422,

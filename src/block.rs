@@ -13,7 +13,10 @@
 
 use cid::Cid;
 use multihash::Multihash;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize};
+
+mod canonical;
+pub use canonical::MAX_DEPTH;
 
 /// Multicodec code of DAG-CBOR.
 pub const DAG_CBOR: u64 = 0x71;
@@ -29,6 +32,10 @@ pub enum BlockError {
     UnsupportedCid { cid: String },
     #[error("block decode failed: {0}")]
     Decode(String),
+    /// Well-formed CBOR, but not the one canonical encoding VNS accepts (see
+    /// `docs/protocol.md`, "Canonical encoding").
+    #[error("not canonical DAG-CBOR at offset {offset}: {problem}")]
+    NotCanonical { offset: usize, problem: String },
     #[error("block encode failed: {0}")]
     Encode(String),
 }
@@ -40,6 +47,7 @@ impl BlockError {
             BlockError::HashMismatch { .. } => "block.hash_mismatch",
             BlockError::UnsupportedCid { .. } => "block.unsupported_cid",
             BlockError::Decode(_) => "block.decode",
+            BlockError::NotCanonical { .. } => "block.not_canonical",
             BlockError::Encode(_) => "block.encode",
         }
     }
@@ -68,9 +76,47 @@ pub fn to_cbor<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, BlockError> 
     serde_ipld_dagcbor::to_vec(value).map_err(|e| BlockError::Encode(e.to_string()))
 }
 
-/// Strict DAG-CBOR decoding of `bytes`.
+/// Strict DAG-CBOR decoding of `bytes`: every decoder of outside bytes goes through here.
+///
+/// The bytes must be exactly one item in canonical form (shortest integers and lengths,
+/// sorted keys, no floats, tag 42 only, nothing trailing; see `docs/protocol.md`,
+/// "Canonical encoding"), or the answer is [`BlockError::NotCanonical`] naming the offset.
+/// Only then does serde map them onto `T`.
+///
+/// ```
+/// use vns::block::from_cbor;
+/// assert_eq!(from_cbor::<u64>(&[0x18, 0x18]).unwrap(), 24);
+/// let err = from_cbor::<u64>(&[0x18, 0x01]).unwrap_err();
+/// assert_eq!(err.code(), "block.not_canonical");
+/// assert_eq!(err.to_string(), "not canonical DAG-CBOR at offset 0: integer 1 is not in its shortest form");
+/// ```
 pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
+    canonical::check(bytes)?;
     serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
+}
+
+/// Decoding of bytes this process encoded itself and holds in memory (never outside input):
+/// skips the canonical-form pass of [`from_cbor`], which those bytes passed or never needed.
+pub(crate) fn from_own_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
+    serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
+}
+
+/// Deserialises an optional field that, when present, must hold a value: VNS omits absent
+/// fields and never writes `null` for them, so `null` is refused instead of read as absent
+/// (which would give one value two encodings). Use with `#[serde(default, deserialize_with)]`.
+pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(deserializer).map(Some)
+}
+
+/// Deserialises an optional field that must be written, as `null` when absent (tree nodes
+/// write their empty links that way): without this, serde would also read a missing field as
+/// absent, a second encoding of the same value.
+pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(deserializer)
 }
 
 impl Block {

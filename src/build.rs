@@ -111,7 +111,9 @@ pub fn transfer(current: &Entry, key: &Keypair, new_owner: PublicKey, ts: u64) -
 }
 
 /// The op after `current.head()`, with `change` applied, appended to the chain. A trailing
-/// update is replaced, because only the latest update is part of the version.
+/// update is replaced, because only the latest update is part of the version; `prev` is the
+/// hash of the op the new one follows in the new entry (the registration or the last transfer
+/// or renewal), as the rules require.
 fn next(
     current: &Entry,
     key: &Keypair,
@@ -121,6 +123,10 @@ fn next(
     records: Vec<Record>,
 ) -> Entry {
     let head = &current.head().op;
+    let mut ops = current.ops.clone();
+    if ops.len() > 1 && head.kind == OpKind::Update {
+        ops.pop();
+    }
     let mut op = Op {
         v: OP_VERSION,
         kind,
@@ -129,17 +135,13 @@ fn next(
         ts,
         signer: key.public(),
         lineage: Some(Box::new(current.lineage())),
-        prev: Some(Box::new(head.hash())),
+        prev: Some(Box::new(ops.last().expect("an entry is never empty").op.hash())),
         records: head.records,
         expires: current.expires(),
         nonce: None,
         new_owner: None,
     };
     change(&mut op);
-    let mut ops = current.ops.clone();
-    if ops.len() > 1 && head.kind == OpKind::Update {
-        ops.pop();
-    }
     ops.push(op.sign(key));
     Entry { ops, records }
 }

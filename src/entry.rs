@@ -3,19 +3,20 @@
 //! `ops[0]` is the registration; then every transfer and renewal of the lineage in order (the
 //! operations that change who owns the name or how long it lives); then, if the latest change
 //! was a record update, that update. A node that never saw the intermediate versions can verify
-//! the whole chain from the entry alone, and nobody can drop a transfer or a renewal from it
-//! without breaking the signer continuity or the expiry bounds.
+//! the whole chain from the entry alone. Each op's `prev` is the hash of the op before it in
+//! `ops`, so nobody can drop, reorder or replace a transfer or a renewal without breaking a
+//! link ([`crate::rules`], `rule.prev_mismatch`).
 //!
 //! The entry is a DAG-CBOR block; its CID is the value stored under the name in the
 //! [merkle search tree](crate::tree).
 
 use serde::{Deserialize, Serialize};
 
-use crate::block::{from_cbor, to_cbor, Block};
+use crate::block::{from_cbor, to_cbor, Block, BlockError};
 use crate::identity::PublicKey;
 use crate::name::Name;
 use crate::op::{Digest, OpKind, SignedOp};
-use crate::record::Record;
+use crate::record::{Record, RecordError, WireRecord};
 
 /// Largest encoded entry accepted, in bytes. Records are capped at
 /// [`MAX_RECORDS_BYTES`](crate::record::MAX_RECORDS_BYTES); the rest is room for the chain.
@@ -28,12 +29,34 @@ pub const MAX_CHAIN_OPS: usize = 50;
 /// A name's current version. Construct with the builders in [`crate::build`] or decode from
 /// a block; check with [`crate::rules::verify_entry`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "WireEntry")]
 pub struct Entry {
     /// Registration, then transfers and renewals, then at most one update (the head).
     pub ops: Vec<SignedOp>,
     /// The record set of the head op (its hash is `head().op.records`).
     pub records: Vec<Record>,
+}
+
+/// An entry as read, before its records are checked: decoding goes through here so that a bad
+/// record comes back as its own [`RecordError`] rather than as a generic decode failure.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireEntry {
+    ops: Vec<SignedOp>,
+    records: Vec<WireRecord>,
+}
+
+impl TryFrom<WireEntry> for Entry {
+    type Error = EntryError;
+
+    fn try_from(wire: WireEntry) -> Result<Entry, EntryError> {
+        if wire.ops.is_empty() {
+            return Err(EntryError::Empty);
+        }
+        let records: Result<Vec<Record>, RecordError> =
+            wire.records.into_iter().map(WireRecord::into_record).collect();
+        Ok(Entry { ops: wire.ops, records: records? })
+    }
 }
 
 /// Why bytes could not be read as an entry.
@@ -45,6 +68,12 @@ pub enum EntryError {
     Empty,
     #[error("entry is not valid DAG-CBOR for an entry: {0}")]
     Malformed(String),
+    /// The bytes are not canonical DAG-CBOR (code `block.not_canonical`).
+    #[error("entry: {0}")]
+    NotCanonical(BlockError),
+    /// A record is not valid or not in canonical form (its own `record.*` code).
+    #[error("entry: {0}")]
+    Record(#[from] RecordError),
 }
 
 impl EntryError {
@@ -54,21 +83,30 @@ impl EntryError {
             EntryError::TooLarge { .. } => "entry.too_large",
             EntryError::Empty => "entry.empty",
             EntryError::Malformed(_) => "entry.malformed",
+            EntryError::NotCanonical(e) => e.code(),
+            EntryError::Record(e) => e.code(),
         }
     }
 }
 
 impl Entry {
-    /// Decodes an entry, refusing oversized input before parsing it.
+    /// Decodes an entry, refusing oversized input before parsing it, then anything that is not
+    /// canonical DAG-CBOR (`block.not_canonical`), then bad records (their `record.*` code).
+    ///
+    /// ```
+    /// use vns::entry::Entry;
+    /// assert_eq!(Entry::decode(&[0xa0, 0x00]).unwrap_err().code(), "block.not_canonical");
+    /// assert_eq!(Entry::decode(&[0xa0]).unwrap_err().code(), "entry.malformed");
+    /// ```
     pub fn decode(bytes: &[u8]) -> Result<Entry, EntryError> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(EntryError::TooLarge { size: bytes.len(), max: MAX_ENTRY_BYTES });
         }
-        let entry: Entry = from_cbor(bytes).map_err(|e| EntryError::Malformed(e.to_string()))?;
-        if entry.ops.is_empty() {
-            return Err(EntryError::Empty);
-        }
-        Ok(entry)
+        let wire: WireEntry = from_cbor(bytes).map_err(|e| match e {
+            BlockError::NotCanonical { .. } => EntryError::NotCanonical(e),
+            e => EntryError::Malformed(e.to_string()),
+        })?;
+        Entry::try_from(wire)
     }
 
     /// Canonical DAG-CBOR bytes.

@@ -22,7 +22,7 @@
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteArray;
 
-use crate::block::{hash, to_cbor};
+use crate::block::{hash, present, to_cbor};
 use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
 
@@ -115,20 +115,21 @@ pub struct Op {
     /// Hash of the registration this op belongs to (absent on the registration itself).
     /// Boxed, like `prev`: most held entries are bare registrations, and an absent box costs
     /// 8 bytes instead of 33 (the encoding is the same).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub lineage: Option<Box<Digest>>,
-    /// Hash of the op this one replaces (absent on the registration).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Hash of the op just before this one in the entry's `ops` (absent on the registration):
+    /// the registration or the last transfer or renewal, never a replaced update.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub prev: Option<Box<Digest>>,
     /// Hash of the record set after this op ([`crate::record::records_hash`]).
     pub records: Digest,
     /// Expiry after this op, in milliseconds since the epoch.
     pub expires: u64,
     /// Proof-of-work nonce (registrations only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub nonce: Option<u64>,
     /// The new owner (transfers only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub new_owner: Option<PublicKey>,
 }
 

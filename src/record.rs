@@ -626,7 +626,7 @@ fn canonical_multiaddr_value(protocol: &str, v: &str) -> Result<String, String> 
 /// The canonical map form, used for both directions.
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WireRecord {
+pub(crate) struct WireRecord {
     #[serde(rename = "type")]
     kind: String,
     value: String,
@@ -645,16 +645,21 @@ impl serde::Serialize for Record {
 /// canonical value), so one record set has exactly one encoding and one hash.
 impl<'de> serde::Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Record, D::Error> {
-        let wire = WireRecord::deserialize(deserializer)?;
-        let record = Record::parse(&wire.kind, &wire.value, Some(wire.ttl))
-            .map_err(serde::de::Error::custom)?;
+        WireRecord::deserialize(deserializer)?.into_record().map_err(serde::de::Error::custom)
+    }
+}
+
+impl WireRecord {
+    /// The record, if it is valid and already canonical (upper-case type, canonical value).
+    pub(crate) fn into_record(self) -> Result<Record, RecordError> {
+        let record = Record::parse(&self.kind, &self.value, Some(self.ttl))?;
         let canonical = record.data.to_string();
-        if wire.kind != record.kind() || wire.value != canonical {
-            return Err(serde::de::Error::custom(RecordError::NotCanonical {
-                kind: clip(&wire.kind),
-                value: clip(&wire.value),
+        if self.kind != record.kind() || self.value != canonical {
+            return Err(RecordError::NotCanonical {
+                kind: clip(&self.kind),
+                value: clip(&self.value),
                 canonical,
-            }));
+            });
         }
         Ok(record)
     }

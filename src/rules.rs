@@ -21,7 +21,7 @@
 
 use std::cmp::Ordering;
 
-use crate::entry::{Entry, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
+use crate::entry::{Entry, EntryError, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
 use crate::op::{OpKind, SignedOp, OP_VERSION};
 use crate::params::NetworkParams;
 use crate::record::{records_hash, validate_records, RecordError};
@@ -41,6 +41,8 @@ pub enum RuleError {
     Field { index: usize, field: &'static str, problem: &'static str },
     #[error("op {index}: belongs to another registration (lineage mismatch)")]
     LineageMismatch { index: usize },
+    #[error("op {index}: `prev` is not the hash of the op before it in the entry")]
+    PrevMismatch { index: usize },
     #[error("op {index}: signed by {found}, but the owner at that point is {expected}")]
     WrongSigner { index: usize, expected: String, found: String },
     #[error("op {index}: signature does not verify")]
@@ -67,8 +69,9 @@ pub enum RuleError {
     TransferToSelf { index: usize },
     #[error("entry carries {count} ops, more than the limit of {max}")]
     ChainTooLong { count: usize, max: usize },
-    #[error("entry is {size} bytes, more than the {max}-byte limit")]
-    EntryTooLarge { size: usize, max: usize },
+    /// An entry-level bound (size), under the entry's own code (`entry.too_large`).
+    #[error(transparent)]
+    Entry(#[from] EntryError),
     #[error("records do not match the hash signed by the latest op")]
     RecordsMismatch,
     #[error("records: {0}")]
@@ -96,6 +99,7 @@ impl RuleError {
             NameMismatch { .. } => "rule.name_mismatch",
             Field { .. } => "rule.field",
             LineageMismatch { .. } => "rule.lineage_mismatch",
+            PrevMismatch { .. } => "rule.prev_mismatch",
             WrongSigner { .. } => "rule.wrong_signer",
             BadSignature { .. } => "rule.bad_signature",
             SeqNotIncreasing { .. } => "rule.seq_not_increasing",
@@ -109,7 +113,7 @@ impl RuleError {
             ExpiryChanged { .. } => "rule.expiry_changed",
             TransferToSelf { .. } => "rule.transfer_to_self",
             ChainTooLong { .. } => "rule.chain_too_long",
-            EntryTooLarge { .. } => "rule.entry_too_large",
+            Entry(e) => e.code(),
             RecordsMismatch => "rule.records_mismatch",
             Records(e) => e.code(),
             FutureTimestamp { .. } => "rule.future_timestamp",
@@ -137,7 +141,7 @@ pub fn check_bounds(entry: &Entry) -> Result<(), RuleError> {
     }
     let size = entry.encode().len();
     if size > MAX_ENTRY_BYTES {
-        return Err(RuleError::EntryTooLarge { size, max: MAX_ENTRY_BYTES });
+        return Err(EntryError::TooLarge { size, max: MAX_ENTRY_BYTES }.into());
     }
     let reg = &ops[0].op;
     if reg.name.is_reserved() {
@@ -169,6 +173,10 @@ pub fn verify_entry_with_known(
 
     let mut owner = reg.signer;
     let mut expires = reg.expires;
+    // `prev` links every op to the one before it in `ops`: a hash chain, so dropping,
+    // reordering or substituting any op breaks a link (see `docs/protocol.md`, "The `prev`
+    // rule").
+    let mut previous_hash = lineage;
     for (index, signed) in ops.iter().enumerate().skip(1) {
         let op = &signed.op;
         let previous = &ops[index - 1].op;
@@ -203,8 +211,11 @@ pub fn verify_entry_with_known(
         if op.lineage.as_deref() != Some(&lineage) {
             return Err(RuleError::LineageMismatch { index });
         }
-        if op.prev.is_none() {
-            return Err(RuleError::Field { index, field: "prev", problem: "missing" });
+        match op.prev.as_deref() {
+            None => return Err(RuleError::Field { index, field: "prev", problem: "missing" }),
+            Some(prev) if *prev != previous_hash => return Err(RuleError::PrevMismatch { index }),
+            Some(_) if !last => previous_hash = op.hash(),
+            Some(_) => {}
         }
         if op.nonce.is_some() {
             return Err(RuleError::Field {

@@ -175,9 +175,9 @@ fn chain_with_a_missing_transfer_is_rejected() {
     assert_eq!(ns.apply(v4.clone(), T0 + 4 * MIN).unwrap(), Applied::Accepted);
 
     let mut missing = v4.clone();
-    missing.ops.remove(1); // drop the first transfer: key 2 never became owner
+    missing.ops.remove(1); // drop the first transfer: the next op's `prev` names it
     let mut ns = Namespace::new(params());
-    assert_eq!(code(ns.apply(missing, T0 + 4 * MIN)), "rule.wrong_signer");
+    assert_eq!(code(ns.apply(missing, T0 + 4 * MIN)), "rule.prev_mismatch");
 
     let mut truncated = v4.clone();
     truncated.ops.truncate(1); // registration only, with the final records: hash mismatch
@@ -192,10 +192,18 @@ fn chain_with_reordered_transfers_is_rejected() {
     let mut reordered = v3.clone();
     reordered.ops.swap(1, 2);
     let mut ns = Namespace::new(params());
-    assert_eq!(code(ns.apply(reordered, T0 + 3 * MIN)), "rule.wrong_signer");
-    // Even re-signed by the right keys in the new order, the sequence numbers go backwards.
-    let t_a = resign(&v3.ops[2], 1, |op| op.new_owner = Some(key(3).public()));
-    let t_b = resign(&v3.ops[1], 3, |op| op.new_owner = Some(key(2).public()));
+    assert_eq!(code(ns.apply(reordered, T0 + 3 * MIN)), "rule.prev_mismatch");
+    // Even re-signed by the right keys in the new order, with the links redone, the sequence
+    // numbers go backwards.
+    let t_a = resign(&v3.ops[2], 1, |op| {
+        op.new_owner = Some(key(3).public());
+        op.prev = Some(Box::new(v3.ops[0].op.hash()));
+    });
+    let t_a_hash = t_a.op.hash();
+    let t_b = resign(&v3.ops[1], 3, |op| {
+        op.new_owner = Some(key(2).public());
+        op.prev = Some(Box::new(t_a_hash));
+    });
     let resigned = Entry { ops: vec![v3.ops[0].clone(), t_a, t_b], records: v3.records.clone() };
     assert_eq!(code(ns.apply(resigned, T0 + 3 * MIN)), "rule.seq_not_increasing");
 }

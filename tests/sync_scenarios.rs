@@ -300,14 +300,15 @@ fn a_malicious_peer_cannot_forge_and_only_its_session_suffers() {
     }
     assert_eq!((stats.accepted, stats.duplicates, stats.ignored), (1, 1, 1));
 
-    // Garbage ends that session, with a Bye naming the error, and nothing else.
+    // Garbage ends that session, with a Bye naming the error, and nothing else. (A CBOR
+    // integer followed by trailing bytes: not canonical.)
     let out = sim.inject(0, 99, b"\x00garbage\xff");
     let Some(Outbound::Close { code, .. }) = out.last() else { panic!("{out:?}") };
-    assert_eq!(code, "sync.malformed");
+    assert_eq!(code, "block.not_canonical");
     match out.first() {
         Some(Outbound::Send { bytes, .. }) => {
             let bye = Message::decode(bytes).unwrap();
-            assert!(matches!(bye, Message::Bye { ref code, .. } if code == "sync.malformed"));
+            assert!(matches!(bye, Message::Bye { ref code, .. } if code == "block.not_canonical"));
         }
         other => panic!("expected a Bye first, got {other:?}"),
     }

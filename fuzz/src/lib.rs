@@ -28,7 +28,7 @@ pub mod fixture;
 /// that what its decoder accepts re-encodes to bytes that decode to the same value; once it is
 /// `true`, also that those bytes are exactly the input (one value, one encoding). Tree nodes
 /// are held to the byte-exact rule already: their decoder checks it.
-pub const STRICT_DECODING: bool = false;
+pub const STRICT_DECODING: bool = true;
 
 /// One fuzz target: its name (the `cargo fuzz` binary and the corpus folder), its body, and
 /// the longest input worth generating for it.

@@ -153,7 +153,7 @@ pub async fn load<S: Blockstore>(
     let Some(root) = store.get_state(ROOT_KEY).await? else {
         return Ok(Namespace::with_limits(params, limits));
     };
-    let root = Cid::try_from(root.as_slice()).map_err(|e| LoadError::BadRoot(e.to_string()))?;
+    let root = decode_root(&root).map_err(LoadError::BadRoot)?;
     if root == empty_root() {
         return Ok(Namespace::with_limits(params, limits));
     }
@@ -189,6 +189,16 @@ pub async fn load<S: Blockstore>(
         }
     }
     Ok(Namespace::from_saved(params, limits, tree, entries))
+}
+
+/// Reads the root pointer: the binary CID and nothing else, in its one encoding (minimal
+/// varints, no trailing bytes), as for every other input.
+fn decode_root(bytes: &[u8]) -> Result<Cid, String> {
+    let root = Cid::try_from(bytes).map_err(|e| e.to_string())?;
+    if root.to_bytes() != bytes {
+        return Err("not the canonical CID bytes (trailing bytes or non-minimal varints)".into());
+    }
+    Ok(root)
 }
 
 /// The tree nodes under `root`, read one level per batch.

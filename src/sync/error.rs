@@ -45,6 +45,9 @@ pub enum SyncError {
     /// A frame is not a valid sync message (bad DAG-CBOR, unknown fields, empty entry, …).
     #[error("malformed frame: {0}")]
     Malformed(String),
+    /// A frame is not canonical DAG-CBOR (code `block.not_canonical`, also sent in the `Bye`).
+    #[error("frame: {0}")]
+    NotCanonical(crate::block::BlockError),
     /// A list in a frame is longer than the protocol allows.
     #[error("{what} carries {count} items, more than the limit of {max}")]
     TooMany {
@@ -129,6 +132,7 @@ impl SyncError {
             SyncError::NetworkMismatch { .. } => "sync.network_mismatch",
             SyncError::FrameTooLarge { .. } => "sync.frame_too_large",
             SyncError::Malformed(_) => "sync.malformed",
+            SyncError::NotCanonical(e) => e.code(),
             SyncError::TooMany { .. } => "sync.too_many",
             SyncError::Unexpected { .. } => "sync.unexpected",
             SyncError::BadTree(_) => "sync.bad_tree",

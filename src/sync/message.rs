@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::{ByteArray, ByteBuf};
 
 use super::error::SyncError;
-use crate::block::{from_cbor, to_cbor};
+use crate::block::{from_cbor, to_cbor, BlockError};
 use crate::entry::Entry;
 use crate::name::Name;
 
@@ -150,12 +150,17 @@ impl Message {
         to_cbor(&FrameOut { m: self, v: PROTOCOL_VERSION }).expect("sync messages always encode")
     }
 
-    /// Decodes and checks one frame: size first, then strict DAG-CBOR, version and list
-    /// bounds. Never panics, whatever the bytes.
+    /// Decodes and checks one frame: size first, then canonical DAG-CBOR (else
+    /// `block.not_canonical`, which is also the code of the `Bye` that closes the session),
+    /// then the message fields (`sync.malformed`), version and list bounds. Never panics,
+    /// whatever the bytes.
     ///
     /// ```
     /// use vns::sync::Message;
     /// assert_eq!(Message::decode(b"\xff").unwrap_err().code(), "sync.malformed");
+    /// // A `hello` whose `v` is written as 0x18 0x01 instead of 0x01.
+    /// let bytes = [&b"\xa2\x61m\xa0\x61v\x18\x01"[..]].concat();
+    /// assert_eq!(Message::decode(&bytes).unwrap_err().code(), "block.not_canonical");
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Message, SyncError> {
         if bytes.len() > MAX_FRAME_BYTES {
@@ -163,6 +168,7 @@ impl Message {
         }
         let frame: FrameIn = match from_cbor(bytes) {
             Ok(frame) => frame,
+            Err(e @ BlockError::NotCanonical { .. }) => return Err(SyncError::NotCanonical(e)),
             Err(e) => {
                 // Only on failure: is this a frame of another version?
                 if let Ok(Probe { v }) = from_cbor::<Probe>(bytes) {
@@ -230,12 +236,8 @@ impl Message {
         match self {
             Message::Hello { .. } | Message::Root { .. } => Ok(()),
             Message::Ops { entries } | Message::Entries { entries, .. } => {
-                bound("entry list", entries.len(), MAX_ENTRIES_PER_FRAME)?;
-                // Entry accessors assume at least one op; refuse empty ones at the door.
-                if entries.iter().any(|e| e.ops.is_empty()) {
-                    return Err(SyncError::Malformed("an entry has no operations".into()));
-                }
-                Ok(())
+                // Entries without ops were refused by their decoder.
+                bound("entry list", entries.len(), MAX_ENTRIES_PER_FRAME)
             }
             Message::GetNodes { cids, .. } => {
                 bound("node request", cids.len(), MAX_NODES_PER_FRAME)

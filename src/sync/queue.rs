@@ -153,14 +153,13 @@ impl DeltaQueue {
 
     /// Reads a queue written by [`DeltaQueue::encode`], keeping at most `capacity` deltas (the
     /// newest; the rest count as dropped). Entries are checked again by the rules when
-    /// replayed on the receiving side, like any others.
+    /// replayed on the receiving side, like any others. Bytes that are not canonical DAG-CBOR
+    /// are unreadable state like any other damage (`sync.queue_corrupt`, the reason naming the
+    /// offset).
     pub fn decode(bytes: &[u8], capacity: usize) -> Result<DeltaQueue, SyncError> {
         let saved: Saved = from_cbor(bytes).map_err(|e| SyncError::QueueCorrupt(e.to_string()))?;
         if saved.v != FORMAT_VERSION {
             return Err(SyncError::QueueCorrupt(format!("unknown format version {}", saved.v)));
-        }
-        if saved.entries.iter().any(|e| e.ops.is_empty()) {
-            return Err(SyncError::QueueCorrupt("an entry has no operations".into()));
         }
         let mut queue = DeltaQueue::new(capacity);
         queue.dropped = saved.dropped;

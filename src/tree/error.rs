@@ -37,16 +37,25 @@ pub enum TreeError {
         /// What was wrong.
         reason: String,
     },
+    /// A block is not in canonical DAG-CBOR (code `block.not_canonical`).
+    #[error("tree node {cid}: {source}")]
+    NotCanonical {
+        /// The CID of the node.
+        cid: Cid,
+        /// The offset and the problem (boxed: keeps `Result<_, TreeError>` small).
+        source: Box<crate::block::BlockError>,
+    },
 }
 
 impl TreeError {
-    /// Stable machine-readable code: `tree.missing_block`, `tree.corrupt_block` or
-    /// `tree.invalid_node`.
+    /// Stable machine-readable code: `tree.missing_block`, `tree.corrupt_block`,
+    /// `tree.invalid_node` or `block.not_canonical`.
     pub fn code(&self) -> &'static str {
         match self {
             TreeError::MissingBlock { .. } => "tree.missing_block",
             TreeError::CorruptBlock { .. } => "tree.corrupt_block",
             TreeError::InvalidNode { .. } => "tree.invalid_node",
+            TreeError::NotCanonical { source, .. } => source.code(),
         }
     }
 }

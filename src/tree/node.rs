@@ -31,7 +31,7 @@ use cid::Cid;
 use serde::{Deserialize, Serialize};
 
 use super::error::TreeError;
-use crate::block::{self, Block};
+use crate::block::{self, Block, BlockError};
 
 /// The layer of a key: leading zero bits of BLAKE3(key), divided by 4 (so a node has about 16
 /// children on average). Keys of higher layer sit nearer the root.
@@ -108,6 +108,7 @@ pub struct Node {
 #[serde(deny_unknown_fields)]
 struct WireNode {
     e: Vec<WireEntry>,
+    #[serde(deserialize_with = "block::nullable")]
     l: Option<Cid>,
 }
 
@@ -117,6 +118,7 @@ struct WireEntry {
     #[serde(with = "serde_bytes")]
     k: Vec<u8>,
     p: u64,
+    #[serde(deserialize_with = "block::nullable")]
     t: Option<Cid>,
     v: Cid,
 }
@@ -230,29 +232,35 @@ impl Node {
     /// assert_eq!(Node::decode(b"junk").unwrap_err().code(), "tree.invalid_node");
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Node, TreeError> {
-        let node = Self::decode_structure(bytes)?;
+        let node = Self::decode_strict(bytes)?;
         if let Some(layer) = node.layer() {
             if let Some(e) = node.entries.iter().find(|e| layer_of(&e.key) != layer) {
                 let reason = format!("key {:?} is not of the node's layer {layer}", e.key);
                 return Err(TreeError::InvalidNode { cid: block::cid_of(bytes), reason });
             }
         }
-        if node.encode() != bytes {
-            let cid = block::cid_of(bytes);
-            return Err(TreeError::InvalidNode { cid, reason: "non-canonical encoding".into() });
-        }
         Ok(node)
     }
 
     /// Decodes a node this tree encoded and checked itself (held in memory as bytes): skips the
-    /// canonical re-encoding check, the expensive part of [`Node::decode`].
+    /// canonical-form and layer checks of [`Node::decode`].
     pub(crate) fn decode_held(bytes: &[u8]) -> Node {
-        Self::decode_structure(bytes).expect("nodes held in memory were checked when stored")
+        let wire = block::from_own_cbor(bytes).expect("nodes held in memory were checked");
+        Self::decode_structure(bytes, wire).expect("nodes held in memory were checked when stored")
     }
 
-    fn decode_structure(bytes: &[u8]) -> Result<Node, TreeError> {
+    fn decode_strict(bytes: &[u8]) -> Result<Node, TreeError> {
+        let wire: WireNode = block::from_cbor(bytes).map_err(|e| match e {
+            BlockError::NotCanonical { .. } => {
+                TreeError::NotCanonical { cid: block::cid_of(bytes), source: Box::new(e) }
+            }
+            e => TreeError::InvalidNode { cid: block::cid_of(bytes), reason: e.to_string() },
+        })?;
+        Self::decode_structure(bytes, wire)
+    }
+
+    fn decode_structure(bytes: &[u8], wire: WireNode) -> Result<Node, TreeError> {
         let invalid = |reason: String| TreeError::InvalidNode { cid: block::cid_of(bytes), reason };
-        let wire: WireNode = block::from_cbor(bytes).map_err(|e| invalid(e.to_string()))?;
         let mut entries = Vec::with_capacity(wire.e.len());
         let mut prev: Vec<u8> = Vec::new();
         for (i, we) in wire.e.into_iter().enumerate() {
@@ -262,6 +270,12 @@ impl Node {
             }
             let mut key = prev[..p].to_vec();
             key.extend_from_slice(&we.k);
+            // One encoding per node: the prefix shared with the previous key is always taken.
+            if p != shared_prefix(&prev, &key) {
+                return Err(invalid(format!(
+                    "entry {i}: prefix length {p} is not the shared prefix"
+                )));
+            }
             if i > 0 && key <= prev {
                 return Err(invalid(format!("entry {i}: keys not strictly increasing")));
             }

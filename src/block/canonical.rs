@@ -1,0 +1,266 @@
+//! The canonical-form check every decoder runs before serde sees the bytes.
+//!
+//! VNS accepts exactly one encoding of each value: the one it writes itself (DAG-CBOR in its
+//! strict form, restricted to the types VNS formats use). Rather than decoding and re-encoding
+//! to compare bytes, one pass walks the CBOR items and stops at the first departure: it costs
+//! no allocation, is linear in the input, and names the offset and the problem, so an
+//! implementer sees at once which byte their encoder got wrong.
+//!
+//! The rules (also in `docs/protocol.md`, "Canonical encoding"):
+//! - every integer, length and tag number in its shortest form;
+//! - no indefinite lengths;
+//! - map keys are text strings, sorted by length then bytewise, no duplicates;
+//! - text strings are UTF-8;
+//! - no floats, and no simple values other than `false`, `true` and `null`;
+//! - tag 42 only, on a byte string starting with `0x00` (a CID);
+//! - nothing after the top-level item;
+//! - arrays, maps and tags nested at most [`MAX_DEPTH`] deep.
+
+use super::BlockError;
+
+/// Deepest nesting of arrays, maps and tags accepted. The deepest VNS structure (an op inside
+/// an entry inside a sync frame) is 8 levels deep; 16 leaves room without letting a peer make
+/// the decoder recurse without bound.
+pub const MAX_DEPTH: usize = 16;
+
+/// Checks that `bytes` are exactly one canonical DAG-CBOR item.
+pub(super) fn check(bytes: &[u8]) -> Result<(), BlockError> {
+    let mut reader = Reader { bytes, pos: 0 };
+    reader.item(0)?;
+    if reader.pos != bytes.len() {
+        return Err(not_canonical(reader.pos, "trailing bytes after the top-level item"));
+    }
+    Ok(())
+}
+
+fn not_canonical(offset: usize, problem: impl Into<String>) -> BlockError {
+    BlockError::NotCanonical { offset, problem: problem.into() }
+}
+
+fn malformed(offset: usize, problem: &str) -> BlockError {
+    BlockError::Decode(format!("{problem} at offset {offset}"))
+}
+
+fn length(head: &Head) -> Result<usize, BlockError> {
+    usize::try_from(head.arg).map_err(|_| malformed(head.at, "length does not fit memory"))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+/// The head of one item: major type, argument, and where the item starts.
+struct Head {
+    major: u8,
+    info: u8,
+    arg: u64,
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], BlockError> {
+        let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len());
+        let Some(end) = end else {
+            return Err(malformed(self.pos, "unexpected end of input"));
+        };
+        let slice = &self.bytes[self.pos..end];
+        self.pos = end;
+        Ok(slice)
+    }
+
+    /// Reads an item head, requiring its argument in shortest form.
+    fn head(&mut self) -> Result<Head, BlockError> {
+        let at = self.pos;
+        let first = self.take(1)?[0];
+        let (major, info) = (first >> 5, first & 0x1f);
+        let (arg, min) = match info {
+            0..=23 => (u64::from(info), 0),
+            24 => (u64::from(self.take(1)?[0]), 24),
+            25 => (u64::from(u16::from_be_bytes(self.fixed()?)), 1 << 8),
+            26 => (u64::from(u32::from_be_bytes(self.fixed()?)), 1 << 16),
+            27 => (u64::from_be_bytes(self.fixed()?), 1 << 32),
+            // Well-formed CBOR (strings, arrays, maps), but never canonical.
+            31 if (2..=5).contains(&major) => {
+                return Err(not_canonical(at, "an indefinite length is not allowed"));
+            }
+            // A break outside an indefinite-length item is not CBOR at all.
+            31 if major == 7 => return Err(malformed(at, "unexpected break code")),
+            _ => return Err(malformed(at, "reserved additional information")),
+        };
+        // Floats (major 7, info 25-27) carry a value, not an argument: reported by the caller.
+        if arg < min && major != 7 {
+            let what = match major {
+                0 | 1 => "integer",
+                6 => "tag number",
+                _ => "length",
+            };
+            return Err(not_canonical(at, format!("{what} {arg} is not in its shortest form")));
+        }
+        Ok(Head { major, info, arg, at })
+    }
+
+    fn fixed<const N: usize>(&mut self) -> Result<[u8; N], BlockError> {
+        Ok(self.take(N)?.try_into().expect("took N bytes"))
+    }
+
+    fn item(&mut self, depth: usize) -> Result<(), BlockError> {
+        let head = self.head()?;
+        match head.major {
+            0 | 1 => Ok(()),
+            2 => self.take(length(&head)?).map(|_| ()),
+            3 => self.text(&head).map(|_| ()),
+            4 => {
+                let count = self.nested(&head, depth)?;
+                (0..count).try_for_each(|_| self.item(depth + 1))
+            }
+            5 => self.map(&head, depth),
+            6 => self.tag(&head, depth),
+            _ => match head.info {
+                20..=22 => Ok(()),
+                23 => Err(not_canonical(head.at, "`undefined` is not allowed")),
+                24 => {
+                    Err(not_canonical(head.at, format!("simple value {} is not allowed", head.arg)))
+                }
+                25..=27 => Err(not_canonical(head.at, "floats are not allowed")),
+                _ => Err(not_canonical(
+                    head.at,
+                    format!("simple value {} is not allowed", head.info),
+                )),
+            },
+        }
+    }
+
+    /// The element count of an array or map, once the depth bound is checked.
+    fn nested(&mut self, head: &Head, depth: usize) -> Result<usize, BlockError> {
+        if depth >= MAX_DEPTH {
+            return Err(not_canonical(head.at, format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        length(head)
+    }
+
+    fn text(&mut self, head: &Head) -> Result<&'a [u8], BlockError> {
+        let at = self.pos;
+        let bytes = self.take(length(head)?)?;
+        std::str::from_utf8(bytes).map_err(|_| malformed(at, "text string is not UTF-8"))?;
+        Ok(bytes)
+    }
+
+    fn map(&mut self, head: &Head, depth: usize) -> Result<(), BlockError> {
+        let count = self.nested(head, depth)?;
+        let mut previous: Option<&'a [u8]> = None;
+        for _ in 0..count {
+            let key_head = self.head()?;
+            if key_head.major != 3 {
+                return Err(not_canonical(key_head.at, "map key is not a text string"));
+            }
+            let key = self.text(&key_head)?;
+            if let Some(previous) = previous {
+                // DAG-CBOR order: shorter keys first, then bytewise.
+                match (previous.len(), previous).cmp(&(key.len(), key)) {
+                    std::cmp::Ordering::Less => {}
+                    std::cmp::Ordering::Equal => {
+                        return Err(not_canonical(key_head.at, "duplicate map key"))
+                    }
+                    std::cmp::Ordering::Greater => {
+                        return Err(not_canonical(key_head.at, "map keys out of order"))
+                    }
+                }
+            }
+            previous = Some(key);
+            self.item(depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn tag(&mut self, head: &Head, depth: usize) -> Result<(), BlockError> {
+        if head.arg != 42 {
+            return Err(not_canonical(
+                head.at,
+                format!("tag {} is not allowed (only 42)", head.arg),
+            ));
+        }
+        if depth >= MAX_DEPTH {
+            return Err(not_canonical(head.at, format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        let content = self.head()?;
+        if content.major != 2 {
+            return Err(not_canonical(content.at, "tag 42 does not hold a byte string"));
+        }
+        let bytes = self.take(length(&content)?)?;
+        if bytes.first() != Some(&0x00) {
+            return Err(not_canonical(content.at, "a CID under tag 42 must start with 0x00"));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(hex_input: &str) -> String {
+        match check(&hex::decode(hex_input).unwrap()) {
+            Err(BlockError::NotCanonical { offset, problem }) => format!("{offset}: {problem}"),
+            other => panic!("{hex_input}: expected NotCanonical, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn accepts_canonical_items() {
+        for ok in [
+            "00",
+            "17",
+            "1818",
+            "190100",
+            "1a00010000",
+            "1b0000000100000000",
+            "20",
+            "3818",
+            "f4",
+            "f5",
+            "f6",
+            "40",
+            "60",
+            "80",
+            "a0",
+            "a261610061620b",
+            "a2616101626161f6",
+            "d82a42000f",
+        ] {
+            check(&hex::decode(ok).unwrap()).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+    }
+
+    #[test]
+    fn names_offset_and_problem() {
+        assert_eq!(problem("821801"), "1: integer 1 is not in its shortest form");
+        assert_eq!(problem("3800"), "0: integer 0 is not in its shortest form");
+        assert_eq!(problem("580100"), "0: length 1 is not in its shortest form");
+        assert_eq!(problem("a2616200616100"), "4: map keys out of order");
+        assert_eq!(problem("a26161006161f5"), "4: duplicate map key");
+        assert_eq!(problem("a178016100"), "1: length 1 is not in its shortest form");
+        assert_eq!(problem("a1010f"), "1: map key is not a text string");
+        assert_eq!(problem("f93c00"), "0: floats are not allowed");
+        assert_eq!(problem("f7"), "0: `undefined` is not allowed");
+        assert_eq!(problem("f0"), "0: simple value 16 is not allowed");
+        assert_eq!(problem("f820"), "0: simple value 32 is not allowed");
+        assert_eq!(problem("9fff"), "0: an indefinite length is not allowed");
+        assert_eq!(problem("c100"), "0: tag 1 is not allowed (only 42)");
+        assert_eq!(problem("d82a4101"), "2: a CID under tag 42 must start with 0x00");
+        assert_eq!(problem("d82a00"), "2: tag 42 does not hold a byte string");
+        assert_eq!(problem("d9002a4100"), "0: tag number 42 is not in its shortest form");
+        assert_eq!(problem("0000"), "1: trailing bytes after the top-level item");
+        assert_eq!(problem(&"81".repeat(17)), "16: nested deeper than 16 levels");
+    }
+
+    #[test]
+    fn malformed_input_is_a_decode_error() {
+        for bad in ["", "18", "62ff", "1c", "62c328", "ff", "3f"] {
+            let err = check(&hex::decode(bad).unwrap()).unwrap_err();
+            assert_eq!(err.code(), "block.decode", "{bad}: {err}");
+        }
+        // Depth exactly at the bound is fine.
+        check(&hex::decode(format!("{}00", "81".repeat(16))).unwrap()).unwrap();
+    }
+}
