@@ -18,6 +18,8 @@
 /** @typedef {import('../pkg/web/vns.js').GcReport} GcReport */
 /** @typedef {import('../pkg/web/vns.js').NameProof} NameProof */
 /** @typedef {import('../pkg/web/vns.js').NodeStats} NodeStats */
+/** @typedef {import('../pkg/web/vns.js').NetworkInfo} NetworkInfo */
+/** @typedef {import('../pkg/web/vns.js').RecordRules} RecordRules */
 
 /**
  * What `open` needs from the wasm module (its exports once initialised).
@@ -84,6 +86,37 @@
  * }} RegisterOptions
  */
 
+/**
+ * Where this node's changes stand with its storage: `pending` (a change waits for the
+ * automatic save), `saving` (a save runs), `saved` (everything is written), `failed` (the last
+ * save failed; the change stays pending and the next save retries it).
+ * @typedef {'saved' | 'pending' | 'saving' | 'failed'} SaveState
+ */
+
+/** A peer's handshake completed or its connection ended. @typedef {Extract<VnsEvent, { type: 'peer-connected' | 'peer-disconnected' }>} PeerEvent */
+
+/**
+ * What an `error` event carries: a peer's bad frame or the lost queue (from the core), or a
+ * failure of the shim's own background work (`save`, `prune`, `gc`, `tick`).
+ * @typedef {Extract<VnsEvent, { type: 'peer-error' | 'queue-lost' }>
+ *   | { type: 'save' | 'prune' | 'gc' | 'tick', error: unknown }} VnsErrorDetail
+ */
+
+/**
+ * The events of `Vns` and what each carries in `detail`: listeners get typed events.
+ * @typedef {{
+ *   change: CustomEvent<{ type: 'change', name: string }>,
+ *   sweep: CustomEvent<{ removed: string[] }>,
+ *   save: CustomEvent<SaveReport>,
+ *   saving: CustomEvent<{ state: SaveState }>,
+ *   gc: CustomEvent<GcReport>,
+ *   peer: CustomEvent<PeerEvent>,
+ *   queue: CustomEvent<QueueStatus>,
+ *   'queue-overflow': CustomEvent<Extract<VnsEvent, { type: 'queue-overflow' }>>,
+ *   error: CustomEvent<VnsErrorDetail>,
+ * }} VnsEventMap
+ */
+
 /** Default expiry sweep period: hourly. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Default sync tick period. */
@@ -97,17 +130,18 @@ export const DEFAULT_POW_CHUNK = 8192;
 const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * A running VNS node. Events: `change` (`detail: { name }`), `sweep` (`detail: { removed }`,
- * after every expiry sweep), `save` (`detail` is the `SaveReport` of each save), `gc` (`detail`
- * is the `GcReport` of each garbage collection), `peer` (`detail` is a
- * `peer-connected` or `peer-disconnected` event), `queue-overflow`, `error` (`peer-error`,
- * `queue-lost`, `{ type: 'save', error }` from a failed automatic save, `{ type: 'prune',
- * error }` when a save could not delete unreachable blocks, or `{ type: 'gc', error }` from
- * the collection after a sweep).
+ * A running VNS node. Events (typed by `VnsEventMap`): `change` (`detail: { name }`), `sweep`
+ * (`detail: { removed }`, after every expiry sweep), `save` (`detail` is the `SaveReport` of
+ * each save), `saving` (`detail: { state }` whenever `saveState` changes), `gc` (`detail` is
+ * the `GcReport` of each garbage collection), `peer` (`detail` is a `peer-connected` or
+ * `peer-disconnected` event), `queue` (`detail` is the `QueueStatus`, whenever it changed),
+ * `queue-overflow`, `error` (`peer-error`, `queue-lost`, `{ type: 'save', error }` from a
+ * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
+ * blocks, or `{ type: 'gc', error }` from the collection after a sweep).
  *
  * ```js
  * const vns = await open({ storage: 'memory', network: 'testing' });
- * vns.addEventListener('change', (e) => console.log(e.detail.name));
+ * vns.addEventListener('change', (e) => console.log(e.detail.name)); // no cast needed
  * await vns.register(generateKeys(), 'alice', [{ type: 'A', value: '10.0.0.1' }]);
  * console.log(await vns.resolve('alice.vfs'));
  * await vns.close();
@@ -123,11 +157,16 @@ export class Vns extends EventTarget {
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
   /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
   #saveDelayMs = DEFAULT_SAVE_DELAY_MS;
-  /** @type {Promise<unknown>} */ #saving = Promise.resolve();
+  /** @type {Promise<unknown>} */ #saveChain = Promise.resolve();
   /** @type {Set<() => void>} */ #onClose = new Set();
   /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
   #answers = new AnswerCache();
   #closed = false;
+  /** @type {SaveState} */ #saveState = 'saved';
+  /** A change arrived since the running save took its blocks. */
+  #changedSinceSave = false;
+  /** The queue status last announced with a `queue` event. */
+  /** @type {QueueStatus} */ #queue;
 
   /**
    * Use `open()` instead.
@@ -143,6 +182,7 @@ export class Vns extends EventTarget {
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
     this.#saveDelayMs = options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS;
+    this.#queue = node.queueStatus();
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
   }
@@ -155,6 +195,71 @@ export class Vns extends EventTarget {
   /** The network id (hex). */
   get networkId() {
     return this.#node.networkId;
+  }
+
+  /**
+   * Every parameter of this node's network, as the core enforces it.
+   * @returns {NetworkInfo}
+   */
+  get network() {
+    return this.#node.network;
+  }
+
+  /** Where this node's changes stand with its storage (see `SaveState`); `saving` events tell changes. */
+  get saveState() {
+    return this.#saveState;
+  }
+
+  /**
+   * `EventTarget.addEventListener`, typed by `VnsEventMap` for this node's events.
+   * @template {keyof VnsEventMap} K
+   * @overload
+   * @param {K} type
+   * @param {(event: VnsEventMap[K]) => void} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @overload
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
+  }
+
+  /**
+   * `EventTarget.removeEventListener`, typed like `addEventListener`.
+   * @template {keyof VnsEventMap} K
+   * @overload
+   * @param {K} type
+   * @param {(event: VnsEventMap[K]) => void} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @overload
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
   }
 
   /** Whether `close()` was called. */
@@ -186,7 +291,10 @@ export class Vns extends EventTarget {
   }
 
   /**
-   * Replaces the records of `name`.
+   * Replaces the records of `name`. Like `renew` and `transfer`, the change itself is
+   * synchronous; it returns a Promise so that all four owner changes (with `register`, which
+   * must search its proof-of-work) are called alike and refuse alike: a broken rule is a
+   * rejection carrying its `code`, never a throw.
    * @param {Keys} keys @param {string} name @param {RecordInput[]} records
    * @returns {Promise<Resolved>}
    */
@@ -196,7 +304,7 @@ export class Vns extends EventTarget {
   }
 
   /**
-   * Extends `name` by one registration period.
+   * Extends `name` by one registration period (a Promise for the reason given at `update`).
    * @param {Keys} keys @param {string} name
    * @returns {Promise<Resolved>}
    */
@@ -206,7 +314,7 @@ export class Vns extends EventTarget {
   }
 
   /**
-   * Hands `name` to `newOwner` (a peer id).
+   * Hands `name` to `newOwner` (a peer id); a Promise for the reason given at `update`.
    * @param {Keys} keys @param {string} name @param {string} newOwner
    * @returns {Promise<Resolved>}
    */
@@ -292,14 +400,20 @@ export class Vns extends EventTarget {
     return this.#node.merkleRoot();
   }
 
-  /** @param {string} name @returns {NameProof} */
+  /**
+   * A merkle proof for `name` under the current root, with the CID of its entry block (the
+   * `entry` of `resolve`'s answer) or `null` when the name is absent: one call gives what a
+   * light client checks and what it should find.
+   * @param {string} name @returns {NameProof}
+   */
   proof(name) {
     return this.#node.proof(name);
   }
 
   /**
-   * Checks a proof: the name's entry CID, or `null` if the proof shows it absent.
-   * @param {NameProof} proof @param {string} name @returns {string | null}
+   * Checks a proof from anywhere (only its `root` and `blocks` are used): the name's entry
+   * CID, or `null` if the proof shows it absent. Throws `proof.*` if the blocks do not check.
+   * @param {Pick<NameProof, 'root' | 'blocks'>} proof @param {string} name @returns {string | null}
    */
   verifyProof(proof, name) {
     return this.#wasm.VnsNode.verifyProof(proof.root, name, proof.blocks) ?? null;
@@ -343,7 +457,7 @@ export class Vns extends EventTarget {
    */
   save() {
     return this.#serialised(async () => {
-      const report = await this.#node.save();
+      const report = await this.#saving(() => this.#node.save());
       if (report.pruneError) this.#emit('error', { type: 'prune', error: report.pruneError });
       this.#emit('save', report);
       return report;
@@ -360,10 +474,36 @@ export class Vns extends EventTarget {
    */
   collectGarbage() {
     return this.#serialised(async () => {
-      const report = await this.#node.collectGarbage();
+      const report = await this.#saving(() => this.#node.collectGarbage());
       this.#emit('gc', report);
       return report;
     });
+  }
+
+  /**
+   * Runs a save (or a collection, which saves first) and keeps `saveState` in step with it.
+   * @template T
+   * @param {() => Promise<T>} write
+   * @returns {Promise<T>}
+   */
+  async #saving(write) {
+    this.#changedSinceSave = false;
+    this.#setSaveState('saving');
+    try {
+      const result = await write();
+      this.#setSaveState(this.#changedSinceSave ? 'pending' : 'saved');
+      return result;
+    } catch (error) {
+      this.#setSaveState('failed');
+      throw error;
+    }
+  }
+
+  /** @param {SaveState} state */
+  #setSaveState(state) {
+    if (state === this.#saveState) return;
+    this.#saveState = state;
+    this.#emit('saving', { state });
   }
 
   /**
@@ -373,8 +513,8 @@ export class Vns extends EventTarget {
    * @returns {Promise<T>}
    */
   #serialised(job) {
-    const next = this.#saving.catch(() => {}).then(job);
-    this.#saving = next;
+    const next = this.#saveChain.catch(() => {}).then(job);
+    this.#saveChain = next;
     return next;
   }
 
@@ -468,6 +608,16 @@ export class Vns extends EventTarget {
     }
     this.#perform(out);
     this.#flush();
+    this.#announceQueue();
+  }
+
+  /** Fires `queue` when the queue's status moved (it drains, fills or replays without other events). */
+  #announceQueue() {
+    const now = this.#node.queueStatus();
+    const last = this.#queue;
+    if (now.size === last.size && now.dropped === last.dropped && now.replayed === last.replayed && now.capacity === last.capacity) return;
+    this.#queue = now;
+    this.#emit('queue', now);
   }
 
   /** @param {Outbound[]} actions */
@@ -520,6 +670,8 @@ export class Vns extends EventTarget {
 
   /** Saves a little after a change, so that a burst of changes is written once. */
   #scheduleSave() {
+    this.#changedSinceSave = true;
+    if (this.#saveState !== 'saving') this.#setSaveState('pending');
     if (this.#saveTimer !== undefined || this.#closed) return;
     this.#saveTimer = setTimeout(() => {
       this.#saveTimer = undefined;
@@ -528,7 +680,10 @@ export class Vns extends EventTarget {
     }, this.#saveDelayMs);
   }
 
-  /** @param {string} type @param {unknown} detail */
+  /**
+   * @template {keyof VnsEventMap} K
+   * @param {K} type @param {VnsEventMap[K]['detail']} detail
+   */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
@@ -540,7 +695,7 @@ export class Vns extends EventTarget {
  * @param {T} value
  * @returns {T}
  */
-function deepFreeze(value) {
+export function deepFreeze(value) {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
