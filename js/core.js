@@ -3,8 +3,15 @@
  * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
  * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.
  *
+ * Over 500 lines because it is one class whose methods are the package's API, each a few
+ * lines over the wasm node; what stands alone lives beside it (`answer-cache.js`,
+ * `inline-solver.js`, `vns-events.js`).
+ *
  * @module
  */
+
+import { AnswerCache, deepFreeze } from './answer-cache.js';
+import { inlineSolver } from './inline-solver.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
 /** @typedef {import('../pkg/web/vns.js').Keys} Keys */
@@ -57,24 +64,11 @@
  * }} PeerHandle
  */
 
-/**
- * A proof-of-work job: find a nonce for `name`, `owner` and `ts` at `difficulty` bits.
- * @typedef {{ name: string, owner: string, ts: number, difficulty: number }} PowTask
- */
-
-/**
- * Progress of a proof-of-work search: nonces tried so far, and the expected total.
- * @typedef {{ attempts: number, expected: number }} PowProgress
- */
-
-/**
- * Finds a proof-of-work nonce (for example in a Web Worker). Rejects with an `AbortError`
- * when `signal` aborts.
- * @typedef {(task: PowTask, options: {
- *   onProgress?: (progress: PowProgress) => void,
- *   signal?: AbortSignal,
- * }) => Promise<number>} PowSolver
- */
+/** @typedef {import('./inline-solver.js').PowTask} PowTask */
+/** @typedef {import('./inline-solver.js').PowProgress} PowProgress */
+/** @typedef {import('./inline-solver.js').PowSolver} PowSolver */
+/** @typedef {import('./vns-events.js').VnsEventMap} VnsEventMap */
+/** @typedef {import('./vns-events.js').SaveState} SaveState */
 
 /**
  * Options of `Vns.register`.
@@ -86,49 +80,12 @@
  * }} RegisterOptions
  */
 
-/**
- * Where this node's changes stand with its storage: `pending` (a change waits for the
- * automatic save), `saving` (a save runs), `saved` (everything is written), `failed` (the last
- * save failed; the change stays pending and the next save retries it).
- * @typedef {'saved' | 'pending' | 'saving' | 'failed'} SaveState
- */
-
-/** A peer's handshake completed or its connection ended. @typedef {Extract<VnsEvent, { type: 'peer-connected' | 'peer-disconnected' }>} PeerEvent */
-
-/**
- * What an `error` event carries: a peer's bad frame or the lost queue (from the core), or a
- * failure of the shim's own background work (`save`, `prune`, `gc`, `tick`).
- * @typedef {Extract<VnsEvent, { type: 'peer-error' | 'queue-lost' }>
- *   | { type: 'save' | 'prune' | 'gc' | 'tick', error: unknown }} VnsErrorDetail
- */
-
-/**
- * The events of `Vns` and what each carries in `detail`: listeners get typed events.
- * @typedef {{
- *   change: CustomEvent<{ type: 'change', name: string }>,
- *   sweep: CustomEvent<{ removed: string[] }>,
- *   save: CustomEvent<SaveReport>,
- *   saving: CustomEvent<{ state: SaveState }>,
- *   gc: CustomEvent<GcReport>,
- *   peer: CustomEvent<PeerEvent>,
- *   queue: CustomEvent<QueueStatus>,
- *   'queue-overflow': CustomEvent<Extract<VnsEvent, { type: 'queue-overflow' }>>,
- *   error: CustomEvent<VnsErrorDetail>,
- * }} VnsEventMap
- */
-
 /** Default expiry sweep period: hourly. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Default sync tick period. */
 export const DEFAULT_TICK_INTERVAL_MS = 250;
 /** Default delay between a change and the automatic save that persists it. */
 export const DEFAULT_SAVE_DELAY_MS = 200;
-/** Nonces tried per proof-of-work chunk before yielding to the event loop. */
-export const DEFAULT_POW_CHUNK = 8192;
-
-/** Lets timers, I/O and abort signals run between proof-of-work chunks. */
-const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 /**
  * A running VNS node. Events (typed by `VnsEventMap`): `change` (`detail: { name }`), `sweep`
  * (`detail: { removed }`, after every expiry sweep), `save` (`detail` is the `SaveReport` of
@@ -687,79 +644,6 @@ export class Vns extends EventTarget {
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
-}
-
-/**
- * Freezes an answer and what it holds, so a cached answer cannot be changed by a caller.
- * @template T
- * @param {T} value
- * @returns {T}
- */
-export function deepFreeze(value) {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Most answers kept; past this the cache starts over (it refills from the core). */
-const MAX_CACHED_ANSWERS = 1 << 20;
-
-/**
- * Resolved answers keyed by the name as the caller wrote it (`alice`, `Alice.vfs`, …), and
- * forgotten by canonical name when a `change` event names it. A change event follows every
- * change to the store (local, from peers, sweeps), so a cached answer is never stale; expiry
- * is checked on every hit.
- */
-class AnswerCache {
-  /** @type {Map<string, Resolved>} */ #byAsked = new Map();
-  /** @type {Map<string, string[]>} */ #askedAs = new Map();
-
-  /** @param {string} asked */
-  get(asked) {
-    return this.#byAsked.get(asked);
-  }
-
-  /** @param {string} asked @param {Resolved} answer */
-  set(asked, answer) {
-    if (this.#byAsked.size >= MAX_CACHED_ANSWERS) this.clear();
-    this.#byAsked.set(asked, answer);
-    const spellings = this.#askedAs.get(answer.name);
-    if (!spellings) this.#askedAs.set(answer.name, [asked]);
-    else if (!spellings.includes(asked)) spellings.push(asked);
-  }
-
-  clear() {
-    this.#byAsked.clear();
-    this.#askedAs.clear();
-  }
-
-  /** @param {string} canonical */
-  forget(canonical) {
-    for (const asked of this.#askedAs.get(canonical) ?? []) this.#byAsked.delete(asked);
-    this.#askedAs.delete(canonical);
-  }
-}
-
-/**
- * The default solver: `powSearch` in chunks on this thread, yielding to the event loop
- * between chunks so timers, I/O and abort signals keep running.
- * @param {WasmExports} wasm
- * @param {number} [chunkSize]
- * @returns {PowSolver}
- */
-export function inlineSolver(wasm, chunkSize = DEFAULT_POW_CHUNK) {
-  return async ({ name, owner, ts, difficulty }, { onProgress, signal } = {}) => {
-    const expected = 2 ** difficulty;
-    for (let start = 0; ; start += chunkSize) {
-      signal?.throwIfAborted();
-      const nonce = wasm.powSearch(name, owner, ts, difficulty, start, chunkSize);
-      if (nonce !== undefined) return nonce;
-      onProgress?.({ attempts: start + chunkSize, expected });
-      await yieldToEventLoop();
-    }
-  };
 }
 
 /**

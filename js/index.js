@@ -10,7 +10,8 @@
  * @module
  */
 import init, { VnsNode, Keys, powSearch, canonicalName, recordRules } from '../pkg/web/vns.js';
-import { openWith, deepFreeze } from './core.js';
+import { openWith } from './core.js';
+import { deepFreeze } from './answer-cache.js';
 
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
 await init();

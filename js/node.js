@@ -12,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { initSync, VnsNode, Keys, powSearch, canonicalName, recordRules } from '../pkg/web/vns.js';
-import { openWith, deepFreeze } from './core.js';
+import { openWith } from './core.js';
+import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
 import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 
