@@ -188,6 +188,7 @@ export class Vns extends EventTarget {
    * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
    * @param {boolean | AddEventListenerOptions} [options]
    * @returns {void}
+   * @override
    */
   addEventListener(type, listener, options) {
     super.addEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
@@ -214,6 +215,7 @@ export class Vns extends EventTarget {
    * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
    * @param {boolean | EventListenerOptions} [options]
    * @returns {void}
+   * @override
    */
   removeEventListener(type, listener, options) {
     super.removeEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
