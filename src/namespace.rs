@@ -70,32 +70,12 @@ pub struct Delta {
 /// A successful resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved<'a> {
-    /// The version the answer comes from; [`Resolved::entry_cid`] names its block.
-    pub entry: &'a Entry,
     pub name: &'a Name,
     /// The records, each with its TTL in seconds.
     pub records: &'a [Record],
     pub owner: PublicKey,
     pub expires: u64,
     pub seq: u64,
-}
-
-impl Resolved<'_> {
-    /// The CID of the answering entry's block: what the tree maps the name to, so a merkle
-    /// proof of the name leads to it.
-    ///
-    /// ```
-    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
-    /// let params = vns::params::NetworkParams::testing();
-    /// let (key, name) = (Keypair::from_secret(&[6; 32]), Name::parse("alice").unwrap());
-    /// let mut ns = Namespace::new(params.clone());
-    /// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
-    /// let cid = ns.resolve(&name, 1_001).unwrap().entry_cid();
-    /// assert_eq!(ns.tree().get("alice.vfs"), Some(cid));
-    /// ```
-    pub fn entry_cid(&self) -> Cid {
-        self.entry.to_block().cid
-    }
 }
 
 /// Why a name does not resolve.
@@ -357,7 +337,6 @@ impl Namespace {
         let expires = entry.expires();
         match rules::status(entry, &self.params, now) {
             Status::Live => Ok(Resolved {
-                entry,
                 name,
                 records: &entry.records,
                 owner: entry.owner(),

@@ -1,5 +1,6 @@
 //! Core values as plain JS objects (see `types.rs` for their TypeScript types).
 
+use cid::Cid;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 
@@ -33,8 +34,9 @@ pub(crate) fn bytes(b: &[u8]) -> JsValue {
     Uint8Array::from(b).into()
 }
 
-/// `{ name, records: [{ type, value, ttl }], owner, expires, seq, entry }`.
-pub(crate) fn resolved(r: &Resolved<'_>) -> JsValue {
+/// `{ name, records: [{ type, value, ttl }], owner, expires, seq, entry }`; `entry` is the
+/// CID of the answering entry's block.
+pub(crate) fn resolved(r: &Resolved<'_>, entry: Option<Cid>) -> JsValue {
     let records: Array = r
         .records
         .iter()
@@ -52,7 +54,7 @@ pub(crate) fn resolved(r: &Resolved<'_>) -> JsValue {
         ("owner", r.owner.to_peer_id().into()),
         ("expires", num(r.expires)),
         ("seq", num(r.seq)),
-        ("entry", r.entry_cid().to_string().into()),
+        ("entry", entry.map_or(JsValue::NULL, |cid| cid.to_string().into())),
     ])
 }
 

@@ -321,7 +321,12 @@ impl VnsNode {
         let name = args::name(name)?;
         let now = args::uint("now", now)?;
         self.with(|n| {
-            n.namespace().resolve(&name, now).map(|r| convert::resolved(&r)).map_err(coded)
+            let namespace = n.namespace();
+            let resolved = namespace.resolve(&name, now).map_err(coded)?;
+            // What the tree maps the name to (a proof leads to it). One encoding per answer:
+            // the shim caches answers, so a name pays it once per version.
+            let entry = namespace.get(resolved.name).map(|e| e.to_block().cid);
+            Ok(convert::resolved(&resolved, entry))
         })
     }
 
