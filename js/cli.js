@@ -18,13 +18,13 @@ import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { open, generateKeys, Keys } from './node.js';
 import { startServer, DEFAULT_PORT } from './server.js';
+import { cliFlags, usageText, optionsFromFlags, uintFlag, FlagError } from './node-options.js';
 
 const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
   vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data | --memory] [--peer URL]...
-            [--network main|testing] [--difficulty N] [--registration-period-ms N]
-            [--grace-period-ms N] [--sweep-interval-ms N] [--registrations-per-hour N]
+${wrap(usageText(), 12, 96)}
   vns key new [--force]             create a key (Ed25519) at --key
   vns key show                      print the key's owner id
   vns register <name> [records]     register a name (proof-of-work, then signed and sent)
@@ -46,6 +46,20 @@ Common options:
 
 Exit codes: 0 success, 1 refused or failed (the message names the rule), 2 usage error,
 3 the node cannot be reached.`;
+
+/**
+ * `text` broken into lines of at most `width` characters, each indented by `indent`.
+ * @param {string} text @param {number} indent @param {number} width
+ */
+function wrap(text, indent, width) {
+  const lines = [''];
+  for (const word of text.split(/ (?=\[)/)) {
+    const line = lines[lines.length - 1];
+    if (line && indent + line.length + 1 + word.length > width) lines.push(word);
+    else lines[lines.length - 1] = line ? `${line} ${word}` : word;
+  }
+  return lines.map((line) => `${' '.repeat(indent)}${line}`).join('\n');
+}
 
 /** Exit codes. */
 const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 };
@@ -79,12 +93,7 @@ const OPTIONS = /** @type {const} */ ({
   data: { type: 'string' },
   memory: { type: 'boolean' },
   peer: { type: 'string', multiple: true },
-  network: { type: 'string' },
-  difficulty: { type: 'string' },
-  'registration-period-ms': { type: 'string' },
-  'grace-period-ms': { type: 'string' },
-  'sweep-interval-ms': { type: 'string' },
-  'registrations-per-hour': { type: 'string' },
+  ...cliFlags(),
 });
 
 /** @typedef {ReturnType<typeof parse>['values']} Flags */
@@ -104,13 +113,11 @@ function parse(argv) {
  * @returns {number | undefined}
  */
 function intFlag(flags, name) {
-  const raw = flags[name];
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !Number.isSafeInteger(n) || n < 0) {
-    throw usage(`--${name}: expected a non-negative integer, got ${JSON.stringify(raw)}`);
+  try {
+    return uintFlag(name, flags[name]);
+  } catch (e) {
+    throw e instanceof FlagError ? usage(e.message) : e;
   }
-  return n;
 }
 
 /** @param {Flags} flags */
@@ -374,8 +381,12 @@ async function run(command, rest, flags) {
 /** @param {Flags} flags */
 async function serve(flags, /** @type {string[]} */ rest) {
   if (rest.length) throw usage(`serve takes no arguments (got ${rest.join(' ')})`);
-  const network = flags.network ?? 'main';
-  if (network !== 'main' && network !== 'testing') throw usage(`--network: expected main or testing, got ${network}`);
+  let nodeOptions;
+  try {
+    nodeOptions = optionsFromFlags(flags);
+  } catch (e) {
+    throw e instanceof FlagError ? usage(e.message) : e;
+  }
   const json = Boolean(flags.json);
   /** @param {string} event @param {Record<string, unknown>} fields */
   const log = (event, fields) => {
@@ -388,12 +399,7 @@ async function serve(flags, /** @type {string[]} */ rest) {
     data: flags.data,
     memory: flags.memory,
     peers: flags.peer ? [...flags.peer] : [],
-    network,
-    difficulty: intFlag(flags, 'difficulty'),
-    registrationPeriodMs: intFlag(flags, 'registration-period-ms'),
-    gracePeriodMs: intFlag(flags, 'grace-period-ms'),
-    sweepIntervalMs: intFlag(flags, 'sweep-interval-ms'),
-    registrationsPerHour: intFlag(flags, 'registrations-per-hour'),
+    ...nodeOptions,
     log,
   });
   const where = flags.memory ? 'memory (nothing kept)' : (flags.data ?? 'vns-data');

@@ -132,8 +132,7 @@
  *   | 'cli.bad_key'
  *   | 'cli.key_exists'
  *   | 'cli.unreachable'
- *   | 'cli.bad_answer'
- *   | 'register.taken'} ErrorCode
+ *   | 'cli.bad_answer'} ErrorCode
  */
 
 /**
@@ -266,7 +265,6 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'cli.key_exists': null,
   'cli.unreachable': null,
   'cli.bad_answer': null,
-  'register.taken': null,
 });
 
 /** Status for a code that is not listed or never answers an HTTP request. */

@@ -3,8 +3,15 @@
  * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
  * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.
  *
+ * Over 500 lines because it is one class whose methods are the package's API, each a few
+ * lines over the wasm node; what stands alone lives beside it (`answer-cache.js`,
+ * `inline-solver.js`, `vns-events.js`).
+ *
  * @module
  */
+
+import { AnswerCache, deepFreeze } from './answer-cache.js';
+import { inlineSolver } from './inline-solver.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
 /** @typedef {import('../pkg/web/vns.js').Keys} Keys */
@@ -18,6 +25,8 @@
 /** @typedef {import('../pkg/web/vns.js').GcReport} GcReport */
 /** @typedef {import('../pkg/web/vns.js').NameProof} NameProof */
 /** @typedef {import('../pkg/web/vns.js').NodeStats} NodeStats */
+/** @typedef {import('../pkg/web/vns.js').NetworkInfo} NetworkInfo */
+/** @typedef {import('../pkg/web/vns.js').RecordRules} RecordRules */
 
 /**
  * What `open` needs from the wasm module (its exports once initialised).
@@ -55,24 +64,11 @@
  * }} PeerHandle
  */
 
-/**
- * A proof-of-work job: find a nonce for `name`, `owner` and `ts` at `difficulty` bits.
- * @typedef {{ name: string, owner: string, ts: number, difficulty: number }} PowTask
- */
-
-/**
- * Progress of a proof-of-work search: nonces tried so far, and the expected total.
- * @typedef {{ attempts: number, expected: number }} PowProgress
- */
-
-/**
- * Finds a proof-of-work nonce (for example in a Web Worker). Rejects with an `AbortError`
- * when `signal` aborts.
- * @typedef {(task: PowTask, options: {
- *   onProgress?: (progress: PowProgress) => void,
- *   signal?: AbortSignal,
- * }) => Promise<number>} PowSolver
- */
+/** @typedef {import('./inline-solver.js').PowTask} PowTask */
+/** @typedef {import('./inline-solver.js').PowProgress} PowProgress */
+/** @typedef {import('./inline-solver.js').PowSolver} PowSolver */
+/** @typedef {import('./vns-events.js').VnsEventMap} VnsEventMap */
+/** @typedef {import('./vns-events.js').SaveState} SaveState */
 
 /**
  * Options of `Vns.register`.
@@ -90,24 +86,19 @@ export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 export const DEFAULT_TICK_INTERVAL_MS = 250;
 /** Default delay between a change and the automatic save that persists it. */
 export const DEFAULT_SAVE_DELAY_MS = 200;
-/** Nonces tried per proof-of-work chunk before yielding to the event loop. */
-export const DEFAULT_POW_CHUNK = 8192;
-
-/** Lets timers, I/O and abort signals run between proof-of-work chunks. */
-const yieldToEventLoop = () => new Promise((resolve) => setTimeout(resolve, 0));
-
 /**
- * A running VNS node. Events: `change` (`detail: { name }`), `sweep` (`detail: { removed }`,
- * after every expiry sweep), `save` (`detail` is the `SaveReport` of each save), `gc` (`detail`
- * is the `GcReport` of each garbage collection), `peer` (`detail` is a
- * `peer-connected` or `peer-disconnected` event), `queue-overflow`, `error` (`peer-error`,
- * `queue-lost`, `{ type: 'save', error }` from a failed automatic save, `{ type: 'prune',
- * error }` when a save could not delete unreachable blocks, or `{ type: 'gc', error }` from
- * the collection after a sweep).
+ * A running VNS node. Events (typed by `VnsEventMap`): `change` (`detail: { name }`), `sweep`
+ * (`detail: { removed }`, after every expiry sweep), `save` (`detail` is the `SaveReport` of
+ * each save), `saving` (`detail: { state }` whenever `saveState` changes), `gc` (`detail` is
+ * the `GcReport` of each garbage collection), `peer` (`detail` is a `peer-connected` or
+ * `peer-disconnected` event), `queue` (`detail` is the `QueueStatus`, whenever it changed),
+ * `queue-overflow`, `error` (`peer-error`, `queue-lost`, `{ type: 'save', error }` from a
+ * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
+ * blocks, or `{ type: 'gc', error }` from the collection after a sweep).
  *
  * ```js
  * const vns = await open({ storage: 'memory', network: 'testing' });
- * vns.addEventListener('change', (e) => console.log(e.detail.name));
+ * vns.addEventListener('change', (e) => console.log(e.detail.name)); // no cast needed
  * await vns.register(generateKeys(), 'alice', [{ type: 'A', value: '10.0.0.1' }]);
  * console.log(await vns.resolve('alice.vfs'));
  * await vns.close();
@@ -123,11 +114,16 @@ export class Vns extends EventTarget {
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
   /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
   #saveDelayMs = DEFAULT_SAVE_DELAY_MS;
-  /** @type {Promise<unknown>} */ #saving = Promise.resolve();
+  /** @type {Promise<unknown>} */ #saveChain = Promise.resolve();
   /** @type {Set<() => void>} */ #onClose = new Set();
   /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
   #answers = new AnswerCache();
   #closed = false;
+  /** @type {SaveState} */ #saveState = 'saved';
+  /** A change arrived since the running save took its blocks. */
+  #changedSinceSave = false;
+  /** The queue status last announced with a `queue` event. */
+  /** @type {QueueStatus} */ #queue;
 
   /**
    * Use `open()` instead.
@@ -143,6 +139,7 @@ export class Vns extends EventTarget {
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
     this.#saveDelayMs = options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS;
+    this.#queue = node.queueStatus();
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
   }
@@ -155,6 +152,73 @@ export class Vns extends EventTarget {
   /** The network id (hex). */
   get networkId() {
     return this.#node.networkId;
+  }
+
+  /**
+   * Every parameter of this node's network, as the core enforces it.
+   * @returns {NetworkInfo}
+   */
+  get network() {
+    return this.#node.network;
+  }
+
+  /** Where this node's changes stand with its storage (see `SaveState`); `saving` events tell changes. */
+  get saveState() {
+    return this.#saveState;
+  }
+
+  /**
+   * `EventTarget.addEventListener`, typed by `VnsEventMap` for this node's events.
+   * @template {keyof VnsEventMap} K
+   * @overload
+   * @param {K} type
+   * @param {(event: VnsEventMap[K]) => void} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @overload
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   * @override
+   */
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
+  }
+
+  /**
+   * `EventTarget.removeEventListener`, typed like `addEventListener`.
+   * @template {keyof VnsEventMap} K
+   * @overload
+   * @param {K} type
+   * @param {(event: VnsEventMap[K]) => void} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @overload
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   * @override
+   */
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
   }
 
   /** Whether `close()` was called. */
@@ -186,7 +250,10 @@ export class Vns extends EventTarget {
   }
 
   /**
-   * Replaces the records of `name`.
+   * Replaces the records of `name`. Like `renew` and `transfer`, the change itself is
+   * synchronous; it returns a Promise so that all four owner changes (with `register`, which
+   * must search its proof-of-work) are called alike and refuse alike: a broken rule is a
+   * rejection carrying its `code`, never a throw.
    * @param {Keys} keys @param {string} name @param {RecordInput[]} records
    * @returns {Promise<Resolved>}
    */
@@ -196,7 +263,7 @@ export class Vns extends EventTarget {
   }
 
   /**
-   * Extends `name` by one registration period.
+   * Extends `name` by one registration period (a Promise for the reason given at `update`).
    * @param {Keys} keys @param {string} name
    * @returns {Promise<Resolved>}
    */
@@ -206,7 +273,7 @@ export class Vns extends EventTarget {
   }
 
   /**
-   * Hands `name` to `newOwner` (a peer id).
+   * Hands `name` to `newOwner` (a peer id); a Promise for the reason given at `update`.
    * @param {Keys} keys @param {string} name @param {string} newOwner
    * @returns {Promise<Resolved>}
    */
@@ -292,14 +359,20 @@ export class Vns extends EventTarget {
     return this.#node.merkleRoot();
   }
 
-  /** @param {string} name @returns {NameProof} */
+  /**
+   * A merkle proof for `name` under the current root, with the CID of its entry block (the
+   * `entry` of `resolve`'s answer) or `null` when the name is absent: one call gives what a
+   * light client checks and what it should find.
+   * @param {string} name @returns {NameProof}
+   */
   proof(name) {
     return this.#node.proof(name);
   }
 
   /**
-   * Checks a proof: the name's entry CID, or `null` if the proof shows it absent.
-   * @param {NameProof} proof @param {string} name @returns {string | null}
+   * Checks a proof from anywhere (only its `root` and `blocks` are used): the name's entry
+   * CID, or `null` if the proof shows it absent. Throws `proof.*` if the blocks do not check.
+   * @param {Pick<NameProof, 'root' | 'blocks'>} proof @param {string} name @returns {string | null}
    */
   verifyProof(proof, name) {
     return this.#wasm.VnsNode.verifyProof(proof.root, name, proof.blocks) ?? null;
@@ -343,7 +416,7 @@ export class Vns extends EventTarget {
    */
   save() {
     return this.#serialised(async () => {
-      const report = await this.#node.save();
+      const report = await this.#saving(() => this.#node.save());
       if (report.pruneError) this.#emit('error', { type: 'prune', error: report.pruneError });
       this.#emit('save', report);
       return report;
@@ -360,10 +433,36 @@ export class Vns extends EventTarget {
    */
   collectGarbage() {
     return this.#serialised(async () => {
-      const report = await this.#node.collectGarbage();
+      const report = await this.#saving(() => this.#node.collectGarbage());
       this.#emit('gc', report);
       return report;
     });
+  }
+
+  /**
+   * Runs a save (or a collection, which saves first) and keeps `saveState` in step with it.
+   * @template T
+   * @param {() => Promise<T>} write
+   * @returns {Promise<T>}
+   */
+  async #saving(write) {
+    this.#changedSinceSave = false;
+    this.#setSaveState('saving');
+    try {
+      const result = await write();
+      this.#setSaveState(this.#changedSinceSave ? 'pending' : 'saved');
+      return result;
+    } catch (error) {
+      this.#setSaveState('failed');
+      throw error;
+    }
+  }
+
+  /** @param {SaveState} state */
+  #setSaveState(state) {
+    if (state === this.#saveState) return;
+    this.#saveState = state;
+    this.#emit('saving', { state });
   }
 
   /**
@@ -373,8 +472,8 @@ export class Vns extends EventTarget {
    * @returns {Promise<T>}
    */
   #serialised(job) {
-    const next = this.#saving.catch(() => {}).then(job);
-    this.#saving = next;
+    const next = this.#saveChain.catch(() => {}).then(job);
+    this.#saveChain = next;
     return next;
   }
 
@@ -468,6 +567,16 @@ export class Vns extends EventTarget {
     }
     this.#perform(out);
     this.#flush();
+    this.#announceQueue();
+  }
+
+  /** Fires `queue` when the queue's status moved (it drains, fills or replays without other events). */
+  #announceQueue() {
+    const now = this.#node.queueStatus();
+    const last = this.#queue;
+    if (now.size === last.size && now.dropped === last.dropped && now.replayed === last.replayed && now.capacity === last.capacity) return;
+    this.#queue = now;
+    this.#emit('queue', now);
   }
 
   /** @param {Outbound[]} actions */
@@ -520,6 +629,8 @@ export class Vns extends EventTarget {
 
   /** Saves a little after a change, so that a burst of changes is written once. */
   #scheduleSave() {
+    this.#changedSinceSave = true;
+    if (this.#saveState !== 'saving') this.#setSaveState('pending');
     if (this.#saveTimer !== undefined || this.#closed) return;
     this.#saveTimer = setTimeout(() => {
       this.#saveTimer = undefined;
@@ -528,83 +639,13 @@ export class Vns extends EventTarget {
     }, this.#saveDelayMs);
   }
 
-  /** @param {string} type @param {unknown} detail */
+  /**
+   * @template {keyof VnsEventMap} K
+   * @param {K} type @param {VnsEventMap[K]['detail']} detail
+   */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
-}
-
-/**
- * Freezes an answer and what it holds, so a cached answer cannot be changed by a caller.
- * @template T
- * @param {T} value
- * @returns {T}
- */
-function deepFreeze(value) {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Most answers kept; past this the cache starts over (it refills from the core). */
-const MAX_CACHED_ANSWERS = 1 << 20;
-
-/**
- * Resolved answers keyed by the name as the caller wrote it (`alice`, `Alice.vfs`, …), and
- * forgotten by canonical name when a `change` event names it. A change event follows every
- * change to the store (local, from peers, sweeps), so a cached answer is never stale; expiry
- * is checked on every hit.
- */
-class AnswerCache {
-  /** @type {Map<string, Resolved>} */ #byAsked = new Map();
-  /** @type {Map<string, string[]>} */ #askedAs = new Map();
-
-  /** @param {string} asked */
-  get(asked) {
-    return this.#byAsked.get(asked);
-  }
-
-  /** @param {string} asked @param {Resolved} answer */
-  set(asked, answer) {
-    if (this.#byAsked.size >= MAX_CACHED_ANSWERS) this.clear();
-    this.#byAsked.set(asked, answer);
-    const spellings = this.#askedAs.get(answer.name);
-    if (!spellings) this.#askedAs.set(answer.name, [asked]);
-    else if (!spellings.includes(asked)) spellings.push(asked);
-  }
-
-  clear() {
-    this.#byAsked.clear();
-    this.#askedAs.clear();
-  }
-
-  /** @param {string} canonical */
-  forget(canonical) {
-    for (const asked of this.#askedAs.get(canonical) ?? []) this.#byAsked.delete(asked);
-    this.#askedAs.delete(canonical);
-  }
-}
-
-/**
- * The default solver: `powSearch` in chunks on this thread, yielding to the event loop
- * between chunks so timers, I/O and abort signals keep running.
- * @param {WasmExports} wasm
- * @param {number} [chunkSize]
- * @returns {PowSolver}
- */
-export function inlineSolver(wasm, chunkSize = DEFAULT_POW_CHUNK) {
-  return async ({ name, owner, ts, difficulty }, { onProgress, signal } = {}) => {
-    const expected = 2 ** difficulty;
-    for (let start = 0; ; start += chunkSize) {
-      signal?.throwIfAborted();
-      const nonce = wasm.powSearch(name, owner, ts, difficulty, start, chunkSize);
-      if (nonce !== undefined) return nonce;
-      onProgress?.({ attempts: start + chunkSize, expected });
-      await yieldToEventLoop();
-    }
-  };
 }
 
 /**

@@ -9,8 +9,9 @@
  * ```
  * @module
  */
-import init, { VnsNode, Keys, powSearch } from '../pkg/web/vns.js';
+import init, { VnsNode, Keys, powSearch, canonicalName, recordRules } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
+import { deepFreeze } from './answer-cache.js';
 
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
 await init();
@@ -18,7 +19,14 @@ await init();
 export * from './shared-exports.js';
 export { connectWebSocket } from './websocket.js';
 export { workerSolver } from './worker-solver.js';
-export { Keys, VnsNode, powSearch };
+export { Keys, VnsNode, powSearch, canonicalName };
+
+/**
+ * The protocol's record rules, read once from the core: record types, the default TTL and
+ * its bounds, size limits. Record editors take their choices and defaults from here.
+ * @type {Readonly<import('../pkg/web/vns.js').RecordRules>}
+ */
+export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
  * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise).

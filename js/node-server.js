@@ -1,6 +1,8 @@
 // @ts-check
 /**
- * A WebSocket peer server for Node (npm `ws`): every accepted connection is a peer.
+ * WebSocket peer servers for Node (npm `ws`): every accepted connection is a peer. Either on
+ * a port of its own (`serveWebSocket`), or on the upgrades of an HTTP server that serves
+ * other things too (`peerUpgrades`, as `vns serve` does on `/vns`).
  *
  * ```js
  * const server = await serveWebSocket(vns, { port: 4545 });
@@ -12,17 +14,25 @@
 import { WebSocketServer } from 'ws';
 import { attachWebSocket } from './websocket.js';
 
+/** @typedef {import('./core.js').Vns} Vns */
+
 /**
- * Listens on `host:port` (port 0: a free one) and attaches each connection to `vns`.
- * Closes itself when `vns` closes.
- * @param {import('./core.js').Vns} vns
- * @param {{ port?: number, host?: string }} [options]
- * @returns {Promise<{ port: number, close(): Promise<void> }>}
+ * Called for each accepted peer with its request and a promise settled when it closes.
+ * @typedef {(req: import('node:http').IncomingMessage, closed: Promise<void>) => void} OnPeer
  */
-export function serveWebSocket(vns, options = {}) {
-  const server = new WebSocketServer({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
-  server.on('connection', (socket) => {
-    attachWebSocket(vns, /** @type {import('./websocket.js').SocketLike} */ (/** @type {unknown} */ (socket)));
+
+/**
+ * A `ws` server whose connections are attached to `vns`, and its closing (which ends every
+ * connection first).
+ * @param {Vns} vns
+ * @param {import('ws').ServerOptions} options
+ * @param {OnPeer} [onPeer]
+ */
+function peerServer(vns, options, onPeer) {
+  const server = new WebSocketServer(options);
+  server.on('connection', (socket, req) => {
+    const closed = attachWebSocket(vns, /** @type {import('./websocket.js').SocketLike} */ (/** @type {unknown} */ (socket)));
+    onPeer?.(req, closed);
   });
   const close = () =>
     /** @type {Promise<void>} */ (
@@ -31,6 +41,18 @@ export function serveWebSocket(vns, options = {}) {
         server.close(() => resolve());
       })
     );
+  return { server, close };
+}
+
+/**
+ * Listens on `host:port` (port 0: a free one) and attaches each connection to `vns`.
+ * Closes itself when `vns` closes.
+ * @param {Vns} vns
+ * @param {{ port?: number, host?: string }} [options]
+ * @returns {Promise<{ port: number, close(): Promise<void> }>}
+ */
+export function serveWebSocket(vns, options = {}) {
+  const { server, close } = peerServer(vns, { port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   vns.onClose(() => void close());
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -40,4 +62,33 @@ export function serveWebSocket(vns, options = {}) {
       resolve({ port, close });
     });
   });
+}
+
+/**
+ * Peers on the WebSocket upgrades of an HTTP server at `path`; other upgrade paths are
+ * answered 404. Pass `upgrade` to the HTTP server's `upgrade` event.
+ *
+ * ```js
+ * const peers = peerUpgrades(vns, { path: '/vns' });
+ * http.on('upgrade', peers.upgrade);
+ * ```
+ * @param {Vns} vns
+ * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer }} options
+ * @returns {{
+ *   upgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void,
+ *   close(): Promise<void>,
+ * }}
+ */
+export function peerUpgrades(vns, { path, maxPayload, onPeer }) {
+  const { server, close } = peerServer(vns, { noServer: true, ...(maxPayload !== undefined && { maxPayload }) }, onPeer);
+  return {
+    upgrade(req, socket, head) {
+      if (new URL(req.url ?? '/', 'http://localhost').pathname !== path) {
+        socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+        return;
+      }
+      server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
+    },
+    close,
+  };
 }

@@ -11,8 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { initSync, VnsNode, Keys, powSearch } from '../pkg/web/vns.js';
+import { initSync, VnsNode, Keys, powSearch, canonicalName, recordRules } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
+import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
 import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 
@@ -21,7 +22,14 @@ initSync({ module: readFileSync(new URL('../pkg/web/vns_bg.wasm', import.meta.ur
 export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
-export { Keys, VnsNode, powSearch };
+export { Keys, VnsNode, powSearch, canonicalName };
+
+/**
+ * The protocol's record rules, read once from the core: record types, the default TTL and
+ * its bounds, size limits. Record editors take their choices and defaults from here.
+ * @type {Readonly<import('../pkg/web/vns.js').RecordRules>}
+ */
+export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
  * Opens a node. Storage defaults to the filesystem (`path`, default `./vns-data`); pass

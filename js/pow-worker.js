@@ -11,7 +11,7 @@
  */
 import init, { powSearch } from '../pkg/web/vns.js';
 
-/** @typedef {import('./core.js').PowTask} PowTask */
+/** @typedef {import('./inline-solver.js').PowTask} PowTask */
 /** @typedef {{ type: 'solve', task: PowTask, start: number }} SolveMessage */
 /**
  * @typedef {{ type: 'progress', attempts: number }

@@ -3,9 +3,9 @@
  * What every entry point (browser/Deno `index.js`, Node `node.js`) exports alike.
  * @module
  */
+export { inlineSolver } from './inline-solver.js';
 export {
   Vns,
-  inlineSolver,
   DEFAULT_SWEEP_INTERVAL_MS,
   DEFAULT_TICK_INTERVAL_MS,
   DEFAULT_SAVE_DELAY_MS,

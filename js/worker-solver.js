@@ -7,7 +7,7 @@
  * @module
  */
 
-/** @typedef {import('./core.js').PowSolver} PowSolver */
+/** @typedef {import('./inline-solver.js').PowSolver} PowSolver */
 /** @typedef {import('./pow-worker.js').WorkerReply} WorkerReply */
 
 /**

@@ -35,7 +35,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const NOT_YET_RETURNED: &[&str] = &[];
 
 /// Backticked words in comments that look like codes but name JS methods.
-const NOT_CODES: &[&str] = &["vns.resolve"];
+const NOT_CODES: &[&str] = &["vns.resolve", "vns.network"];
 
 /// File endings that make `x.y` a file or a name rather than a code.
 const NOT_CODE_SUFFIXES: &[&str] =

@@ -71,6 +71,11 @@ export function toBase64(bytes) {
   return btoa(String.fromCharCode(...bytes));
 }
 
+/** Bytes from base64 (throws on text that is not base64). @param {string} text @returns {Uint8Array} */
+export function fromBase64(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
 /**
  * Reads a secret written as 64 hex digits or as base64 (44 characters).
  * @param {string} text
@@ -84,7 +89,7 @@ export function parseSecret(text) {
     for (let i = 0; i < 32; i += 1) bytes[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);
   } else {
     try {
-      bytes = Uint8Array.from(atob(clean), (c) => c.charCodeAt(0));
+      bytes = fromBase64(clean);
     } catch {
       throw new Error('the secret must be 64 hex digits or base64');
     }

@@ -27,7 +27,7 @@ import { loadKeys, storeKeys } from './keystore.js';
 
 /** The node's answer to `GET /api/vns/resolve/:name`. */
 /**
- * @typedef {import('../js/core.js').Resolved & { entry: string | null, proof: { root: string, blocks: string[] } }} NodeAnswer
+ * @typedef {import('../js/core.js').Resolved & { proof: { root: string, blocks: string[] } }} NodeAnswer
  */
 
 const DB_NAME = 'vns-www';
@@ -36,10 +36,10 @@ const STATUS_KEY = 'vns-www-status';
 const STORE_LOCK = 'vns-www-store';
 const KEYS_CHANNEL = 'vns-www-keys';
 const STATUS_POLL_MS = 3000;
-const SAVE_AFTER_MS = 300;
 /** The node's root moves a moment after ours: it has to receive the change first. */
 const STATUS_AFTER_CHANGE_MS = 400;
-const QUEUE_WATCH_MS = 500;
+/** How the views word the shim's save states. */
+const SAVE_STATES = /** @type {const} */ ({ saved: 'saved', pending: 'saving', saving: 'saving', failed: 'error' });
 
 /**
  * Fetches JSON from the node that served the page, giving up after `timeoutMs`.
@@ -59,19 +59,16 @@ export async function fetchJson(path, timeoutMs = 3000) {
 
 /**
  * The page's session. Events: `change` (`detail: { name }`, a name changed in the local
- * node), `state` (connection, node status or saving changed), `keys` (another key).
+ * node), `state` (connection, node status, queue or saving changed), `keys` (another key).
  */
 export class Session extends EventTarget {
   /** @type {Keys | undefined} */ keys;
   /** @type {NodeStatus | undefined} the node's last status, while reachable */ nodeStatus;
-  /** @type {'saved' | 'saving' | 'error'} */ saveState = 'saved';
   /** @type {{ name: string, at: number, local: boolean }[]} newest last */ recent = [];
-  /** Names changed by this page (the rest came from peers). */
+  /** Names changed by this page, as the core spells them (the rest came from peers). */
   #localChanges = new Set();
-  /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
   /** Tabs of this browser share one key: each tells the others when it changes it. */
   #keysChannel = new BroadcastChannel(KEYS_CHANNEL);
-  #saveGeneration = 0;
   /** @type {Promise<void> | undefined} */ #statusFetch;
 
   /**
@@ -86,19 +83,26 @@ export class Session extends EventTarget {
     this.wsUrl = info.wsUrl;
     this.statusFromCache = info.statusFromCache;
     vns.addEventListener('change', (event) => {
-      const { name } = /** @type {CustomEvent<{ name: string }>} */ (event).detail;
+      const { name } = event.detail;
       const local = this.#localChanges.delete(name);
       this.recent.push({ name, at: Date.now(), local });
       if (this.recent.length > 50) this.recent.shift();
-      this.#scheduleSave();
       this.dispatchEvent(new CustomEvent('change', { detail: { name } }));
     });
     vns.addEventListener('peer', () => this.#changed());
+    // The shim saves after changes and says how it goes; the queue drains on reconnect.
+    vns.addEventListener('saving', () => this.#changed());
+    vns.addEventListener('queue', () => this.#changed());
     this.#keysChannel.addEventListener('message', async () => {
       this.keys = await loadKeys();
       this.dispatchEvent(new Event('keys'));
     });
-    vns.addEventListener('error', (event) => console.warn('vns:', /** @type {CustomEvent} */ (event).detail));
+    vns.addEventListener('error', (event) => console.warn('vns:', event.detail));
+  }
+
+  /** Whether this browser's copy holds every change: `saved`, `saving` or `error`. */
+  get saveState() {
+    return SAVE_STATES[this.vns.saveState];
   }
 
   /** Whether a peer (the node) is connected and past the handshake. */
@@ -109,7 +113,7 @@ export class Session extends EventTarget {
   /**
    * Runs a change of `name` made by this page (the recent-changes list says so).
    * @template T
-   * @param {string} name
+   * @param {string} name as the core spells it (`canonicalName`), like change events
    * @param {() => Promise<T>} action
    * @returns {Promise<T>}
    */
@@ -178,37 +182,6 @@ export class Session extends EventTarget {
     };
     this.addEventListener('change', refreshSoon);
     this.vns.addEventListener('peer', refreshSoon);
-    // The queue drains a moment after a reconnect, without an event: watch it.
-    let queue = '';
-    setInterval(() => {
-      const now = JSON.stringify(this.vns.queueStatus());
-      if (now !== queue) {
-        queue = now;
-        this.#changed();
-      }
-    }, QUEUE_WATCH_MS);
-  }
-
-  /**
-   * Saves soon after changes, and says so: the views show whether this browser's copy is
-   * up to date (the node's own automatic save runs too; a save with nothing new is cheap).
-   */
-  #scheduleSave() {
-    const generation = ++this.#saveGeneration;
-    this.saveState = 'saving';
-    this.#changed();
-    clearTimeout(this.#saveTimer);
-    this.#saveTimer = setTimeout(async () => {
-      try {
-        await this.vns.save();
-        // A change during the save scheduled another one: only the last may say "saved".
-        if (generation === this.#saveGeneration) this.saveState = 'saved';
-      } catch (error) {
-        console.error('save failed', error);
-        this.saveState = 'error';
-      }
-      this.#changed();
-    }, SAVE_AFTER_MS);
   }
 
   #changed() {

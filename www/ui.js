@@ -4,6 +4,7 @@
  * records. No framework: views rebuild their little trees on change.
  * @module
  */
+import { RECORD_RULES } from 'vns';
 
 /** @typedef {import('../js/core.js').Resolved} Resolved */
 /** @typedef {import('../js/core.js').RecordInput} RecordInput */
@@ -125,20 +126,14 @@ export function nameFacts(resolved) {
   );
 }
 
-/** @param {string} name @returns {string} `alice` and `alice.vfs` both give `alice.vfs` */
-export function fullName(name) {
-  const trimmed = name.trim().toLowerCase();
-  return trimmed.endsWith('.vfs') ? trimmed : `${trimmed}.vfs`;
-}
-
-/** Record types the editor offers, with a hint for each value. */
-const RECORD_TYPES = /** @type {const} */ ([
-  ['A', 'IPv4 address, e.g. 192.0.2.1'],
-  ['AAAA', 'IPv6 address, e.g. 2001:db8::1'],
-  ['TXT', 'text'],
-  ['FS', 'content CID, e.g. bafy…'],
-  ['SYNC', 'peer endpoint URL'],
-]);
+/** A placeholder for each record type's value (the types themselves come from the core). */
+const VALUE_HINTS = /** @type {Record<string, string>} */ ({
+  A: 'IPv4 address, e.g. 192.0.2.1',
+  AAAA: 'IPv6 address, e.g. 2001:db8::1',
+  TXT: 'text',
+  FS: 'content CID, e.g. bafy…',
+  SYNC: 'peer endpoint URL',
+});
 
 let editorRows = 0;
 
@@ -154,16 +149,19 @@ export function recordsEditor(container, initial = [{ type: 'A', value: '' }]) {
   const addRow = (record = { type: 'A', value: '' }) => {
     const n = (editorRows += 1);
     const type = /** @type {HTMLSelectElement} */ (
-      h('select', { id: `rec-type-${n}`, name: 'type' }, ...RECORD_TYPES.map(([t]) => h('option', { value: t }, t)))
+      h('select', { id: `rec-type-${n}`, name: 'type' }, ...RECORD_RULES.types.map((t) => h('option', { value: t }, t)))
     );
     type.value = record.type;
     const value = /** @type {HTMLInputElement} */ (
       h('input', { id: `rec-value-${n}`, name: 'value', value: record.value, autocomplete: 'off', spellcheck: 'false' })
     );
     const ttl = /** @type {HTMLInputElement} */ (
-      h('input', { id: `rec-ttl-${n}`, name: 'ttl', type: 'number', min: 1, step: 1, value: record.ttl ?? 3600, inputmode: 'numeric' })
+      h('input', {
+        id: `rec-ttl-${n}`, name: 'ttl', type: 'number', step: 1, inputmode: 'numeric',
+        min: RECORD_RULES.minTtl, max: RECORD_RULES.maxTtl, value: record.ttl ?? RECORD_RULES.defaultTtl,
+      })
     );
-    const hint = () => (value.placeholder = RECORD_TYPES.find(([t]) => t === type.value)?.[1] ?? '');
+    const hint = () => (value.placeholder = VALUE_HINTS[type.value] ?? '');
     type.addEventListener('change', hint);
     hint();
     const row = h(
@@ -187,10 +185,11 @@ export function recordsEditor(container, initial = [{ type: 'A', value: '' }]) {
   };
   reset(initial);
   return {
+    /** The rows as typed: values go to the core as they are (it keeps a TXT value's spaces). */
     records() {
       return [...list.querySelectorAll('.record-row')]
         .map((row) => {
-          const field = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (row.querySelector(`[name=${name}]`)).value.trim();
+          const field = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (row.querySelector(`[name=${name}]`)).value;
           return { type: field('type'), value: field('value'), ttl: Number(field('ttl')) || undefined };
         })
         .filter((r) => r.value !== '');

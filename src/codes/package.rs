@@ -20,5 +20,4 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "cli.key_exists" => -, "A key file already exists and `--force` was not given.", "`vns key new`";
     "cli.unreachable" => -, "The node did not answer (exit code 3).", "`vns` commands that call a node";
     "cli.bad_answer" => -, "The node answered with an HTTP error that carries no VNS error.", "`vns` commands that call a node";
-    "register.taken" => -, "The name is already registered by someone else.", "the demo page's Register view";
 };

@@ -2,7 +2,8 @@
 //! (or the core's own code) before the core sees it, so no bad input can reach a panic.
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::error::{coded, invalid, JsResult};
 use crate::identity::PublicKey;
@@ -33,6 +34,20 @@ pub(crate) fn peer(value: f64) -> JsResult<u64> {
 /// A name as the user typed it (`alice` or `alice.vfs`).
 pub(crate) fn name(input: &str) -> JsResult<Name> {
     Name::parse(input).map_err(coded)
+}
+
+/// The name as the core stores it: `.vfs` appended, UTS-46 mapped (lower case, and
+/// punycode for internationalised labels). Throws `name.*` for a name the core refuses.
+/// Change events and answers carry this spelling.
+///
+/// ```ts
+/// canonicalName('München'); // "xn--mnchen-3ya.vfs"
+/// canonicalName('Alice.vfs'); // "alice.vfs"
+/// ```
+#[wasm_bindgen(js_name = canonicalName)]
+pub fn canonical_name(input: &str) -> JsResult<String> {
+    super::init();
+    name(input).map(String::from)
 }
 
 /// An owner given as a peer id (`12D3KooW…`).

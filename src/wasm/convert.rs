@@ -1,10 +1,18 @@
 //! Core values as plain JS objects (see `types.rs` for their TypeScript types).
 
+use cid::Cid;
 use js_sys::{Array, Object, Reflect, Uint8Array};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
 
+use crate::entry::{MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
+use crate::name::{MAX_INPUT_BYTES, RESERVED};
 use crate::namespace::Resolved;
-use crate::sync::{Counters, Event, Outbound, QueueStatus};
+use crate::params::NetworkParams;
+use crate::record::{
+    DEFAULT_TTL, KINDS, MAX_RECORDS, MAX_RECORDS_BYTES, MAX_TTL, MAX_TXT_BYTES, MAX_VALUE_BYTES,
+    MIN_TTL,
+};
+use crate::sync::{Counters, Event, Outbound, QueueStatus, MAX_FRAME_BYTES};
 
 /// Builds a plain object from `(key, value)` pairs.
 pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
@@ -26,8 +34,9 @@ pub(crate) fn bytes(b: &[u8]) -> JsValue {
     Uint8Array::from(b).into()
 }
 
-/// `{ name, records: [{ type, value, ttl }], owner, expires, seq }`.
-pub(crate) fn resolved(r: &Resolved<'_>) -> JsValue {
+/// `{ name, records: [{ type, value, ttl }], owner, expires, seq, entry }`; `entry` is the
+/// CID of the answering entry's block.
+pub(crate) fn resolved(r: &Resolved<'_>, entry: Option<Cid>) -> JsValue {
     let records: Array = r
         .records
         .iter()
@@ -45,6 +54,7 @@ pub(crate) fn resolved(r: &Resolved<'_>) -> JsValue {
         ("owner", r.owner.to_peer_id().into()),
         ("expires", num(r.expires)),
         ("seq", num(r.seq)),
+        ("entry", entry.map_or(JsValue::NULL, |cid| cid.to_string().into())),
     ])
 }
 
@@ -98,6 +108,55 @@ pub(crate) fn event(event: Event) -> JsValue {
             ("message", message.into()),
         ]),
     }
+}
+
+/// `NetworkInfo`: every parameter of `params`, and the protocol's limits (see `types.rs`).
+pub(crate) fn network(params: &NetworkParams) -> JsValue {
+    let reserved: Array = RESERVED.iter().map(|name| JsValue::from(*name)).collect();
+    let limits = object(&[
+        ("records", record_rules()),
+        ("maxEntryBytes", num(MAX_ENTRY_BYTES as u64)),
+        ("maxChainOps", num(MAX_CHAIN_OPS as u64)),
+        ("maxFrameBytes", num(MAX_FRAME_BYTES as u64)),
+        ("maxNameInputBytes", num(MAX_INPUT_BYTES as u64)),
+    ]);
+    object(&[
+        ("name", params.network.as_str().into()),
+        ("networkId", hex(&params.network_id()).into()),
+        ("difficulty", params.pow_difficulty.into()),
+        ("registrationPeriodMs", num(params.registration_period_ms)),
+        ("gracePeriodMs", num(params.grace_period_ms)),
+        ("maxFutureSkewMs", num(params.max_future_skew_ms)),
+        ("settlementWindowMs", num(params.settlement_window_ms)),
+        ("reservedNames", reserved.into()),
+        ("limits", limits),
+    ])
+}
+
+/// The record rules a record editor needs: the types, the TTL default and bounds, and the
+/// size limits of one name's records.
+///
+/// ```ts
+/// const { types, defaultTtl } = recordRules(); // ["A", "AAAA", "TXT", "FS", "SYNC"], 3600
+/// ```
+#[wasm_bindgen(js_name = recordRules, unchecked_return_type = "RecordRules")]
+pub fn record_rules() -> JsValue {
+    let types: Array = KINDS.iter().map(|kind| JsValue::from(*kind)).collect();
+    object(&[
+        ("types", types.into()),
+        ("defaultTtl", DEFAULT_TTL.into()),
+        ("minTtl", MIN_TTL.into()),
+        ("maxTtl", MAX_TTL.into()),
+        ("maxRecords", num(MAX_RECORDS as u64)),
+        ("maxRecordsBytes", num(MAX_RECORDS_BYTES as u64)),
+        ("maxTxtBytes", num(MAX_TXT_BYTES as u64)),
+        ("maxValueBytes", num(MAX_VALUE_BYTES as u64)),
+    ])
+}
+
+/// Lower-case hex of `bytes` (network ids).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `{ size, capacity, dropped, replayed }`.

@@ -32,6 +32,8 @@ mod pow;
 mod storage;
 mod types;
 
+pub use args::canonical_name;
+pub use convert::record_rules;
 pub use keys::Keys;
 pub use node::VnsNode;
 pub use pow::pow_search;

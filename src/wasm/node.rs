@@ -122,9 +122,18 @@ impl VnsNode {
     /// The network id (hex): peers with different ids refuse each other.
     #[wasm_bindgen(getter, js_name = networkId)]
     pub fn network_id(&self) -> JsResult<String> {
-        self.with(|n| {
-            Ok(n.namespace().params().network_id().iter().map(|b| format!("{b:02x}")).collect())
-        })
+        self.with(|n| Ok(convert::hex(&n.namespace().params().network_id())))
+    }
+
+    /// Every parameter of this node's network as the core enforces it (name, id, difficulty,
+    /// periods, skew, settlement window, reserved names) and the protocol's size limits.
+    ///
+    /// ```ts
+    /// const { registrationPeriodMs, limits } = node.network;
+    /// ```
+    #[wasm_bindgen(getter, unchecked_return_type = "NetworkInfo")]
+    pub fn network(&self) -> JsResult<JsValue> {
+        self.with(|n| Ok(convert::network(n.namespace().params())))
     }
 
     /// Writes what changed since the last save (blocks, root pointer, delta queue), then
@@ -313,7 +322,12 @@ impl VnsNode {
         let name = args::name(name)?;
         let now = args::uint("now", now)?;
         self.with(|n| {
-            n.namespace().resolve(&name, now).map(|r| convert::resolved(&r)).map_err(coded)
+            let namespace = n.namespace();
+            let resolved = namespace.resolve(&name, now).map_err(coded)?;
+            // What the tree maps the name to (a proof leads to it). One encoding per answer:
+            // the shim caches answers, so a name pays it once per version.
+            let entry = namespace.get(resolved.name).map(|e| e.to_block().cid);
+            Ok(convert::resolved(&resolved, entry))
         })
     }
 
@@ -332,15 +346,22 @@ impl VnsNode {
         self.with(|n| Ok(n.merkle_root().to_string()))
     }
 
-    /// A proof that `name` has its current version, or none, under the current root.
+    /// A proof that `name` has its current version, or none, under the current root: the
+    /// root, the CID of the name's entry block (`null` if absent) and the proof's blocks.
     #[wasm_bindgen(unchecked_return_type = "NameProof")]
     pub fn proof(&self, name: &str) -> JsResult<JsValue> {
         let name = args::name(name)?;
         self.with(|n| {
             let root = n.merkle_root().to_string();
-            let proof = n.namespace_mut().proof(&name);
+            let namespace = n.namespace_mut();
+            let proof = namespace.proof(&name);
+            let entry = namespace.tree().get(name.as_str()).map(|cid| cid.to_string());
             let blocks: Array = proof.blocks.iter().map(|b| convert::bytes(b)).collect();
-            Ok(object(&[("root", root.into()), ("blocks", blocks.into())]))
+            Ok(object(&[
+                ("root", root.into()),
+                ("entry", entry.map_or(JsValue::NULL, JsValue::from)),
+                ("blocks", blocks.into()),
+            ]))
         })
     }
 

@@ -46,6 +46,8 @@ export interface Resolved {
   /** Expiry, ms since the epoch. */
   expires: number;
   seq: number;
+  /** CID of the entry block the answer comes from (what a proof of the name leads to). */
+  entry: string;
 }
 /** A frame to send, or a connection to close. */
 export type Outbound =
@@ -91,6 +93,43 @@ export interface SaveReport {
 }
 /** What `collectGarbage` deleted; `complete` is false if the storage cannot list blocks. */
 export interface GcReport { removed: number; complete: boolean }
-/** A merkle proof for one name under `root`. */
-export interface NameProof { root: string; blocks: Uint8Array[] }
+/**
+ * A merkle proof for one name under `root`: `entry` is the CID of the name's entry block
+ * (`null` when the proof shows the name absent). `verifyProof` needs only `root` and `blocks`.
+ */
+export interface NameProof { root: string; entry: string | null; blocks: Uint8Array[] }
+/** The record rules of the protocol (`recordRules()`): types, TTLs in seconds, sizes in bytes. */
+export interface RecordRules {
+  types: Array<"A" | "AAAA" | "TXT" | "FS" | "SYNC">;
+  defaultTtl: number;
+  minTtl: number;
+  maxTtl: number;
+  /** Most records per name. */
+  maxRecords: number;
+  /** Most bytes of one name's encoded records. */
+  maxRecordsBytes: number;
+  maxTxtBytes: number;
+  maxValueBytes: number;
+}
+/** Every parameter of a node's network, read from the core (`VnsNode.network`). */
+export interface NetworkInfo {
+  /** The network's name in its parameters (`"vns-main"`, `"vns-test"`). */
+  name: string;
+  /** Hex BLAKE3 of the parameters and reserved names; peers must agree on it. */
+  networkId: string;
+  /** Proof-of-work difficulty in leading zero bits. */
+  difficulty: number;
+  registrationPeriodMs: number;
+  gracePeriodMs: number;
+  maxFutureSkewMs: number;
+  settlementWindowMs: number;
+  reservedNames: string[];
+  limits: {
+    records: RecordRules;
+    maxEntryBytes: number;
+    maxChainOps: number;
+    maxFrameBytes: number;
+    maxNameInputBytes: number;
+  };
+}
 "#;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startNode, cli, scratch, launchBrowser, openPage, waitOnline, waitFor, resolveInPage, screenshot } from './helpers.mjs';
+import { startNode, cli, scratch, launchBrowser, openPage, waitOnline, waitFor, resolveInPage, resolveVerifiedInPage, screenshot } from './helpers.mjs';
 
 test('a name registered with the CLI on one node resolves, verified, in a page of another', async (t) => {
   const dir = await scratch(t);
@@ -20,14 +20,7 @@ test('a name registered with the CLI on one node resolves, verified, in a page o
   const { page } = await openPage(context, second.url, { t });
   await waitOnline(page);
   // The name travels first -> second -> page; resolve until it has arrived.
-  const result = await waitFor(
-    async () => {
-      const out = await resolveInPage(page, 'fromcli');
-      await out.locator('[data-node]').waitFor();
-      return (await out.locator('[data-verified=true]').count()) > 0 && out;
-    },
-    { message: 'fromcli.vfs never resolved in the page', interval: 250 },
-  );
+  const result = await resolveVerifiedInPage(page, 'fromcli');
   const records = await result.locator('table.records tbody tr').allInnerTexts();
   assert.deepEqual(records.map((r) => r.split('\t').slice(0, 2)), [['A', '192.0.2.1']]);
   assert.match(await result.innerText(), new RegExp(owner));

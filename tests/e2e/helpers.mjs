@@ -176,6 +176,22 @@ export async function resolveInPage(/** @type {import('playwright-core').Page} *
   return page.locator('#resolve-result');
 }
 
+/**
+ * Resolves `name` in the page until the answer has arrived and its local proof checks (the
+ * name may still be on its way from a node); returns the result element's locator.
+ * @param {import('playwright-core').Page} page @param {string} name
+ */
+export function resolveVerifiedInPage(page, name) {
+  return waitFor(
+    async () => {
+      const out = await resolveInPage(page, name);
+      await out.locator('[data-node]').waitFor();
+      return (await out.locator('[data-verified=true]').count()) > 0 && out;
+    },
+    { message: `${name} never resolved in the page`, interval: 250 },
+  );
+}
+
 /** Registers `name` with one A record through the page's Register view. */
 export async function registerInPage(/** @type {import('playwright-core').Page} */ page, name, ip) {
   await page.goto(new URL('#register', page.url()).href);

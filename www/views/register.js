@@ -4,8 +4,8 @@
  * bar and a cancel button. The key is generated on first use and kept in IndexedDB.
  * @module
  */
-import { workerSolver } from 'vns';
-import { h, byId, fullName, recordsEditor, recordsTable, nameFacts, describeError, errorCode } from '../ui.js';
+import { workerSolver, canonicalName } from 'vns';
+import { h, byId, recordsEditor, recordsTable, nameFacts, describeError } from '../ui.js';
 
 /** @typedef {import('../session.js').Session} Session */
 
@@ -31,7 +31,7 @@ export function mountRegister(session) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (running) return;
-    const name = fullName(nameInput.value);
+    const typed = nameInput.value.trim();
     const records = editor.records();
     const controller = (running = new AbortController());
     submit.disabled = true;
@@ -40,10 +40,12 @@ export function mountRegister(session) {
     bar.value = 0;
     bar.removeAttribute('data-done');
     progressText.textContent = 'starting…';
-    out.replaceChildren(h('p', { class: 'hint' }, `Registering ${name}…`));
+    out.replaceChildren(h('p', { class: 'hint' }, `Registering ${typed}…`));
     try {
-      await mustBeFree(session, name);
+      // The core's spelling (`münchen` is `xn--mnchen-3ya.vfs`): change events carry it.
+      const name = canonicalName(typed);
       const keys = await session.ensureKeys();
+      // `register` refuses a taken name, bad records or the rate limit before the search.
       const resolved = await session.local(name, () => session.vns.register(keys, name, records, {
         solve: workerSolver({ threads: THREADS }),
         signal: controller.signal,
@@ -79,19 +81,4 @@ export function mountRegister(session) {
       cancel.hidden = true;
     }
   });
-}
-
-/**
- * Refuses before the proof-of-work when this node already holds `name`.
- * @param {Session} session @param {string} name
- */
-async function mustBeFree(session, name) {
-  let held;
-  try {
-    held = await session.vns.resolve(name);
-  } catch (error) {
-    if (errorCode(error) === 'resolve.not_found') return;
-    throw error; // in its grace period, or not a valid name
-  }
-  throw Object.assign(new Error(`${name} is already registered (owner ${held.owner})`), { code: 'register.taken' });
 }

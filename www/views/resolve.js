@@ -5,8 +5,9 @@
  * its proof checked against the node's root.
  * @module
  */
-import { h, byId, fullName, recordsTable, nameFacts, describeError, errorCode } from '../ui.js';
-import { toBase64 } from '../keystore.js';
+import { canonicalName } from 'vns';
+import { h, byId, recordsTable, nameFacts, describeError, errorCode } from '../ui.js';
+import { toBase64, fromBase64 } from '../keystore.js';
 
 /** @typedef {import('../session.js').Session} Session */
 /** @typedef {import('../../js/core.js').NameProof} NameProof */
@@ -33,10 +34,20 @@ export function mountResolve(session) {
     if (name === current) void render(name);
   });
 
-  /** @param {string} name */
-  function show(name) {
-    if (!name.trim()) return;
-    current = fullName(name);
+  /** @param {string} typed */
+  function show(typed) {
+    if (!typed.trim()) return;
+    let name;
+    try {
+      // The core's spelling, which change events carry (`münchen` is `xn--mnchen-3ya.vfs`).
+      name = canonicalName(typed.trim());
+    } catch (error) {
+      current = undefined;
+      generation += 1;
+      out.replaceChildren(h('h3', {}, typed), h('p', { class: 'notice', 'data-state': errorCode(error) ?? 'error' }, describeError(error)));
+      return;
+    }
+    current = name;
     input.value = current;
     void render(current);
   }
@@ -47,14 +58,12 @@ export function mountResolve(session) {
     const { vns } = session;
     /** @type {HTMLElement[]} */
     const parts = [h('h3', {}, name)];
+    /** @type {string | undefined} */
     let localEntry;
     try {
       const resolved = await vns.resolve(name);
-      parts.push(recordsTable(resolved.records), nameFacts(resolved));
-      const proof = vns.proof(name);
-      const { box, entry } = localProofBox(session, proof, name);
-      localEntry = entry;
-      parts.push(box);
+      localEntry = resolved.entry;
+      parts.push(recordsTable(resolved.records), nameFacts(resolved), localProofBox(session, vns.proof(name), name));
     } catch (error) {
       const code = errorCode(error);
       parts.push(
@@ -73,20 +82,22 @@ export function mountResolve(session) {
 }
 
 /**
- * Checks the local proof and describes it.
+ * Checks the local proof in this page, as a light client would: its blocks must lead from
+ * the root to the entry the proof names (the answer's own entry), and describes it.
  * @param {Session} session @param {NameProof} proof @param {string} name
- * @returns {{ box: HTMLElement, entry: string | null | undefined }}
+ * @returns {HTMLElement}
  */
 function localProofBox(session, proof, name) {
-  let entry;
   /** @type {HTMLElement} */
   let verdict;
   try {
-    entry = session.vns.verifyProof(proof, name);
-    verdict = entry
-      ? h('p', { class: 'verified', 'data-verified': 'true' },
-          h('strong', {}, 'Verified'), ` against the local merkle root: ${blocks(proof.blocks.length)} checked in this page lead from the root to entry `, h('code', {}, entry), '.')
-      : h('p', { class: 'notice', 'data-verified': 'false' }, 'The proof shows the name absent under the local root.');
+    const found = session.vns.verifyProof(proof, name);
+    verdict = !found
+      ? h('p', { class: 'notice', 'data-verified': 'false' }, 'The proof shows the name absent under the local root.')
+      : found !== proof.entry
+        ? h('p', { class: 'error', 'data-verified': 'false' }, `The proof leads to entry ${found}, not to the answer's entry ${proof.entry}.`)
+        : h('p', { class: 'verified', 'data-verified': 'true' },
+            h('strong', {}, 'Verified'), ` against the local merkle root: ${blocks(proof.blocks.length)} checked in this page lead from the root to entry `, h('code', {}, found), '.');
   } catch (error) {
     verdict = h('p', { class: 'error', 'data-verified': 'false' }, `The proof does not check: ${describeError(error)}`);
   }
@@ -102,13 +113,13 @@ function localProofBox(session, proof, name) {
       h('ol', { class: 'blocks' }, ...proof.blocks.map((block) => h('li', {}, `${block.length} bytes: `, h('code', {}, `${toBase64(block.subarray(0, 24))}…`)))),
     ),
   );
-  return { box, entry };
+  return box;
 }
 
 /**
  * The node's answer for `name`, its proof checked here against the node's root, compared
  * with the local entry.
- * @param {Session} session @param {string} name @param {string | null | undefined} localEntry
+ * @param {Session} session @param {string} name @param {string | undefined} localEntry
  * @returns {Promise<(HTMLElement | string)[]>}
  */
 async function nodeCheck(session, name, localEntry) {
@@ -122,8 +133,7 @@ async function nodeCheck(session, name, localEntry) {
   if (!answer) return [h('p', { class: 'hint', 'data-node': 'offline' }, "The node is unreachable: this answer comes from this browser's copy.")];
   let nodeEntry;
   try {
-    const blocks = answer.proof.blocks.map((b) => Uint8Array.from(atob(b), (c) => c.charCodeAt(0)));
-    nodeEntry = session.vns.verifyProof({ root: answer.proof.root, blocks }, name);
+    nodeEntry = session.vns.verifyProof({ root: answer.proof.root, blocks: answer.proof.blocks.map(fromBase64) }, name);
   } catch (error) {
     return [h('p', { class: 'error', 'data-node': 'bad-proof' }, `The node's proof does not check against its root: ${describeError(error)}`)];
   }

@@ -1,0 +1,146 @@
+// @ts-check
+/**
+ * The HTTP API of `vns serve` (`/api/vns/…`) as a table of routes, and the node's status.
+ *
+ * | route | answer |
+ * |---|---|
+ * | `GET resolve/:name` | records, owner, expiry, entry CID, and a merkle proof against the root |
+ * | `GET entry/:name` | the current entry block (DAG-CBOR) |
+ * | `GET names?owner=ID` | names held by an owner |
+ * | `GET status` | entries, root, peers, queue, counters, every network parameter, `open` |
+ * | `POST ops` | a signed entry block; answered once validated and saved |
+ *
+ * ```js
+ * const answer = await handleApi(context, req, new URL(req.url, 'http://localhost'));
+ * ```
+ * @module
+ */
+import { HttpError, describe, readBody } from './server-http.js';
+
+/** Largest request body accepted (an entry is at most 16 KiB). */
+const MAX_BODY = 64 * 1024;
+
+/** A peer link of the server: dialled (`out`) or accepted (`in`). @typedef {{ direction: 'in' | 'out', remote: string }} Link */
+
+/**
+ * What the routes work with.
+ * @typedef {{
+ *   vns: import('./core.js').Vns,
+ *   counts: import('./server-metrics.js').ServerCounts,
+ *   join: import('./node-options.js').NodeOptions,
+ *   links: Set<Link>,
+ *   log: (event: string, fields: Record<string, unknown>) => void,
+ * }} ApiContext
+ */
+
+/**
+ * One route: `GET /api/vns/<path>[/<name>]`. A route with `name` needs the name segment.
+ * @typedef {{
+ *   method: 'GET' | 'POST',
+ *   path: string,
+ *   name?: boolean,
+ *   handle: (context: ApiContext, name: string, req: import('node:http').IncomingMessage, url: URL) => unknown,
+ * }} ApiRoute
+ */
+
+/**
+ * The node's status: what it holds, its links and counters, every parameter of its network
+ * as the core enforces it, and the options a client passes to `open` to join it.
+ * @param {ApiContext} context
+ */
+export function nodeStatus({ vns, join, links }) {
+  return {
+    network: { ...join, ...vns.network },
+    open: { ...join, difficulty: vns.difficulty },
+    entries: vns.size,
+    root: vns.merkleRoot(),
+    peers: vns.peers().length,
+    links: [...links],
+    queue: vns.queueStatus(),
+    stats: vns.stats(),
+  };
+}
+
+/**
+ * Saves now; a failure is counted and answered 503, the change stays pending for the next.
+ * @param {ApiContext} context
+ */
+async function persist({ vns, counts }) {
+  try {
+    await vns.save();
+  } catch (e) {
+    counts.saveFailures += 1;
+    throw new HttpError(503, describe(e).code, `accepted but not yet saved: ${describe(e).message}`);
+  }
+}
+
+/** Every API route. @type {readonly ApiRoute[]} */
+export const API_ROUTES = Object.freeze([
+  {
+    method: 'GET',
+    path: 'resolve',
+    name: true,
+    async handle({ vns }, name) {
+      // The answer names its entry; the proof carries its blocks (base64 in JSON).
+      const resolved = await vns.resolve(name);
+      const proof = vns.proof(name);
+      return { ...resolved, proof: { root: proof.root, blocks: proof.blocks.map((b) => Buffer.from(b).toString('base64')) } };
+    },
+  },
+  {
+    method: 'GET',
+    path: 'entry',
+    name: true,
+    handle({ vns }, name) {
+      const bytes = vns.entryBlock(name);
+      if (!bytes) throw new HttpError(404, 'resolve.not_found', `${name} is not held by this node`);
+      return bytes;
+    },
+  },
+  {
+    method: 'GET',
+    path: 'names',
+    handle({ vns }, _name, _req, url) {
+      const owner = url.searchParams.get('owner');
+      if (!owner) throw new HttpError(400, 'vns.invalid_argument', 'owner: missing (?owner=<peer id>)');
+      return { owner, names: vns.namesByOwner(owner) };
+    },
+  },
+  { method: 'GET', path: 'status', handle: (context) => nodeStatus(context) },
+  {
+    method: 'POST',
+    path: 'ops',
+    async handle(context, _name, req) {
+      const { vns, counts, log } = context;
+      const bytes = await readBody(req, MAX_BODY);
+      let submitted;
+      try {
+        submitted = vns.submit(bytes);
+      } catch (e) {
+        counts.apiRejected.inc(describe(e).code);
+        throw e;
+      }
+      if (submitted.accepted) counts.apiAccepted += 1;
+      else counts.apiDuplicates += 1;
+      await persist(context);
+      log('op', { name: submitted.name, accepted: submitted.accepted });
+      return { ...submitted, resolved: await vns.resolve(submitted.name).catch(() => null) };
+    },
+  },
+]);
+
+/**
+ * Answers an `/api/vns/…` request: a JSON value or bytes, or throws an `HttpError` / coded
+ * error.
+ * @param {ApiContext} context
+ * @param {import('node:http').IncomingMessage} req
+ * @param {URL} url
+ * @returns {Promise<unknown>}
+ */
+export async function handleApi(context, req, url) {
+  const [, path, arg] = url.pathname.slice('/api/vns'.length).split('/');
+  const name = arg === undefined ? '' : decodeURIComponent(arg);
+  const route = API_ROUTES.find((r) => r.method === req.method && r.path === path && (!r.name || name));
+  if (!route) throw new HttpError(404, 'http.not_found', `no API route ${req.method} ${url.pathname}`);
+  return route.handle(context, name, req, url);
+}

@@ -1,0 +1,153 @@
+// @ts-check
+/**
+ * What `vns serve` counts and exports on `/metrics`: the server's own counters (fed by the
+ * node's events and the HTTP API), and the metric families as one table of data, each row
+ * reading its value from the node's stats, its queue or those counters.
+ *
+ * ```js
+ * const metrics = serverMetrics(vns);
+ * metrics.counts.apiAccepted += 1;  // the API counts what it submits
+ * const text = metrics.render();    // Prometheus text format
+ * ```
+ * @module
+ */
+import { renderMetrics, LabelledCounter } from './metrics.js';
+
+/** @typedef {import('./core.js').Vns} Vns */
+/** @typedef {Array<[Record<string, string>, number]>} Samples */
+
+/** The server's counters since it started. */
+export class ServerCounts {
+  sweeps = 0;
+  swept = 0;
+  saveFailures = 0;
+  blocksWritten = 0;
+  blocksDeleted = 0;
+  collections = 0;
+  storageGcFailures = 0;
+  apiAccepted = 0;
+  apiDuplicates = 0;
+  apiRejected = new LabelledCounter();
+  queueOverflows = 0;
+}
+
+/**
+ * What a metric row reads from.
+ * @typedef {{
+ *   vns: Vns,
+ *   stats: import('./core.js').NodeStats,
+ *   queue: import('./core.js').QueueStatus,
+ *   counts: ServerCounts,
+ * }} MetricSource
+ */
+
+/**
+ * One metric family: a plain number is one sample without labels.
+ * @typedef {{
+ *   name: string,
+ *   help: string,
+ *   type: 'counter' | 'gauge',
+ *   value: (source: MetricSource) => number | Samples,
+ * }} MetricRow
+ */
+
+/** Samples split by where an operation came from. @param {number} peer @param {number} api @returns {Samples} */
+const bySource = (peer, api) => [[{ source: 'peer' }, peer], [{ source: 'api' }, api]];
+
+/** Every metric `/metrics` shows, in order. @type {readonly MetricRow[]} */
+export const METRICS = Object.freeze([
+  { name: 'vns_entries', help: 'Names held in the store.', type: 'gauge', value: ({ vns }) => vns.size },
+  { name: 'vns_peers', help: 'Peers with a completed handshake.', type: 'gauge', value: ({ vns }) => vns.peers().length },
+  { name: 'vns_queue_size', help: 'Deltas waiting in the offline queue.', type: 'gauge', value: ({ queue }) => queue.size },
+  { name: 'vns_queue_capacity', help: 'Capacity of the offline queue.', type: 'gauge', value: ({ queue }) => queue.capacity },
+  { name: 'vns_queue_dropped_total', help: 'Deltas dropped because the queue was full.', type: 'counter', value: ({ queue }) => queue.dropped },
+  { name: 'vns_queue_replayed_total', help: 'Deltas replayed from the queue.', type: 'counter', value: ({ queue }) => queue.replayed },
+  { name: 'vns_sweep_runs_total', help: 'Expiry sweeps run.', type: 'counter', value: ({ counts }) => counts.sweeps },
+  { name: 'vns_swept_names_total', help: 'Names removed by expiry sweeps.', type: 'counter', value: ({ counts }) => counts.swept },
+  { name: 'vns_persist_failures_total', help: 'Saves to storage that failed.', type: 'counter', value: ({ counts }) => counts.saveFailures },
+  { name: 'vns_blocks_written_total', help: 'Blocks written by saves.', type: 'counter', value: ({ counts }) => counts.blocksWritten },
+  {
+    name: 'vns_blocks_deleted_total',
+    help: 'Unreachable blocks deleted by saves and garbage collections.',
+    type: 'counter',
+    value: ({ counts }) => counts.blocksDeleted,
+  },
+  {
+    name: 'vns_gc_runs_total',
+    help: 'Garbage collections run (after sweeps that removed names).',
+    type: 'counter',
+    value: ({ counts }) => counts.collections,
+  },
+  {
+    name: 'vns_gc_failures_total',
+    help: 'Deletions of unreachable blocks that failed (retried later).',
+    type: 'counter',
+    value: ({ counts }) => counts.storageGcFailures,
+  },
+  {
+    name: 'vns_ops_accepted_total',
+    help: 'New versions accepted, by source (peer sync or the HTTP API).',
+    type: 'counter',
+    value: ({ stats, counts }) => bySource(stats.accepted, counts.apiAccepted),
+  },
+  {
+    name: 'vns_ops_duplicate_total',
+    help: 'Versions received that were already held.',
+    type: 'counter',
+    value: ({ stats, counts }) => bySource(stats.duplicates, counts.apiDuplicates),
+  },
+  {
+    name: 'vns_ops_rejected_total',
+    help: 'Versions refused, by source and rule code.',
+    type: 'counter',
+    value: ({ stats, counts }) => [
+      ...Object.entries(stats.rejected).map(([code, n]) => /** @type {Samples[number]} */ ([{ source: 'peer', code }, n])),
+      ...counts.apiRejected.entries().map(([code, n]) => /** @type {Samples[number]} */ ([{ source: 'api', code }, n])),
+    ],
+  },
+  { name: 'vns_frames_in_total', help: 'Sync frames received.', type: 'counter', value: ({ stats }) => stats.framesIn },
+  { name: 'vns_frames_out_total', help: 'Sync frames sent.', type: 'counter', value: ({ stats }) => stats.framesOut },
+  { name: 'vns_bytes_in_total', help: 'Sync bytes received.', type: 'counter', value: ({ stats }) => stats.bytesIn },
+  { name: 'vns_bytes_out_total', help: 'Sync bytes sent.', type: 'counter', value: ({ stats }) => stats.bytesOut },
+  { name: 'vns_sessions_opened_total', help: 'Peer handshakes completed.', type: 'counter', value: ({ stats }) => stats.sessionsOpened },
+  { name: 'vns_sessions_failed_total', help: 'Peer sessions closed on an error.', type: 'counter', value: ({ stats }) => stats.sessionsFailed },
+  { name: 'vns_catchups_total', help: 'Merkle catch-ups completed.', type: 'counter', value: ({ stats }) => stats.catchups },
+]);
+
+/**
+ * Counts what the server's node does (from its events) and renders `/metrics`.
+ * @param {Vns} vns
+ * @returns {{ counts: ServerCounts, render(): string }}
+ */
+export function serverMetrics(vns) {
+  const counts = new ServerCounts();
+  vns.addEventListener('sweep', (e) => {
+    counts.sweeps += 1;
+    counts.swept += e.detail.removed.length;
+  });
+  vns.addEventListener('save', (e) => {
+    counts.blocksWritten += e.detail.blocks;
+    counts.blocksDeleted += e.detail.pruned;
+  });
+  vns.addEventListener('gc', (e) => {
+    counts.collections += 1;
+    counts.blocksDeleted += e.detail.removed;
+  });
+  vns.addEventListener('queue-overflow', () => {
+    counts.queueOverflows += 1;
+  });
+  vns.addEventListener('error', (e) => {
+    if (e.detail.type === 'save') counts.saveFailures += 1;
+    if (e.detail.type === 'prune' || e.detail.type === 'gc') counts.storageGcFailures += 1;
+  });
+  const render = () => {
+    const source = { vns, stats: vns.stats(), queue: vns.queueStatus(), counts };
+    return renderMetrics(
+      METRICS.map(({ name, help, type, value }) => {
+        const v = value(source);
+        return { name, help, type, samples: typeof v === 'number' ? [[{}, v]] : v };
+      }),
+    );
+  };
+  return { counts, render };
+}

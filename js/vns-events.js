@@ -1,0 +1,47 @@
+// @ts-check
+/**
+ * The types of `Vns`'s events: what each carries in `detail`, so listeners need no casts.
+ *
+ * ```js
+ * vns.addEventListener('saving', (e) => console.log(e.detail.state)); // typed by VnsEventMap
+ * ```
+ * @module
+ */
+
+/** @typedef {import('../pkg/web/vns.js').VnsEvent} VnsEvent */
+/** @typedef {import('../pkg/web/vns.js').SaveReport} SaveReport */
+/** @typedef {import('../pkg/web/vns.js').GcReport} GcReport */
+/** @typedef {import('../pkg/web/vns.js').QueueStatus} QueueStatus */
+
+/**
+ * Where this node's changes stand with its storage: `pending` (a change waits for the
+ * automatic save), `saving` (a save runs), `saved` (everything is written), `failed` (the last
+ * save failed; the change stays pending and the next save retries it).
+ * @typedef {'saved' | 'pending' | 'saving' | 'failed'} SaveState
+ */
+
+/** A peer's handshake completed or its connection ended. @typedef {Extract<VnsEvent, { type: 'peer-connected' | 'peer-disconnected' }>} PeerEvent */
+
+/**
+ * What an `error` event carries: a peer's bad frame or the lost queue (from the core), or a
+ * failure of the shim's own background work (`save`, `prune`, `gc`, `tick`).
+ * @typedef {Extract<VnsEvent, { type: 'peer-error' | 'queue-lost' }>
+ *   | { type: 'save' | 'prune' | 'gc' | 'tick', error: unknown }} VnsErrorDetail
+ */
+
+/**
+ * The events of `Vns` and what each carries in `detail`: listeners get typed events.
+ * @typedef {{
+ *   change: CustomEvent<{ type: 'change', name: string }>,
+ *   sweep: CustomEvent<{ removed: string[] }>,
+ *   save: CustomEvent<SaveReport>,
+ *   saving: CustomEvent<{ state: SaveState }>,
+ *   gc: CustomEvent<GcReport>,
+ *   peer: CustomEvent<PeerEvent>,
+ *   queue: CustomEvent<QueueStatus>,
+ *   'queue-overflow': CustomEvent<Extract<VnsEvent, { type: 'queue-overflow' }>>,
+ *   error: CustomEvent<VnsErrorDetail>,
+ * }} VnsEventMap
+ */
+
+export {};
