@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { initSync, VnsNode, Keys, powSearch } from '../pkg/web/vns.js';
+import { initSync, VnsNode, Keys, powSearch, canonicalName } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { connectWebSocket as connect } from './websocket.js';
 import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
@@ -21,7 +21,7 @@ initSync({ module: readFileSync(new URL('../pkg/web/vns_bg.wasm', import.meta.ur
 export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
-export { Keys, VnsNode, powSearch };
+export { Keys, VnsNode, powSearch, canonicalName };
 
 /**
  * Opens a node. Storage defaults to the filesystem (`path`, default `./vns-data`); pass

@@ -11,13 +11,13 @@
  * ```
  * @module
  */
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { open, connectWebSocket } from './node.js';
 import { attachWebSocket } from './websocket.js';
 import { renderMetrics, LabelledCounter } from './metrics.js';
 import { PACKAGE_ROOT, serveStatic } from './static-files.js';
+import { startDns, DOH_PATH, createHttpServer } from './dns/index.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -41,6 +41,8 @@ const MAX_BODY = 64 * 1024;
  *   registrationsPerHour?: number,
  *   queueCapacity?: number,
  *   log?: (event: string, fields: Record<string, unknown>) => void,
+ *   dns?: import('./dns/options.js').DnsOptions,
+ *   tls?: import('./dns/https.js').TlsOptions,
  * }} ServerOptions
  */
 
@@ -51,6 +53,7 @@ const MAX_BODY = 64 * 1024;
  *   wsUrl: string,
  *   port: number,
  *   vns: import('./core.js').Vns,
+ *   dns: { host: string, port: number } | null,
  *   close(): Promise<void>,
  * }} Server
  */
@@ -134,6 +137,7 @@ export async function startServer(options = {}) {
     registrationsPerHour: options.registrationsPerHour,
     queueCapacity: options.queueCapacity,
   });
+  const dns = await startDns(vns, { ...options.dns, host: options.host ?? '127.0.0.1' });
 
   const counts = {
     sweeps: 0,
@@ -194,6 +198,7 @@ export async function startServer(options = {}) {
     links: [...links],
     queue: vns.queueStatus(),
     stats: vns.stats(),
+    dns: dns.status(),
   });
 
   const metrics = () => {
@@ -240,6 +245,7 @@ export async function startServer(options = {}) {
       one('vns_sessions_opened_total', 'Peer handshakes completed.', stats.sessionsOpened),
       one('vns_sessions_failed_total', 'Peer sessions closed on an error.', stats.sessionsFailed),
       one('vns_catchups_total', 'Merkle catch-ups completed.', stats.catchups),
+      ...dns.metrics(),
     ]);
   };
 
@@ -291,7 +297,7 @@ export async function startServer(options = {}) {
     throw new HttpError(404, 'http.not_found', `no API route ${req.method} ${url.pathname}`);
   };
 
-  const http = createServer(async (req, res) => {
+  const { server: http, secure, closeAllConnections } = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       if (url.pathname.startsWith('/api/vns/')) {
@@ -303,6 +309,8 @@ export async function startServer(options = {}) {
         }
       } else if (url.pathname === '/metrics' && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics());
+      } else if (url.pathname === DOH_PATH) {
+        await dns.doh(req, res, url);
       } else if (req.method === 'GET' || req.method === 'HEAD') {
         await serveStatic(req, res, www, url.pathname);
       } else {
@@ -318,7 +326,7 @@ export async function startServer(options = {}) {
         res.destroy();
       }
     }
-  });
+  }, options.tls);
 
   // Longer than clients keep idle connections (undici: 4 s), so a client never reuses a
   // connection the server is closing at that moment.
@@ -343,7 +351,10 @@ export async function startServer(options = {}) {
       http.once('error', reject);
       http.listen(options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1', () => resolve());
     })
-  );
+  ).catch(async (e) => {
+    await dns.close();
+    throw e;
+  });
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const host = options.host ?? '127.0.0.1';
@@ -361,10 +372,12 @@ export async function startServer(options = {}) {
       for (const d of dialers) d.stop();
       for (const client of wss.clients) client.terminate();
       wss.close();
-      http.closeAllConnections();
+      closeAllConnections();
       await new Promise((resolve) => http.close(() => resolve(undefined)));
+      await dns.close();
       await vns.close(); // saves state and queue
     })());
 
-  return { url: `http://${shown}:${port}`, wsUrl: `ws://${shown}:${port}/vns`, port, vns, close };
+  const [web, ws] = secure ? ['https', 'wss'] : ['http', 'ws'];
+  return { url: `${web}://${shown}:${port}`, wsUrl: `${ws}://${shown}:${port}/vns`, port, vns, dns: dns.listening, close };
 }

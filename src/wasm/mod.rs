@@ -18,6 +18,7 @@
 //! | `args.rs` | checking JS input once, at the edge |
 //! | `convert.rs` | core values as plain JS objects |
 //! | `keys.rs` | the `Keys` class (Ed25519 keypair) |
+//! | `names.rs` | `canonicalName`: a name as the store spells it |
 //! | `pow.rs` | `powSearch`: one chunk of the proof-of-work search |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
@@ -27,12 +28,14 @@ mod args;
 mod convert;
 mod error;
 mod keys;
+mod names;
 mod node;
 mod pow;
 mod storage;
 mod types;
 
 pub use keys::Keys;
+pub use names::canonical_name;
 pub use node::VnsNode;
 pub use pow::pow_search;
 
