@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * What the DNS server counts, for `status` and `/metrics`: queries by transport and type,
- * responses by code, rate-limited responses, packets dropped and why, refused connections.
+ * responses by code, rate-limited responses, packets dropped and why, malformed queries,
+ * refused connections.
  *
  * ```js
  * const counters = new DnsCounters();
@@ -24,6 +25,8 @@ export class DnsCounters {
   byTransport = new LabelledCounter();
   responses = new LabelledCounter();
   dropped = new LabelledCounter();
+  /** Malformed queries (answered FORMERR or NOTIMP), by what was wrong. */
+  malformed = new LabelledCounter();
   rateLimited = 0;
   slipped = 0;
   truncated = 0;
@@ -52,6 +55,7 @@ export class DnsCounters {
       transports: Object.fromEntries(this.byTransport.entries()),
       responses: Object.fromEntries(this.responses.entries()),
       dropped: Object.fromEntries(this.dropped.entries()),
+      malformed: Object.fromEntries(this.malformed.entries()),
       rateLimited: this.rateLimited,
       slipped: this.slipped,
       truncated: this.truncated,
@@ -73,6 +77,7 @@ export class DnsCounters {
       { name: 'vns_dns_transport_queries_total', help: 'DNS queries read, by transport (udp, tcp, doh).', type: 'counter', samples: samples(this.byTransport, 'transport') },
       { name: 'vns_dns_responses_total', help: 'DNS responses sent, by rcode.', type: 'counter', samples: samples(this.responses, 'rcode') },
       { name: 'vns_dns_dropped_total', help: 'DNS packets not answered, by reason.', type: 'counter', samples: samples(this.dropped, 'reason') },
+      { name: 'vns_dns_malformed_total', help: 'Malformed DNS queries (answered FORMERR or NOTIMP), by what was wrong.', type: 'counter', samples: samples(this.malformed, 'reason') },
       one('vns_dns_rate_limited_total', 'UDP responses withheld by response rate limiting (dropped or slipped).', this.rateLimited),
       one('vns_dns_slipped_total', 'Rate-limited UDP responses sent as bare truncated answers instead.', this.slipped),
       one('vns_dns_truncated_total', 'UDP responses truncated (TC) because the records did not fit.', this.truncated),

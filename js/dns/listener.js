@@ -72,7 +72,8 @@ export async function listenDns(service, options = {}) {
  * @returns {Promise<import('node:dgram').Socket>}
  */
 function bindUdp(service, host, port) {
-  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
+  // A deep receive queue rides out bursts (the kernel caps it at its rmem_max).
+  const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   socket.on('message', (message, remote) => {
     const answer = service.respond(message, 'udp', remote.address);
     if (answer) socket.send(answer.bytes, remote.port, remote.address, () => {});

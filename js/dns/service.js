@@ -55,6 +55,16 @@ export class DnsService {
    * @returns {DnsAnswer | null}
    */
   respond(bytes, transport, source) {
+    try {
+      return this.#respond(bytes, transport, source);
+    } catch {
+      // A bug met by one packet must not take the listener down; the counter shows it.
+      return this.#drop('internal_error');
+    }
+  }
+
+  /** @param {Uint8Array} bytes @param {import('./counters.js').Transport} transport @param {string} source */
+  #respond(bytes, transport, source) {
     const udp = transport === 'udp';
     if (udp && bytes.length > MAX_UDP_QUERY) return this.#drop('oversized');
     const read = readQuery(bytes);
@@ -65,7 +75,7 @@ export class DnsService {
       return this.#drop('rate_limited');
     }
     if (!read.ok) {
-      this.counters.drop(`malformed_${read.why}`);
+      this.counters.malformed.inc(read.why);
       this.counters.response(RCODE_NAMES[read.reply.rcode]);
       return { bytes: writeHeaderOnly(read.reply), ttl: 0 };
     }
