@@ -4,7 +4,10 @@
 // runtime, so the ratio is what answering from the namespace costs. Prints queries per second and
 // p50/p99 latency (from dnsperf's per-query report) as a Markdown table.
 //
-//   node scripts/bench-dns.mjs [--seconds 10] [--outstanding 20]
+//   node scripts/bench-dns.mjs [--seconds 10] [--outstanding 20] [--rounds 2]
+//
+// The two servers take turns (baseline, node, baseline, node, …) so that a change in the
+// machine's load hits both.
 import { spawn, execFile } from 'node:child_process';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,8 +16,11 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { startServe, cli } from '../tests/node/serve-process.mjs';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, outstanding: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '10' }, outstanding: { type: 'string', default: '20' }, rounds: { type: 'string', default: '2' } },
+});
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const outstanding = Number(values.outstanding);
 
 /**
@@ -69,16 +75,22 @@ try {
   await writeFile(data, `${lines.join('\n')}\n`);
   const fixedData = join(dir, 'fixed.txt');
   await writeFile(fixedData, 'alice.vfs A\n');
-  const base = await dnsperf(baselinePort, fixedData);
-  const vns = await dnsperf(dnsPort, data);
   const row = (/** @type {string} */ what, /** @type {Awaited<ReturnType<typeof dnsperf>>} */ r) =>
     `| ${what} | ${r.qps.toFixed(0)} | ${r.p50.toFixed(3)} | ${r.p99.toFixed(3)} | ${r.lost} |`;
+  const rows = [];
+  const ratios = [];
+  for (let round = 1; round <= rounds; round++) {
+    const base = await dnsperf(baselinePort, fixedData);
+    const vns = await dnsperf(dnsPort, data);
+    rows.push(row(`${round}: baseline (dns-packet decode + one fixed record encoded)`, base));
+    rows.push(row(`${round}: vns serve --dns (A/AAAA/TXT hits, NXDOMAIN, REFUSED)`, vns));
+    ratios.push((vns.qps / base.qps).toFixed(2));
+  }
   console.log(`dnsperf 2.10, UDP, 1 client, ${outstanding} outstanding, ${seconds} s each, loopback, same run\n`);
-  console.log('| server | queries/s | p50 ms | p99 ms | lost |');
+  console.log('| round: server | queries/s | p50 ms | p99 ms | lost |');
   console.log('|---|---|---|---|---|');
-  console.log(row('baseline: dns-packet decode + one fixed record encoded', base));
-  console.log(row('vns serve --dns (mixed: A/AAAA/TXT hits, NXDOMAIN, REFUSED)', vns));
-  console.log(`\nratio vns/baseline: ${(vns.qps / base.qps).toFixed(2)} of the queries per second`);
+  for (const r of rows) console.log(r);
+  console.log(`\nqueries/s ratio vns/baseline by round: ${ratios.join(', ')}`);
 } finally {
   node.child.kill('SIGKILL');
   baseline.kill('SIGKILL');

@@ -122,12 +122,19 @@ export class Zone {
     } catch {
       return null;
     }
-    if (canonical !== asciiLower(qname) || !/^[\x21-\x7e]+$/.test(qname)) return null;
+    // Only A-Z fold, so any other difference (Unicode, spaces the parser trims) is a miss.
+    if (canonical !== asciiLower(qname)) return null;
+    // Most queries for names that do not resolve come from typos and scanners; the error
+    // the core throws for them needs no stack trace, whose capture costs more than the lookup.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       return this.#vns.resolveSync(canonical);
     } catch (e) {
       const code = typeof e === 'object' && e && 'code' in e ? e.code : undefined;
       return code === 'resolve.reserved' ? 'reserved' : null;
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
     }
   }
 

@@ -97,6 +97,19 @@ test('the apex has SOA and NS; ns.vfs has the listener address; reserved names a
   assert.equal(rcodeOf(await udpQuery(node.dnsPort, '.', 'NS')), 'REFUSED');
 });
 
+test('names match as the core spells them, in any ASCII case, never through Unicode mapping', async () => {
+  await vns('register', 'münchen', '--ip', '192.0.2.11');
+  await vns('register', 'kappa', '--ip', '192.0.2.12');
+  for (const name of ['xn--mnchen-3ya.vfs', 'XN--MNCHEN-3YA.VFS']) {
+    assert.deepEqual((await udpQuery(node.dnsPort, name, 'A')).answers.map((a) => a.data), ['192.0.2.11'], name);
+  }
+  assert.deepEqual((await udpQuery(node.dnsPort, 'KaPpA.vfs', 'A')).answers.map((a) => a.data), ['192.0.2.12']);
+  // Raw UTF-8 and a Kelvin sign (which lower-cases to `k` in Unicode) are other names in DNS.
+  for (const name of ['münchen.vfs', '\u212Aappa.vfs', ' kappa.vfs']) {
+    assert.equal(rcodeOf(await udpQuery(node.dnsPort, name, 'A')), 'NXDOMAIN', JSON.stringify(name));
+  }
+});
+
 test('ANY is answered with one record set (RFC 8482)', async () => {
   await vns('register', 'anyname', '--ip', '192.0.2.8', '--ip6', '2001:db8::8', '--txt', 'text');
   const any = await udpQuery(node.dnsPort, 'anyname.vfs', 'ANY');
