@@ -5,9 +5,8 @@
  *
  * `dns-packet` decodes and encodes every record; two things it does not do are added here.
  * Its encoder ignores `rcode` (the code goes into the low four bits of `flags`), and it never
- * compresses names, so each record is encoded on its own and its owner name, always the
- * question's name or a suffix of it in this zone, is replaced by a pointer into the question
- * (RFC 1035 §4.1.4).
+ * compresses names, so after encoding, each record's owner name, always the question's name
+ * or a suffix of it in this zone, is replaced by a pointer into the question (RFC 1035 §4.1.4).
  *
  * ```js
  * const query = readQuery(bytes);              // { ok: true, query } or { ok: false, ... }
@@ -173,7 +172,9 @@ function optRecord(rcode) {
 }
 
 /**
- * Header + the question as received + each record, owner names compressed.
+ * The response in one `dns-packet` encoding, then each record's owner name compressed: the
+ * question as received stands in for the re-encoded one (equal but for case), and each
+ * record is cut out of the encoding at its own length.
  * @param {Response} response @param {Rr[]} answers @param {Rr[]} authorities @param {Rr[]} additionals
  * @param {boolean} truncated
  */
@@ -184,22 +185,37 @@ function assemble(response, answers, authorities, additionals, truncated) {
     (response.authoritative ? packet.AUTHORITATIVE_ANSWER : 0) |
     (truncated ? packet.TRUNCATED_RESPONSE : 0) |
     (response.rcode & 0xf);
-  const header = packet.encode({ id: query.id, type: 'response', flags }).subarray(0, HEADER);
-  header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(answers.length, 6);
-  header.writeUInt16BE(authorities.length, 8);
-  header.writeUInt16BE(additionals.length, 10);
+  const encoded = packet.encode({
+    id: query.id,
+    type: 'response',
+    flags,
+    questions: [{ name: query.name, type: 'A' }],
+    answers,
+    authorities,
+    additionals,
+  });
+  const parts = [encoded.subarray(0, HEADER), query.questionBytes];
   const suffixes = suffixOffsets(query.name);
-  const records = [...answers, ...authorities, ...additionals].map((rr) => compressOwner(encodeRecord(rr), rr.name, suffixes));
-  return Buffer.concat([header, query.questionBytes, ...records]);
+  let offset = HEADER + query.questionBytes.length;
+  for (const rr of [...answers, ...authorities, ...additionals]) {
+    const nameLength = wireNameLength(encoded, offset);
+    const end = offset + nameLength + 10 + encoded.readUInt16BE(offset + nameLength + 8);
+    const at = rr.name === '.' ? undefined : suffixes.get(asciiLower(rr.name));
+    if (at === undefined) parts.push(encoded.subarray(offset, end));
+    else parts.push(Buffer.from([0xc0 | (at >> 8), at & 0xff]), encoded.subarray(offset + nameLength, end));
+    offset = end;
+  }
+  return Buffer.concat(parts);
 }
 
 /**
- * One record on its own, as `dns-packet` writes it (with its owner name in full).
- * @param {Rr} rr
+ * Bytes of an uncompressed name in `dns-packet`'s own output (labels up to the root label).
+ * @param {Buffer} bytes @param {number} offset
  */
-function encodeRecord(rr) {
-  return packet.encode({ answers: [rr] }).subarray(HEADER);
+function wireNameLength(bytes, offset) {
+  let at = offset;
+  while (bytes[at] !== 0) at += bytes[at] + 1;
+  return at + 1 - offset;
 }
 
 /**
@@ -219,18 +235,6 @@ function suffixOffsets(name) {
     offset += Buffer.byteLength(labels[i]) + 1;
   }
   return offsets;
-}
-
-/**
- * Replaces a record's leading owner name by a pointer when the question holds that name.
- * @param {Buffer} record @param {string} owner @param {Map<string, number>} suffixes
- */
-function compressOwner(record, owner, suffixes) {
-  const at = suffixes.get(asciiLower(owner));
-  if (at === undefined || owner === '.') return record;
-  const ownerLength = packet.encodingLength({ questions: [{ name: owner, type: 'A' }] }) - HEADER - 4;
-  const pointer = Buffer.from([0xc0 | (at >> 8), at & 0xff]);
-  return Buffer.concat([pointer, record.subarray(ownerLength)]);
 }
 
 /**

@@ -194,7 +194,11 @@ test('a flood from one source is rate-limited and never amplified; a second sour
     const bytesOut = replies.reduce((n, r) => n + r.length, 0);
     assert.ok(bytesOut < FLOOD * query.length, `no amplification: ${bytesOut} bytes back for ${FLOOD * query.length} sent`);
     const text = await metrics(node.url);
-    assert.ok(metric(text, 'vns_dns_rate_limited_total') >= FLOOD - full.length - 1);
+    // Counted by the node: at least every slip seen here, and most of the flood (a packet the
+    // kernel dropped under load never reached the counter).
+    const limited = metric(text, 'vns_dns_rate_limited_total');
+    assert.ok(limited >= slipped.length && limited >= FLOOD / 2, `${limited} rate-limited responses counted`);
+    assert.ok(limited <= FLOOD - full.length, 'answered queries are not counted as limited');
     // The flooded source is answered again once its bucket refills.
     await new Promise((r) => setTimeout(r, 500));
     const again = await udpQuery(node.dnsPort, 'target.vfs', 'A');
