@@ -55,7 +55,7 @@ export const DNS_FLAGS = /** @type {never} */ (
 /** Usage lines of the DNS flags. */
 export const DNS_USAGE = [
   '  --dns [ADDR:]PORT   also answer DNS for .vfs over UDP and TCP (DoH is always at /dns-query)',
-  ...NUMERIC_LIST.map((o) => `  --${o.flag} N${' '.repeat(Math.max(1, 17 - o.flag.length))}${o.help} (default ${o.fallback})`),
+  ...NUMERIC_LIST.map((o) => `  --${o.flag} N${' '.repeat(Math.max(1, 16 - o.flag.length))}${o.help} (default ${o.fallback})`),
 ].join('\n');
 
 /**

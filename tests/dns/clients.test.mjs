@@ -132,7 +132,7 @@ for (const [client, query] of Object.entries(clients)) {
   });
 }
 
-test('curl --doh-url resolves alice.vfs and reaches the node at its address; unknown names and example.com fail', async () => {
+test('curl --doh-url resolves alice.vfs and reaches the node at its address; unknown names and example.com fail; an update within a second', async () => {
   const base = ['--silent', '--show-error', '--insecure', '--doh-insecure', '--doh-url', doh, '--max-time', '10'];
   const ok = await run('curl', [...base, `https://alice.vfs:${node.port}/api/vns/status`]);
   assert.equal(ok.code, 0, ok.stderr);
@@ -141,6 +141,13 @@ test('curl --doh-url resolves alice.vfs and reaches the node at its address; unk
   assert.equal(unknown.code, 6, `curl exits 6 (could not resolve host): ${unknown.stderr}`);
   const outside = await run('curl', [...base, `https://example.com:${node.port}/`]);
   assert.equal(outside.code, 6, outside.stderr);
+  // An update is what curl connects to within a second (it prints the address it tries).
+  await vns('update', 'alice', '--ip', '127.0.0.2');
+  const seen = await within(async () => {
+    const r = await run('curl', [...base, '--verbose', '--connect-timeout', '1', `https://alice.vfs:${node.port}/`]);
+    return /Trying 127\.0\.0\.2:/.test(r.stderr);
+  }, 1000);
+  assert.ok(seen.value, 'curl did not try the updated address within a second');
   const metrics = await run('curl', ['--silent', '--insecure', `${node.url}/metrics`]);
   assert.match(metrics.stdout, /vns_dns_transport_queries_total\{transport="doh"\} [1-9]/);
 });
