@@ -371,6 +371,7 @@ async function run(command, rest, flags) {
         `root     ${s.root}`,
         `peers    ${s.peers} connected`,
         `queue    ${s.queue.size} of ${s.queue.capacity} (${s.queue.dropped} dropped)`,
+        dnsLine(s.dns),
       ].join('\n');
       return [s, text];
     }
@@ -392,6 +393,16 @@ async function tlsFiles(flags) {
   } catch (e) {
     throw new CliError('cli.bad_tls', `cannot read the TLS certificate or key: ${e instanceof Error ? e.message : e}`);
   }
+}
+
+/**
+ * The `dns` line of `vns status`: where DNS is answered and how much.
+ * @param {{ listening: { host: string, port: number } | null, queries: Record<string, number>, rateLimited: number }} dns
+ */
+function dnsLine(dns) {
+  const where = dns.listening ? `UDP/TCP ${dns.listening.host}:${dns.listening.port} and DoH` : 'DoH only';
+  const queries = Object.values(dns.queries).reduce((a, b) => a + b, 0);
+  return `dns      ${where} (${queries} queries, ${dns.rateLimited} rate-limited)`;
 }
 
 /** @param {Flags} flags */

@@ -174,3 +174,13 @@ test('TTLs never run past expiry; in grace and lapsed names are NXDOMAIN', async
     await dir.remove();
   }
 });
+
+test('vns status and /metrics show the DNS counters', async () => {
+  await udpQuery(node.dnsPort, 'bob.vfs', 'AAAA');
+  const status = await vns('status');
+  assert.match(status.stdout, new RegExp(`dns +UDP/TCP 127\\.0\\.0\\.1:${node.dnsPort} and DoH \\([1-9]\\d* queries, 0 rate-limited\\)`));
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  assert.match(text, /vns_dns_queries_total\{type="AAAA"\} [1-9]/);
+  assert.match(text, /vns_dns_responses_total\{rcode="NXDOMAIN"\} [1-9]/);
+  assert.match(text, /vns_dns_transport_queries_total\{transport="udp"\} [1-9]/);
+});
