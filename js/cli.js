@@ -19,12 +19,14 @@ import { homedir } from 'node:os';
 import { open, generateKeys, Keys } from './node.js';
 import { startServer, DEFAULT_PORT } from './server.js';
 import { cliFlags, usageText, optionsFromFlags, uintFlag, FlagError } from './node-options.js';
+import { DNS_FLAGS, DNS_USAGE, dnsOptionsFromFlags } from './dns/index.js';
 
 const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
   vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data | --memory] [--peer URL]...
 ${wrap(usageText(), 12, 96)}
+            [--dns [ADDR:]PORT] [--tls-cert FILE --tls-key FILE] [DNS options]
   vns key new [--force]             create a key (Ed25519) at --key
   vns key show                      print the key's owner id
   vns register <name> [records]     register a name (proof-of-work, then signed and sent)
@@ -37,6 +39,9 @@ ${wrap(usageText(), 12, 96)}
 
 Records: --ip A (IPv4), --ip6 AAAA, --txt TEXT, --cid CID (content), --sync URL (peer
 endpoint), each repeatable; --ttl SECONDS applies to all of them (default 3600).
+
+DNS options of serve (README "DNS"; --tls-* serve HTTPS with HTTP/2, for DoH in browsers):
+${DNS_USAGE}
 
 Common options:
   --node URL   the node's HTTP address (default $VNS_NODE or http://127.0.0.1:${DEFAULT_PORT})
@@ -94,6 +99,9 @@ const OPTIONS = /** @type {const} */ ({
   memory: { type: 'boolean' },
   peer: { type: 'string', multiple: true },
   ...cliFlags(),
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  ...DNS_FLAGS,
 });
 
 /** @typedef {ReturnType<typeof parse>['values']} Flags */
@@ -370,12 +378,38 @@ async function run(command, rest, flags) {
         `root     ${s.root}`,
         `peers    ${s.peers} connected`,
         `queue    ${s.queue.size} of ${s.queue.capacity} (${s.queue.dropped} dropped)`,
+        dnsLine(s.dns),
       ].join('\n');
       return [s, text];
     }
     default:
       throw usage(`unknown command ${JSON.stringify(command)}`);
   }
+}
+
+/**
+ * The certificate and key of `--tls-cert` / `--tls-key` (both or neither).
+ * @param {Flags} flags
+ */
+async function tlsFiles(flags) {
+  const [certPath, keyPath] = [flags['tls-cert'], flags['tls-key']];
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (typeof certPath !== 'string' || typeof keyPath !== 'string') throw usage('--tls-cert and --tls-key go together');
+  try {
+    return { cert: await readFile(certPath), key: await readFile(keyPath) };
+  } catch (e) {
+    throw new CliError('cli.bad_tls', `cannot read the TLS certificate or key: ${e instanceof Error ? e.message : e}`);
+  }
+}
+
+/**
+ * The `dns` line of `vns status`: where DNS is answered and how much.
+ * @param {{ listening: { host: string, port: number } | null, queries: Record<string, number>, rateLimited: number }} dns
+ */
+function dnsLine(dns) {
+  const where = dns.listening ? `UDP/TCP ${dns.listening.host}:${dns.listening.port} and DoH` : 'DoH only';
+  const queries = Object.values(dns.queries).reduce((a, b) => a + b, 0);
+  return `dns      ${where} (${queries} queries, ${dns.rateLimited} rate-limited)`;
 }
 
 /** @param {Flags} flags */
@@ -393,6 +427,12 @@ async function serve(flags, /** @type {string[]} */ rest) {
     if (json) console.log(JSON.stringify({ event, ...fields }));
     else if (event !== 'op') console.error(`vns serve: ${event} ${JSON.stringify(fields)}`);
   };
+  let dns;
+  try {
+    dns = dnsOptionsFromFlags(flags);
+  } catch (e) {
+    throw usage(e instanceof Error ? e.message : String(e));
+  }
   const server = await startServer({
     port: intFlag(flags, 'port') ?? DEFAULT_PORT,
     host: flags.host,
@@ -401,13 +441,17 @@ async function serve(flags, /** @type {string[]} */ rest) {
     peers: flags.peer ? [...flags.peer] : [],
     ...nodeOptions,
     log,
+    dns,
+    tls: await tlsFiles(flags),
   });
   const where = flags.memory ? 'memory (nothing kept)' : (flags.data ?? 'vns-data');
   if (json) {
-    log('listening', { url: server.url, ws: server.wsUrl, port: server.port, data: where, entries: server.vns.size, root: server.vns.merkleRoot() });
+    log('listening', { url: server.url, ws: server.wsUrl, port: server.port, dns: server.dns, data: where, entries: server.vns.size, root: server.vns.merkleRoot() });
   } else {
     console.log(`vns serve: listening on ${server.url} (peers: ${server.wsUrl}; data: ${where}; ${server.vns.size} names)`);
     console.log(`vns serve: demo page ${server.url}/  API ${server.url}/api/vns/status  metrics ${server.url}/metrics`);
+    const udp = server.dns ? `; UDP/TCP on ${server.dns.host}:${server.dns.port}` : '';
+    console.log(`vns serve: DNS for .vfs: DoH ${server.url}/dns-query${udp}`);
   }
   let stopping = false;
   const stop = async (/** @type {string} */ signal) => {

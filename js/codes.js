@@ -126,11 +126,16 @@
  *   | 'http.too_large'
  *   | 'http.not_found'
  *   | 'http.method_not_allowed'
+ *   | 'dns.missing_query'
+ *   | 'dns.bad_query'
+ *   | 'dns.bad_media_type'
+ *   | 'dns.too_large'
  *   | 'pow.worker_failed'
  *   | 'cli.usage'
  *   | 'cli.no_key'
  *   | 'cli.bad_key'
  *   | 'cli.key_exists'
+ *   | 'cli.bad_tls'
  *   | 'cli.unreachable'
  *   | 'cli.bad_answer'} ErrorCode
  */
@@ -258,11 +263,16 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'http.too_large': 413,
   'http.not_found': 404,
   'http.method_not_allowed': 405,
+  'dns.missing_query': 400,
+  'dns.bad_query': 400,
+  'dns.bad_media_type': 415,
+  'dns.too_large': 413,
   'pow.worker_failed': null,
   'cli.usage': null,
   'cli.no_key': null,
   'cli.bad_key': null,
   'cli.key_exists': null,
+  'cli.bad_tls': null,
   'cli.unreachable': null,
   'cli.bad_answer': null,
 });

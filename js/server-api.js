@@ -30,6 +30,7 @@ const MAX_BODY = 64 * 1024;
  *   join: import('./node-options.js').NodeOptions,
  *   links: Set<Link>,
  *   log: (event: string, fields: Record<string, unknown>) => void,
+ *   dns?: { status(): Record<string, unknown> },
  * }} ApiContext
  */
 
@@ -48,7 +49,7 @@ const MAX_BODY = 64 * 1024;
  * as the core enforces it, and the options a client passes to `open` to join it.
  * @param {ApiContext} context
  */
-export function nodeStatus({ vns, join, links }) {
+export function nodeStatus({ vns, join, links, dns }) {
   return {
     network: { ...join, ...vns.network },
     open: { ...join, difficulty: vns.difficulty },
@@ -58,6 +59,7 @@ export function nodeStatus({ vns, join, links }) {
     links: [...links],
     queue: vns.queueStatus(),
     stats: vns.stats(),
+    ...(dns && { dns: dns.status() }),
   };
 }
 

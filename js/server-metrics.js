@@ -117,7 +117,7 @@ export const METRICS = Object.freeze([
 /**
  * Counts what the server's node does (from its events) and renders `/metrics`.
  * @param {Vns} vns
- * @returns {{ counts: ServerCounts, render(): string }}
+ * @returns {{ counts: ServerCounts, render(extra?: import('./metrics.js').Metric[]): string }}
  */
 export function serverMetrics(vns) {
   const counts = new ServerCounts();
@@ -140,14 +140,15 @@ export function serverMetrics(vns) {
     if (e.detail.type === 'save') counts.saveFailures += 1;
     if (e.detail.type === 'prune' || e.detail.type === 'gc') counts.storageGcFailures += 1;
   });
-  const render = () => {
+  /** @param {import('./metrics.js').Metric[]} [extra] metrics of other parts (DNS), after the node's */
+  const render = (extra = []) => {
     const source = { vns, stats: vns.stats(), queue: vns.queueStatus(), counts };
-    return renderMetrics(
-      METRICS.map(({ name, help, type, value }) => {
-        const v = value(source);
-        return { name, help, type, samples: typeof v === 'number' ? [[{}, v]] : v };
-      }),
-    );
+    /** @type {import('./metrics.js').Metric[]} */
+    const own = METRICS.map(({ name, help, type, value }) => {
+      const v = value(source);
+      return { name, help, type, samples: typeof v === 'number' ? [[{}, v]] : v };
+    });
+    return renderMetrics([...own, ...extra]);
   };
   return { counts, render };
 }

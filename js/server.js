@@ -19,7 +19,6 @@
  * | `node-server.js` | the WebSocket peer endpoint |
  * @module
  */
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { open, connectWebSocket } from './node.js';
 import { peerUpgrades } from './node-server.js';
@@ -29,6 +28,7 @@ import { serverMetrics } from './server-metrics.js';
 import { HttpError, describe, sendOk } from './server-http.js';
 import { PACKAGE_ROOT, serveStatic } from './static-files.js';
 import { httpStatusFor } from './codes.js';
+import { startDns, DOH_PATH, createHttpServer } from './dns/index.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -45,6 +45,8 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   peers?: string[],
  *   www?: string,
  *   log?: (event: string, fields: Record<string, unknown>) => void,
+ *   dns?: import('./dns/options.js').DnsOptions,
+ *   tls?: import('./dns/https.js').TlsOptions,
  * }} ServerOptions
  */
 
@@ -55,6 +57,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   wsUrl: string,
  *   port: number,
  *   vns: import('./core.js').Vns,
+ *   dns: { host: string, port: number } | null,
  *   close(): Promise<void>,
  * }} Server
  */
@@ -96,13 +99,14 @@ export async function startServer(options = {}) {
     ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data' }),
   });
   const metrics = serverMetrics(vns);
+  const dns = await startDns(vns, { ...options.dns, host: options.host ?? '127.0.0.1' });
   vns.addEventListener('error', (e) => {
     log('error', { detail: describe('error' in e.detail ? e.detail.error : e.detail) });
   });
   vns.addEventListener('peer', (e) => log('peer', e.detail));
 
   /** @type {import('./server-api.js').ApiContext} */
-  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log };
+  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns };
 
   /**
    * The routes, first match wins; each answers with a value for `sendOk` or throws.
@@ -112,12 +116,13 @@ export async function startServer(options = {}) {
     { match: (_req, url) => url.pathname.startsWith('/api/vns/'), answer: (req, url) => handleApi(api, req, url) },
     {
       match: (req, url) => url.pathname === '/metrics' && req.method === 'GET',
-      answer: (_req, _url, res) => void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render()),
+      answer: (_req, _url, res) => void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render(dns.metrics())),
     },
+    { match: (_req, url) => url.pathname === DOH_PATH, answer: (req, url, res) => dns.doh(req, res, url) },
     { match: (req) => req.method === 'GET' || req.method === 'HEAD', answer: (req, url, res) => serveStatic(req, res, www, url.pathname) },
   ];
 
-  const http = createServer(async (req, res) => {
+  const { server: http, secure, closeAllConnections } = createHttpServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
       const route = routes.find((r) => r.match(req, url));
@@ -127,7 +132,7 @@ export async function startServer(options = {}) {
     } catch (e) {
       sendError(res, e);
     }
-  });
+  }, options.tls);
   // Longer than clients keep idle connections (undici: 4 s), so a client never reuses a
   // connection the server is closing at that moment.
   http.keepAliveTimeout = 65_000;
@@ -150,7 +155,10 @@ export async function startServer(options = {}) {
       http.once('error', reject);
       http.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
     })
-  );
+  ).catch(async (e) => {
+    await dns.close();
+    throw e;
+  });
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const shown = host.includes(':') ? `[${host}]` : host;
@@ -166,11 +174,13 @@ export async function startServer(options = {}) {
     (closing ??= (async () => {
       for (const d of dialers) d.stop();
       const peersClosed = peers.close();
-      http.closeAllConnections();
+      closeAllConnections();
       await new Promise((resolve) => http.close(() => resolve(undefined)));
       await peersClosed;
+      await dns.close();
       await vns.close(); // saves state and queue
     })());
 
-  return { url: `http://${shown}:${port}`, wsUrl: `ws://${shown}:${port}/vns`, port, vns, close };
+  const [web, ws] = secure ? ['https', 'wss'] : ['http', 'ws'];
+  return { url: `${web}://${shown}:${port}`, wsUrl: `${ws}://${shown}:${port}/vns`, port, vns, dns: dns.listening, close };
 }

@@ -88,3 +88,32 @@ if [ -f package.json ]; then
     npm install --no-audit --no-fund
   fi
 fi
+
+# DNS clients the DNS tests run against a node (dig, kdig, dnspython, curl): real resolvers
+# nobody here wrote; and dnsperf, the load generator of the DNS benchmark.
+# `--no-dns-clients` skips them (they are not needed to run a node).
+# dnspython goes into a venv under target/ rather than the user site: it stays out of the
+# user's Python, needs no --user/--break-system-packages, and a `cargo clean` removes it.
+if [ "${1:-}" = --no-browser ] || [ "${1:-}" = --no-dns-clients ]; then
+  ok "dns clients skipped ($1)"
+else
+  if command -v dig >/dev/null && command -v kdig >/dev/null && command -v dnsperf >/dev/null && command -v curl >/dev/null; then
+    ok "dig, kdig, dnsperf, curl present"
+  else
+    installing "bind9-dnsutils knot-dnsutils dnsperf curl (apt)"
+    sudo_cmd=()
+    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends bind9-dnsutils knot-dnsutils dnsperf curl
+  fi
+  dns_venv=target/dns-venv
+  if "$dns_venv/bin/python" -c 'import dns.query, dns.version; assert dns.query.have_doh and dns.version.MAJOR == 2' 2>/dev/null; then
+    ok "dnspython[doh] present ($dns_venv)"
+  else
+    installing "dnspython[doh] (PyPI, into $dns_venv)"
+    command -v python3 >/dev/null || die "python3 not found: needed for the DNS tests (dnspython)"
+    python3 -m venv "$dns_venv"
+    "$dns_venv/bin/pip" install --quiet --disable-pip-version-check 'dnspython[doh]>=2.9,<3'
+  fi
+fi

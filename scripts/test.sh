@@ -101,6 +101,9 @@ step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read
 # Real `vns serve` processes killed, restarted, partitioned, loaded and attacked (~2-3 min on
 # 2 cores; the large run is `node scripts/multinode.mjs --registrations 10000`, a benchmark).
 step test-multinode node --test --test-concurrency=1 tests/multinode/
+# DNS for .vfs against real `vns serve --dns` nodes with real clients (dig, kdig, dnspython,
+# curl, Node's dns.Resolver), 10,000 fuzz packets, a rate-limited flood, HTTPS + HTTP/2.
+step test-dns node --test --test-concurrency=1 tests/dns/
 # The demo page in Debian's Chromium (playwright-core) against real `vns serve` processes.
 step test-e2e node --test tests/e2e/
 echo "all steps passed"

@@ -103,6 +103,8 @@ fn returned_codes() -> BTreeSet<String> {
         format!(r#"\bcode:\s*['"]({CODE})['"]"#),
         format!(r#"Error\(\s*(?:\d+\s*,\s*)?['"]({CODE})['"]"#),
         format!(r#"\.close\(\s*['"]({CODE})['"]"#),
+        // A call that answers with an HTTP status and a code, e.g. `fail(400, 'dns.bad_query', …)`.
+        format!(r#"\(\s*\d{{3}}\s*,\s*['"]({CODE})['"]"#),
         format!(r#"\?[^:\n]*:\s*['"]({CODE})['"]"#),
     ];
     let raising: Vec<Regex> = raising.iter().map(|r| Regex::new(r).unwrap()).collect();

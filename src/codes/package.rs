@@ -13,11 +13,16 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "http.too_large" => 413, "The request body is over 64 KiB.", "`POST /api/vns/ops`";
     "http.not_found" => 404, "No API route answers this method and path.", "`/api/vns/*`";
     "http.method_not_allowed" => 405, "Only GET and HEAD are served outside the API.", "`vns serve`, static files";
+    "dns.missing_query" => 400, "A DNS-over-HTTPS GET has no `dns` parameter.", "`GET /dns-query`";
+    "dns.bad_query" => 400, "A DNS-over-HTTPS request carries no readable DNS query (bad base64url or not a DNS message).", "`GET`/`POST /dns-query`";
+    "dns.bad_media_type" => 415, "A DNS-over-HTTPS POST is not `application/dns-message`.", "`POST /dns-query`";
+    "dns.too_large" => 413, "A DNS-over-HTTPS message is larger than a DNS message can be.", "`POST /dns-query`";
     "pow.worker_failed" => -, "The proof-of-work Web Worker failed to load or crashed.", "`workerSolver()`";
     "cli.usage" => -, "The command line is wrong (exit code 2).", "`vns`";
     "cli.no_key" => -, "No key file exists; create one with `vns key new`.", "`vns register`, `update`, `renew`, `transfer`";
     "cli.bad_key" => -, "The key file is unreadable or not a VNS key.", "`vns` commands that sign";
     "cli.key_exists" => -, "A key file already exists and `--force` was not given.", "`vns key new`";
+    "cli.bad_tls" => -, "The TLS certificate or key given to `vns serve` cannot be read.", "`vns serve --tls-cert FILE --tls-key FILE`";
     "cli.unreachable" => -, "The node did not answer (exit code 3).", "`vns` commands that call a node";
     "cli.bad_answer" => -, "The node answered with an HTTP error that carries no VNS error.", "`vns` commands that call a node";
 };
