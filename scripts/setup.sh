@@ -54,37 +54,42 @@ bindgen_version=$(wasm_bindgen_version)
 # No --locked: wasm-bindgen-cli's lock file pins a webpki-roots version crates.io lacks.
 cargo_tool wasm-bindgen-cli wasm-bindgen "$bindgen_version"
 
-# Headless browser for the browser tests (not needed to run a node: `setup.sh --no-browser`).
-if [ "${1:-}" = --no-browser ]; then
-  ok "chromium skipped (--no-browser)"
-elif [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-  ok "chromium + chromedriver present"
-else
-  installing "chromium chromium-driver (apt)"
-  sudo_cmd=()
+# Debian packages, installed together in one apt run when any is missing: apt_need PACKAGE
+# [PATH] adds PACKAGE unless PATH (default /usr/bin/PACKAGE) is already there.
+apt_wanted=()
+apt_need() {
+  local package=$1 path=${2:-/usr/bin/$1}
+  if [ -e "$path" ]; then ok "$package present"; else apt_wanted+=("$package"); fi
+}
+apt_install_wanted() {
+  [ ${#apt_wanted[@]} -gt 0 ] || return 0
+  installing "${apt_wanted[*]} (apt)"
+  local sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver
-fi
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_wanted[@]}"
+}
 
-# npm dev dependencies: reinstalled when node_modules is missing or older than the lock file.
+# Headless browser for the browser tests (not needed to run a node: `setup.sh --no-browser`).
+if [ "${1:-}" = --no-browser ]; then
+  ok "browsers skipped (--no-browser)"
+else
+  apt_need chromium
+  apt_need chromium-driver /usr/bin/chromedriver
+fi
+apt_install_wanted
+
+# npm dependencies, exactly as locked: `npm ci` when node_modules is missing or older than the
+# lock file. The lock lists every platform's optional `deno` build, so `npm ci` accepts it
+# and nothing rewrites it (the test run fails if setup changes a tracked file).
 if [ -f package.json ]; then
   stamp=node_modules/.package-lock.json
-  if [ -f package-lock.json ]; then
-    if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
-      ok "node_modules up to date"
-    else
-      # Not `npm ci`: the lock file cannot list the other platforms' optional builds of
-      # `deno` (the registry here does not serve them), and `npm ci` refuses such a lock.
-      # `npm install` installs exactly the locked versions all the same.
-      installing "npm dependencies (npm install from the lock file)"
-      npm install --no-audit --no-fund
-    fi
-  elif [ -d node_modules ] && [ ! package.json -nt "$stamp" ]; then
+  [ -f package-lock.json ] || die "package-lock.json is missing: run npm install and commit it"
+  if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
     ok "node_modules up to date"
   else
-    installing "npm dependencies (npm install)"
-    npm install --no-audit --no-fund
+    installing "npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund
   fi
 fi

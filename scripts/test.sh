@@ -65,8 +65,21 @@ wasm_browser_tests() { wasm_tests 'wasm_browser_*'; }
 # fake-indexeddb gives Node the IndexedDB API, so the IndexedDB backend runs there too.
 wasm_node_tests() { NODE_ARGS="--require=fake-indexeddb/auto" wasm_tests 'wasm_node_*'; }
 
+# Set-up must leave the checkout as it found it (a rewritten lock file would make every fresh
+# checkout dirty): the tracked files' changes, hashed before and after, must be equal.
+tracked_changes() { git diff HEAD --binary 2>/dev/null | sha256sum; }
+setup_leaving_tree_unchanged() {
+  local before
+  before=$(tracked_changes)
+  bash scripts/setup.sh
+  if [ "$(tracked_changes)" != "$before" ]; then
+    echo "setup changed tracked files:" >&2
+    git status --short --untracked-files=no >&2
+    return 1
+  fi
+}
 if [ -z "${VNS_SKIP_SETUP:-}" ]; then
-  step setup bash scripts/setup.sh
+  step setup setup_leaving_tree_unchanged
 fi
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
