@@ -98,8 +98,10 @@ step test-wasm-node wasm_node_tests
 step build-pkg bash scripts/build-pkg.sh
 check_js() {
   node_modules/.bin/tsc -p tsconfig.json
-  # The multi-node harness and its script are checked JSDoc too.
+  # The multi-node harness and its script are checked JSDoc too, and so are the Node tests
+  # of the package with the shared helpers of tests/support/.
   node_modules/.bin/tsc -p tests/multinode/tsconfig.json
+  node_modules/.bin/tsc -p tests/node/tsconfig.json
   # And so is the demo page.
   node_modules/.bin/tsc -p www/tsconfig.json
 }
