@@ -71,14 +71,21 @@ apt_install_wanted() {
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_wanted[@]}"
 }
 
-# Headless browser for the browser tests (not needed to run a node: `setup.sh --no-browser`).
+# Headless browsers for the browser tests (not needed to run a node: `setup.sh --no-browser`):
+# Chromium for every browser test, Firefox ESR for the wasm browser tests (a second engine's
+# IndexedDB and wasm). geckodriver is not packaged by Debian; crates.io has it.
+GECKODRIVER_VERSION=0.37.1
 if [ "${1:-}" = --no-browser ]; then
   ok "browsers skipped (--no-browser)"
 else
   apt_need chromium
   apt_need chromium-driver /usr/bin/chromedriver
+  apt_need firefox-esr
 fi
 apt_install_wanted
+if [ "${1:-}" != --no-browser ]; then
+  cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION" --locked
+fi
 
 # npm dependencies, exactly as locked: `npm ci` when node_modules is missing or older than the
 # lock file. The lock lists every platform's optional `deno` build, so `npm ci` accepts it

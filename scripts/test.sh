@@ -62,6 +62,12 @@ wasm_tests() { # wasm_tests GLOB
   cargo test --target "$WASM_TARGET" --features wasm --test "$1"
 }
 wasm_browser_tests() { wasm_tests 'wasm_browser_*'; }
+# The same tests in Firefox ESR through geckodriver (the runner takes the driver named by
+# GECKODRIVER; CHROMEDRIVER is unset so nothing else can be picked).
+wasm_firefox_tests() (
+  unset CHROMEDRIVER
+  GECKODRIVER="$(command -v geckodriver)" wasm_tests 'wasm_browser_*'
+)
 # fake-indexeddb gives Node the IndexedDB API, so the IndexedDB backend runs there too.
 wasm_node_tests() { NODE_ARGS="--require=fake-indexeddb/auto" wasm_tests 'wasm_node_*'; }
 
@@ -92,6 +98,7 @@ ipld_compat() {
 }
 step test-ipld ipld_compat
 step test-wasm-browser wasm_browser_tests
+step test-wasm-firefox wasm_firefox_tests
 step test-wasm-node wasm_node_tests
 # The npm package: build the wasm once (release + wasm-opt), type-check the shim, then test
 # what ships (the built package imported as `vns`) in Node.
