@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startServe, cli } from '../tests/node/serve-process.mjs';
+import { startServe, cli } from '../tests/support/serve-process.mjs';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '10' }, outstanding: { type: 'string', default: '20' }, rounds: { type: 'string', default: '2' } },

@@ -126,6 +126,7 @@ try {
     const last = cluster.node(nodes);
     progress(`wiping node ${last.id}'s folder and restarting it…`);
     await last.kill();
+    if (last.dataDir === undefined) throw new Error(`node ${last.id} has no data folder`);
     await rm(last.dataDir, { recursive: true, force: true });
     const t = Date.now();
     await last.start();

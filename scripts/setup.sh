@@ -54,59 +54,69 @@ bindgen_version=$(wasm_bindgen_version)
 # No --locked: wasm-bindgen-cli's lock file pins a webpki-roots version crates.io lacks.
 cargo_tool wasm-bindgen-cli wasm-bindgen "$bindgen_version"
 
-# Headless browser for the browser tests (not needed to run a node: `setup.sh --no-browser`).
-if [ "${1:-}" = --no-browser ]; then
-  ok "chromium skipped (--no-browser)"
-elif [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-  ok "chromium + chromedriver present"
-else
-  installing "chromium chromium-driver (apt)"
-  sudo_cmd=()
+# Debian packages, installed together in one apt run when any is missing: apt_need PACKAGE
+# [PATH] adds PACKAGE unless PATH (default /usr/bin/PACKAGE) is already there.
+apt_wanted=()
+apt_need() {
+  local package=$1 path=${2:-/usr/bin/$1}
+  if [ -e "$path" ]; then ok "$package present"; else apt_wanted+=("$package"); fi
+}
+apt_install_wanted() {
+  [ ${#apt_wanted[@]} -gt 0 ] || return 0
+  installing "${apt_wanted[*]} (apt)"
+  local sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${apt_wanted[@]}"
+}
+
+# Headless browsers for the browser tests (not needed to run a node: `setup.sh --no-browser`):
+# Chromium for every browser test, Firefox ESR for the wasm browser tests (a second engine's
+# IndexedDB and wasm). geckodriver is not packaged by Debian; crates.io has it.
+GECKODRIVER_VERSION=0.37.1
+if [ "${1:-}" = --no-browser ]; then
+  ok "browsers skipped (--no-browser)"
+else
+  apt_need chromium
+  apt_need chromium-driver /usr/bin/chromedriver
+  apt_need firefox-esr
+fi
+# DNS clients the DNS tests run against a node (dig, kdig, dnspython below, curl): real
+# resolvers nobody here wrote; and dnsperf, the load generator of the DNS benchmark.
+# `--no-dns-clients` skips them (they are not needed to run a node).
+dns_clients=1
+[ "${1:-}" != --no-browser ] && [ "${1:-}" != --no-dns-clients ] || dns_clients=0
+if [ $dns_clients = 1 ]; then
+  apt_need bind9-dnsutils /usr/bin/dig
+  apt_need knot-dnsutils /usr/bin/kdig
+  apt_need dnsperf
+  apt_need curl
+else
+  ok "dns clients skipped ($1)"
+fi
+apt_install_wanted
+if [ "${1:-}" != --no-browser ]; then
+  cargo_tool geckodriver geckodriver "$GECKODRIVER_VERSION" --locked
 fi
 
-# npm dev dependencies: reinstalled when node_modules is missing or older than the lock file.
+# npm dependencies, exactly as locked: `npm ci` when node_modules is missing or older than the
+# lock file. The lock lists every platform's optional `deno` build, so `npm ci` accepts it
+# and nothing rewrites it (the test run fails if setup changes a tracked file).
 if [ -f package.json ]; then
   stamp=node_modules/.package-lock.json
-  if [ -f package-lock.json ]; then
-    if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
-      ok "node_modules up to date"
-    else
-      # Not `npm ci`: the lock file cannot list the other platforms' optional builds of
-      # `deno` (the registry here does not serve them), and `npm ci` refuses such a lock.
-      # `npm install` installs exactly the locked versions all the same.
-      installing "npm dependencies (npm install from the lock file)"
-      npm install --no-audit --no-fund
-    fi
-  elif [ -d node_modules ] && [ ! package.json -nt "$stamp" ]; then
+  [ -f package-lock.json ] || die "package-lock.json is missing: run npm install and commit it"
+  if [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ] && [ ! package.json -nt "$stamp" ]; then
     ok "node_modules up to date"
   else
-    installing "npm dependencies (npm install)"
-    npm install --no-audit --no-fund
+    installing "npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund
   fi
 fi
 
-# DNS clients the DNS tests run against a node (dig, kdig, dnspython, curl): real resolvers
-# nobody here wrote; and dnsperf, the load generator of the DNS benchmark.
-# `--no-dns-clients` skips them (they are not needed to run a node).
 # dnspython goes into a venv under target/ rather than the user site: it stays out of the
 # user's Python, needs no --user/--break-system-packages, and a `cargo clean` removes it.
-if [ "${1:-}" = --no-browser ] || [ "${1:-}" = --no-dns-clients ]; then
-  ok "dns clients skipped ($1)"
-else
-  if command -v dig >/dev/null && command -v kdig >/dev/null && command -v dnsperf >/dev/null && command -v curl >/dev/null; then
-    ok "dig, kdig, dnsperf, curl present"
-  else
-    installing "bind9-dnsutils knot-dnsutils dnsperf curl (apt)"
-    sudo_cmd=()
-    [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo_cmd[@]}" apt-get update -qq
-    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends bind9-dnsutils knot-dnsutils dnsperf curl
-  fi
+if [ $dns_clients = 1 ]; then
   dns_venv=target/dns-venv
   if "$dns_venv/bin/python" -c 'import dns.query, dns.version; assert dns.query.have_doh and dns.version.MAJOR == 2' 2>/dev/null; then
     ok "dnspython[doh] present ($dns_venv)"

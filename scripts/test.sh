@@ -62,11 +62,30 @@ wasm_tests() { # wasm_tests GLOB
   cargo test --target "$WASM_TARGET" --features wasm --test "$1"
 }
 wasm_browser_tests() { wasm_tests 'wasm_browser_*'; }
+# The same tests in Firefox ESR through geckodriver (the runner takes the driver named by
+# GECKODRIVER; CHROMEDRIVER is unset so nothing else can be picked).
+wasm_firefox_tests() (
+  unset CHROMEDRIVER
+  GECKODRIVER="$(command -v geckodriver)" wasm_tests 'wasm_browser_*'
+)
 # fake-indexeddb gives Node the IndexedDB API, so the IndexedDB backend runs there too.
 wasm_node_tests() { NODE_ARGS="--require=fake-indexeddb/auto" wasm_tests 'wasm_node_*'; }
 
+# Set-up must leave the checkout as it found it (a rewritten lock file would make every fresh
+# checkout dirty): the tracked files' changes, hashed before and after, must be equal.
+tracked_changes() { git diff HEAD --binary 2>/dev/null | sha256sum; }
+setup_leaving_tree_unchanged() {
+  local before
+  before=$(tracked_changes)
+  bash scripts/setup.sh
+  if [ "$(tracked_changes)" != "$before" ]; then
+    echo "setup changed tracked files:" >&2
+    git status --short --untracked-files=no >&2
+    return 1
+  fi
+}
 if [ -z "${VNS_SKIP_SETUP:-}" ]; then
-  step setup bash scripts/setup.sh
+  step setup setup_leaving_tree_unchanged
 fi
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
@@ -81,14 +100,17 @@ ipld_compat() {
 }
 step test-ipld ipld_compat
 step test-wasm-browser wasm_browser_tests
+step test-wasm-firefox wasm_firefox_tests
 step test-wasm-node wasm_node_tests
 # The npm package: build the wasm once (release + wasm-opt), type-check the shim, then test
 # what ships (the built package imported as `vns`) in Node.
 step build-pkg bash scripts/build-pkg.sh
 check_js() {
   node_modules/.bin/tsc -p tsconfig.json
-  # The multi-node harness and its script are checked JSDoc too.
+  # The multi-node harness and its script are checked JSDoc too, and so are the Node tests
+  # of the package with the shared helpers of tests/support/.
   node_modules/.bin/tsc -p tests/multinode/tsconfig.json
+  node_modules/.bin/tsc -p tests/node/tsconfig.json
   # And so is the demo page.
   node_modules/.bin/tsc -p www/tsconfig.json
 }

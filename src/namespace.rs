@@ -220,15 +220,19 @@ impl Namespace {
     /// [`Namespace::unsaved_again`].
     pub fn take_unsaved_blocks(&mut self) -> Vec<Block> {
         self.flush();
-        let mut blocks = std::mem::take(&mut self.retry);
-        blocks.extend(std::mem::take(&mut self.unsaved).into_values());
         let changes = self.tree.take_changes();
         self.dropped.extend(changes.dropped);
-        blocks.extend(changes.new_blocks);
+        let mut fresh: Vec<Block> = std::mem::take(&mut self.unsaved).into_values().collect();
+        fresh.extend(changes.new_blocks);
+        // A block whose write failed and that a change since made unreachable is garbage: it
+        // is not written again, and stays dropped (the failed write may have stored it).
+        let mut blocks: Vec<Block> = std::mem::take(&mut self.retry);
+        blocks.retain(|block| !self.dropped.contains(&block.cid));
         // A block dropped by an earlier call and needed again is live.
-        for block in &blocks {
+        for block in &fresh {
             self.dropped.remove(&block.cid);
         }
+        blocks.extend(fresh);
         blocks
     }
 

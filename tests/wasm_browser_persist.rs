@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-#[wasm_bindgen(module = "/tests/js/map_adapter.js")]
+#[wasm_bindgen(module = "/tests/support/map-adapter.js")]
 extern "C" {
     #[wasm_bindgen(js_name = mapAdapter)]
     fn map_adapter() -> JsValue;

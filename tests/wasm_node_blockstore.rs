@@ -12,33 +12,16 @@ use wasm_bindgen_test::*;
 #[path = "common/idb.rs"]
 mod idb;
 
-#[wasm_bindgen(inline_js = r#"
-const hex = (bytes) => Buffer.from(bytes).toString("hex");
-export function mapAdapter() {
-  const blocks = new Map();
-  const state = new Map();
-  return {
-    put: (cid, bytes) => { blocks.set(hex(cid), bytes.slice()); },
-    get: async (cid) => blocks.get(hex(cid)),
-    has: async (cid) => blocks.has(hex(cid)),
-    delete: async (cid) => { blocks.delete(hex(cid)); },
-    list: async () => Array.from(blocks.keys(), (k) => new Uint8Array(Buffer.from(k, "hex"))),
-    getState: (key) => state.get(key),
-    setState: async (key, bytes) => {
-      if (bytes === undefined) state.delete(key); else state.set(key, bytes.slice());
-    },
-  };
-}
-"#)]
+#[wasm_bindgen(module = "/tests/support/map-adapter.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = mapAdapter)]
-    fn map_adapter() -> JsValue;
+    #[wasm_bindgen(js_name = synchronousMapAdapter)]
+    fn synchronous_map_adapter() -> JsValue;
 }
 
 #[wasm_bindgen_test]
 async fn js_adapter_passes_acceptance_in_node() {
     // Some methods here are synchronous: plain return values are accepted as well as Promises.
-    let store = JsBlockstore::new(map_adapter()).unwrap();
+    let store = JsBlockstore::new(synchronous_map_adapter()).unwrap();
     acceptance::run(&store).await.unwrap();
 }
 

@@ -9,6 +9,14 @@
 //! blocks the namespace stopped referencing, without listing the store; [`collect_garbage`]
 //! lists it and removes every block no longer reachable from the root.
 //!
+//! Saving and collecting exist once, in two phases: a synchronous prepare
+//! ([`prepare_save`], [`prepare_collection`]) that takes from the namespace what to write and
+//! what to delete, and an async commit ([`PendingSave::commit`],
+//! [`PendingCollection::commit`]) that needs no borrow of the namespace and returns the
+//! [`Leftovers`] to give back when part of it failed. The functions above are the two phases
+//! back to back; the wasm node, whose namespace cannot stay borrowed across an `.await`, runs
+//! them apart.
+//!
 //! ```
 //! use vns::{blockstore::MemoryBlockstore, build, identity::Keypair, name::Name};
 //! use vns::{namespace::{Limits, Namespace}, params::NetworkParams, persist};
@@ -27,8 +35,14 @@
 //! ```
 
 pub mod acceptance;
+mod collect;
+mod save;
 
-use std::collections::{HashMap, HashSet};
+pub use collect::{collect_garbage, prepare_collection, reachable, Collected, PendingCollection};
+pub use save::{prepare_save, save, save_and_prune, CommitResult, Committed, LastCommit};
+pub use save::{Leftovers, PendingSave, SaveReport, StateEntry};
+
+use std::collections::HashMap;
 
 use cid::Cid;
 
@@ -67,79 +81,6 @@ impl LoadError {
             LoadError::Tree(e) => e.code(),
             LoadError::BadRoot(_) => "load.bad_root",
             LoadError::BadEntry { .. } => "load.bad_entry",
-        }
-    }
-}
-
-/// What a save wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SaveReport {
-    pub blocks: usize,
-    pub bytes: usize,
-}
-
-/// Writes the blocks created since the last save and then the root pointer (plus `state`,
-/// e.g. the persisted delta queue) in one commit. On failure the blocks are kept for the
-/// next attempt and the stored state is the previous one. Blocks this save makes unreachable
-/// stay in the store and are remembered by the namespace until a [`save_and_prune`] or
-/// [`collect_garbage`] deletes them.
-pub async fn save<S: Blockstore>(
-    ns: &mut Namespace,
-    store: &S,
-    state: &[(String, Option<Vec<u8>>)],
-) -> Result<SaveReport, StorageError> {
-    let root = ns.merkle_root();
-    let blocks = ns.take_unsaved_blocks();
-    let mut all_state = vec![(ROOT_KEY.to_string(), Some(root.to_bytes()))];
-    all_state.extend_from_slice(state);
-    match store.commit(&blocks, &all_state).await {
-        Ok(()) => {
-            let bytes = blocks.iter().map(|b| b.bytes.len()).sum();
-            Ok(SaveReport { blocks: blocks.len(), bytes })
-        }
-        Err(e) => {
-            ns.unsaved_again(blocks);
-            Err(e)
-        }
-    }
-}
-
-/// [`save`], then deletes the blocks the saved root no longer needs: entries replaced or
-/// removed and tree nodes no longer reachable, since the last prune. Unlike
-/// [`collect_garbage`] it never lists the store, so it also works where listing is slow or
-/// impossible. Deletion follows the commit, so a crash between the two only leaves
-/// unreachable blocks behind; a failed save or deletion keeps the blocks for the next prune.
-/// Returns the report and how many blocks were deleted.
-///
-/// ```
-/// use vns::{blockstore::{Blockstore, MemoryBlockstore}, build, identity::Keypair};
-/// use vns::{name::Name, namespace::Namespace, params::NetworkParams, persist};
-/// # pollster::block_on(async {
-/// let params = NetworkParams::testing();
-/// let (key, name) = (Keypair::from_secret(&[4; 32]), Name::parse("alice").unwrap());
-/// let store = MemoryBlockstore::new();
-/// let mut ns = Namespace::new(params.clone());
-/// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
-/// persist::save_and_prune(&mut ns, &store, &[]).await.unwrap();
-/// ns.update(&key, &name, vec![], 2_000).unwrap();
-/// let (_, deleted) = persist::save_and_prune(&mut ns, &store, &[]).await.unwrap();
-/// assert_eq!(deleted, 2, "the old entry and the old root node");
-/// assert_eq!(store.block_count(), persist::reachable(&mut ns).len());
-/// # });
-/// ```
-pub async fn save_and_prune<S: Blockstore>(
-    ns: &mut Namespace,
-    store: &S,
-    state: &[(String, Option<Vec<u8>>)],
-) -> Result<(SaveReport, usize), StorageError> {
-    let report = save(ns, store, state).await?;
-    // Taken after the save: a block needed again was taken out of the set by that save.
-    let dropped = ns.take_dropped();
-    match store.delete_many(&dropped).await {
-        Ok(()) => Ok((report, dropped.len())),
-        Err(e) => {
-            ns.dropped_again(dropped);
-            Err(e)
         }
     }
 }
@@ -241,26 +182,4 @@ async fn fetch_verified<S: Blockstore>(
         return get_many_verified(store, cids).await;
     };
     cids.iter().map(|cid| verified(cid, all.remove(cid))).collect()
-}
-
-/// Every block reachable from the namespace's current root: tree nodes and entries.
-pub fn reachable(ns: &mut Namespace) -> HashSet<Cid> {
-    let tree = ns.tree();
-    tree.reachable_cids().chain(tree.iter().map(|(_, cid)| cid)).collect()
-}
-
-/// Mark and sweep: saves pending changes (so the stored root is the in-memory root), then
-/// deletes every stored block not reachable from it. A block the stored root needs is never
-/// removed, so a crash during collection loses nothing. Returns how many blocks were removed.
-pub async fn collect_garbage<S: Blockstore>(
-    ns: &mut Namespace,
-    store: &S,
-) -> Result<usize, StorageError> {
-    save(ns, store, &[]).await?;
-    // Everything the namespace was waiting to prune is deleted below (or was already gone).
-    ns.take_dropped();
-    let live = reachable(ns);
-    let dead: Vec<Cid> = store.list().await?.into_iter().filter(|c| !live.contains(c)).collect();
-    store.delete_many(&dead).await?;
-    Ok(dead.len())
 }

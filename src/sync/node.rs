@@ -62,7 +62,7 @@ use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
 use crate::namespace::{Applied, Limits, Namespace};
 use crate::params::NetworkParams;
-use crate::persist::{self, SaveReport};
+use crate::persist::{self, PendingCollection, PendingSave, SaveReport, StateEntry};
 use crate::record::Record;
 
 /// A node of the sync protocol. See the [module docs](crate::sync) for the protocol.
@@ -151,8 +151,26 @@ impl SyncNode {
 
     /// Saves the namespace (incrementally) and the delta queue in one commit.
     pub async fn save<S: Blockstore>(&mut self, store: &S) -> Result<SaveReport, SyncError> {
-        let state = [(QUEUE_KEY.to_string(), Some(self.queue.encode()))];
+        let state = self.saved_state();
         Ok(persist::save(&mut self.ns, store, &state).await?)
+    }
+
+    /// [`persist::prepare_save`] of the namespace with the delta queue: the synchronous half
+    /// of a save (commit it with [`persist::PendingSave::commit`]), pruning if `prune` says so.
+    pub fn prepare_save(&mut self, prune: impl FnOnce(&Namespace) -> bool) -> PendingSave {
+        let state = self.saved_state();
+        persist::prepare_save(&mut self.ns, &state, prune)
+    }
+
+    /// [`persist::prepare_collection`] of the namespace with the delta queue.
+    pub fn prepare_collection(&mut self) -> PendingCollection {
+        let state = self.saved_state();
+        persist::prepare_collection(&mut self.ns, &state)
+    }
+
+    /// The state entries saved beside the namespace: the delta queue.
+    fn saved_state(&self) -> [StateEntry; 1] {
+        [(QUEUE_KEY.to_string(), Some(self.queue.encode()))]
     }
 
     /// The namespace (resolve names here).

@@ -14,7 +14,8 @@ use super::args::{self, option, option_uint};
 use super::convert::{self, num, object};
 use super::error::{busy, coded, invalid, JsResult};
 use super::keys::Keys;
-use super::storage::{collect_garbage, commit, take_save, LastCommit, Storage};
+use super::storage::{collect_garbage, commit, LastCommit, Storage};
+use crate::blockstore::Blockstore;
 use crate::build;
 use crate::namespace::Limits;
 use crate::params::NetworkParams;
@@ -144,7 +145,7 @@ impl VnsNode {
     #[wasm_bindgen(unchecked_return_type = "Promise<SaveReport>")]
     pub fn save(&self) -> Promise {
         let storage = self.storage.clone();
-        let pending = self.with(|n| take_save(n, |ns| storage.prunes(ns)).map_err(coded));
+        let pending = self.with(|n| Ok(n.prepare_save(|ns| storage.prunes(ns))));
         let pending = match pending {
             Ok(pending) => pending,
             Err(e) => return Promise::reject(&e),

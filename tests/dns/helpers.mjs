@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import packet from 'dns-packet';
-import { startServe, cli } from '../node/serve-process.mjs';
+import { startServe, cli } from '../support/serve-process.mjs';
 
 export { cli };
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { get } from 'node:https';
 import { connect } from 'node:http2';
 import packet from 'dns-packet';
-import { startServe } from '../node/serve-process.mjs';
+import { startServe } from '../support/serve-process.mjs';
 import { startDnsNode, cliAs, tempDir, selfSigned, within } from './helpers.mjs';
 
 let temp;

@@ -8,7 +8,7 @@
 // on the first run (a few minutes for 100k) are reused by the next.
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServe } from '../node/serve-process.mjs';
+import { startServe } from '../support/serve-process.mjs';
 import { ROOT, CHROMIUM, CHROMIUM_ARGS } from './helpers.mjs';
 
 const names = Number(process.argv[2] ?? 100_000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServe, cli } from '../node/serve-process.mjs';
+import { startServe, cli } from '../support/serve-process.mjs';
 
 export { cli };
 
@@ -26,7 +26,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Starts `vns serve` (a real process, see tests/node/serve-process.mjs) on a test network and
+ * Starts `vns serve` (a real process, see tests/support/serve-process.mjs) on a test network and
  * stops it after the test. `port` 0 picks a free port; pass a stopped node's port to start it
  * again at the same address (the page's origin).
  * @param {{ t: import('node:test').TestContext, port?: number, data?: string, difficulty?: number, peers?: string[] }} options

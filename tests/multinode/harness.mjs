@@ -25,11 +25,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServeProcess } from './serve-process.mjs';
+import { ServeProcess } from '../support/serve-process.mjs';
 import { LinkProxy } from './proxy.mjs';
 import { eventually, peerCount, rejectionsByCode } from './util.mjs';
 
-export { ServeProcess, CLI } from './serve-process.mjs';
+export { ServeProcess, CLI } from '../support/serve-process.mjs';
 export { LinkProxy } from './proxy.mjs';
 export * from './util.mjs';
 

@@ -13,7 +13,7 @@
  */
 import { createServer, connect } from 'node:net';
 
-/** @typedef {import('./serve-process.mjs').ServeProcess} ServeProcess */
+/** @typedef {import('../support/serve-process.mjs').ServeProcess} ServeProcess */
 
 /** A TCP proxy carrying one node-to-node link (`from` dials `to` through it). */
 export class LinkProxy {

@@ -7,39 +7,11 @@
  * ```
  * @module
  */
+export { eventually } from 'vns/testing';
+export { parseMetrics } from '../support/serve-process.mjs';
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `check` until it returns a truthy value and returns it; throws after `timeoutMs`,
- * naming `what` and the last value or error seen. Used for every wait: nothing in the tests
- * asserts after a fixed sleep.
- * @template T
- * @param {() => Promise<T> | T} check
- * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [options]
- * @returns {Promise<NonNullable<T>>}
- */
-export async function eventually(check, options = {}) {
-  const { timeoutMs = 30_000, intervalMs = 50, what = 'condition' } = options;
-  const deadline = Date.now() + timeoutMs;
-  /** @type {unknown} */
-  let last;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return /** @type {NonNullable<T>} */ (value);
-      last = value;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      const seen = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${seen})`);
-    }
-    await sleep(intervalMs);
-  }
-}
 
 /**
  * Runs `fn` over `items` with at most `limit` calls in flight; results in input order.
@@ -59,22 +31,6 @@ export async function pool(items, limit, fn) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/**
- * Parses Prometheus text into `name{labels}` -> value (labels as printed by the server).
- * @param {string} text
- * @returns {Map<string, number>}
- */
-export function parseMetrics(text) {
-  /** @type {Map<string, number>} */
-  const out = new Map();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const at = line.lastIndexOf(' ');
-    out.set(line.slice(0, at), Number(line.slice(at + 1)));
-  }
-  return out;
 }
 
 /**

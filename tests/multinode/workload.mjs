@@ -83,7 +83,7 @@ export async function submitAll(cluster, entries, options = {}) {
       if (!node.ready) {
         retry('node down');
       } else {
-        /** @type {import('./serve-process.mjs').ApiAnswer | undefined} */
+        /** @type {import('../support/serve-process.mjs').ApiAnswer | undefined} */
         let answer;
         try {
           answer = await node.post(entry.bytes);

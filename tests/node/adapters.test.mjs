@@ -4,9 +4,20 @@ import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { serveWebSocket, connectWebSocket, attachMessagePort } from 'vns';
-import { adapterSuite } from './adapter-suite.mjs';
+import { adapterSuite } from 'vns/testing';
+
+/** @typedef {import('../../js/core.js').Vns} Vns */
+/** @typedef {import('../../js/message-port.js').PortLike} PortLike */
+
+/**
+ * Node's MessagePort as the shim's port type: @types/node declares its listeners as taking a
+ * plain `Event`, while at run time they get a `MessageEvent` with the `data` the shim reads.
+ * @param {import('node:worker_threads').MessagePort} port
+ */
+const asPort = (port) => /** @type {PortLike} */ (/** @type {unknown} */ (port));
 
 adapterSuite('WebSocket', () => {
+  /** @type {Awaited<ReturnType<typeof serveWebSocket>>} */
   let listening;
   return {
     async link(server, client) {
@@ -30,9 +41,10 @@ adapterSuite('WebSocket', () => {
 });
 
 adapterSuite('MessagePort', () => {
+  /** @param {Vns} server @param {Vns} client */
   const open = (server, client) => {
     const { port1, port2 } = new MessageChannel();
-    return { server: attachMessagePort(server, port1), client: attachMessagePort(client, port2) };
+    return { server: attachMessagePort(server, asPort(port1)), client: attachMessagePort(client, asPort(port2)) };
   };
   return {
     async link(server, client) {
@@ -49,7 +61,7 @@ adapterSuite('MessagePort', () => {
     },
     async garbage(server) {
       const { port1, port2 } = new MessageChannel();
-      const end = attachMessagePort(server, port1);
+      const end = attachMessagePort(server, asPort(port1));
       port2.postMessage('this is text, not a VNS frame');
       await end.closed;
       port2.close();

@@ -2,14 +2,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, generateKeys, Keys, powSearch } from 'vns';
-import { testNode, mapAdapter, eventually } from './helpers.mjs';
+import { testNode, eventually } from 'vns/testing';
+import { mapAdapter } from '../support/map-adapter.js';
+
+/** @typedef {import('../../js/core.js').PeerHandle} PeerHandle */
+/** @typedef {import('../../js/core.js').OpenOptions} OpenOptions */
+
+/** The `code` a VNS error carries (undefined for anything else). @param {unknown} e */
+const codeOf = (e) => /** @type {{ code?: string }} */ (e).code;
 
 test('register then resolve on a memory node', async () => {
   const vns = await testNode();
   try {
     const keys = generateKeys();
+    /** @type {string[]} */
     const changes = [];
-    vns.addEventListener('change', (e) => changes.push(e.detail.name));
+    vns.addEventListener('change', (e) => changes.push(/** @type {CustomEvent} */ (e).detail.name));
+    /** @type {import('../../js/core.js').PowProgress[]} */
     const progress = [];
     const got = await vns.register(keys, 'alice', [{ type: 'A', value: '10.0.0.1', ttl: 60 }], {
       chunkSize: 1,
@@ -31,7 +40,7 @@ test('register then resolve on a memory node', async () => {
 
     const proof = vns.proof('alice');
     assert.equal(proof.root, vns.merkleRoot());
-    assert.match(vns.verifyProof(proof, 'alice'), /^b/);
+    assert.match(vns.verifyProof(proof, 'alice') ?? '', /^b/);
     assert.equal(vns.verifyProof(vns.proof('nobody'), 'nobody'), null);
   } finally {
     await vns.close();
@@ -53,17 +62,17 @@ test('errors are Error objects carrying the core code', async () => {
     const mallory = generateKeys();
     await assert.rejects(vns.register(alice, 'a', []), (e) => {
       assert.ok(e instanceof Error);
-      assert.equal(e.code, 'name.too_short');
+      assert.equal(codeOf(e), 'name.too_short');
       return true;
     });
     await assert.rejects(vns.resolve('nobody'), { code: 'resolve.not_found' });
     await vns.register(alice, 'alice', []);
     await assert.rejects(vns.update(mallory, 'alice', []), { code: 'rule.wrong_signer' });
     await assert.rejects(vns.register(alice, 'bob', [{ type: 'A', value: 'nope' }]), (e) =>
-      e instanceof Error && e.code.startsWith('record.'),
+      e instanceof Error && (codeOf(e) ?? '').startsWith('record.'),
     );
     assert.throws(() => powSearch('alice', 'not-a-peer-id', 1, 4, 0, 10), (e) =>
-      e instanceof Error && e.code.startsWith('identity.'),
+      e instanceof Error && (codeOf(e) ?? '').startsWith('identity.'),
     );
     assert.throws(() => powSearch('alice', alice.peerId, -1, 4, 0, 10), {
       code: 'vns.invalid_argument',
@@ -93,7 +102,10 @@ test('a bad frame closes only that peer and never throws', async () => {
   const other = await testNode();
   try {
     // A healthy peer over an in-process pipe.
-    let near, far;
+    /** @type {PeerHandle} */
+    let near;
+    /** @type {PeerHandle} */
+    let far;
     near = vns.attach({
       send: (bytes) => queueMicrotask(() => far.receive(bytes)),
       close: () => queueMicrotask(() => far.closed()),
@@ -102,11 +114,13 @@ test('a bad frame closes only that peer and never throws', async () => {
       send: (bytes) => queueMicrotask(() => near.receive(bytes)),
       close: () => queueMicrotask(() => near.closed()),
     });
-    await eventually(() => vns.peers().includes(near.peer), 5000, 'handshake');
+    await eventually(() => vns.peers().includes(near.peer), { timeoutMs: 5000, what: 'handshake' });
 
+    /** @type {{ code: string, reason: string }[]} */
     const closes = [];
+    /** @type {{ type: string, peer?: number }[]} */
     const errors = [];
-    vns.addEventListener('error', (e) => errors.push(e.detail));
+    vns.addEventListener('error', (e) => errors.push(/** @type {CustomEvent} */ (e).detail));
     const bad = vns.attach({ send() {}, close: (code, reason) => closes.push({ code, reason }) });
     assert.doesNotThrow(() => bad.receive(new Uint8Array([0xff, 0x00, 0x13, 0x37])));
     assert.doesNotThrow(() => bad.receive(new Uint8Array(0)));
@@ -123,6 +137,7 @@ test('a bad frame closes only that peer and never throws', async () => {
 test('save to a JS storage adapter and open it again', async () => {
   const adapter = mapAdapter();
   const keys = generateKeys();
+  /** @type {OpenOptions} */
   const options = { storage: adapter, network: 'testing', difficulty: 4 };
   const first = await open(options);
   await first.register(keys, 'alice', [{ type: 'TXT', value: 'saved' }]);
@@ -141,8 +156,11 @@ test('save to a JS storage adapter and open it again', async () => {
 });
 
 test('bad open options are refused with a code', async () => {
-  await assert.rejects(open({ storage: 'memory', network: 'nope' }), { code: 'vns.invalid_argument' });
-  await assert.rejects(open({ storage: {} }), { code: 'storage.invalid_adapter' });
+  // Deliberately outside the declared types: what JavaScript callers can pass anyway.
+  const network = /** @type {'testing'} */ (/** @type {string} */ ('nope'));
+  await assert.rejects(open({ storage: 'memory', network }), { code: 'vns.invalid_argument' });
+  const storage = /** @type {import('../../js/core.js').OpenOptions['storage']} */ ({});
+  await assert.rejects(open({ storage }), { code: 'storage.invalid_adapter' });
 });
 
 test('cached answers follow every change: update, transfer, peers, other spellings, expiry', async () => {
@@ -171,18 +189,22 @@ test('cached answers follow every change: update, transfer, peers, other spellin
 
     // A change that arrives from a peer invalidates too.
     const pipe = () => {
+      /** @type {PeerHandle | undefined} */
       let handle;
-      const transport = { send: (bytes) => queueMicrotask(() => handle.receive(bytes)), close: () => {} };
-      return { transport, set: (h) => (handle = h) };
+      const transport = {
+        send: (/** @type {Uint8Array} */ bytes) => queueMicrotask(() => handle?.receive(bytes)),
+        close: () => {},
+      };
+      return { transport, set: (/** @type {PeerHandle} */ h) => (handle = h) };
     };
     const ab = pipe();
     const ba = pipe();
     ab.set(b.attach(ba.transport));
     ba.set(a.attach(ab.transport));
-    await eventually(() => b.resolveSync('cached').owner === other.peerId, 5_000, 'cached.vfs on b');
+    await eventually(() => b.resolveSync('cached').owner === other.peerId, { timeoutMs: 5_000, what: 'cached.vfs on b' });
     assert.equal(b.resolveSync('cached').records[0].value, '10.0.0.2');
     await b.update(other, 'cached', [{ type: 'TXT', value: 'from b' }]);
-    await eventually(() => a.resolveSync('cached').records[0].value === 'from b', 5_000, 'the update from b on a');
+    await eventually(() => a.resolveSync('cached').records[0].value === 'from b', { timeoutMs: 5_000, what: 'the update from b on a' });
 
     // Past its expiry the cached answer is not served; after the sweep the name is gone.
     clock += period + 10;
@@ -199,15 +221,19 @@ test('cached answers follow every change: update, transfer, peers, other spellin
 test('register refuses before the proof-of-work what the node would refuse after it', async () => {
   const vns = await testNode({ registrationsPerHour: 1 });
   try {
+    /** @type {string[]} */
     const solves = [];
+    /** @type {import('../../js/core.js').PowSolver} */
     const solve = (task) => {
       solves.push(task.name);
-      return Promise.resolve(powSearch(task.name, task.owner, task.ts, task.difficulty, 0, 1e9));
+      const nonce = powSearch(task.name, task.owner, task.ts, task.difficulty, 0, 1e9);
+      return nonce === undefined ? Promise.reject(new Error('no nonce in range')) : Promise.resolve(nonce);
     };
     const alice = generateKeys();
     await vns.register(alice, 'taken', [], { solve });
     assert.deepEqual(solves, ['taken']);
     const rival = generateKeys();
+    /** @type {[() => Promise<unknown>, string | RegExp][]} */
     const refusals = [
       [() => vns.register(rival, 'taken', [], { solve }), 'rule.conflict_lost'],
       [() => vns.register(rival, 'admin', [], { solve }), 'rule.reserved'],
@@ -216,7 +242,7 @@ test('register refuses before the proof-of-work what the node would refuse after
       [() => vns.register(alice, 'second', [], { solve }), 'store.rate_limited'],
     ];
     for (const [attempt, code] of refusals) {
-      await assert.rejects(attempt(), (e) => (typeof code === 'string' ? e.code === code : code.test(e.code)));
+      await assert.rejects(attempt(), (e) => (typeof code === 'string' ? codeOf(e) === code : code.test(codeOf(e) ?? '')));
     }
     assert.deepEqual(solves, ['taken'], 'no proof-of-work was searched for a refused registration');
   } finally {

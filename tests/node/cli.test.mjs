@@ -5,12 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServe, cli } from './serve-process.mjs';
+import { startServe, cli } from '../support/serve-process.mjs';
 
+/** @type {import('../support/serve-process.mjs').StartedServe | undefined} */
 let node;
-let dir;
-let env;
-let other;
+let dir = '';
+/** @type {Record<string, string>} the CLI's environment: node URL and key file */
+let env = {};
+/** @type {Record<string, string>} the same node, another key */
+let other = {};
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vns-cli-'));
@@ -23,6 +26,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Runs the CLI with `--json` and parses its output. @param {string[]} args */
 const json = async (args, e = env) => {
   const r = await cli([...args, '--json'], e);
   return { ...r, body: JSON.parse(r.stdout) };
@@ -61,7 +65,7 @@ test('register, resolve, update, renew, names, transfer, status', async () => {
 
   const updated = await json(['update', 'carol', '--ip6', '2001:db8::7', '--cid', 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi', '--sync', 'wss://carol.example/vns']);
   assert.equal(updated.code, 0, updated.stderr);
-  assert.deepEqual(updated.body.resolved.records.map((r) => r.type), ['AAAA', 'FS', 'SYNC']);
+  assert.deepEqual(updated.body.resolved.records.map((/** @type {{ type: string }} */ r) => r.type), ['AAAA', 'FS', 'SYNC']);
   assert.equal(updated.body.resolved.seq, resolved.body.seq + 1);
 
   const renewed = await json(['renew', 'carol']);
@@ -111,7 +115,7 @@ test('errors: clear messages and exit codes', async () => {
   assert.equal(taken.code, 1);
   assert.match(taken.stderr, /\(rule\.conflict_lost\)/);
   assert.doesNotMatch(taken.stderr, /proof-of-work: done/);
-  const metrics = await (await fetch(`${node.url}/metrics`)).text();
+  const metrics = await (await fetch(`${node?.url}/metrics`)).text();
   assert.doesNotMatch(metrics, /source="api",code="rule\.conflict_lost"/);
 
   const usage = await cli(['frobnicate'], env);

@@ -13,20 +13,29 @@ import { blake3 as blake3Hash } from '@noble/hashes/blake3.js';
 import { FsBlockstore } from 'blockstore-fs';
 import { generateKeys, fsStorage } from 'vns';
 import { vnsSharding } from 'vns/fs-storage';
-import { eventually, testNode } from './helpers.mjs';
+import { eventually, testNode } from 'vns/testing';
 
-const blake3 = from({ name: 'blake3', code: 0x1e, encode: (bytes) => blake3Hash(bytes) });
+const blake3 = from({ name: 'blake3', code: 0x1e, encode: (/** @type {Uint8Array} */ bytes) => blake3Hash(bytes) });
 
-/** The CID VNS gives `bytes` (DAG-CBOR, BLAKE3), computed with the IPFS libraries. */
-const cidOf = async (bytes) => CID.createV1(dagCbor.code, await blake3.digest(bytes));
+/**
+ * The CID VNS gives `bytes` (DAG-CBOR, BLAKE3), computed with the IPFS libraries.
+ * @param {Uint8Array | undefined} bytes an entry block (`entryBlock` of a name the node holds)
+ */
+const cidOf = async (bytes) => {
+  assert.ok(bytes, 'the node holds the entry block');
+  return CID.createV1(dagCbor.code, await blake3.digest(bytes));
+};
 
-/** The CIDs of the block files in `dir`, read from their names. */
+/** The CIDs of the block files in `dir`, read from their names. @param {string} dir */
 async function stored(dir) {
   const files = await readdir(join(dir, 'blocks'), { recursive: true });
   return new Set(files.filter((f) => f.endsWith('.data')).map((f) => vnsSharding.decode(f).toString()));
 }
 
-/** Every CID link inside a decoded DAG-CBOR value. */
+/**
+ * Every CID link inside a decoded DAG-CBOR value.
+ * @param {unknown} value @returns {CID[]}
+ */
 function links(value) {
   const cid = CID.asCID(value);
   if (cid) return [cid];
@@ -34,15 +43,21 @@ function links(value) {
   return Object.values(value).flatMap(links);
 }
 
-/** Every block the node's root reaches, walked through its links with @ipld/dag-cbor. */
+/**
+ * Every block the node's root reaches, walked through its links with @ipld/dag-cbor.
+ * @param {string} dir @param {string} root
+ */
 async function reachable(dir, root) {
   const blocks = new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding });
   await blocks.open();
+  /** @type {Set<string>} */
   const seen = new Set();
+  /** @param {CID} cid */
   const walk = async (cid) => {
     if (seen.has(cid.toString())) return;
     seen.add(cid.toString());
     const got = await blocks.get(cid);
+    /** @type {Uint8Array[]} */
     const chunks = [];
     if (got instanceof Uint8Array) chunks.push(got);
     else for await (const chunk of got) chunks.push(chunk);
@@ -52,6 +67,7 @@ async function reachable(dir, root) {
   return seen;
 }
 
+/** Runs `fn` in a fresh folder, removed afterwards. @param {(dir: string) => Promise<void>} fn */
 async function withFolder(fn) {
   const dir = await mkdtemp(join(tmpdir(), 'vns-gc-'));
   try {
@@ -106,6 +122,7 @@ test('collection removes blocks a crash left behind, never a reachable one, and 
     for (const label of ['stray-1', 'stray-2']) {
       await other.register(generateKeys(), label, []);
       const bytes = other.entryBlock(label);
+      assert.ok(bytes, `${label} has an entry block`);
       const cid = await cidOf(bytes);
       const blocks = new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding });
       await blocks.put(cid, bytes);
@@ -155,18 +172,21 @@ test('a sweep that removes names starts a collection: their blocks and strays ar
       const other = await testNode();
       await other.register(generateKeys(), 'stray', []);
       const strayBytes = other.entryBlock('stray');
+      assert.ok(strayBytes, 'stray has an entry block');
       await other.close();
       const stray = await cidOf(strayBytes);
       await new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding }).put(stray, strayBytes);
 
+      /** @type {unknown[]} */
       const errors = [];
+      /** @type {{ removed: number, complete: boolean }[]} */
       const collections = [];
-      vns.addEventListener('error', (e) => errors.push(e.detail));
-      vns.addEventListener('gc', (e) => collections.push(e.detail));
+      vns.addEventListener('error', (e) => errors.push(/** @type {CustomEvent} */ (e).detail));
+      vns.addEventListener('gc', (e) => collections.push(/** @type {CustomEvent} */ (e).detail));
       clock += period / 2 + 2_000;
       assert.deepEqual(vns.sweep(), ['short-lived.vfs']);
       // No save is asked for: the collection the sweep started does the work.
-      await eventually(async () => !(await stored(dir)).has(stray.toString()), 5_000, 'the stray deleted');
+      await eventually(async () => !(await stored(dir)).has(stray.toString()), { timeoutMs: 5_000, what: 'the stray deleted' });
       assert.deepEqual(errors, [], 'the collection did not fail');
       assert.equal(collections.length, 1, 'one collection, reported by a gc event');
       assert.ok(collections[0].complete && collections[0].removed >= 3, 'the stray, the entry, a node');

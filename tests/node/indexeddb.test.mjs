@@ -4,7 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, generateKeys } from 'vns';
 
+/** @typedef {import('../../js/core.js').OpenOptions} OpenOptions */
+
 test('save to IndexedDB, close, reopen and resolve', async () => {
+  /** @type {OpenOptions} */
   const options = { storage: 'indexeddb', dbName: 'vns-node-test', network: 'testing', difficulty: 4 };
   const keys = generateKeys();
   const first = await open(options);
@@ -20,7 +23,10 @@ test('save to IndexedDB, close, reopen and resolve', async () => {
   }
 });
 
-/** A testing node over IndexedDB database `dbName` that saves only when asked. */
+/**
+ * A testing node over IndexedDB database `dbName` that saves only when asked.
+ * @param {string} dbName @returns {OpenOptions}
+ */
 const savingByHand = (dbName) => ({
   storage: 'indexeddb', dbName, network: 'testing', difficulty: 4, saveDelayMs: 60_000,
 });

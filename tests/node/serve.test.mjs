@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { decode, encode } from '@ipld/dag-cbor';
 import { CID } from 'multiformats/cid';
 import { open, generateKeys, connectWebSocket } from 'vns';
-import { startServe } from './serve-process.mjs';
-import { eventually } from './helpers.mjs';
+import { eventually } from 'vns/testing';
+import { startServe } from '../support/serve-process.mjs';
 
 const NET = ['--network', 'testing', '--difficulty', '6', '--registrations-per-hour', '1000'];
+/** @type {string[]} */
 const dirs = [];
 after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 const tempDir = async () => {
@@ -20,19 +21,28 @@ const tempDir = async () => {
   return dir;
 };
 
-/** A signed registration built on a client node of the server's network: the entry bytes. */
+/**
+ * A signed registration built on a client node of the server's network: the entry bytes.
+ * @param {string} url @param {string} name
+ * @param {import('../../pkg/web/vns.js').RecordInput[]} records
+ */
 async function signedRegistration(url, name, records, keys = generateKeys()) {
   const status = await (await fetch(`${url}/api/vns/status`)).json();
   const client = await open({ storage: 'memory', ...status.open });
   try {
     await client.register(keys, name, records);
-    return { bytes: client.entryBlock(name), keys };
+    const bytes = client.entryBlock(name);
+    assert.ok(bytes, 'the client holds its registration');
+    return { bytes, keys };
   } finally {
     await client.close();
   }
 }
 
-/** Every CID linked from a decoded DAG-CBOR value. */
+/**
+ * Every CID linked from a decoded DAG-CBOR value.
+ * @param {unknown} value @returns {CID[]}
+ */
 function links(value) {
   const cid = CID.asCID(value);
   if (cid) return [cid];
@@ -40,8 +50,9 @@ function links(value) {
   return Object.values(value).flatMap(links);
 }
 
+/** POSTs an entry block to the node at `url`. @param {string} url @param {Uint8Array} bytes */
 const post = (url, bytes) =>
-  fetch(`${url}/api/vns/ops`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/vnd.ipld.dag-cbor' } });
+  fetch(`${url}/api/vns/ops`, { method: 'POST', body: Buffer.from(bytes), headers: { 'content-type': 'application/vnd.ipld.dag-cbor' } });
 
 test('HTTP API: submit, resolve with proof, names, status, errors, metrics, page', async (t) => {
   const node = await startServe(['--memory', ...NET]);
@@ -68,7 +79,7 @@ test('HTTP API: submit, resolve with proof, names, status, errors, metrics, page
   assert.equal(status.network.network, 'testing');
   // The proof verifies locally against the node's root, on an independent node.
   const checker = await open({ storage: 'memory', ...status.open });
-  const proof = { root: resolved.proof.root, blocks: resolved.proof.blocks.map((b) => Buffer.from(b, 'base64')) };
+  const proof = { root: resolved.proof.root, blocks: resolved.proof.blocks.map((/** @type {string} */ b) => Buffer.from(b, 'base64')) };
   assert.equal(checker.verifyProof(proof, 'alice.vfs'), resolved.entry);
   await checker.close();
 
@@ -85,7 +96,7 @@ test('HTTP API: submit, resolve with proof, names, status, errors, metrics, page
   const huge = await post(url, Buffer.alloc(100_000));
   assert.equal(huge.status, 413);
   // A forged signature: the registration with one bit of its signature flipped.
-  const entry = decode(bytes);
+  const entry = /** @type {{ ops: { sig: Uint8Array }[] }} */ (decode(bytes));
   entry.ops[0].sig[0] ^= 1;
   const forged = await post(url, encode(entry));
   assert.equal(forged.status, 422);
@@ -123,7 +134,7 @@ test('HTTP API: submit, resolve with proof, names, status, errors, metrics, page
   // The demo page and the package's browser modules are served; paths cannot escape.
   const page = await fetch(`${url}/`);
   assert.equal(page.status, 200);
-  assert.match(page.headers.get('content-type'), /text\/html/);
+  assert.match(page.headers.get('content-type') ?? '', /text\/html/);
   const wasm = await fetch(`${url}/pkg/web/vns_bg.wasm`);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
   await wasm.arrayBuffer();
@@ -146,12 +157,12 @@ test('WebSocket peers: a registration on one process reaches another and a packa
   const onB = await eventually(async () => {
     const r = await fetch(`${b.url}/api/vns/resolve/relay`);
     return r.ok && r.json();
-  }, 15_000, 'relay.vfs on node b');
+  }, { timeoutMs: 15_000, what: 'relay.vfs on node b' });
   assert.equal(onB.records[0].value, 'hop');
-  const onWatcher = await eventually(() => watcher.resolve('relay').catch(() => null), 15_000, 'relay.vfs on the package node');
+  const onWatcher = await eventually(() => watcher.resolve('relay').catch(() => null), { timeoutMs: 15_000, what: 'relay.vfs on the package node' });
   assert.equal(onWatcher.records[0].value, 'hop');
   const rootA = (await (await fetch(`${a.url}/api/vns/status`)).json()).root;
-  await eventually(async () => (await (await fetch(`${b.url}/api/vns/status`)).json()).root === rootA, 15_000, 'equal roots');
+  await eventually(async () => (await (await fetch(`${b.url}/api/vns/status`)).json()).root === rootA, { timeoutMs: 15_000, what: 'equal roots' });
   const metricsB = await (await fetch(`${b.url}/metrics`)).text();
   assert.match(metricsB, /^vns_ops_accepted_total\{source="peer"\} 1$/m);
   assert.match(metricsB, /^vns_peers 2$/m); // node a and the package node
@@ -202,11 +213,15 @@ test('blocks written by the server decode with @ipld/dag-cbor and match their CI
   const { FsBlockstore } = await import('blockstore-fs');
   const { blake3 } = await import('@noble/hashes/blake3.js');
   const { fileState } = await import('vns/file-state');
-  const root = CID.decode((await (await fileState(join(data, 'state'))).get('root')));
+  const rootBytes = await (await fileState(join(data, 'state'))).get('root');
+  assert.ok(rootBytes, 'a root pointer was saved');
+  const root = CID.decode(rootBytes);
   const store = new FsBlockstore(join(data, 'blocks'));
   await store.open();
   // Walk from the root: every block decodes, hashes to its CID, and links resolve.
+  /** @type {Set<string>} */
   const seen = new Set();
+  /** @param {CID} cid */
   const walk = async (cid) => {
     if (seen.has(cid.toString())) return;
     seen.add(cid.toString());

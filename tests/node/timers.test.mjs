@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 
+/** Runs `script` as a module; whether it exited within `ms`. @param {string} script @param {number} ms */
 function run(script, ms) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {

@@ -1,20 +1,20 @@
 // @ts-check
 /**
- * One `vns serve` child process of the multi-node harness, with its own data folder:
- * started on a free port, SIGKILLed or stopped, restarted on the same folder, and spoken to
- * over its HTTP API. Every child still running is killed when this process exits.
+ * `vns serve` as a real child process for tests: started on a free port, SIGKILLed or
+ * stopped, restarted on the same data folder, and spoken to over its HTTP API; and the `vns`
+ * CLI run to completion. Every child still running is killed when this process exits.
  *
  * ```js
  * const node = new ServeProcess(1, '/tmp/node1', ['--network', 'testing']);
  * const { entries, root } = await node.start(); // what it loaded from its folder
  * await node.kill();                            // SIGKILL: no save
+ * const memory = await startServe(['--memory', '--network', 'testing']);
  * ```
  * @module
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { parseMetrics } from './util.mjs';
 
 /** The `vns` command of this checkout. */
 export const CLI = fileURLToPath(new URL('../../js/cli.js', import.meta.url));
@@ -51,18 +51,22 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
  * @typedef {{ event: 'listening', url: string, ws: string, port: number, entries: number, root: string }} ListeningEvent
  */
 
-/** A `vns serve` child process with its own data folder; restartable on the same folder. */
+/** A `vns serve` child process, with or without a data folder; restartable on the same one. */
 export class ServeProcess {
   /** @type {import('node:child_process').ChildProcess | undefined} */ child;
   /** Current HTTP port (changes on restart: every start asks for a free one). */
   port = 0;
+  /** @type {ListeningEvent | undefined} the current start's `listening` line */
+  listening;
+  /** @type {any[]} the JSON lines of the current start (`op` lines excepted: one per POST) */
+  lines = [];
   /** Starts so far. */
   starts = 0;
   /** @type {string[]} the last lines of stdout and stderr, for failure reports */
   tail = [];
   /** Error events logged by the server (JSON log lines with `event: "error"`). */
   errors = 0;
-  /** @type {Promise<void> | undefined} resolves when the current child exits */
+  /** @type {Promise<[number | null, NodeJS.Signals | null]> | undefined} exit code and signal of the current child */
   exited;
   /** Listening (between the `listening` line and the exit of the process). */
   ready = false;
@@ -70,8 +74,8 @@ export class ServeProcess {
   nodeArgs = [];
 
   /**
-   * @param {number} id 1-based
-   * @param {string} dataDir
+   * @param {number} id 1-based, names the process in failure reports
+   * @param {string | undefined} dataDir passed as `--data` (none: `args` say where, e.g. `--memory`)
    * @param {string[]} args `serve` arguments besides --port, --data and --json
    */
   constructor(id, dataDir, args) {
@@ -84,12 +88,19 @@ export class ServeProcess {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The HTTP address the server reported. */
   get url() {
-    return `http://127.0.0.1:${this.port}`;
+    return this.listening?.url ?? `http://127.0.0.1:${this.port}`;
   }
 
+  /** The WebSocket peer endpoint the server reported. */
   get wsUrl() {
-    return `ws://127.0.0.1:${this.port}/vns`;
+    return this.listening?.ws ?? `ws://127.0.0.1:${this.port}/vns`;
+  }
+
+  /** Short for {@link wsUrl}. */
+  get ws() {
+    return this.wsUrl;
   }
 
   /** @param {string} line */
@@ -105,12 +116,14 @@ export class ServeProcess {
    */
   async start({ timeoutMs = 30_000 } = {}) {
     if (this.alive) throw new Error(`node ${this.id} is already running`);
-    const argv = [CLI, 'serve', '--port', '0', '--data', this.dataDir, '--json', ...this.args];
+    const data = this.dataDir === undefined ? [] : ['--data', this.dataDir];
+    const argv = [CLI, 'serve', '--port', '0', ...data, '--json', ...this.args];
     const child = spawn(process.execPath, [...this.nodeArgs, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     this.child = child;
     this.starts += 1;
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.lines = [];
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve([code, signal])));
     child.once('exit', () => {
       children.delete(child);
       this.ready = false;
@@ -135,6 +148,7 @@ export class ServeProcess {
           return;
         }
         if (event.event === 'op') return; // one per accepted POST: too many to keep
+        this.lines.push(event);
         this.#keep(`[${this.id} out] ${line}`);
         if (event.event === 'error') this.errors += 1;
         if (event.event === 'listening') {
@@ -144,6 +158,7 @@ export class ServeProcess {
       });
     });
     const event = /** @type {ListeningEvent} */ (await listening);
+    this.listening = event;
     this.port = event.port;
     this.ready = true;
     return event;
@@ -221,4 +236,54 @@ export class ServeProcess {
     if (res.status !== 200) throw new Error(`node ${this.id} metrics: ${res.status}`);
     return parseMetrics(await res.text());
   }
+}
+
+/**
+ * Starts `vns serve --json --port 0 ...args` (no data folder unless `args` name one) and
+ * resolves once it listens.
+ * @param {string[]} args @param {{ timeoutMs?: number }} [options]
+ */
+export async function startServe(args, options = {}) {
+  const node = new ServeProcess(1, undefined, args);
+  await node.start({ timeoutMs: 20_000, ...options });
+  return /** @type {StartedServe} */ (node);
+}
+
+/**
+ * A {@link ServeProcess} once started: its child process and exit are there.
+ * @typedef {ServeProcess & {
+ *   child: import('node:child_process').ChildProcess,
+ *   exited: Promise<[number | null, NodeJS.Signals | null]>,
+ * }} StartedServe
+ */
+
+/**
+ * Runs the `vns` CLI to completion.
+ * @param {string[]} args @param {Record<string, string>} [env] added to this process's environment
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+export async function cli(args, env = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
+}
+
+/**
+ * Parses Prometheus text into `name{labels}` -> value (labels as printed by the server).
+ * @param {string} text
+ * @returns {Map<string, number>}
+ */
+export function parseMetrics(text) {
+  /** @type {Map<string, number>} */
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    out.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return out;
 }
