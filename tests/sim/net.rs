@@ -141,6 +141,12 @@ pub struct Count {
     pub bytes: u64,
 }
 
+impl Count {
+    pub fn plus(self, other: Count) -> Count {
+        Count { frames: self.frames + other.frames, bytes: self.bytes + other.bytes }
+    }
+}
+
 /// Everything handed to the network, by kind (a frame the network then drops still counts:
 /// it was sent).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,12 +169,10 @@ impl Traffic {
 
     /// Sum over the kinds `pick` selects.
     pub fn sum(&self, pick: impl Fn(Kind) -> bool) -> Count {
-        let mut total = Count::default();
-        for (_, c) in self.by_kind.iter().filter(|(k, _)| pick(**k)) {
-            total.frames += c.frames;
-            total.bytes += c.bytes;
-        }
-        total
+        self.by_kind
+            .iter()
+            .filter(|(k, _)| pick(**k))
+            .fold(Count::default(), |t, (_, c)| t.plus(*c))
     }
 
     /// What was sent after `earlier` (a snapshot of this counter).
