@@ -149,8 +149,8 @@ impl Gossip {
         for node in 0..self.mesh.len() {
             self.repair(node, neighbours, &mut out);
         }
-        for node in 0..self.mesh.len() {
-            self.emit_ihave(node, &neighbours[node], &mut out);
+        for (node, around) in neighbours.iter().enumerate() {
+            self.emit_ihave(node, around, &mut out);
             let cache = &mut self.cache[node];
             cache.push_back(Vec::new());
             while cache.len() > self.config.history_length {
