@@ -240,6 +240,23 @@ fn gossip_reaches_every_node_with_fewer_frames_than_flood() {
 }
 
 #[test]
+fn lazy_gossip_alone_delivers_when_there_is_no_mesh() {
+    // No mesh and no flood publish: a delta reaches a peer only by IHave/IWant (or catch-up).
+    let setup = Setup { nodes: 20, extra_links: 3, seed: 9 };
+    let (mut sim, mut rng) = network(setup, Fanout::Flood);
+    let config =
+        GossipConfig { d: 0, d_lo: 0, d_hi: 0, flood_publish: false, ..Default::default() };
+    sim.enable_gossip(config);
+    sim.run(2_000);
+    let (report, entries) = propagate(&mut sim, &mut rng, 5, 1_000);
+    assert!(report.delivered && holds_all(&mut sim, &entries));
+    assert_eq!(report.via.get(&Via::Push), None, "{:?}", report.via);
+    assert!(report.via.get(&Via::Lazy).is_some_and(|&n| n > 0), "{:?}", report.via);
+    assert!(report.traffic.get(Kind::IWant).frames > 0);
+    assert_eq!(report.traffic.get(Kind::Ops).frames, 0);
+}
+
+#[test]
 fn both_fanouts_converge_after_a_partition_heals() {
     for fanout in [Fanout::Flood, Fanout::Gossip] {
         let (mut sim, mut rng) = network(SMALL, fanout);
