@@ -16,10 +16,12 @@
 //! |---|---|
 //! | `net.rs` | RNG, link quality, packets, frame kinds and traffic counters |
 //! | `gossip.rs` | mesh, message cache, `IHave`/`IWant` |
+//! | `fanout.rs` | how the transport applies gossip: which links carry a delta, heartbeats |
 //! | `trace.rs` | first arrival of each entry at each node |
 //! | `topology.rs` | random sparse graphs and connected regions |
 #![allow(dead_code)]
 
+mod fanout;
 pub mod gossip;
 pub mod net;
 pub mod topology;
@@ -34,12 +36,12 @@ use vns::entry::Entry;
 use vns::name::Name;
 use vns::namespace::{Limits, Namespace};
 use vns::params::NetworkParams;
-use vns::sync::{Event, Message, Outbound, PeerId, SyncConfig, SyncNode};
+use vns::sync::{Event, Outbound, PeerId, SyncConfig, SyncNode};
 
-use gossip::{Control, Gossip, GossipConfig};
-use net::{msg_id, MsgId, Packet, Payload};
+use gossip::{Gossip, GossipConfig};
+use net::{msg_id, Packet, Payload};
 pub use net::{Kind, NetConfig, Rng, Traffic};
-use trace::{Trace, Via};
+use trace::Trace;
 
 pub struct Sim {
     pub now: u64,
@@ -362,74 +364,9 @@ impl Sim {
                 self.node(to).disconnect(from as PeerId);
                 self.collect_events(to);
             }
-            Payload::IHave(ids) => {
-                let Some(g) = self.gossip.as_ref() else { return };
-                let wanted: Vec<MsgId> = ids.into_iter().filter(|id| !g.has_seen(to, id)).collect();
-                if !wanted.is_empty() {
-                    self.traffic.add(Kind::IWant, gossip::iwant_bytes(wanted.len()));
-                    self.transmit(to, from, packet.epoch, Payload::IWant(wanted));
-                }
-            }
-            Payload::IWant(ids) => {
-                let Some(g) = self.gossip.as_ref() else { return };
-                for entry in g.serve(to, &ids) {
-                    let id = msg_id(&entry);
-                    let bytes = Message::Ops { entries: vec![entry] }.encode();
-                    self.traffic.add(Kind::IWantOps, bytes.len());
-                    let payload = Payload::Frame { bytes, kind: Kind::IWantOps, ids: vec![id] };
-                    self.transmit(to, from, packet.epoch, payload);
-                }
-            }
+            Payload::IHave(ids) => self.on_ihave(from, to, packet.epoch, ids),
+            Payload::IWant(ids) => self.on_iwant(from, to, packet.epoch, ids),
         }
-    }
-
-    /// Traces the entries of a frame that reached `to`, and caches the unseen ones for gossip.
-    fn note_arrival(&mut self, from: usize, to: usize, kind: Kind, ids: &[MsgId], bytes: &[u8]) {
-        let via = match kind {
-            Kind::IWantOps => Via::Lazy,
-            Kind::Entries => Via::CatchUp,
-            _ => Via::Push,
-        };
-        self.trace.arrive(from, to, ids, self.now, via);
-        let Some(g) = self.gossip.as_mut() else { return };
-        if ids.iter().all(|id| g.has_seen(to, id)) {
-            return;
-        }
-        if let Ok(Message::Ops { entries } | Message::Entries { entries, .. }) =
-            Message::decode(bytes)
-        {
-            for entry in entries {
-                g.saw(to, msg_id(&entry), entry);
-            }
-        }
-    }
-
-    /// One gossip heartbeat: mesh repair and `IHave`s, put on the network.
-    fn heartbeat(&mut self) {
-        let neighbours = self.neighbours();
-        let Some(g) = self.gossip.as_mut() else { return };
-        self.next_heartbeat = self.now + g.config.heartbeat_ms;
-        for control in g.heartbeat(&neighbours) {
-            match control {
-                Control::Membership(..) => {
-                    self.traffic.add(Kind::GraftPrune, gossip::GRAFT_PRUNE_BYTES);
-                }
-                Control::IHave(from, to, ids) => {
-                    let Some(&epoch) = self.open.get(&key(from, to)) else { continue };
-                    self.traffic.add(Kind::IHave, gossip::ihave_bytes(ids.len()));
-                    self.transmit(from, to, epoch, Payload::IHave(ids));
-                }
-            }
-        }
-    }
-
-    /// Whether the transport puts a live `ops` frame from `from` on the link to `to`: always
-    /// when flooding; with gossip, on mesh links, and on every link for the sender's own new
-    /// messages when `flood_publish` is on.
-    fn carries_ops(&self, from: usize, to: usize, ids: &[MsgId]) -> bool {
-        let Some(g) = self.gossip.as_ref() else { return true };
-        g.is_mesh(from, to)
-            || (g.config.flood_publish && ids.iter().all(|id| self.trace.is_origin(from, id)))
     }
 
     /// Carries node `from`'s actions into the network.
