@@ -6,7 +6,26 @@
 //! be partitioned and healed; a node can crash (losing its memory, optionally its unsaved
 //! changes) and restart from its blockstore. Time is simulated: `run(ms)` delivers frames and
 //! ticks every node in time order, so a run is a pure function of the seed and the script.
+//!
+//! Live deltas go to every linked peer (flood, what the sync nodes do), or, after
+//! [`Sim::enable_gossip`], on a gossipsub-like mesh chosen by the transport (`gossip.rs`).
+//! Every frame is counted by kind ([`Traffic`]) and every submitted entry is traced to each
+//! node ([`Trace`]: when, over how many hops, by which path).
+//!
+//! | file | concept |
+//! |---|---|
+//! | `net.rs` | RNG, link quality, packets, frame kinds and traffic counters |
+//! | `gossip.rs` | mesh, message cache, `IHave`/`IWant` |
+//! | `fanout.rs` | how the transport applies gossip: which links carry a delta, heartbeats |
+//! | `trace.rs` | first arrival of each entry at each node |
+//! | `topology.rs` | random sparse graphs and connected regions |
 #![allow(dead_code)]
+
+mod fanout;
+pub mod gossip;
+pub mod net;
+pub mod topology;
+pub mod trace;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
@@ -19,75 +38,10 @@ use vns::namespace::{Limits, Namespace};
 use vns::params::NetworkParams;
 use vns::sync::{Event, Outbound, PeerId, SyncConfig, SyncNode};
 
-/// xorshift64*: tiny, seeded, good enough to schedule a network.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next_u64() % (hi - lo + 1)
-    }
-
-    /// True with probability `per_mille / 1000`.
-    pub fn chance(&mut self, per_mille: u32) -> bool {
-        per_mille > 0 && self.next_u64() % 1000 < per_mille as u64
-    }
-}
-
-/// How unreliable the network is.
-#[derive(Debug, Clone, Copy)]
-pub struct NetConfig {
-    pub min_delay_ms: u64,
-    pub max_delay_ms: u64,
-    /// Frames lost without anyone noticing (per mille).
-    pub drop: u32,
-    /// Frames delivered twice (per mille).
-    pub duplicate: u32,
-    /// Frames the transport reports as failed to the sender (per mille).
-    pub fail: u32,
-}
-
-impl NetConfig {
-    pub fn perfect() -> NetConfig {
-        NetConfig { min_delay_ms: 1, max_delay_ms: 1, drop: 0, duplicate: 0, fail: 0 }
-    }
-
-    /// Delays of 5–150 ms (so frames reorder), 2% lost, 2% duplicated, 1% failed.
-    pub fn lossy() -> NetConfig {
-        NetConfig { min_delay_ms: 5, max_delay_ms: 150, drop: 20, duplicate: 20, fail: 10 }
-    }
-}
-
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Payload {
-    Frame(Vec<u8>),
-    /// The sender closed the connection (after its earlier frames).
-    Close,
-}
-
-#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Packet {
-    at: u64,
-    seq: u64,
-    from: usize,
-    to: usize,
-    epoch: u64,
-    payload: Payload,
-}
+use gossip::{Gossip, GossipConfig};
+use net::{msg_id, Packet, Payload};
+pub use net::{Kind, NetConfig, Rng, Traffic};
+use trace::Trace;
 
 pub struct Sim {
     pub now: u64,
@@ -115,6 +69,14 @@ pub struct Sim {
     pub events: Vec<Vec<Event>>,
     /// Actions addressed to handles that are not simulated nodes (a test's hand-driven peer).
     pub external: Vec<(usize, Outbound)>,
+    /// Everything put on the network, by kind.
+    pub traffic: Traffic,
+    /// Where each submitted entry went.
+    pub trace: Trace,
+    /// The gossip transport, when enabled (otherwise live deltas flood every link).
+    gossip: Option<Gossip>,
+    next_heartbeat: u64,
+    seed: u64,
 }
 
 fn key(a: usize, b: usize) -> (usize, usize) {
@@ -151,7 +113,45 @@ impl Sim {
             next_tick: now,
             events: vec![Vec::new(); n],
             external: Vec::new(),
+            traffic: Traffic::default(),
+            trace: Trace::new(n),
+            gossip: None,
+            next_heartbeat: now,
+            seed,
         }
+    }
+
+    /// Live deltas travel on a gossip mesh from now on (see `gossip.rs`); the first heartbeat
+    /// builds the mesh.
+    pub fn enable_gossip(&mut self, config: GossipConfig) {
+        self.gossip = Some(Gossip::new(self.len(), config, self.seed));
+        self.next_heartbeat = self.now;
+    }
+
+    /// Mesh degree of node `i` (`None` in flood mode).
+    pub fn mesh_degree(&self, i: usize) -> Option<usize> {
+        self.gossip.as_ref().map(|g| g.mesh_degree(i))
+    }
+
+    /// Links every pair in `links` and opens the connections (one reconcile for all).
+    pub fn link_graph(&mut self, links: &BTreeSet<(usize, usize)>) {
+        self.links.extend(links.iter().map(|&(i, j)| key(i, j)));
+        self.reconcile();
+    }
+
+    /// The open connections of every node.
+    pub fn neighbours(&self) -> Vec<BTreeSet<usize>> {
+        let mut adj = vec![BTreeSet::new(); self.len()];
+        for &(i, j) in self.open.keys() {
+            adj[i].insert(j);
+            adj[j].insert(i);
+        }
+        adj
+    }
+
+    /// Whether nothing is in flight.
+    pub fn idle(&self) -> bool {
+        self.packets.is_empty()
     }
 
     pub fn len(&self) -> usize {
@@ -218,6 +218,9 @@ impl Sim {
             self.save(i);
         }
         self.nodes[i] = None;
+        if let Some(g) = self.gossip.as_mut() {
+            g.forget(i);
+        }
         self.reconcile();
     }
 
@@ -239,7 +242,12 @@ impl Sim {
     /// A local change on node `i`, broadcast (or queued) as the node decides.
     pub fn submit(&mut self, i: usize, entry: Entry) -> Result<(), vns::error::Error> {
         let now = self.now;
-        let out = self.node(i).submit(entry, now)?;
+        let id = msg_id(&entry);
+        let out = self.node(i).submit(entry.clone(), now)?;
+        self.trace.publish(i, id, now);
+        if let Some(g) = self.gossip.as_mut() {
+            g.saw(i, id, entry);
+        }
         self.route(i, out);
         Ok(())
     }
@@ -322,6 +330,9 @@ impl Sim {
                 self.deliver(packet);
             } else {
                 self.next_tick += self.tick_ms;
+                if self.gossip.is_some() && self.now >= self.next_heartbeat {
+                    self.heartbeat();
+                }
                 for i in 0..self.len() {
                     if self.alive(i) {
                         let now = self.now;
@@ -339,17 +350,22 @@ impl Sim {
         if self.open.get(&k) != Some(&packet.epoch) || !self.alive(packet.to) {
             return; // the connection it travelled on is gone
         }
-        let now = self.now;
+        let (from, to, now) = (packet.from, packet.to, self.now);
         match packet.payload {
-            Payload::Frame(bytes) => {
-                let out = self.node(packet.to).receive(packet.from as PeerId, &bytes, now);
-                self.route(packet.to, out);
+            Payload::Frame { bytes, kind, ids } => {
+                if !ids.is_empty() {
+                    self.note_arrival(from, to, kind, &ids, &bytes);
+                }
+                let out = self.node(to).receive(from as PeerId, &bytes, now);
+                self.route(to, out);
             }
             Payload::Close => {
                 self.open.remove(&k);
-                self.node(packet.to).disconnect(packet.from as PeerId);
-                self.collect_events(packet.to);
+                self.node(to).disconnect(from as PeerId);
+                self.collect_events(to);
             }
+            Payload::IHave(ids) => self.on_ihave(from, to, packet.epoch, ids),
+            Payload::IWant(ids) => self.on_iwant(from, to, packet.epoch, ids),
         }
     }
 
@@ -371,18 +387,18 @@ impl Sim {
             };
             match action {
                 Outbound::Send { bytes, .. } => {
+                    let (kind, ids) = Kind::of_frame(&bytes);
+                    if kind == Kind::Ops && !self.carries_ops(from, to, &ids) {
+                        self.traffic.withheld_ops += 1;
+                        continue;
+                    }
                     if self.rng.chance(self.net.fail) {
                         let now = self.now;
                         self.node(from).send_failed(to as PeerId, &bytes, now);
                         continue;
                     }
-                    if self.rng.chance(self.net.drop) {
-                        continue;
-                    }
-                    if self.rng.chance(self.net.duplicate) {
-                        self.schedule(from, to, epoch, Payload::Frame(bytes.clone()));
-                    }
-                    self.schedule(from, to, epoch, Payload::Frame(bytes));
+                    self.traffic.add(kind, bytes.len());
+                    self.transmit(from, to, epoch, Payload::Frame { bytes, kind, ids });
                 }
                 Outbound::Close { .. } => {
                     self.banned.insert(k);
@@ -392,6 +408,17 @@ impl Sim {
             }
         }
         self.collect_events(from);
+    }
+
+    /// Puts a packet on the link: maybe lost, maybe duplicated, after a random delay.
+    fn transmit(&mut self, from: usize, to: usize, epoch: u64, payload: Payload) {
+        if self.rng.chance(self.net.drop) {
+            return;
+        }
+        if self.rng.chance(self.net.duplicate) {
+            self.schedule(from, to, epoch, payload.clone());
+        }
+        self.schedule(from, to, epoch, payload);
     }
 
     fn schedule(&mut self, from: usize, to: usize, epoch: u64, payload: Payload) {
