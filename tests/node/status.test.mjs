@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open } from 'vns';
-import { startServe } from './serve-process.mjs';
+import { startServe } from '../support/serve-process.mjs';
 
 const DAY = 24 * 60 * 60 * 1000;
 
