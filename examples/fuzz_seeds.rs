@@ -150,7 +150,7 @@ fn frames(seeds: &mut Seeds, entries: &[Entry], tree: &Tree, blocks: &[Vec<u8>])
     let names: Vec<Name> = entries.iter().map(|e| e.name().clone()).take(48).collect();
     let messages = [
         Message::Hello { network: ByteArray::new(params().network_id()), root },
-        Message::Ops { entries: entries[..4].to_vec() },
+        Message::Ops { entries: entries[..4].iter().cloned().map(Into::into).collect() },
         Message::Root { root },
         Message::GetNodes { id: 1, cids: tree.reachable_cids().take(8).collect() },
         Message::Nodes {
@@ -159,7 +159,7 @@ fn frames(seeds: &mut Seeds, entries: &[Entry], tree: &Tree, blocks: &[Vec<u8>])
             blocks: blocks.iter().take(8).cloned().map(ByteBuf::from).collect(),
         },
         Message::GetEntries { id: 2, names },
-        Message::Entries { id: 2, entries: entries.to_vec() },
+        Message::Entries { id: 2, entries: entries.iter().cloned().map(Into::into).collect() },
         Message::Bye { code: "sync.shutdown".into(), reason: "the node stops".into() },
         Message::bye(&SyncError::Malformed("ünïcode in a reason".repeat(100))),
     ];

@@ -95,6 +95,37 @@ pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
     serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
 }
 
+/// The byte ranges of the elements of an array inside canonical DAG-CBOR `bytes` (already
+/// accepted by [`from_cbor`]), reached by following `keys` through nested maps; `None` where
+/// that path is not there. Lets a decoder keep each element's own encoding.
+pub(crate) fn array_items(
+    bytes: &[u8],
+    keys: &[&str],
+) -> Result<Option<Vec<std::ops::Range<usize>>>, BlockError> {
+    canonical::array_items(bytes, keys)
+}
+
+/// Appends the head of a CBOR item of `major` type with argument `arg` (an integer's value, a
+/// length, an element count), in its shortest form as canonical DAG-CBOR requires. For
+/// encoders that splice already encoded items into a larger one.
+pub(crate) fn write_head(out: &mut Vec<u8>, major: u8, arg: u64) {
+    let major = major << 5;
+    if arg < 24 {
+        out.push(major | arg as u8);
+    } else if let Ok(arg) = u8::try_from(arg) {
+        out.extend([major | 24, arg]);
+    } else if let Ok(arg) = u16::try_from(arg) {
+        out.push(major | 25);
+        out.extend(arg.to_be_bytes());
+    } else if let Ok(arg) = u32::try_from(arg) {
+        out.push(major | 26);
+        out.extend(arg.to_be_bytes());
+    } else {
+        out.push(major | 27);
+        out.extend(arg.to_be_bytes());
+    }
+}
+
 /// Decoding of bytes this process encoded itself and holds in memory (never outside input):
 /// skips the canonical-form pass of [`from_cbor`], which those bytes passed or never needed.
 pub(crate) fn from_own_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {

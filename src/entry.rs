@@ -10,9 +10,12 @@
 //! The entry is a DAG-CBOR block; its CID is the value stored under the name in the
 //! [merkle search tree](crate::tree).
 
-use serde::{Deserialize, Serialize};
+use std::ops::Deref;
 
-use crate::block::{from_cbor, to_cbor, Block, BlockError};
+use cid::Cid;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::block::{cid_of, from_cbor, to_cbor, Block, BlockError};
 use crate::identity::PublicKey;
 use crate::name::Name;
 use crate::op::{Digest, OpKind, SignedOp};
@@ -111,12 +114,15 @@ impl Entry {
 
     /// Canonical DAG-CBOR bytes.
     pub fn encode(&self) -> Vec<u8> {
+        #[cfg(test)]
+        count_encoding();
         to_cbor(self).expect("an entry always encodes")
     }
 
     /// The entry as a content-addressed block.
     pub fn to_block(&self) -> Block {
-        Block::encode(self).expect("an entry always encodes")
+        let bytes = self.encode();
+        Block { cid: cid_of(&bytes), bytes }
     }
 
     /// The registration that started this lineage.
@@ -169,4 +175,154 @@ impl Entry {
     pub fn owner(&self) -> PublicKey {
         self.ops.iter().rev().find_map(|s| s.op.new_owner).unwrap_or(self.registration().op.signer)
     }
+}
+
+/// An entry together with its canonical bytes and their CID, decoded once at the edge and
+/// carried from the decoder to the store and out to peers: the hash that names it, its size
+/// check, the frame that sends it and the block that stores it all read the bytes kept here
+/// instead of encoding the entry again. Only canonical bytes decode, so the bytes received
+/// *are* the entry's one encoding.
+///
+/// It reads as the [`Entry`] it holds (through `Deref`); it cannot be changed, so the bytes
+/// and the CID always belong to the entry.
+///
+/// ```
+/// use vns::{build, entry::EncodedEntry, identity::Keypair, name::Name};
+/// let params = vns::params::NetworkParams::testing();
+/// let key = Keypair::from_secret(&[3; 32]);
+/// let entry = build::register(&params, &key, &Name::parse("alice").unwrap(), vec![], 1_000)
+///     .unwrap();
+/// let sent = EncodedEntry::new(entry.clone());
+/// let received = EncodedEntry::decode(sent.bytes()).unwrap();
+/// assert_eq!((received.entry(), received.cid()), (&entry, sent.cid()));
+/// assert_eq!(received.name().as_str(), "alice.vfs");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodedEntry {
+    entry: Entry,
+    block: Block,
+}
+
+impl EncodedEntry {
+    /// Encodes `entry` (the one encoding of an entry built locally). Its bounds are checked
+    /// where it is applied ([`crate::rules::verify_encoded`]), so that an oversized or empty
+    /// entry gets the same code whichever way it arrived.
+    pub fn new(entry: Entry) -> EncodedEntry {
+        let bytes = entry.encode();
+        EncodedEntry { block: Block { cid: cid_of(&bytes), bytes }, entry }
+    }
+
+    /// Decodes an entry with [`Entry::decode`] and keeps `bytes` as its encoding.
+    ///
+    /// ```
+    /// use vns::entry::EncodedEntry;
+    /// assert_eq!(EncodedEntry::decode(&[0xa0]).unwrap_err().code(), "entry.malformed");
+    /// ```
+    pub fn decode(bytes: &[u8]) -> Result<EncodedEntry, EntryError> {
+        let entry = Entry::decode(bytes)?;
+        Ok(EncodedEntry::from_canonical(entry, bytes.to_vec()))
+    }
+
+    /// Decodes a block read from storage (its CID already checked against its bytes) and keeps
+    /// the block as the entry's encoding: nothing is encoded or hashed again.
+    pub fn decode_block(block: Block) -> Result<EncodedEntry, EntryError> {
+        let entry = Entry::decode(&block.bytes)?;
+        Ok(EncodedEntry { entry, block })
+    }
+
+    /// Pairs `entry` with `bytes` its canonical decoder accepted (so they are its encoding).
+    pub(crate) fn from_canonical(entry: Entry, bytes: Vec<u8>) -> EncodedEntry {
+        EncodedEntry { block: Block { cid: cid_of(&bytes), bytes }, entry }
+    }
+
+    /// An entry decoded inside a larger structure, whose bytes are not attached yet: only
+    /// [`EncodedEntry::attach`] may follow, before the value leaves its decoder.
+    pub(crate) fn detached(entry: Entry) -> EncodedEntry {
+        EncodedEntry { entry, block: Block { cid: cid_of(&[]), bytes: Vec::new() } }
+    }
+
+    /// Attaches the bytes a canonical decoder read this entry from.
+    pub(crate) fn attach(&mut self, bytes: &[u8]) {
+        self.block = Block { cid: cid_of(bytes), bytes: bytes.to_vec() };
+    }
+
+    /// The decoded entry.
+    pub fn entry(&self) -> &Entry {
+        &self.entry
+    }
+
+    /// The canonical DAG-CBOR bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.block.bytes
+    }
+
+    /// The CID of the bytes: what the merkle tree maps the name to.
+    pub fn cid(&self) -> &Cid {
+        &self.block.cid
+    }
+
+    /// The 32-byte digest the CID carries: the identity of this version of the name.
+    pub fn digest(&self) -> [u8; 32] {
+        let mut digest = [0; 32];
+        digest.copy_from_slice(self.block.cid.hash().digest());
+        digest
+    }
+
+    /// The entry as a block to store (a copy of the kept bytes, no encoding).
+    pub fn block(&self) -> &Block {
+        &self.block
+    }
+
+    /// The decoded entry, dropping the bytes.
+    pub fn into_entry(self) -> Entry {
+        self.entry
+    }
+}
+
+impl Deref for EncodedEntry {
+    type Target = Entry;
+
+    fn deref(&self) -> &Entry {
+        &self.entry
+    }
+}
+
+impl From<Entry> for EncodedEntry {
+    fn from(entry: Entry) -> EncodedEntry {
+        EncodedEntry::new(entry)
+    }
+}
+
+impl Serialize for EncodedEntry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[cfg(test)]
+        count_encoding();
+        self.entry.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for EncodedEntry {
+    /// Inside a larger structure (a frame, the saved queue) serde hands over the decoded value
+    /// only; its bytes are its canonical encoding, written once here.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<EncodedEntry, D::Error> {
+        Entry::deserialize(deserializer).map(EncodedEntry::new)
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    static ENCODINGS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one encoding of an entry on this thread (tests measure how often the sync path
+/// encodes what it carries).
+#[cfg(test)]
+fn count_encoding() {
+    ENCODINGS.with(|n| n.set(n.get() + 1));
+}
+
+/// Entry encodings on this thread so far (tests only).
+#[cfg(test)]
+pub(crate) fn encodings() -> usize {
+    ENCODINGS.with(|n| n.get())
 }

@@ -30,7 +30,7 @@ use cid::Cid;
 
 use crate::block::Block;
 use crate::build;
-use crate::entry::Entry;
+use crate::entry::{EncodedEntry, Entry};
 use crate::error::Error;
 use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
@@ -64,7 +64,8 @@ pub enum Applied {
 /// An accepted change, to be sent to peers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delta {
-    pub entry: Entry,
+    /// The accepted version, with the bytes peers are sent.
+    pub entry: EncodedEntry,
 }
 
 /// A successful resolution.
@@ -129,9 +130,10 @@ pub struct Namespace {
 const HOUR_MS: u64 = 60 * 60 * 1000;
 
 /// A held entry, keyed by its own name: the set needs no second copy of each name, and its
-/// slots hold one pointer (memory per name matters at millions of names).
+/// slots hold one pointer (memory per name matters at millions of names). It keeps the
+/// entry's bytes and CID beside it, so storing, proving and serving it never encode it again.
 #[derive(Debug, Clone)]
-struct Held(Box<Entry>);
+struct Held(Box<EncodedEntry>);
 
 impl Borrow<Name> for Held {
     fn borrow(&self) -> &Name {
@@ -183,7 +185,7 @@ impl Namespace {
         params: NetworkParams,
         limits: Limits,
         tree: Tree,
-        entries: Vec<Entry>,
+        entries: Vec<EncodedEntry>,
     ) -> Self {
         let mut ns = Self::with_limits(params, limits);
         ns.tree = tree;
@@ -284,9 +286,9 @@ impl Namespace {
 
     fn flush(&mut self) {
         for name in std::mem::take(&mut self.dirty) {
-            match self.get(&name) {
+            match self.get_encoded(&name) {
                 Some(entry) => {
-                    let block = entry.to_block();
+                    let block = entry.block().clone();
                     // A version that comes back (a lost conflict reversed) is live again.
                     self.dropped.remove(&block.cid);
                     if let Some(old) = self.tree.insert(name.as_str(), block.cid) {
@@ -321,12 +323,17 @@ impl Namespace {
 
     /// The version held for `name`, whatever its status.
     pub fn get(&self, name: &Name) -> Option<&Entry> {
+        self.get_encoded(name).map(EncodedEntry::entry)
+    }
+
+    /// The version held for `name` with its bytes and CID (what the tree maps it to).
+    pub fn get_encoded(&self, name: &Name) -> Option<&EncodedEntry> {
         self.entries.get(name).map(|held| &*held.0)
     }
 
     /// Every held version, in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().map(|held| &*held.0)
+        self.entries.iter().map(|held| held.0.entry())
     }
 
     /// Records of `name` at `now`, or why it does not resolve.
@@ -362,14 +369,20 @@ impl Namespace {
     }
 
     /// Applies a version received from a peer (or loaded): full validation, then the
-    /// conflict rules against what is held.
-    pub fn apply(&mut self, entry: Entry, now: u64) -> Result<Applied, Error> {
-        let held = self.get(entry.name());
-        if held == Some(&entry) {
+    /// conflict rules against what is held. An [`EncodedEntry`] is applied as it is; an
+    /// [`Entry`] is encoded once here.
+    pub fn apply(&mut self, entry: impl Into<EncodedEntry>, now: u64) -> Result<Applied, Error> {
+        let entry = entry.into();
+        // Bounds first (cheap, the size is read): nothing below may read the registration of
+        // an empty entry.
+        rules::check_encoded_bounds(&entry)?;
+        let held = self.get_encoded(entry.name());
+        if held.is_some_and(|held| held.cid() == entry.cid()) {
             // A replay of what we hold: answer before spending a signature check on it.
             return Ok(Applied::Duplicate);
         }
-        rules::verify_entry_with_known(&entry, &self.params, held)?;
+        let held = held.map(EncodedEntry::entry);
+        rules::verify_encoded(&entry, &self.params, held)?;
         rules::check_time(&entry, &self.params, now)?;
         match rules::decide(held, &entry, &self.params, now)? {
             Decision::Duplicate => Ok(Applied::Duplicate),
@@ -382,7 +395,9 @@ impl Namespace {
     }
 
     /// Submits a local registration (built with [`build::register`]); rate-limited per owner.
-    pub fn register(&mut self, entry: Entry, now: u64) -> Result<Applied, Error> {
+    pub fn register(&mut self, entry: impl Into<EncodedEntry>, now: u64) -> Result<Applied, Error> {
+        let entry = entry.into();
+        rules::check_encoded_bounds(&entry)?;
         let owner = entry.owner();
         if let Some(recent) = self.recent_registrations.get_mut(&owner) {
             while recent.front().is_some_and(|&t| t.saturating_add(HOUR_MS) <= now) {
@@ -413,8 +428,8 @@ impl Namespace {
     /// assert_eq!(ns.check_register(&rival, 2_000).unwrap_err().code(), "rule.conflict_lost");
     /// ```
     pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), Error> {
-        self.check_rate(&entry.owner(), now)?;
         rules::check_bounds(entry)?;
+        self.check_rate(&entry.owner(), now)?;
         rules::check_time(entry, &self.params, now)?;
         rules::decide(self.get(entry.name()), entry, &self.params, now)?;
         Ok(())
@@ -486,21 +501,21 @@ impl Namespace {
 
     /// Inserts an entry this node wrote itself earlier (loading from its own storage): the
     /// structure is trusted, signatures are not checked again.
-    pub fn restore(&mut self, entry: Entry) {
-        self.store(entry);
+    pub fn restore(&mut self, entry: impl Into<EncodedEntry>) {
+        self.store(entry.into());
     }
 
     fn current(&self, name: &Name) -> Result<&Entry, Error> {
         self.get(name).ok_or_else(|| Error::NotFound { name: name.to_string() })
     }
 
-    fn store(&mut self, entry: Entry) {
+    fn store(&mut self, entry: EncodedEntry) {
         self.dirty.insert(entry.name().clone());
         self.hold(entry);
     }
 
     /// Holds `entry` and indexes it by owner, replacing the held version of its name.
-    fn hold(&mut self, entry: Entry) {
+    fn hold(&mut self, entry: EncodedEntry) {
         let name = entry.name().clone();
         let owner = entry.owner();
         if let Some(old) = self.entries.replace(Held(Box::new(entry))) {
@@ -513,7 +528,7 @@ impl Namespace {
     }
 
     fn remove(&mut self, name: &Name) -> Option<Entry> {
-        let entry = *self.entries.take(name)?.0;
+        let entry = self.entries.take(name)?.0.into_entry();
         self.dirty.insert(name.clone());
         self.unindex(&entry.owner(), name);
         Some(entry)

@@ -21,7 +21,7 @@
 
 use std::cmp::Ordering;
 
-use crate::entry::{Entry, EntryError, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
+use crate::entry::{EncodedEntry, Entry, EntryError, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
 use crate::op::{OpKind, SignedOp, OP_VERSION};
 use crate::params::NetworkParams;
 use crate::record::{records_hash, validate_records, RecordError};
@@ -128,18 +128,24 @@ impl RuleError {
 /// The checks of [`verify_entry`] that need no signature or proof-of-work: a registration
 /// first, the chain and encoded size within bounds, and a name that is not reserved.
 pub fn check_bounds(entry: &Entry) -> Result<(), RuleError> {
+    check_bounds_sized(entry, entry.encode().len())
+}
+
+/// [`check_bounds`] for an entry that carries its bytes: its size is read, not computed.
+pub fn check_encoded_bounds(entry: &EncodedEntry) -> Result<(), RuleError> {
+    check_bounds_sized(entry, entry.bytes().len())
+}
+
+/// The one place an entry's bounds are checked: no operations is `entry.empty` however the
+/// entry arrived (a decoder refuses it with the same code).
+fn check_bounds_sized(entry: &Entry, size: usize) -> Result<(), RuleError> {
     let ops = &entry.ops;
     if ops.is_empty() {
-        return Err(RuleError::Structure {
-            index: 0,
-            expected: "a registration",
-            found: "nothing",
-        });
+        return Err(EntryError::Empty.into());
     }
     if ops.len() > MAX_CHAIN_OPS {
         return Err(RuleError::ChainTooLong { count: ops.len(), max: MAX_CHAIN_OPS });
     }
-    let size = entry.encode().len();
     if size > MAX_ENTRY_BYTES {
         return Err(EntryError::TooLarge { size, max: MAX_ENTRY_BYTES }.into());
     }
@@ -165,6 +171,26 @@ pub fn verify_entry_with_known(
     known: Option<&Entry>,
 ) -> Result<(), RuleError> {
     check_bounds(entry)?;
+    verify_chain(entry, params, known)
+}
+
+/// [`verify_entry_with_known`] for an entry that carries its bytes: its size is read, not
+/// computed by encoding it again.
+pub fn verify_encoded(
+    entry: &EncodedEntry,
+    params: &NetworkParams,
+    known: Option<&Entry>,
+) -> Result<(), RuleError> {
+    check_bounds_sized(entry, entry.bytes().len())?;
+    verify_chain(entry, params, known)
+}
+
+/// Everything of [`verify_entry_with_known`] after the bounds.
+fn verify_chain(
+    entry: &Entry,
+    params: &NetworkParams,
+    known: Option<&Entry>,
+) -> Result<(), RuleError> {
     let ops = &entry.ops;
     let is_known = |i: usize| known.and_then(|k| k.ops.get(i)).is_some_and(|k| *k == ops[i]);
     let reg = &ops[0].op;

@@ -154,7 +154,7 @@ fn entry_mutations() -> Vec<(&'static str, Vec<u8>, &'static str)> {
 /// `entry` (encoded) inside an `ops` frame, in place of the subject.
 fn in_frame(entry: &[u8]) -> Vec<u8> {
     let good = subject();
-    let frame = Message::Ops { entries: vec![good.clone()] }.encode();
+    let frame = Message::Ops { entries: vec![good.clone().into()] }.encode();
     swap(&frame, &good.encode(), entry)
 }
 
@@ -289,7 +289,7 @@ fn the_subjects_themselves_are_accepted() {
     assert_eq!(Entry::decode(&entry.encode()).unwrap(), entry);
     assert_eq!(
         Message::decode(&in_frame(&entry.encode())).unwrap(),
-        Message::Ops { entries: vec![entry] }
+        Message::Ops { entries: vec![entry.into()] }
     );
     Node::decode(&tree_subject()).unwrap();
     Node::decode(&[&[0xa2][..], &text("e"), &[0x80], &text("l"), &[0xf6]].concat()).unwrap();
@@ -384,7 +384,7 @@ mod round_trip {
                 vns::rules::verify_entry(&entry, &p).unwrap();
             }
             prop_assert_eq!(&Entry::decode(&entry.encode()).unwrap(), &entry);
-            let frame = Message::Entries { id: u64::from(ttl), entries: vec![entry.clone()] };
+            let frame = Message::Entries { id: u64::from(ttl), entries: vec![entry.clone().into()] };
             prop_assert_eq!(&Message::decode(&frame.encode()).unwrap(), &frame);
             let mut tree = Tree::new();
             tree.insert(entry.name().as_str(), entry.to_block().cid);

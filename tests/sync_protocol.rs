@@ -86,7 +86,7 @@ fn hostile_bytes_never_panic_and_close_only_their_session() {
     sim.run(500);
     let valid = [
         hello(&params),
-        Message::Ops { entries: vec![reg(1, "alice", T0)] }.encode(),
+        Message::Ops { entries: vec![reg(1, "alice", T0).into()] }.encode(),
         Message::GetNodes { id: 1, cids: vec![empty_root()] }.encode(),
     ];
     let mut rng = Rng::new(42);
@@ -134,7 +134,7 @@ fn frame_limits_are_enforced() {
     assert_eq!(Message::decode(&too_many.encode()).unwrap_err().code(), "sync.too_many");
     let mut empty_entry = reg(1, "alice", T0);
     empty_entry.ops.clear();
-    let ops = Message::Ops { entries: vec![empty_entry] };
+    let ops = Message::Ops { entries: vec![empty_entry.into()] };
     assert_eq!(Message::decode(&ops.encode()).unwrap_err().code(), "sync.malformed");
     let big = vec![0u8; MAX_FRAME_BYTES + 1];
     assert_eq!(Message::decode(&big).unwrap_err().code(), "sync.frame_too_large");
@@ -143,12 +143,12 @@ fn frame_limits_are_enforced() {
     // Every message kind round-trips.
     let all = [
         Message::Hello { network: ByteArray::new([7; 32]), root: empty_root() },
-        Message::Ops { entries: vec![reg(1, "alice", T0)] },
+        Message::Ops { entries: vec![reg(1, "alice", T0).into()] },
         Message::Root { root: empty_root() },
         Message::GetNodes { id: 3, cids: vec![empty_root()] },
         Message::Nodes { id: 3, root: empty_root(), blocks: vec![vec![1, 2].into()] },
         Message::GetEntries { id: 4, names: vec![name("alice")] },
-        Message::Entries { id: 4, entries: vec![reg(1, "alice", T0)] },
+        Message::Entries { id: 4, entries: vec![reg(1, "alice", T0).into()] },
         Message::Bye { code: "sync.shutdown".into(), reason: "maintenance".into() },
     ];
     for m in all {
@@ -161,7 +161,8 @@ fn messages_before_the_handshake_are_ignored() {
     let params = NetworkParams::testing();
     let mut a = node(params);
     a.connect(1, T0);
-    let out = a.receive(1, &Message::Ops { entries: vec![reg(1, "alice", T0)] }.encode(), T0);
+    let out =
+        a.receive(1, &Message::Ops { entries: vec![reg(1, "alice", T0).into()] }.encode(), T0);
     assert!(out.is_empty());
     assert!(a.namespace().is_empty());
     assert_eq!(a.peer_stats(1).unwrap().ignored, 1);
@@ -173,13 +174,14 @@ fn a_delta_is_not_echoed_to_its_sender() {
     let mut b = node(params.clone());
     b.connect(1, T0);
     b.receive(1, &hello(&params), T0);
-    let out = b.receive(1, &Message::Ops { entries: vec![reg(1, "alice", T0)] }.encode(), T0);
+    let out =
+        b.receive(1, &Message::Ops { entries: vec![reg(1, "alice", T0).into()] }.encode(), T0);
     assert_eq!(b.peer_stats(1).unwrap().accepted, 1);
     assert!(!frames(&out).iter().any(|m| matches!(m, Message::Ops { .. })), "{out:?}");
     // A change from peer 1 goes to peer 3 only; a local change goes to both, once.
     b.connect(3, T0);
     b.receive(3, &hello(&params), T0);
-    let out = b.receive(1, &Message::Ops { entries: vec![reg(2, "bob", T0)] }.encode(), T0);
+    let out = b.receive(1, &Message::Ops { entries: vec![reg(2, "bob", T0).into()] }.encode(), T0);
     let ops_to = |out: &[Outbound]| -> Vec<u64> {
         out.iter()
             .filter(|o| {
@@ -192,7 +194,8 @@ fn a_delta_is_not_echoed_to_its_sender() {
     assert_eq!(ops_to(&out), vec![3]);
     let out = b.submit(reg(3, "carol", T0), T0).unwrap();
     assert_eq!(ops_to(&out), vec![1, 3]);
-    let out = b.receive(3, &Message::Ops { entries: vec![reg(3, "carol", T0)] }.encode(), T0);
+    let out =
+        b.receive(3, &Message::Ops { entries: vec![reg(3, "carol", T0).into()] }.encode(), T0);
     assert!(ops_to(&out).is_empty(), "a duplicate is not forwarded");
 }
 
@@ -368,19 +371,27 @@ fn a_peer_sending_forgeries_is_closed_after_the_limit_and_others_keep_syncing() 
     let limit = SyncConfig::default().max_faulty_entries;
     // Up to the limit the session stays open; each forgery is refused and counted.
     let batch: Vec<_> = (0..limit).map(|i| forged(&format!("forged{i}"))).collect();
-    let out = b.receive(1, &Message::Ops { entries: batch }.encode(), T0);
+    let out = b.receive(
+        1,
+        &Message::Ops { entries: batch.into_iter().map(Into::into).collect() }.encode(),
+        T0,
+    );
     assert_eq!(close_code(&out), None);
     assert_eq!(b.peer_stats(1).unwrap().rejected["rule.bad_signature"], limit);
     // One more closes it, with a reason naming the rule; the rest of its frame is not checked.
     let more = vec![forged("one-more"), forged("never-checked")];
-    let out = b.receive(1, &Message::Ops { entries: more }.encode(), T0);
+    let out = b.receive(
+        1,
+        &Message::Ops { entries: more.into_iter().map(Into::into).collect() }.encode(),
+        T0,
+    );
     assert_eq!(close_code(&out), Some("sync.faulty_peer"));
     let Message::Bye { reason, .. } = &frames(&out)[0] else { panic!("{out:?}") };
     assert!(reason.contains("rule.bad_signature"), "{reason}");
     assert!(!b.has_session(1));
     assert!(b.namespace().is_empty(), "no forgery was stored");
     // The other peer is untouched and still syncs.
-    b.receive(2, &Message::Ops { entries: vec![reg(2, "honest", T0)] }.encode(), T0);
+    b.receive(2, &Message::Ops { entries: vec![reg(2, "honest", T0).into()] }.encode(), T0);
     assert_eq!(b.peer_stats(2).unwrap().accepted, 1);
     assert!(b.namespace().get(&name("honest")).is_some());
 }
@@ -394,9 +405,17 @@ fn refusals_honest_peers_cause_in_races_never_close_a_session() {
     let limit = SyncConfig::default().max_faulty_entries;
     // Versions that lose a conflict here (an earlier claim is held), many times over.
     let held: Vec<_> = (0..=limit).map(|i| reg(2, &format!("race{i}"), T0)).collect();
-    b.receive(1, &Message::Ops { entries: held }.encode(), T0);
+    b.receive(
+        1,
+        &Message::Ops { entries: held.into_iter().map(Into::into).collect() }.encode(),
+        T0,
+    );
     let later: Vec<_> = (0..=limit).map(|i| reg(3, &format!("race{i}"), T0 + 1)).collect();
-    let out = b.receive(1, &Message::Ops { entries: later }.encode(), T0 + 1);
+    let out = b.receive(
+        1,
+        &Message::Ops { entries: later.into_iter().map(Into::into).collect() }.encode(),
+        T0 + 1,
+    );
     assert_eq!(close_code(&out), None);
     assert_eq!(b.peer_stats(1).unwrap().rejected["rule.conflict_lost"], limit + 1);
     assert!(b.has_session(1));

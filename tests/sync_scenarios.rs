@@ -276,13 +276,13 @@ fn a_malicious_peer_cannot_forge_and_only_its_session_suffers() {
     let legit = reg_at(&params, &evil, "evilsown", now);
     let ops = Message::Ops {
         entries: vec![
-            forged_transfer,
-            v1.clone(),
-            v2.clone(),
-            backdated,
-            tampered,
-            future,
-            legit.clone(),
+            forged_transfer.into(),
+            v1.clone().into(),
+            v2.clone().into(),
+            backdated.into(),
+            tampered.into(),
+            future.into(),
+            legit.clone().into(),
         ],
     };
     sim.inject(0, 99, &ops.encode());

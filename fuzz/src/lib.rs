@@ -213,7 +213,7 @@ pub fn namespace_apply(data: &[u8]) {
     match ns.apply(entry.clone(), now) {
         Ok(Applied::Accepted) => {
             assert_eq!(ns.get(entry.name()), Some(&entry), "an accepted entry is not held");
-            assert_eq!(ns.take_deltas(), vec![Delta { entry: entry.clone() }]);
+            assert_eq!(ns.take_deltas(), vec![Delta { entry: entry.clone().into() }]);
             assert_ne!(ns.merkle_root(), fixture.root, "an accepted entry left the root as it was");
             assert_eq!(ns.apply(entry, now), Ok(Applied::Duplicate), "a replay changed something");
             assert!(ns.take_deltas().is_empty(), "a replay was emitted");

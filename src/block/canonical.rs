@@ -33,6 +33,45 @@ pub(super) fn check(bytes: &[u8]) -> Result<(), BlockError> {
     Ok(())
 }
 
+/// The byte ranges of the elements of the array reached from the top-level map by following
+/// `keys` through nested maps, or `None` where the path is not there. For bytes [`check`]
+/// accepted: a decoder that has the decoded elements gets their exact encodings from it.
+pub(super) fn array_items(
+    bytes: &[u8],
+    keys: &[&str],
+) -> Result<Option<Vec<std::ops::Range<usize>>>, BlockError> {
+    let mut reader = Reader { bytes, pos: 0 };
+    for (depth, key) in keys.iter().enumerate() {
+        let head = reader.head()?;
+        if head.major != 5 {
+            return Ok(None);
+        }
+        let mut found = false;
+        for _ in 0..reader.nested(&head, depth)? {
+            let key_head = reader.head()?;
+            if reader.text(&key_head)? == key.as_bytes() {
+                found = true;
+                break;
+            }
+            reader.item(depth + 1)?;
+        }
+        if !found {
+            return Ok(None);
+        }
+    }
+    let head = reader.head()?;
+    if head.major != 4 {
+        return Ok(None);
+    }
+    let mut items = Vec::new();
+    for _ in 0..reader.nested(&head, keys.len())? {
+        let start = reader.pos;
+        reader.item(keys.len() + 1)?;
+        items.push(start..reader.pos);
+    }
+    Ok(Some(items))
+}
+
 fn not_canonical(offset: usize, problem: impl Into<String>) -> BlockError {
     BlockError::NotCanonical { offset, problem: problem.into() }
 }

@@ -48,7 +48,7 @@ use cid::Cid;
 
 use crate::block::Block;
 use crate::blockstore::{get_many_verified, reserve_heap, verified, Blockstore, StorageError};
-use crate::entry::Entry;
+use crate::entry::EncodedEntry;
 use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
 use crate::tree::{child_links, empty_root, Tree, TreeError};
@@ -122,7 +122,7 @@ pub async fn load<S: Blockstore>(
                 key: key.to_string(),
                 reason,
             };
-            let entry = Entry::decode(&block.bytes).map_err(|e| bad(e.to_string()))?;
+            let entry = EncodedEntry::decode_block(block).map_err(|e| bad(e.to_string()))?;
             if entry.name().as_str() != *key {
                 return Err(bad(format!("entry is for {}", entry.name())));
             }

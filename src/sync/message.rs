@@ -22,7 +22,8 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::{ByteArray, ByteBuf};
 
 use super::error::SyncError;
-use crate::block::{from_cbor, to_cbor, BlockError};
+use crate::block::{array_items, from_cbor, to_cbor, write_head, BlockError};
+use crate::entry::EncodedEntry;
 use crate::entry::Entry;
 use crate::name::Name;
 
@@ -70,7 +71,8 @@ pub enum Message {
     /// Live deltas: versions the sender just accepted (self-contained entries).
     Ops {
         /// At most [`MAX_ENTRIES_PER_FRAME`].
-        entries: Vec<Entry>,
+        #[serde(deserialize_with = "detached_entries")]
+        entries: Vec<EncodedEntry>,
     },
     /// The sender's current merkle root (announced when it changes, and periodically).
     Root {
@@ -107,7 +109,8 @@ pub enum Message {
         /// The request's id.
         id: u64,
         /// At most [`MAX_ENTRIES_PER_FRAME`].
-        entries: Vec<Entry>,
+        #[serde(deserialize_with = "detached_entries")]
+        entries: Vec<EncodedEntry>,
     },
     /// The sender closes the session.
     Bye {
@@ -147,6 +150,16 @@ impl Message {
     /// assert!(Message::Root { root: empty_root() }.encode().len() < 64);
     /// ```
     pub fn encode(&self) -> Vec<u8> {
+        match self {
+            Message::Ops { entries } => frame_around_entries("ops", None, entries),
+            Message::Entries { id, entries } => frame_around_entries("entries", Some(*id), entries),
+            _ => self.encode_with_serde(),
+        }
+    }
+
+    /// The frame as serde writes it: every message but those carrying entries, and the
+    /// reference [`frame_around_entries`] is tested against.
+    fn encode_with_serde(&self) -> Vec<u8> {
         to_cbor(&FrameOut { m: self, v: PROTOCOL_VERSION }).expect("sync messages always encode")
     }
 
@@ -182,8 +195,29 @@ impl Message {
         if frame.v != PROTOCOL_VERSION {
             return Err(version_mismatch(frame.v));
         }
-        frame.m.check()?;
-        Ok(frame.m)
+        let mut message = frame.m;
+        message.check()?;
+        message.attach_entry_bytes(bytes)?;
+        Ok(message)
+    }
+
+    /// Gives each entry of an `Ops` or `Entries` message the bytes it was read from: the frame
+    /// is canonical, so they are the entry's one encoding, kept instead of encoded again.
+    fn attach_entry_bytes(&mut self, frame: &[u8]) -> Result<(), SyncError> {
+        let (path, entries) = match self {
+            Message::Ops { entries } => (["m", "ops", "entries"], entries),
+            Message::Entries { entries, .. } => (["m", "entries", "entries"], entries),
+            _ => return Ok(()),
+        };
+        let items = array_items(frame, &path).map_err(|e| SyncError::Malformed(e.to_string()))?;
+        let items = items.filter(|items| items.len() == entries.len());
+        let Some(items) = items else {
+            return Err(SyncError::Malformed("entry list not where it was decoded from".into()));
+        };
+        for (entry, range) in entries.iter_mut().zip(items) {
+            entry.attach(&frame[range]);
+        }
+        Ok(())
     }
 
     /// Short lower-case name of the message kind (as on the wire), for logs and errors.
@@ -254,18 +288,60 @@ impl Message {
     }
 }
 
+/// The frame of an `Ops` (`id` absent) or `Entries` message written around the entries' kept
+/// bytes, so sending an entry never encodes it: `{ "m": { kind: { "id": id, "entries": [...] } },
+/// "v": PROTOCOL_VERSION }`, keys in canonical order ("m" before "v", "id" before "entries").
+fn frame_around_entries(kind: &str, id: Option<u64>, entries: &[EncodedEntry]) -> Vec<u8> {
+    const MAP: u8 = 5;
+    const ARRAY: u8 = 4;
+    const TEXT: u8 = 3;
+    const UINT: u8 = 0;
+    let text = |out: &mut Vec<u8>, s: &str| {
+        write_head(out, TEXT, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    };
+    let payload: usize = entries.iter().map(|e| e.bytes().len()).sum();
+    let mut out = Vec::with_capacity(payload + 48);
+    write_head(&mut out, MAP, 2);
+    text(&mut out, "m");
+    write_head(&mut out, MAP, 1);
+    text(&mut out, kind);
+    write_head(&mut out, MAP, 1 + u64::from(id.is_some()));
+    if let Some(id) = id {
+        text(&mut out, "id");
+        write_head(&mut out, UINT, id);
+    }
+    text(&mut out, "entries");
+    write_head(&mut out, ARRAY, entries.len() as u64);
+    for entry in entries {
+        out.extend_from_slice(entry.bytes());
+    }
+    text(&mut out, "v");
+    write_head(&mut out, UINT, u64::from(PROTOCOL_VERSION));
+    out
+}
+
+/// Reads the entries of a frame without encoding them: [`Message::decode`] attaches the bytes
+/// they were read from before the message leaves it.
+fn detached_entries<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<EncodedEntry>, D::Error> {
+    let entries = Vec::<Entry>::deserialize(deserializer)?;
+    Ok(entries.into_iter().map(EncodedEntry::detached).collect())
+}
+
 fn version_mismatch(theirs: u32) -> SyncError {
     SyncError::VersionMismatch { ours: PROTOCOL_VERSION, theirs }
 }
 
 /// Splits `entries` into `Ops`/`Entries` batches that each fit one frame (by count and by
-/// encoded size). An entry is at most 16 KiB, so every batch holds at least one.
-pub(crate) fn pack_entries(entries: Vec<Entry>) -> Vec<Vec<Entry>> {
+/// kept encoded size). An entry is at most 16 KiB, so every batch holds at least one.
+pub(crate) fn pack_entries(entries: Vec<EncodedEntry>) -> Vec<Vec<EncodedEntry>> {
     let mut batches = Vec::new();
     let mut batch = Vec::new();
     let mut size = 0;
     for entry in entries {
-        let len = entry.encode().len();
+        let len = entry.bytes().len();
         if !batch.is_empty()
             && (batch.len() == MAX_ENTRIES_PER_FRAME || size + len > FRAME_PAYLOAD_BUDGET)
         {
@@ -279,4 +355,49 @@ pub(crate) fn pack_entries(entries: Vec<Entry>) -> Vec<Vec<Entry>> {
         batches.push(batch);
     }
     batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{build, identity::Keypair, name::Name, params::NetworkParams};
+
+    fn entries(n: usize) -> Vec<EncodedEntry> {
+        let params = NetworkParams::testing();
+        let key = Keypair::from_secret(&[9; 32]);
+        // A few distinct entries, repeated up to `n` (a list needing a 2-byte length).
+        let distinct: Vec<EncodedEntry> = (0..3)
+            .map(|i| {
+                let name = Name::parse(&format!("name{i}")).unwrap();
+                build::register(&params, &key, &name, vec![], 1_000).unwrap().into()
+            })
+            .collect();
+        distinct.into_iter().cycle().take(n).collect()
+    }
+
+    #[test]
+    fn frames_around_kept_bytes_are_the_serde_frames() {
+        let ids = [0, 23, 24, 255, 256, 65_535, 65_536, u64::from(u32::MAX), u64::MAX];
+        for n in [0, 1, 23, 24, 300] {
+            let list = entries(n);
+            let ops = Message::Ops { entries: list.clone() };
+            assert_eq!(ops.encode(), ops.encode_with_serde(), "ops with {n} entries");
+            for id in ids {
+                let reply = Message::Entries { id, entries: list.clone() };
+                assert_eq!(reply.encode(), reply.encode_with_serde(), "entries {id}, {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn decoded_entries_keep_the_bytes_they_were_read_from() {
+        let list = entries(3);
+        let frame = Message::Entries { id: 7, entries: list.clone() }.encode();
+        let Message::Entries { entries: back, .. } = Message::decode(&frame).unwrap() else {
+            panic!("an entries reply")
+        };
+        for (ours, theirs) in list.iter().zip(&back) {
+            assert_eq!((ours.bytes(), ours.cid()), (theirs.bytes(), theirs.cid()));
+        }
+    }
 }

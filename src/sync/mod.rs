@@ -33,6 +33,8 @@
 
 mod catchup;
 mod config;
+#[cfg(test)]
+mod encodings;
 mod error;
 mod event;
 mod message;

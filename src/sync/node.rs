@@ -56,7 +56,7 @@ use super::queue::{DeltaQueue, QueueStatus, QUEUE_KEY};
 use super::session::Session;
 use super::stats::{Counters, PeerStats};
 use crate::blockstore::Blockstore;
-use crate::entry::{Entry, EntryError};
+use crate::entry::EncodedEntry;
 use crate::error::Error;
 use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
@@ -76,11 +76,6 @@ pub struct SyncNode {
     replay_at: Option<u64>,
     events: VecDeque<Event>,
     counters: Counters,
-}
-
-/// Identity of an entry version, for "already known to this peer" bookkeeping.
-fn entry_hash(entry: &Entry) -> [u8; 32] {
-    crate::block::hash(&entry.encode())
 }
 
 impl SyncNode {
@@ -324,10 +319,13 @@ impl SyncNode {
     /// Submits a locally built entry ([`crate::build`]): a registration goes through the
     /// local rate limit ([`Namespace::register`]), anything else through [`Namespace::apply`].
     /// On acceptance the entry is sent to every connected peer, or queued.
-    pub fn submit(&mut self, entry: Entry, now: u64) -> Result<Vec<Outbound>, Error> {
-        if entry.ops.is_empty() {
-            return Err(EntryError::Empty.into());
-        }
+    pub fn submit(
+        &mut self,
+        entry: impl Into<EncodedEntry>,
+        now: u64,
+    ) -> Result<Vec<Outbound>, Error> {
+        let entry = entry.into();
+        // An empty entry falls to `apply`, whose bounds check refuses it (`entry.empty`).
         let applied = if entry.ops.len() == 1 {
             self.ns.register(entry, now)?
         } else {
@@ -466,7 +464,8 @@ impl SyncNode {
                 }
             }
             Message::GetEntries { id, names } => {
-                let entries = names.iter().filter_map(|n| self.ns.get(n)).cloned().collect();
+                let entries =
+                    names.iter().filter_map(|n| self.ns.get_encoded(n)).cloned().collect();
                 self.send(peer, &Message::Entries { id, entries }, out);
             }
             Message::Entries { id, entries } => {
@@ -488,10 +487,15 @@ impl SyncNode {
 
     /// Applies entries from `peer` with full validation, counting the outcomes. Refuses the
     /// rest once the peer has sent more faulty entries than allowed: the caller closes it.
-    fn apply_from(&mut self, peer: PeerId, entries: Vec<Entry>, now: u64) -> Result<(), SyncError> {
+    fn apply_from(
+        &mut self,
+        peer: PeerId,
+        entries: Vec<EncodedEntry>,
+        now: u64,
+    ) -> Result<(), SyncError> {
         for entry in entries {
             if let Some(s) = self.sessions.get_mut(&peer) {
-                s.known.insert(entry_hash(&entry));
+                s.known.insert(entry.digest());
             }
             match self.ns.apply(entry, now) {
                 Ok(Applied::Accepted) => self.stat(peer, |s| s.accepted += 1),
@@ -537,12 +541,13 @@ impl SyncNode {
             }
             return;
         }
-        let hashed: Vec<([u8; 32], Entry)> =
-            deltas.into_iter().map(|d| (entry_hash(&d.entry), d.entry)).collect();
         for peer in targets {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
-            let fresh: Vec<Entry> =
-                hashed.iter().filter(|(h, _)| s.known.insert(*h)).map(|(_, e)| e.clone()).collect();
+            let fresh: Vec<EncodedEntry> = deltas
+                .iter()
+                .filter(|d| s.known.insert(d.entry.digest()))
+                .map(|d| d.entry.clone())
+                .collect();
             self.send_ops(peer, fresh, out);
         }
     }
@@ -557,18 +562,17 @@ impl SyncNode {
         }
         self.replay_at = None;
         let entries = self.queue.take_for_replay();
-        let hashes: Vec<[u8; 32]> = entries.iter().map(entry_hash).collect();
         for peer in peers {
             if let Some(s) = self.sessions.get_mut(&peer) {
-                hashes.iter().for_each(|h| {
-                    s.known.insert(*h);
+                entries.iter().for_each(|e| {
+                    s.known.insert(e.digest());
                 });
             }
             self.send_ops(peer, entries.clone(), out);
         }
     }
 
-    fn enqueue(&mut self, entries: Vec<Entry>) {
+    fn enqueue(&mut self, entries: Vec<EncodedEntry>) {
         let mut dropped = 0;
         for entry in entries {
             if self.queue.push(entry).is_some() {
@@ -585,7 +589,7 @@ impl SyncNode {
         }
     }
 
-    fn send_ops(&mut self, peer: PeerId, entries: Vec<Entry>, out: &mut Vec<Outbound>) {
+    fn send_ops(&mut self, peer: PeerId, entries: Vec<EncodedEntry>, out: &mut Vec<Outbound>) {
         for batch in pack_entries(entries) {
             self.send(peer, &Message::Ops { entries: batch }, out);
         }

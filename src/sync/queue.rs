@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
 use crate::block::{from_cbor, to_cbor};
-use crate::entry::Entry;
+use crate::entry::EncodedEntry;
 
 /// Default number of deltas the queue holds.
 pub const DEFAULT_QUEUE_CAPACITY: usize = 1000;
@@ -58,7 +58,7 @@ pub struct QueueStatus {
 /// ```
 #[derive(Debug, Clone)]
 pub struct DeltaQueue {
-    entries: VecDeque<Entry>,
+    entries: VecDeque<EncodedEntry>,
     capacity: usize,
     dropped: u64,
     replayed: u64,
@@ -69,7 +69,7 @@ pub struct DeltaQueue {
 #[serde(deny_unknown_fields)]
 struct Saved {
     dropped: u64,
-    entries: Vec<Entry>,
+    entries: Vec<EncodedEntry>,
     replayed: u64,
     v: u32,
 }
@@ -120,7 +120,8 @@ impl DeltaQueue {
 
     /// Appends `entry`, replacing a queued version of the same name. Returns the entry dropped
     /// to make room, if the queue was full (it is counted in [`QueueStatus::dropped`]).
-    pub fn push(&mut self, entry: Entry) -> Option<Entry> {
+    pub fn push(&mut self, entry: impl Into<EncodedEntry>) -> Option<EncodedEntry> {
+        let entry = entry.into();
         if let Some(i) = self.entries.iter().position(|e| e.name() == entry.name()) {
             self.entries.remove(i);
         }
@@ -134,8 +135,8 @@ impl DeltaQueue {
 
     /// Takes every waiting delta, oldest first, and counts them as replayed (a failed send
     /// puts them back with [`DeltaQueue::push`]).
-    pub fn take_for_replay(&mut self) -> Vec<Entry> {
-        let all: Vec<Entry> = self.entries.drain(..).collect();
+    pub fn take_for_replay(&mut self) -> Vec<EncodedEntry> {
+        let all: Vec<EncodedEntry> = self.entries.drain(..).collect();
         self.replayed += all.len() as u64;
         all
     }

@@ -283,7 +283,7 @@ impl VnsNode {
     #[wasm_bindgen(unchecked_return_type = "Submitted")]
     pub fn submit(&self, bytes: &[u8], now: f64) -> JsResult<JsValue> {
         let now = args::uint("now", now)?;
-        let entry = crate::entry::Entry::decode(bytes).map_err(coded)?;
+        let entry = crate::entry::EncodedEntry::decode(bytes).map_err(coded)?;
         let name = entry.name().to_string();
         self.with(|n| {
             let before = n.counters().local_changes;
@@ -302,7 +302,7 @@ impl VnsNode {
     #[wasm_bindgen(js_name = entryBlock)]
     pub fn entry_block(&self, name: &str) -> JsResult<Option<Uint8Array>> {
         let name = args::name(name)?;
-        self.with(|n| Ok(n.namespace().get(&name).map(|e| Uint8Array::from(&e.encode()[..]))))
+        self.with(|n| Ok(n.namespace().get_encoded(&name).map(|e| Uint8Array::from(e.bytes()))))
     }
 
     /// How many names the store holds (expired ones until the sweep removes them).
@@ -325,9 +325,8 @@ impl VnsNode {
         self.with(|n| {
             let namespace = n.namespace();
             let resolved = namespace.resolve(&name, now).map_err(coded)?;
-            // What the tree maps the name to (a proof leads to it). One encoding per answer:
-            // the shim caches answers, so a name pays it once per version.
-            let entry = namespace.get(resolved.name).map(|e| e.to_block().cid);
+            // What the tree maps the name to (a proof leads to it), kept beside the entry.
+            let entry = namespace.get_encoded(resolved.name).map(|e| *e.cid());
             Ok(convert::resolved(&resolved, entry))
         })
     }

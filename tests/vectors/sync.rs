@@ -3,7 +3,7 @@
 use cid::Cid;
 use serde::{Deserialize, Serialize};
 use serde_bytes::{ByteArray, ByteBuf};
-use vns::entry::Entry;
+use vns::entry::EncodedEntry;
 use vns::name::Name;
 use vns::sync::Message;
 
@@ -32,8 +32,8 @@ fn cid(s: &str) -> Cid {
     Cid::try_from(s).unwrap()
 }
 
-fn entries(list: &[String]) -> Vec<Entry> {
-    list.iter().map(|h| Entry::decode(&unhex(h)).unwrap()).collect()
+fn entries(list: &[String]) -> Vec<EncodedEntry> {
+    list.iter().map(|h| EncodedEntry::decode(&unhex(h)).unwrap()).collect()
 }
 
 fn message(i: &Inputs) -> Message {
