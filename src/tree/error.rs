@@ -37,16 +37,28 @@ pub enum TreeError {
         /// What was wrong.
         reason: String,
     },
+    /// Keys given to [`Tree::from_sorted`](super::Tree::from_sorted) are not in strictly
+    /// increasing bytewise order.
+    #[error(
+        "key {key:?} (at {index}) is not after the previous key: keys must be sorted and unique"
+    )]
+    UnsortedKeys {
+        /// Position of the key in the input.
+        index: usize,
+        /// The key out of order (or repeated).
+        key: String,
+    },
 }
 
 impl TreeError {
-    /// Stable machine-readable code: `tree.missing_block`, `tree.corrupt_block` or
-    /// `tree.invalid_node`.
+    /// Stable machine-readable code: `tree.missing_block`, `tree.corrupt_block`,
+    /// `tree.invalid_node` or `tree.unsorted_keys`.
     pub fn code(&self) -> &'static str {
         match self {
             TreeError::MissingBlock { .. } => "tree.missing_block",
             TreeError::CorruptBlock { .. } => "tree.corrupt_block",
             TreeError::InvalidNode { .. } => "tree.invalid_node",
+            TreeError::UnsortedKeys { .. } => "tree.unsorted_keys",
         }
     }
 }
