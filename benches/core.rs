@@ -1,7 +1,9 @@
 //! Core benchmarks, each beside its baseline measured in the same run:
 //! - validate-and-apply of registrations and updates vs raw Ed25519 verification of the same
 //!   signed messages (target: overhead at most 25%);
-//! - `resolve` at 100k and 1M names vs a `HashMap<String, Vec<Record>>` lookup (target: 2x).
+//! - `resolve` at 100k and 1M names vs a `HashMap<String, Vec<Record>>` lookup (target: 2x);
+//! - building the tree of 100k sorted names at once (`Tree::from_sorted`, target ≤ 0.5 s) vs
+//!   inserting the same names one at a time (`cargo bench --bench core -- tree/`).
 //!
 //! `bash scripts/bench.sh` runs this and prints the ratios from criterion's medians.
 
@@ -12,11 +14,12 @@ use std::collections::HashMap;
 use std::hint::black_box;
 
 use common::*;
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use ed25519_dalek::{Signature, VerifyingKey};
 use vns::build;
 use vns::namespace::Namespace;
 use vns::record::Record;
+use vns::tree::Tree;
 
 fn raw_verify(public: &[u8; 32], message: &[u8], sig: &[u8; 64]) -> bool {
     let key = VerifyingKey::from_bytes(public).unwrap();
@@ -128,9 +131,37 @@ fn resolve(c: &mut Criterion) {
     group.finish();
 }
 
+fn tree_build(c: &mut Criterion) {
+    let mut group = c.benchmark_group("tree");
+    // One round of the baseline takes seconds: the fewest samples criterion takes, each of
+    // one round (flat sampling) rather than 1, 2, .. 10 rounds.
+    group.sample_size(10).sampling_mode(SamplingMode::Flat);
+    let n = 100_000;
+    let sorted: Vec<(String, cid::Cid)> = (0..n)
+        .map(|i| (label(i).to_string(), vns::block::cid_of(format!("entry {i}").as_bytes())))
+        .collect();
+    group.bench_function("build_100k_sorted", |b| {
+        b.iter_batched(
+            || sorted.clone(),
+            |entries| Tree::from_sorted(entries).unwrap().root(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("build_100k_baseline_one_insert_at_a_time", |b| {
+        b.iter(|| {
+            let mut tree = Tree::new();
+            for (key, value) in &sorted {
+                tree.insert(key, *value);
+            }
+            tree.root()
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = apply, resolve
+    targets = apply, resolve, tree_build
 }
 criterion_main!(benches);

@@ -71,7 +71,7 @@ fn save_load(c: &mut Criterion) {
     // a save then writes the 100k entry blocks and the tree nodes, and swaps the root.
     let t = std::time::Instant::now();
     ns.merkle_root();
-    println!("tree/build_100k_incremental: {:.2} s", t.elapsed().as_secs_f64());
+    println!("namespace/flush_100k_restored: {:.2} s", t.elapsed().as_secs_f64());
     group.bench_function("save_100k_memory", |b| {
         b.iter_batched(
             || (ns.clone(), MemoryBlockstore::new()),

@@ -91,6 +91,7 @@
  *   | 'tree.missing_block'
  *   | 'tree.corrupt_block'
  *   | 'tree.invalid_node'
+ *   | 'tree.unsorted_keys'
  *   | 'proof.incomplete'
  *   | 'proof.hash_mismatch'
  *   | 'proof.invalid_node'
@@ -228,6 +229,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'tree.missing_block': 500,
   'tree.corrupt_block': 500,
   'tree.invalid_node': 500,
+  'tree.unsorted_keys': 500,
   'proof.incomplete': 500,
   'proof.hash_mismatch': 500,
   'proof.invalid_node': 500,

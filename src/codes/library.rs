@@ -87,6 +87,7 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "tree.missing_block" => 500, "A tree node this node needs is missing.", "tree walks: proof, diff, load";
     "tree.corrupt_block" => 500, "A tree node's bytes do not match its CID.", "tree walks: diff, load";
     "tree.invalid_node" => 500, "A tree node is not a valid node (bad encoding, keys out of order, wrong layer).", "Node::decode: load, catch-up";
+    "tree.unsorted_keys" => 500, "Keys given to build a tree at once are not sorted and unique.", "Tree::from_sorted";
     "proof.incomplete" => 500, "A merkle proof lacks a node on the name's path.", "verify_proof, `verifyProof`";
     "proof.hash_mismatch" => 500, "A proof block does not match the link that leads to it.", "verify_proof, `verifyProof`";
     "proof.invalid_node" => 500, "A proof block is not a valid tree node.", "verify_proof, `verifyProof`";

@@ -45,17 +45,29 @@ pub enum TreeError {
         /// The offset and the problem (boxed: keeps `Result<_, TreeError>` small).
         source: Box<crate::block::BlockError>,
     },
+    /// Keys given to [`Tree::from_sorted`](super::Tree::from_sorted) are not in strictly
+    /// increasing bytewise order.
+    #[error(
+        "key {key:?} (at {index}) is not after the previous key: keys must be sorted and unique"
+    )]
+    UnsortedKeys {
+        /// Position of the key in the input.
+        index: usize,
+        /// The key out of order (or repeated).
+        key: String,
+    },
 }
 
 impl TreeError {
     /// Stable machine-readable code: `tree.missing_block`, `tree.corrupt_block`,
-    /// `tree.invalid_node` or `block.not_canonical`.
+    /// `tree.invalid_node`, `tree.unsorted_keys` or `block.not_canonical`.
     pub fn code(&self) -> &'static str {
         match self {
             TreeError::MissingBlock { .. } => "tree.missing_block",
             TreeError::CorruptBlock { .. } => "tree.corrupt_block",
             TreeError::InvalidNode { .. } => "tree.invalid_node",
             TreeError::NotCanonical { source, .. } => source.code(),
+            TreeError::UnsortedKeys { .. } => "tree.unsorted_keys",
         }
     }
 }

@@ -8,6 +8,8 @@
 //!
 //! * persistence: a change rewrites only the nodes on one path ([`Tree::take_new_blocks`]),
 //!   and [`Tree::from_blocks`] rebuilds (and checks) a tree from stored blocks;
+//! * bulk builds: [`Tree::from_sorted`] builds the tree of many sorted keys at once, encoding
+//!   each node once (the same tree as inserting them one at a time);
 //! * proofs: [`Tree::prove`] / [`verify_proof`] show that a name has a value, or none;
 //! * sync: [`diff`] (or step by step, [`DiffWalk`]) finds the names whose values differ from a
 //!   peer's tree, fetching only the nodes that differ.
@@ -32,6 +34,7 @@
 
 #![deny(missing_docs)]
 
+mod bulk;
 mod diff;
 mod error;
 mod mutate;

@@ -24,7 +24,7 @@ impl Sim {
         let Some(g) = self.gossip.as_ref() else { return };
         for entry in g.serve(to, &ids) {
             let id = msg_id(&entry);
-            let bytes = Message::Ops { entries: vec![entry] }.encode();
+            let bytes = Message::Ops { entries: vec![entry.into()] }.encode();
             self.traffic.add(Kind::IWantOps, bytes.len());
             let payload = Payload::Frame { bytes, kind: Kind::IWantOps, ids: vec![id] };
             self.transmit(to, from, epoch, payload);
@@ -54,7 +54,7 @@ impl Sim {
             Message::decode(bytes)
         {
             for entry in entries {
-                g.saw(to, msg_id(&entry), entry);
+                g.saw(to, msg_id(&entry), entry.into_entry());
             }
         }
     }
