@@ -23,7 +23,7 @@ import { cliFlags, usageText, optionsFromFlags, uintFlag, FlagError } from './no
 const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
-  vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data | --memory] [--peer URL]...
+  vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data [--force-empty] | --memory] [--peer URL]...
 ${wrap(usageText(), 12, 96)}
   vns key new [--force]             create a key (Ed25519) at --key
   vns key show                      print the key's owner id
@@ -92,6 +92,7 @@ const OPTIONS = /** @type {const} */ ({
   host: { type: 'string' },
   data: { type: 'string' },
   memory: { type: 'boolean' },
+  'force-empty': { type: 'boolean' },
   peer: { type: 'string', multiple: true },
   ...cliFlags(),
 });
@@ -398,6 +399,7 @@ async function serve(flags, /** @type {string[]} */ rest) {
     host: flags.host,
     data: flags.data,
     memory: flags.memory,
+    forceEmpty: Boolean(flags['force-empty']),
     peers: flags.peer ? [...flags.peer] : [],
     ...nodeOptions,
     log,

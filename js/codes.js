@@ -123,6 +123,7 @@
  *   | 'vns.closed'
  *   | 'vns.closing'
  *   | 'vns.internal'
+ *   | 'storage.root_missing'
  *   | 'http.too_large'
  *   | 'http.not_found'
  *   | 'http.method_not_allowed'
@@ -255,6 +256,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'vns.closed': 503,
   'vns.closing': null,
   'vns.internal': 500,
+  'storage.root_missing': null,
   'http.too_large': 413,
   'http.not_found': 404,
   'http.method_not_allowed': 405,

@@ -42,6 +42,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   host?: string,
  *   data?: string,
  *   memory?: boolean,
+ *   forceEmpty?: boolean,
  *   peers?: string[],
  *   www?: string,
  *   log?: (event: string, fields: Record<string, unknown>) => void,
@@ -93,7 +94,7 @@ export async function startServer(options = {}) {
   const www = options.www ?? join(PACKAGE_ROOT, 'www');
   const vns = await open({
     ...openOptions(options),
-    ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data' }),
+    ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data', forceEmpty: options.forceEmpty }),
   });
   const metrics = serverMetrics(vns);
   vns.addEventListener('error', (e) => {
