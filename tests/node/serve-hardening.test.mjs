@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { open, generateKeys } from 'vns';
 import { startServe } from './serve-process.mjs';
 
@@ -75,4 +77,13 @@ test('a data folder with blocks but no root is refused; --force-empty starts emp
   const fresh = await startServe(['--data', await tempDir(), ...NET]);
   fresh.child.kill('SIGKILL');
   await fresh.exited;
+});
+
+test('a save of more blocks than the descriptor limit reaches a folder under ulimit -n 1024', async () => {
+  // The core hands the adapter every block of a save at once; 5,000 puts in flight would need
+  // 5,000 descriptors. Run in a child process so the limit applies to it alone.
+  const script = fileURLToPath(new URL('./many-writes.mjs', import.meta.url));
+  const run = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" "${script}" "$0" 5000`, await tempDir()], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { written: 5000, deleted: 5000 });
 });
