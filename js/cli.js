@@ -24,6 +24,7 @@ const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
   vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data [--force-empty] | --memory] [--peer URL]...
+            [--max-peers N] [--max-peers-per-address N]
 ${wrap(usageText(), 12, 96)}
   vns key new [--force]             create a key (Ed25519) at --key
   vns key show                      print the key's owner id
@@ -93,6 +94,8 @@ const OPTIONS = /** @type {const} */ ({
   data: { type: 'string' },
   memory: { type: 'boolean' },
   'force-empty': { type: 'boolean' },
+  'max-peers': { type: 'string' },
+  'max-peers-per-address': { type: 'string' },
   peer: { type: 'string', multiple: true },
   ...cliFlags(),
 });
@@ -400,6 +403,8 @@ async function serve(flags, /** @type {string[]} */ rest) {
     data: flags.data,
     memory: flags.memory,
     forceEmpty: Boolean(flags['force-empty']),
+    maxPeers: intFlag(flags, 'max-peers'),
+    maxPeersPerAddress: intFlag(flags, 'max-peers-per-address'),
     peers: flags.peer ? [...flags.peer] : [],
     ...nodeOptions,
     log,

@@ -124,6 +124,7 @@
  *   | 'vns.closing'
  *   | 'vns.internal'
  *   | 'storage.root_missing'
+ *   | 'vns.too_many_peers'
  *   | 'http.too_large'
  *   | 'http.not_found'
  *   | 'http.method_not_allowed'
@@ -257,6 +258,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'vns.closing': null,
   'vns.internal': 500,
   'storage.root_missing': null,
+  'vns.too_many_peers': null,
   'http.too_large': 413,
   'http.not_found': 404,
   'http.method_not_allowed': 405,

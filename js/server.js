@@ -43,6 +43,8 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   data?: string,
  *   memory?: boolean,
  *   forceEmpty?: boolean,
+ *   maxPeers?: number,
+ *   maxPeersPerAddress?: number,
  *   peers?: string[],
  *   www?: string,
  *   log?: (event: string, fields: Record<string, unknown>) => void,
@@ -136,6 +138,11 @@ export async function startServer(options = {}) {
   const peers = peerUpgrades(vns, {
     path: '/vns',
     maxPayload: MAX_PEER_MESSAGE,
+    limits: {
+      maxPeers: options.maxPeers,
+      maxPeersPerAddress: options.maxPeersPerAddress,
+      onRefused: (reason) => metrics.counts.peersRefused.inc(reason),
+    },
     onPeer(req, closed) {
       const link = { direction: /** @type {const} */ ('in'), remote: `${req.socket.remoteAddress}:${req.socket.remotePort}` };
       api.links.add(link);

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { open, generateKeys } from 'vns';
+import { WebSocket } from 'ws';
+import { open, generateKeys, connectWebSocket } from 'vns';
+import { eventually } from './helpers.mjs';
 import { startServe } from './serve-process.mjs';
 
 const NET = ['--network', 'testing', '--difficulty', '6', '--registrations-per-hour', '1000'];
@@ -86,4 +88,59 @@ test('a save of more blocks than the descriptor limit reaches a folder under uli
   const run = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" "${script}" "$0" 5000`, await tempDir()], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), { written: 5000, deleted: 5000 });
+});
+
+test('idle sockets from one address are refused past the per-address cap; another address still syncs and POSTs succeed', async () => {
+  const CAP = 8;
+  const node = await startServe(['--memory', '--max-peers-per-address', String(CAP), ...NET]);
+  const sockets = [];
+  try {
+    const idle = 5000;
+    const closes = [];
+    /** Opens one raw socket from 127.0.0.1 (it never sends anything); resolves once it opened. */
+    const openOne = () =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${node.port}/vns`);
+        sockets.push(ws);
+        ws.once('close', (code, reason) => {
+          closes.push(`${code} ${reason}`);
+          resolve(undefined);
+        });
+        ws.once('error', () => {});
+        ws.once('open', () => resolve(undefined));
+      });
+    for (let i = 0; i < idle; i += 500) {
+      await Promise.all(Array.from({ length: Math.min(500, idle - i) }, openOne));
+    }
+    await eventually(() => closes.length >= idle - CAP, 60_000, 'the refusals');
+    await new Promise((r) => setTimeout(r, 500)); // no further socket closes
+    assert.equal(sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length, CAP, 'the cap from one address');
+    assert.deepEqual(new Set(closes), new Set(['1013 vns.too_many_peers']), 'refused with 1013 and the reason');
+    assert.equal(closes.length, idle - CAP);
+
+    // A second address (127.0.0.2 is loopback too) still gets a peer link that syncs.
+    const bytes = await signedRegistration(node.url, 'flooded', [{ type: 'TXT', value: 'still here' }]);
+    const status = await (await fetch(`${node.url}/api/vns/status`)).json();
+    const peer = await open({ storage: 'memory', ...status.open, tickIntervalMs: 50 });
+    // Bound to 127.0.0.2: the kernel would otherwise pick 127.0.0.1 as the source address.
+    class FromSecondAddress extends WebSocket {
+      constructor(url, protocols) {
+        super(url, protocols, { localAddress: '127.0.0.2' });
+      }
+    }
+    const link = connectWebSocket(peer, `ws://127.0.0.1:${node.port}/vns`, { minDelayMs: 50, WebSocket: FromSecondAddress });
+    try {
+      assert.equal((await post(node.url, bytes)).status, 200, 'POST succeeds under the flood');
+      await eventually(() => peer.resolve('flooded').catch(() => null), 15_000, 'flooded.vfs on the peer');
+    } finally {
+      link.stop();
+      await peer.close();
+    }
+    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    assert.match(metrics, new RegExp(`^vns_peers_refused_total\\{reason="address"\\} ${idle - CAP}$`, 'm'));
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    node.child.kill('SIGKILL');
+    await node.exited;
+  }
 });
