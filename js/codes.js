@@ -126,6 +126,7 @@
  *   | 'storage.root_missing'
  *   | 'vns.too_many_peers'
  *   | 'http.too_large'
+ *   | 'http.bad_path'
  *   | 'http.not_found'
  *   | 'http.method_not_allowed'
  *   | 'pow.worker_failed'
@@ -260,6 +261,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'storage.root_missing': null,
   'vns.too_many_peers': null,
   'http.too_large': 413,
+  'http.bad_path': 400,
   'http.not_found': 404,
   'http.method_not_allowed': 405,
   'pow.worker_failed': null,

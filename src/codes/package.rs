@@ -13,6 +13,7 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "storage.root_missing" => -, "The data folder holds blocks but no root pointer; restore `state/root` or start with `--force-empty`.", "`open({ path })`, `vns serve` start-up";
     "vns.too_many_peers" => -, "A WebSocket peer was over the node's total or per-address connection cap; sent as the close reason with close code 1013.", "`vns serve`, `/vns` upgrades";
     "http.too_large" => 413, "The request body is over 64 KiB.", "`POST /api/vns/ops`";
+    "http.bad_path" => 400, "A path segment is not valid percent-encoding (such as a lone `%`).", "`/api/vns/*`";
     "http.not_found" => 404, "No API route answers this method and path.", "`/api/vns/*`";
     "http.method_not_allowed" => 405, "Only GET and HEAD are served outside the API.", "`vns serve`, static files";
     "pow.worker_failed" => -, "The proof-of-work Web Worker failed to load or crashed.", "`workerSolver()`";

@@ -144,3 +144,21 @@ test('idle sockets from one address are refused past the per-address cap; anothe
     await node.exited;
   }
 });
+
+test('a malformed percent-encoding is a 400 with its code; HEAD on the API answers like GET without a body', async () => {
+  const node = await startServe(['--memory', ...NET]);
+  try {
+    const bad = await fetch(`${node.url}/api/vns/resolve/%`);
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).error.code, 'http.bad_path');
+    const get = await fetch(`${node.url}/api/vns/status`);
+    const head = await fetch(`${node.url}/api/vns/status`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), get.headers.get('content-type'));
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+    assert.ok((await get.arrayBuffer()).byteLength > 0);
+  } finally {
+    node.child.kill('SIGKILL');
+    await node.exited;
+  }
+});
