@@ -24,7 +24,8 @@ import { DNS_FLAGS, DNS_USAGE, dnsOptionsFromFlags } from './dns/index.js';
 const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
-  vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data | --memory] [--peer URL]...
+  vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data [--force-empty] | --memory] [--peer URL]...
+            [--max-peers N] [--max-peers-per-address N]
 ${wrap(usageText(), 12, 96)}
             [--dns [ADDR:]PORT] [--tls-cert FILE --tls-key FILE] [DNS options]
   vns key new [--force]             create a key (Ed25519) at --key
@@ -97,6 +98,9 @@ const OPTIONS = /** @type {const} */ ({
   host: { type: 'string' },
   data: { type: 'string' },
   memory: { type: 'boolean' },
+  'force-empty': { type: 'boolean' },
+  'max-peers': { type: 'string' },
+  'max-peers-per-address': { type: 'string' },
   peer: { type: 'string', multiple: true },
   ...cliFlags(),
   'tls-cert': { type: 'string' },
@@ -438,6 +442,9 @@ async function serve(flags, /** @type {string[]} */ rest) {
     host: flags.host,
     data: flags.data,
     memory: flags.memory,
+    forceEmpty: Boolean(flags['force-empty']),
+    maxPeers: intFlag(flags, 'max-peers'),
+    maxPeersPerAddress: intFlag(flags, 'max-peers-per-address'),
     peers: flags.peer ? [...flags.peer] : [],
     ...nodeOptions,
     log,

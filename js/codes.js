@@ -124,7 +124,10 @@
  *   | 'vns.closed'
  *   | 'vns.closing'
  *   | 'vns.internal'
+ *   | 'storage.root_missing'
+ *   | 'vns.too_many_peers'
  *   | 'http.too_large'
+ *   | 'http.bad_path'
  *   | 'http.not_found'
  *   | 'http.method_not_allowed'
  *   | 'dns.missing_query'
@@ -262,7 +265,10 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'vns.closed': 503,
   'vns.closing': null,
   'vns.internal': 500,
+  'storage.root_missing': null,
+  'vns.too_many_peers': null,
   'http.too_large': 413,
+  'http.bad_path': 400,
   'http.not_found': 404,
   'http.method_not_allowed': 405,
   'dns.missing_query': 400,

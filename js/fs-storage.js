@@ -10,6 +10,7 @@
  * @module
  */
 import { join, basename } from 'node:path';
+import { opendir } from 'node:fs/promises';
 import { FsBlockstore } from 'blockstore-fs';
 import { NextToLast } from 'blockstore-fs/sharding';
 import { CID } from 'multiformats/cid';
@@ -45,11 +46,58 @@ export const vnsSharding = {
 };
 
 /**
- * A storage adapter over the folder `dir` (created if missing): `dir/blocks` and `dir/state`.
+ * The error for a data folder that holds blocks but no root pointer (see `fsStorage`).
  * @param {string} dir
  */
-export async function fsStorage(dir) {
+function rootMissing(dir) {
+  const message =
+    `${dir} holds blocks but no root pointer (${join(dir, 'state', 'root')} is missing): ` +
+    'starting would show an empty namespace and a later garbage collection would delete ' +
+    'those blocks. Restore the root file from a backup, or start with --force-empty ' +
+    '(open option forceEmpty) to start empty and keep the blocks on disk.';
+  return Object.assign(new Error(message), { code: 'storage.root_missing' });
+}
+
+/**
+ * Whether the blocks folder `dir` holds at least one block file (stops at the first).
+ * @param {string} dir
+ */
+async function holdsBlocks(dir) {
+  let folder;
+  try {
+    folder = await opendir(dir, { recursive: true });
+  } catch (e) {
+    if (/** @type {{code?: string}} */ (e).code === 'ENOENT') return false;
+    throw e;
+  }
+  // Leaving the loop early closes the folder handle.
+  for await (const entry of folder) {
+    if (entry.isFile() && entry.name.endsWith(layout.extension)) return true;
+  }
+  return false;
+}
+
+/**
+ * Options of `fsStorage`.
+ * @typedef {{ forceEmpty?: boolean }} FsStorageOptions
+ * `forceEmpty`: open a folder that holds blocks but no root pointer as an empty node (the
+ * blocks stay on disk until a garbage collection), instead of refusing it.
+ */
+
+/**
+ * A storage adapter over the folder `dir` (created if missing): `dir/blocks` and `dir/state`.
+ * A folder with blocks but no root pointer (a deleted `state/root`) is refused with
+ * `storage.root_missing` unless `forceEmpty` is given: it would otherwise open as an empty
+ * node, silently.
+ * @param {string} dir
+ * @param {FsStorageOptions} [options]
+ */
+export async function fsStorage(dir, { forceEmpty = false } = {}) {
+  const state = await fileState(join(dir, 'state'));
+  if (!forceEmpty && (await state.get('root')) === undefined && (await holdsBlocks(join(dir, 'blocks')))) {
+    throw rootMissing(dir);
+  }
   const blocks = new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding });
   await blocks.open();
-  return ipfsBlockstoreAdapter(blocks, await fileState(join(dir, 'state')));
+  return ipfsBlockstoreAdapter(blocks, state);
 }

@@ -16,6 +16,15 @@
  * const adapter = ipfsBlockstoreAdapter(blocks, await fileState('./vns-data/state'));
  */
 import { CID } from 'multiformats/cid';
+import pLimit from 'p-limit';
+
+/**
+ * Most puts and deletes an adapter has in flight at once. The core hands a whole save to the
+ * adapter at once (200,000 blocks for a large namespace's first save); a file-backed store
+ * opens a descriptor per block, so unbounded it runs out (`EMFILE`) under the usual
+ * `ulimit -n 1024`. 64 keeps the disk busy and far below that limit.
+ */
+export const MAX_WRITES_IN_FLIGHT = 64;
 
 /**
  * @typedef {object} StateStore
@@ -65,10 +74,13 @@ async function collect(value) {
 export function ipfsBlockstoreAdapter(blockstore, state) {
   /** @param {Uint8Array} bytes */
   const cid = (bytes) => CID.decode(bytes);
+  // One queue for puts and deletes: both open files on a file-backed store.
+  const write = pLimit(MAX_WRITES_IN_FLIGHT);
   return {
     /** @param {Uint8Array} key @param {Uint8Array} bytes */
     async put(key, bytes) {
-      await blockstore.put(cid(key), bytes);
+      const id = cid(key); // a bad key fails now, not when its turn comes
+      await write(() => blockstore.put(id, bytes));
     },
     /** @param {Uint8Array} key */
     async get(key) {
@@ -85,7 +97,8 @@ export function ipfsBlockstoreAdapter(blockstore, state) {
     },
     /** @param {Uint8Array} key */
     async delete(key) {
-      await blockstore.delete(cid(key));
+      const id = cid(key);
+      await write(() => blockstore.delete(id));
     },
     /** Every stored CID, for garbage collection. A store that cannot list (blockstore-fs 4
      * with its default layout reads file names back as CIDs, which they are not; `fsStorage`

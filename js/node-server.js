@@ -65,6 +65,22 @@ export function serveWebSocket(vns, options = {}) {
 }
 
 /**
+ * Caps on the peer links a server accepts: in all, and from one remote address. A client
+ * over a cap is accepted and at once closed with close code `LIMIT_CLOSE_CODE` (1013, "try
+ * again later") and the reason `vns.too_many_peers`, so it knows why; `onRefused` counts it.
+ * @typedef {{ maxPeers?: number, maxPeersPerAddress?: number, onRefused?: (reason: 'total' | 'address') => void }} PeerLimits
+ */
+
+/** Close code for a client over a connection cap (RFC 6455 1013: try again later). */
+export const LIMIT_CLOSE_CODE = 1013;
+/** Close reason sent with `LIMIT_CLOSE_CODE`. */
+export const LIMIT_REFUSAL = { code: 'vns.too_many_peers' };
+/** Default cap on peer links in all. */
+export const DEFAULT_MAX_PEERS = 1000;
+/** Default cap on peer links from one address. */
+export const DEFAULT_MAX_PEERS_PER_ADDRESS = 16;
+
+/**
  * Peers on the WebSocket upgrades of an HTTP server at `path`; other upgrade paths are
  * answered 404. Pass `upgrade` to the HTTP server's `upgrade` event.
  *
@@ -73,20 +89,40 @@ export function serveWebSocket(vns, options = {}) {
  * http.on('upgrade', peers.upgrade);
  * ```
  * @param {Vns} vns
- * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer }} options
+ * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer, limits?: PeerLimits }} options
  * @returns {{
  *   upgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void,
  *   close(): Promise<void>,
  * }}
  */
-export function peerUpgrades(vns, { path, maxPayload, onPeer }) {
+export function peerUpgrades(vns, { path, maxPayload, onPeer, limits = {} }) {
   const { server, close } = peerServer(vns, { noServer: true, ...(maxPayload !== undefined && { maxPayload }) }, onPeer);
+  const { maxPeers = DEFAULT_MAX_PEERS, maxPeersPerAddress = DEFAULT_MAX_PEERS_PER_ADDRESS, onRefused } = limits;
+  /** Open links by remote address. @type {Map<string, number>} */
+  const perAddress = new Map();
+  let total = 0;
   return {
     upgrade(req, socket, head) {
       if (new URL(req.url ?? '/', 'http://localhost').pathname !== path) {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
         return;
       }
+      const address = req.socket.remoteAddress ?? '';
+      const fromAddress = perAddress.get(address) ?? 0;
+      const over = total >= maxPeers ? 'total' : fromAddress >= maxPeersPerAddress ? 'address' : undefined;
+      if (over) {
+        onRefused?.(over);
+        server.handleUpgrade(req, socket, head, (ws) => ws.close(LIMIT_CLOSE_CODE, LIMIT_REFUSAL.code));
+        return;
+      }
+      total += 1;
+      perAddress.set(address, fromAddress + 1);
+      socket.once('close', () => {
+        total -= 1;
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+      });
       server.handleUpgrade(req, socket, head, (ws) => server.emit('connection', ws, req));
     },
     close,

@@ -33,12 +33,13 @@ export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
  * Opens a node. Storage defaults to the filesystem (`path`, default `./vns-data`); pass
- * `storage: 'memory'` for a throwaway node, or any adapter object.
- * @param {import('./core.js').OpenOptions & { path?: string }} [options]
+ * `storage: 'memory'` for a throwaway node, or any adapter object. A folder holding blocks
+ * but no root pointer is refused (`storage.root_missing`) unless `forceEmpty` is given.
+ * @param {import('./core.js').OpenOptions & { path?: string, forceEmpty?: boolean }} [options]
  */
 export async function open(options = {}) {
-  const { path = DEFAULT_DATA_DIR, ...rest } = options;
-  const storage = rest.storage ?? (await fsStorage(path));
+  const { path = DEFAULT_DATA_DIR, forceEmpty = false, ...rest } = options;
+  const storage = rest.storage ?? (await fsStorage(path, { forceEmpty }));
   return openWith({ VnsNode, powSearch }, { ...rest, storage });
 }
 

@@ -132,6 +132,18 @@ export const API_ROUTES = Object.freeze([
 ]);
 
 /**
+ * A percent-encoded path segment, decoded; a malformed one (`%`, `%zz`) is a bad request.
+ * @param {string} segment
+ */
+function decodePathSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'http.bad_path', `the path segment ${JSON.stringify(segment)} is not valid percent-encoding`);
+  }
+}
+
+/**
  * Answers an `/api/vns/…` request: a JSON value or bytes, or throws an `HttpError` / coded
  * error.
  * @param {ApiContext} context
@@ -141,8 +153,10 @@ export const API_ROUTES = Object.freeze([
  */
 export async function handleApi(context, req, url) {
   const [, path, arg] = url.pathname.slice('/api/vns'.length).split('/');
-  const name = arg === undefined ? '' : decodeURIComponent(arg);
-  const route = API_ROUTES.find((r) => r.method === req.method && r.path === path && (!r.name || name));
+  const name = arg === undefined ? '' : decodePathSegment(arg);
+  // HEAD answers like GET; Node's HTTP server leaves the body out of a HEAD answer.
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  const route = API_ROUTES.find((r) => r.method === method && r.path === path && (!r.name || name));
   if (!route) throw new HttpError(404, 'http.not_found', `no API route ${req.method} ${url.pathname}`);
   return route.handle(context, name, req, url);
 }

@@ -29,6 +29,7 @@ export class ServerCounts {
   apiDuplicates = 0;
   apiRejected = new LabelledCounter();
   queueOverflows = 0;
+  peersRefused = new LabelledCounter();
 }
 
 /**
@@ -110,6 +111,12 @@ export const METRICS = Object.freeze([
   { name: 'vns_bytes_in_total', help: 'Sync bytes received.', type: 'counter', value: ({ stats }) => stats.bytesIn },
   { name: 'vns_bytes_out_total', help: 'Sync bytes sent.', type: 'counter', value: ({ stats }) => stats.bytesOut },
   { name: 'vns_sessions_opened_total', help: 'Peer handshakes completed.', type: 'counter', value: ({ stats }) => stats.sessionsOpened },
+  {
+    name: 'vns_peers_refused_total',
+    help: 'WebSocket peers refused over a connection cap, by cap (total or address).',
+    type: 'counter',
+    value: ({ counts }) => counts.peersRefused.entries().map(([reason, n]) => /** @type {Samples[number]} */ ([{ reason }, n])),
+  },
   { name: 'vns_sessions_failed_total', help: 'Peer sessions closed on an error.', type: 'counter', value: ({ stats }) => stats.sessionsFailed },
   { name: 'vns_catchups_total', help: 'Merkle catch-ups completed.', type: 'counter', value: ({ stats }) => stats.catchups },
 ]);

@@ -42,6 +42,9 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   host?: string,
  *   data?: string,
  *   memory?: boolean,
+ *   forceEmpty?: boolean,
+ *   maxPeers?: number,
+ *   maxPeersPerAddress?: number,
  *   peers?: string[],
  *   www?: string,
  *   log?: (event: string, fields: Record<string, unknown>) => void,
@@ -96,7 +99,7 @@ export async function startServer(options = {}) {
   const www = options.www ?? join(PACKAGE_ROOT, 'www');
   const vns = await open({
     ...openOptions(options),
-    ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data' }),
+    ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data', forceEmpty: options.forceEmpty }),
   });
   const metrics = serverMetrics(vns);
   const dns = await startDns(vns, { ...options.dns, host: options.host ?? '127.0.0.1' });
@@ -140,6 +143,11 @@ export async function startServer(options = {}) {
   const peers = peerUpgrades(vns, {
     path: '/vns',
     maxPayload: MAX_PEER_MESSAGE,
+    limits: {
+      maxPeers: options.maxPeers,
+      maxPeersPerAddress: options.maxPeersPerAddress,
+      onRefused: (reason) => metrics.counts.peersRefused.inc(reason),
+    },
     onPeer(req, closed) {
       const link = { direction: /** @type {const} */ ('in'), remote: `${req.socket.remoteAddress}:${req.socket.remotePort}` };
       api.links.add(link);
