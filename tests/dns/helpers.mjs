@@ -58,7 +58,8 @@ export async function selfSigned(dir) {
 export async function startDnsNode(extra = []) {
   const node = await startServe(['--memory', '--network', 'testing', '--difficulty', '8', '--dns', '127.0.0.1:0', ...extra]);
   const listening = /** @type {{ dns: { host: string, port: number } }} */ (node.lines.find((l) => l.event === 'listening'));
-  return { ...node, dnsPort: listening.dns.port, stop: () => node.child.kill('SIGKILL') };
+  // Not a spread: the process helper's url and ws are getters, which a spread would drop.
+  return Object.assign(node, { dnsPort: listening.dns.port, stop: () => node.child.kill('SIGKILL') });
 }
 
 /**
