@@ -132,6 +132,29 @@ pub(crate) fn from_own_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Bloc
     serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
 }
 
+/// Deserialises a CBOR text string and nothing else. The CBOR library's own string decoding
+/// checks the major type loosely (it also reads a byte string, or an integer's argument as a
+/// length), which would give a text field other encodings; asking for "any" value makes it
+/// report the item's real type, and only a text string is accepted.
+///
+/// Use with `#[serde(deserialize_with = "crate::block::text")]`.
+pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a text string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<String, E> {
+            Ok(v)
+        }
+    }
+    deserializer.deserialize_any(Text)
+}
+
 /// Deserialises an optional field that, when present, must hold a value: VNS omits absent
 /// fields and never writes `null` for them, so `null` is refused instead of read as absent
 /// (which would give one value two encodings). Use with `#[serde(default, deserialize_with)]`.

@@ -433,7 +433,9 @@ impl<'de> serde::Deserialize<'de> for Name {
                 Name::from_canonical(v).map_err(E::custom)
             }
         }
-        deserializer.deserialize_str(Visitor)
+        // `any`, not `str`: the CBOR library's string decoding would also read a byte string
+        // (see `block::text`); this visitor takes only text.
+        deserializer.deserialize_any(Visitor)
     }
 }
 

@@ -627,8 +627,9 @@ fn canonical_multiaddr_value(protocol: &str, v: &str) -> Result<String, String> 
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct WireRecord {
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "crate::block::text")]
     kind: String,
+    #[serde(deserialize_with = "crate::block::text")]
     value: String,
     ttl: u32,
 }

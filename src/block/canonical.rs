@@ -230,7 +230,18 @@ impl<'a> Reader<'a> {
         if bytes.first() != Some(&0x00) {
             return Err(not_canonical(content.at, "a CID under tag 42 must start with 0x00"));
         }
-        Ok(())
+        // The CID's own varints must be minimal and it must fill the byte string: a CID
+        // decoder reads a CID from the front and would ignore what follows it, or accept a
+        // longer spelling of the same varint, giving one link several encodings.
+        let binary = &bytes[1..];
+        match cid::Cid::try_from(binary) {
+            Ok(cid) if cid.to_bytes() == binary => Ok(()),
+            Ok(_) => Err(not_canonical(
+                content.at,
+                "the CID under tag 42 is not in its shortest binary form or has bytes after it",
+            )),
+            Err(_) => Err(not_canonical(content.at, "tag 42 does not hold a CID")),
+        }
     }
 }
 
@@ -265,9 +276,20 @@ mod tests {
             "a0",
             "a261610061620b",
             "a2616101626161f6",
-            "d82a42000f",
+            "d82a450001550000",
         ] {
             check(&hex::decode(ok).unwrap()).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+    }
+
+    #[test]
+    fn a_link_holds_exactly_one_canonical_cid() {
+        // The identity-hashed CIDv1 of nothing, then bytes after it, then a two-byte spelling
+        // of its version varint, then something that is no CID at all.
+        check(&hex::decode("d82a450001550000").unwrap()).unwrap();
+        for bad in ["d82a46000155000000", "d82a46008100550000", "d82a42000f"] {
+            let e = check(&hex::decode(bad).unwrap()).unwrap_err();
+            assert_eq!(e.code(), "block.not_canonical", "{bad}: {e}");
         }
     }
 

@@ -115,8 +115,10 @@ pub enum Message {
     /// The sender closes the session.
     Bye {
         /// Dotted error code, e.g. `sync.network_mismatch`.
+        #[serde(deserialize_with = "crate::block::text")]
         code: String,
         /// Human-readable explanation, at most [`MAX_REASON_BYTES`].
+        #[serde(deserialize_with = "crate::block::text")]
         reason: String,
     },
 }
