@@ -116,7 +116,9 @@ impl Kind {
     pub fn of_frame(bytes: &[u8]) -> (Kind, Vec<MsgId>) {
         match Message::decode(bytes) {
             Ok(Message::Hello { .. }) => (Kind::Hello, Vec::new()),
-            Ok(Message::Ops { entries }) => (Kind::Ops, entries.iter().map(|e| msg_id(e)).collect()),
+            Ok(Message::Ops { entries }) => {
+                (Kind::Ops, entries.iter().map(|e| msg_id(e)).collect())
+            }
             Ok(Message::Root { .. }) => (Kind::Root, Vec::new()),
             Ok(Message::GetNodes { .. } | Message::Nodes { .. }) => (Kind::Nodes, Vec::new()),
             Ok(Message::GetEntries { .. }) => (Kind::Entries, Vec::new()),
