@@ -334,7 +334,7 @@ impl Namespace {
             let previous = old.next_if(|(k, _)| k == key).map(|(_, value)| value);
             match self.entries.get(&name) {
                 Some(held) => {
-                    let block = held.0.to_block();
+                    let block = held.0.block().clone();
                     // A version that comes back (a lost conflict reversed) is live again.
                     self.dropped.remove(&block.cid);
                     if previous.is_some_and(|p| p != block.cid) {
