@@ -95,6 +95,38 @@ pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
     serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
 }
 
+/// [`from_cbor`], then checks that the value encodes back to exactly `bytes`. The canonical
+/// pass checks the CBOR on its own; only the schema can tell an item of another type than its
+/// field's, which the CBOR library's decoding reads loosely for some major types (an integer
+/// head as an array's or a string's length, a byte string as text). Encoding the value again
+/// catches every such second spelling.
+///
+/// ```
+/// use vns::block::{from_cbor, from_cbor_exact};
+/// assert!(from_cbor::<Vec<u64>>(&[0x00]).is_ok()); // an integer 0 read as an empty array
+/// assert_eq!(from_cbor_exact::<Vec<u64>>(&[0x00]).unwrap_err().code(), "block.not_canonical");
+/// assert_eq!(from_cbor_exact::<Vec<u64>>(&[0x80]).unwrap(), Vec::<u64>::new());
+/// ```
+pub fn from_cbor_exact<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<T, BlockError> {
+    let value: T = from_cbor(bytes)?;
+    same_encoding(bytes, &to_cbor(&value)?)?;
+    Ok(value)
+}
+
+/// `Ok` when `again`, the encoding of what was decoded from `bytes`, is `bytes` itself;
+/// otherwise `block.not_canonical` at the first byte that differs.
+pub(crate) fn same_encoding(bytes: &[u8], again: &[u8]) -> Result<(), BlockError> {
+    if bytes == again {
+        return Ok(());
+    }
+    let offset = bytes.iter().zip(again).position(|(a, b)| a != b);
+    Err(BlockError::NotCanonical {
+        offset: offset.unwrap_or(bytes.len().min(again.len())),
+        problem: "an item is not of its field's CBOR type, or is another spelling of its value"
+            .into(),
+    })
+}
+
 /// The byte ranges of the elements of an array inside canonical DAG-CBOR `bytes` (already
 /// accepted by [`from_cbor`]), reached by following `keys` through nested maps; `None` where
 /// that path is not there. Lets a decoder keep each element's own encoding.

@@ -15,7 +15,7 @@ use std::ops::Deref;
 use cid::Cid;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::block::{cid_of, from_cbor, to_cbor, Block, BlockError};
+use crate::block::{self, cid_of, from_cbor, to_cbor, Block, BlockError};
 use crate::identity::PublicKey;
 use crate::name::Name;
 use crate::op::{Digest, OpKind, SignedOp};
@@ -109,7 +109,10 @@ impl Entry {
             BlockError::NotCanonical { .. } => EntryError::NotCanonical(e),
             e => EntryError::Malformed(e.to_string()),
         })?;
-        Entry::try_from(wire)
+        let entry = Entry::try_from(wire)?;
+        // One encode, to compare: the only check that sees a field holding another CBOR type.
+        block::same_encoding(bytes, &entry.encode()).map_err(EntryError::NotCanonical)?;
+        Ok(entry)
     }
 
     /// Canonical DAG-CBOR bytes.

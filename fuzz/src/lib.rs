@@ -12,7 +12,7 @@
 
 use std::fmt::Debug;
 
-use vns::block::{from_cbor, to_cbor};
+use vns::block::{from_cbor, from_cbor_exact, to_cbor};
 use vns::entry::{Entry, MAX_ENTRY_BYTES};
 use vns::name::{Name, MAX_INPUT_BYTES, MAX_LABEL_LEN, MIN_LABEL_LEN};
 use vns::namespace::{Applied, Delta};
@@ -93,9 +93,10 @@ pub fn entry(data: &[u8]) {
     assert_reencodes(data, &entry, &entry.encode(), Entry::decode);
 }
 
-/// A record set as it appears in an entry (`records`), then the set-level rules.
+/// A record set as it appears in an entry (`records`), decoded as strictly as the entry
+/// decoder does (`from_cbor_exact`), then the set-level rules.
 pub fn records(data: &[u8]) {
-    let Ok(set) = from_cbor::<Vec<Record>>(data) else { return };
+    let Ok(set) = from_cbor_exact::<Vec<Record>>(data) else { return };
     let _ = validate_records(&set);
     let _ = records_hash(&set);
     for record in &set {
@@ -109,7 +110,7 @@ pub fn records(data: &[u8]) {
         }
     }
     let bytes = to_cbor(&set).expect("a decoded record set encodes");
-    assert_reencodes(data, &set, &bytes, from_cbor::<Vec<Record>>);
+    assert_reencodes(data, &set, &bytes, from_cbor_exact::<Vec<Record>>);
 }
 
 /// `Message::decode` on one sync frame; a refused frame's `bye` must itself be a valid frame

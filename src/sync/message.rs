@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::{ByteArray, ByteBuf};
 
 use super::error::SyncError;
-use crate::block::{array_items, from_cbor, to_cbor, write_head, BlockError};
+use crate::block::{self, array_items, from_cbor, to_cbor, write_head, BlockError};
 use crate::entry::EncodedEntry;
 use crate::entry::Entry;
 use crate::name::Name;
@@ -200,6 +200,8 @@ impl Message {
         let mut message = frame.m;
         message.check()?;
         message.attach_entry_bytes(bytes)?;
+        // The frame's own fields, the same way; its entries are written from the kept bytes.
+        block::same_encoding(bytes, &message.encode()).map_err(SyncError::NotCanonical)?;
         Ok(message)
     }
 
@@ -217,7 +219,11 @@ impl Message {
             return Err(SyncError::Malformed("entry list not where it was decoded from".into()));
         };
         for (entry, range) in entries.iter_mut().zip(items) {
-            entry.attach(&frame[range]);
+            let bytes = &frame[range];
+            // As `Entry::decode` does: one encode, to compare (see `block::from_cbor_exact`).
+            block::same_encoding(bytes, &entry.entry().encode())
+                .map_err(SyncError::NotCanonical)?;
+            entry.attach(bytes);
         }
         Ok(())
     }

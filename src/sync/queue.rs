@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
-use crate::block::{from_cbor, to_cbor};
+use crate::block::{from_cbor_exact, to_cbor};
 use crate::entry::EncodedEntry;
 
 /// Default number of deltas the queue holds.
@@ -158,7 +158,8 @@ impl DeltaQueue {
     /// are unreadable state like any other damage (`sync.queue_corrupt`, the reason naming the
     /// offset).
     pub fn decode(bytes: &[u8], capacity: usize) -> Result<DeltaQueue, SyncError> {
-        let saved: Saved = from_cbor(bytes).map_err(|e| SyncError::QueueCorrupt(e.to_string()))?;
+        let saved: Saved =
+            from_cbor_exact(bytes).map_err(|e| SyncError::QueueCorrupt(e.to_string()))?;
         if saved.v != FORMAT_VERSION {
             return Err(SyncError::QueueCorrupt(format!("unknown format version {}", saved.v)));
         }

@@ -250,7 +250,7 @@ impl Node {
     }
 
     fn decode_strict(bytes: &[u8]) -> Result<Node, TreeError> {
-        let wire: WireNode = block::from_cbor(bytes).map_err(|e| match e {
+        let wire: WireNode = block::from_cbor_exact(bytes).map_err(|e| match e {
             BlockError::NotCanonical { .. } => {
                 TreeError::NotCanonical { cid: block::cid_of(bytes), source: Box::new(e) }
             }
