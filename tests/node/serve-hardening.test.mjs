@@ -1,3 +1,4 @@
+// @ts-nocheck: not yet annotated for the tests/node type check.
 // `vns serve` as a real process against an operator's bad day: a data folder that lost its
 // root pointer, a flood of idle sockets, odd HTTP requests.
 import { test, after } from 'node:test';
@@ -9,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { open, generateKeys, connectWebSocket } from 'vns';
-import { eventually } from './helpers.mjs';
-import { startServe } from './serve-process.mjs';
+import { eventually } from 'vns/testing';
+import { startServe } from '../support/serve-process.mjs';
 
 const NET = ['--network', 'testing', '--difficulty', '6', '--registrations-per-hour', '1000'];
 const dirs = [];
@@ -59,7 +60,7 @@ test('a data folder with blocks but no root is refused; --force-empty starts emp
     (e) => e,
   );
   assert.ok(started instanceof Error, 'start-up refuses');
-  assert.match(started.message, /exited with 1 before listening/);
+  assert.match(started.message, /exited \(1\) before listening/);
   assert.match(started.message, /storage\.root_missing/);
   assert.match(started.message, /holds blocks but no root pointer/);
   assert.match(started.message, /--force-empty/);
@@ -112,7 +113,7 @@ test('idle sockets from one address are refused past the per-address cap; anothe
     for (let i = 0; i < idle; i += 500) {
       await Promise.all(Array.from({ length: Math.min(500, idle - i) }, openOne));
     }
-    await eventually(() => closes.length >= idle - CAP, 60_000, 'the refusals');
+    await eventually(() => closes.length >= idle - CAP, { timeoutMs: 60_000, what: 'the refusals' });
     await new Promise((r) => setTimeout(r, 500)); // no further socket closes
     assert.equal(sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length, CAP, 'the cap from one address');
     assert.deepEqual(new Set(closes), new Set(['1013 vns.too_many_peers']), 'refused with 1013 and the reason');
@@ -131,7 +132,7 @@ test('idle sockets from one address are refused past the per-address cap; anothe
     const link = connectWebSocket(peer, `ws://127.0.0.1:${node.port}/vns`, { minDelayMs: 50, WebSocket: FromSecondAddress });
     try {
       assert.equal((await post(node.url, bytes)).status, 200, 'POST succeeds under the flood');
-      await eventually(() => peer.resolve('flooded').catch(() => null), 15_000, 'flooded.vfs on the peer');
+      await eventually(() => peer.resolve('flooded').catch(() => null), { timeoutMs: 15_000, what: 'flooded.vfs on the peer' });
     } finally {
       link.stop();
       await peer.close();
