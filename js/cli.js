@@ -17,15 +17,17 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import { open, generateKeys, Keys } from './node.js';
-import { startServer, DEFAULT_PORT } from './server.js';
-import { cliFlags, usageText, optionsFromFlags, uintFlag, FlagError } from './node-options.js';
+import { DEFAULT_PORT } from './server.js';
+import { runServe } from './server-command.js';
+import { createLogger } from './server-log.js';
+import { cliFlags, usageText, optionsFromFlags, uintFlag, FlagError, logLevelFlag, LOG_LEVELS } from './node-options.js';
 import { DNS_FLAGS, DNS_USAGE, dnsOptionsFromFlags } from './dns/index.js';
 
 const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
   vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data [--force-empty] | --memory] [--peer URL]...
-            [--max-peers N] [--max-peers-per-address N]
+            [--max-peers N] [--max-peers-per-address N] [--log-level ${LOG_LEVELS.join('|')}] [--json]
 ${wrap(usageText(), 12, 96)}
             [--dns [ADDR:]PORT] [--tls-cert FILE --tls-key FILE] [DNS options]
   vns key new [--force]             create a key (Ed25519) at --key
@@ -102,6 +104,7 @@ const OPTIONS = /** @type {const} */ ({
   'max-peers': { type: 'string' },
   'max-peers-per-address': { type: 'string' },
   peer: { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
   ...cliFlags(),
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
@@ -425,19 +428,20 @@ async function serve(flags, /** @type {string[]} */ rest) {
   } catch (e) {
     throw e instanceof FlagError ? usage(e.message) : e;
   }
-  const json = Boolean(flags.json);
-  /** @param {string} event @param {Record<string, unknown>} fields */
-  const log = (event, fields) => {
-    if (json) console.log(JSON.stringify({ event, ...fields }));
-    else if (event !== 'op') console.error(`vns serve: ${event} ${JSON.stringify(fields)}`);
-  };
+  let level;
+  try {
+    level = logLevelFlag(flags['log-level']);
+  } catch (e) {
+    throw usage(e instanceof Error ? e.message : String(e));
+  }
+  const log = createLogger({ json: Boolean(flags.json), level });
   let dns;
   try {
     dns = dnsOptionsFromFlags(flags);
   } catch (e) {
     throw usage(e instanceof Error ? e.message : String(e));
   }
-  const server = await startServer({
+  await runServe({
     port: intFlag(flags, 'port') ?? DEFAULT_PORT,
     host: flags.host,
     data: flags.data,
@@ -451,30 +455,6 @@ async function serve(flags, /** @type {string[]} */ rest) {
     dns,
     tls: await tlsFiles(flags),
   });
-  const where = flags.memory ? 'memory (nothing kept)' : (flags.data ?? 'vns-data');
-  if (json) {
-    log('listening', { url: server.url, ws: server.wsUrl, port: server.port, dns: server.dns, data: where, entries: server.vns.size, root: server.vns.merkleRoot() });
-  } else {
-    console.log(`vns serve: listening on ${server.url} (peers: ${server.wsUrl}; data: ${where}; ${server.vns.size} names)`);
-    console.log(`vns serve: demo page ${server.url}/  API ${server.url}/api/vns/status  metrics ${server.url}/metrics`);
-    const udp = server.dns ? `; UDP/TCP on ${server.dns.host}:${server.dns.port}` : '';
-    console.log(`vns serve: DNS for .vfs: DoH ${server.url}/dns-query${udp}`);
-  }
-  let stopping = false;
-  const stop = async (/** @type {string} */ signal) => {
-    if (stopping) return;
-    stopping = true;
-    log('stopping', { signal });
-    try {
-      await server.close();
-      process.exit(EXIT.ok);
-    } catch (e) {
-      console.error(`vns serve: could not save on shutdown: ${e instanceof Error ? e.message : e}`);
-      process.exit(EXIT.failed);
-    }
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 async function main() {

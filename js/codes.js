@@ -126,6 +126,8 @@
  *   | 'vns.internal'
  *   | 'storage.root_missing'
  *   | 'vns.too_many_peers'
+ *   | 'serve.data_locked'
+ *   | 'serve.port_in_use'
  *   | 'http.too_large'
  *   | 'http.bad_path'
  *   | 'http.not_found'
@@ -267,6 +269,8 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'vns.internal': 500,
   'storage.root_missing': null,
   'vns.too_many_peers': null,
+  'serve.data_locked': null,
+  'serve.port_in_use': null,
   'http.too_large': 413,
   'http.bad_path': 400,
   'http.not_found': 404,

@@ -15,13 +15,16 @@
 
 /**
  * One option: its `startServer`/`open` key, its CLI flag, the flag's placeholder in the
- * usage text, and whether it is part of the network (peers must agree on it).
+ * usage text, whether it is part of the network (peers must agree on it), its default as
+ * help text shows it, and its meaning in one line.
  * @typedef {{
  *   key: NodeOptionKey,
  *   flag: string,
  *   placeholder: string,
  *   choices?: readonly string[],
  *   network: boolean,
+ *   default: string,
+ *   help: string,
  * }} NodeOption
  */
 
@@ -45,14 +48,117 @@
 
 /** Every node option, in the order the usage text lists them. @type {readonly NodeOption[]} */
 export const NODE_OPTIONS = Object.freeze([
-  { key: 'network', flag: 'network', placeholder: 'main|testing', choices: ['main', 'testing'], network: true },
-  { key: 'difficulty', flag: 'difficulty', placeholder: 'N', network: true },
-  { key: 'registrationPeriodMs', flag: 'registration-period-ms', placeholder: 'N', network: true },
-  { key: 'gracePeriodMs', flag: 'grace-period-ms', placeholder: 'N', network: true },
-  { key: 'sweepIntervalMs', flag: 'sweep-interval-ms', placeholder: 'N', network: false },
-  { key: 'registrationsPerHour', flag: 'registrations-per-hour', placeholder: 'N', network: false },
-  { key: 'queueCapacity', flag: 'queue-capacity', placeholder: 'N', network: false },
+  {
+    key: 'network',
+    flag: 'network',
+    placeholder: 'main|testing',
+    choices: ['main', 'testing'],
+    network: true,
+    default: 'main',
+    help: 'the network to join: its rules and its peers (testing: trivial proof-of-work)',
+  },
+  {
+    key: 'difficulty',
+    flag: 'difficulty',
+    placeholder: 'N',
+    network: true,
+    default: "the network's (main 22, testing 4)",
+    help: 'proof-of-work bits a registration needs; another value makes a custom network',
+  },
+  {
+    key: 'registrationPeriodMs',
+    flag: 'registration-period-ms',
+    placeholder: 'N',
+    network: true,
+    default: '31536000000 (one year)',
+    help: 'how long a registration or renewal lasts; another value makes a custom network',
+  },
+  {
+    key: 'gracePeriodMs',
+    flag: 'grace-period-ms',
+    placeholder: 'N',
+    network: true,
+    default: '2592000000 (30 days)',
+    help: 'after expiry, how long only the owner may renew; another value makes a custom network',
+  },
+  {
+    key: 'sweepIntervalMs',
+    flag: 'sweep-interval-ms',
+    placeholder: 'N',
+    network: false,
+    default: '3600000 (one hour)',
+    help: 'how often expired names are removed',
+  },
+  {
+    key: 'registrationsPerHour',
+    flag: 'registrations-per-hour',
+    placeholder: 'N',
+    network: false,
+    default: '5',
+    help: 'registrations one owner may make per hour through this node',
+  },
+  {
+    key: 'queueCapacity',
+    flag: 'queue-capacity',
+    placeholder: 'N',
+    network: false,
+    default: '1000',
+    help: 'changes kept for peers while none is connected (the oldest are dropped past it)',
+  },
 ]);
+
+/**
+ * One flag of `vns serve` that is not a network option: the server's own (where it listens,
+ * its folder, its peers, its logs). `multiple` flags may be given more than once.
+ * @typedef {{
+ *   flag: string,
+ *   type: 'string' | 'boolean',
+ *   multiple?: boolean,
+ *   placeholder?: string,
+ *   default: string,
+ *   help: string,
+ * }} ServeFlag
+ */
+
+/** The levels of `--log-level`, most severe first: a level shows itself and those before it. */
+export const LOG_LEVELS = /** @type {const} */ (['error', 'warn', 'info', 'debug']);
+
+/** @typedef {typeof LOG_LEVELS[number]} LogLevel */
+
+/** The level logs show when `--log-level` is not given. */
+export const DEFAULT_LOG_LEVEL = 'info';
+
+/** Every server flag of `vns serve`, in the order its help lists them. @type {readonly ServeFlag[]} */
+export const SERVE_FLAGS = Object.freeze([
+  { flag: 'port', type: 'string', placeholder: 'N', default: '7420', help: 'the port of the HTTP API, the peer endpoint (/vns), /metrics and the page (0: a free one)' },
+  {
+    flag: 'host',
+    type: 'string',
+    placeholder: 'ADDR',
+    default: '127.0.0.1',
+    help: 'the address to listen on; peers on other machines need a reachable one (e.g. 0.0.0.0)',
+  },
+  { flag: 'data', type: 'string', placeholder: 'DIR', default: './vns-data', help: 'the data folder (locked: one `vns serve` per folder)' },
+  { flag: 'memory', type: 'boolean', default: 'off', help: 'keep nothing on disk (instead of --data)' },
+  { flag: 'force-empty', type: 'boolean', default: 'off', help: 'start empty when the folder holds blocks but no root (the blocks are kept)' },
+  { flag: 'peer', type: 'string', multiple: true, placeholder: 'URL', default: 'none', help: 'a peer to dial and keep connected (ws://host:port/vns), repeatable' },
+  { flag: 'max-peers', type: 'string', placeholder: 'N', default: '1000', help: 'peer links accepted in all' },
+  { flag: 'max-peers-per-address', type: 'string', placeholder: 'N', default: '16', help: 'peer links accepted from one address' },
+  { flag: 'log-level', type: 'string', placeholder: LOG_LEVELS.join('|'), default: DEFAULT_LOG_LEVEL, help: 'the least severe log lines shown' },
+  { flag: 'json', type: 'boolean', default: 'off', help: 'log JSON lines on stdout instead of human lines' },
+]);
+
+/**
+ * The `--log-level` flag's value (the default when absent).
+ * @param {unknown} raw
+ * @returns {LogLevel}
+ */
+export function logLevelFlag(raw) {
+  if (raw === undefined) return DEFAULT_LOG_LEVEL;
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (!level) throw new FlagError(`--log-level: expected ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(raw)}`);
+  return level;
+}
 
 /** The network a node joins when none is given. */
 export const DEFAULT_NETWORK = 'main';

@@ -18,8 +18,30 @@ import { attachWebSocket } from './websocket.js';
 
 /**
  * Called for each accepted peer with its request and a promise settled when it closes.
- * @typedef {(req: import('node:http').IncomingMessage, closed: Promise<void>) => void} OnPeer
+ * @typedef {(req: import('node:http').IncomingMessage, closed: Promise<import('./websocket.js').SessionEnd>) => void} OnPeer
  */
+
+/**
+ * Told the size of each frame a link receives (`in`) or sends (`out`).
+ * @typedef {(direction: 'in' | 'out', bytes: number) => void} OnFrame
+ */
+
+/**
+ * Reports the size of each frame `socket` receives and sends to `onFrame`.
+ * @param {import('ws').WebSocket} socket @param {OnFrame} onFrame
+ */
+export function observeFrames(socket, onFrame) {
+  socket.on('message', (/** @type {Buffer | ArrayBuffer | Buffer[]} */ data) => {
+    onFrame('in', Array.isArray(data) ? data.reduce((n, part) => n + part.length, 0) : data.byteLength);
+  });
+  const send = socket.send.bind(socket);
+  socket.send = /** @type {typeof socket.send} */ (
+    (/** @type {Uint8Array} */ data, /** @type {any[]} */ ...rest) => {
+      onFrame('out', data.byteLength);
+      return send(data, ...rest);
+    }
+  );
+}
 
 /**
  * A `ws` server whose connections are attached to `vns`, and its closing (which ends every
@@ -27,10 +49,12 @@ import { attachWebSocket } from './websocket.js';
  * @param {Vns} vns
  * @param {import('ws').ServerOptions} options
  * @param {OnPeer} [onPeer]
+ * @param {OnFrame} [onFrame]
  */
-function peerServer(vns, options, onPeer) {
+function peerServer(vns, options, onPeer, onFrame) {
   const server = new WebSocketServer(options);
   server.on('connection', (socket, req) => {
+    if (onFrame) observeFrames(socket, onFrame);
     const closed = attachWebSocket(vns, /** @type {import('./websocket.js').SocketLike} */ (/** @type {unknown} */ (socket)));
     onPeer?.(req, closed);
   });
@@ -89,14 +113,14 @@ export const DEFAULT_MAX_PEERS_PER_ADDRESS = 16;
  * http.on('upgrade', peers.upgrade);
  * ```
  * @param {Vns} vns
- * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer, limits?: PeerLimits }} options
+ * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer, onFrame?: OnFrame, limits?: PeerLimits }} options
  * @returns {{
  *   upgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void,
  *   close(): Promise<void>,
  * }}
  */
-export function peerUpgrades(vns, { path, maxPayload, onPeer, limits = {} }) {
-  const { server, close } = peerServer(vns, { noServer: true, ...(maxPayload !== undefined && { maxPayload }) }, onPeer);
+export function peerUpgrades(vns, { path, maxPayload, onPeer, onFrame, limits = {} }) {
+  const { server, close } = peerServer(vns, { noServer: true, ...(maxPayload !== undefined && { maxPayload }) }, onPeer, onFrame);
   const { maxPeers = DEFAULT_MAX_PEERS, maxPeersPerAddress = DEFAULT_MAX_PEERS_PER_ADDRESS, onRefused } = limits;
   /** Open links by remote address. @type {Map<string, number>} */
   const perAddress = new Map();

@@ -29,7 +29,8 @@ const MAX_BODY = 64 * 1024;
  *   counts: import('./server-metrics.js').ServerCounts,
  *   join: import('./node-options.js').NodeOptions,
  *   links: Set<Link>,
- *   log: (event: string, fields: Record<string, unknown>) => void,
+ *   log: import('./server-log.js').Log,
+ *   observe?: import('./server-metrics.js').Observe,
  *   dns?: { status(): Record<string, unknown> },
  * }} ApiContext
  */
@@ -113,19 +114,36 @@ export const API_ROUTES = Object.freeze([
     method: 'POST',
     path: 'ops',
     async handle(context, _name, req) {
-      const { vns, counts, log } = context;
-      const bytes = await readBody(req, MAX_BODY);
+      const started = performance.now();
+      const took = () => (performance.now() - started) / 1000;
+      const { vns, counts, log, observe } = context;
+      /** Logs and times a refused POST. @param {unknown} e */
+      const refused = (e) => {
+        const { code, message } = describe(e);
+        observe?.post('rejected', took());
+        log('info', 'op', `POST refused: ${message} (${code})`, { accepted: false, code, from: req.socket.remoteAddress });
+        return e;
+      };
+      const bytes = await readBody(req, MAX_BODY).catch((e) => Promise.reject(refused(e)));
       let submitted;
       try {
         submitted = vns.submit(bytes);
       } catch (e) {
         counts.apiRejected.inc(describe(e).code);
-        throw e;
+        throw refused(e);
       }
       if (submitted.accepted) counts.apiAccepted += 1;
       else counts.apiDuplicates += 1;
-      await persist(context);
-      log('op', { name: submitted.name, accepted: submitted.accepted });
+      try {
+        await persist(context);
+      } catch (e) {
+        observe?.post('failed', took());
+        log('warn', 'op', `POST of ${submitted.name} applied but not saved: ${describe(e).message}`, { name: submitted.name, accepted: submitted.accepted, saved: false });
+        throw e;
+      }
+      const outcome = submitted.accepted ? 'accepted' : 'duplicate';
+      observe?.post(outcome, took());
+      log('info', 'op', `POST ${outcome} ${submitted.name} (${Math.round(took() * 1000)} ms)`, { name: submitted.name, accepted: submitted.accepted, from: req.socket.remoteAddress });
       return { ...submitted, resolved: await vns.resolve(submitted.name).catch(() => null) };
     },
   },

@@ -33,8 +33,16 @@ export function describe(e) {
   return { code, message };
 }
 
+/** After a body went over its limit, the most discarded while waiting for its end. */
+const DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+/** After a body went over its limit, the longest wait for its end. */
+const DRAIN_MAX_MS = 5000;
+
 /**
- * The request body, refused with 413 past `limit` bytes.
+ * The request body, refused with 413 past `limit` bytes. The refusal waits until the client
+ * has sent the rest of its body (discarded; at most `DRAIN_MAX_BYTES` or `DRAIN_MAX_MS`):
+ * answering earlier would close a `Connection: close` socket with the body still arriving,
+ * which resets the connection and loses the answer.
  * @param {import('node:http').IncomingMessage} req
  * @param {number} limit
  * @returns {Promise<Uint8Array>}
@@ -44,19 +52,29 @@ export function readBody(req, limit) {
     /** @type {Buffer[]} */
     const chunks = [];
     let size = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let drainTimer;
+    const tooLarge = () => {
+      clearTimeout(drainTimer);
+      reject(new HttpError(413, 'http.too_large', `request body over ${limit} bytes`));
+    };
     req.on('data', (/** @type {Buffer} */ chunk) => {
       size += chunk.length;
-      if (size > limit) {
-        // Answer 413 and discard the rest of the body, so the client reads the answer.
-        reject(new HttpError(413, 'http.too_large', `request body over ${limit} bytes`));
-        req.removeAllListeners('data');
-        req.resume();
+      if (size <= limit) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      if (drainTimer === undefined) {
+        chunks.length = 0;
+        drainTimer = setTimeout(tooLarge, DRAIN_MAX_MS);
+      }
+      if (size > limit + DRAIN_MAX_BYTES) tooLarge();
     });
-    req.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    req.on('error', reject);
+    req.on('end', () => (size > limit ? tooLarge() : resolve(new Uint8Array(Buffer.concat(chunks)))));
+    req.on('error', (e) => {
+      clearTimeout(drainTimer);
+      reject(e);
+    });
   });
 }
 

@@ -1,17 +1,19 @@
 // @ts-check
 /**
  * What `vns serve` counts and exports on `/metrics`: the server's own counters (fed by the
- * node's events and the HTTP API), and the metric families as one table of data, each row
- * reading its value from the node's stats, its queue or those counters.
+ * node's events and the HTTP API), the metric families as one table of data, each row
+ * reading its value from the node's stats, its queue or those counters, and histograms of
+ * POST latency, save duration and frame sizes (with `prom-client`'s process metrics).
  *
  * ```js
  * const metrics = serverMetrics(vns);
- * metrics.counts.apiAccepted += 1;  // the API counts what it submits
- * const text = metrics.render();    // Prometheus text format
+ * metrics.counts.apiAccepted += 1;            // the API counts what it submits
+ * metrics.observe.post('accepted', 0.012);    // and how long each POST took
+ * const text = await metrics.render();        // Prometheus text format
  * ```
  * @module
  */
-import { renderMetrics, LabelledCounter } from './metrics.js';
+import { MetricsRegistry, LabelledCounter } from './metrics.js';
 
 /** @typedef {import('./core.js').Vns} Vns */
 /** @typedef {Array<[Record<string, string>, number]>} Samples */
@@ -30,7 +32,26 @@ export class ServerCounts {
   apiRejected = new LabelledCounter();
   queueOverflows = 0;
   peersRefused = new LabelledCounter();
+  /** Peer sessions ended, by the code they ended with (`disconnected`: the link just closed). */
+  sessionsClosed = new LabelledCounter();
 }
+
+/** Reason of a session that ended without a code: its connection closed. */
+export const PLAIN_CLOSE = 'disconnected';
+
+/** Buckets of the duration histograms, in seconds (1 ms to 30 s). */
+const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Buckets of the frame size histogram, in bytes (64 B to the 1 MiB frame limit). */
+const FRAME_BYTES = [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576];
+
+/**
+ * What the server observes into histograms: a POST's outcome and duration, a frame's
+ * direction and size.
+ * @typedef {{
+ *   post(outcome: 'accepted' | 'duplicate' | 'rejected' | 'failed', seconds: number): void,
+ *   frame(direction: 'in' | 'out', bytes: number): void,
+ * }} Observe
+ */
 
 /**
  * What a metric row reads from.
@@ -118,16 +139,47 @@ export const METRICS = Object.freeze([
     value: ({ counts }) => counts.peersRefused.entries().map(([reason, n]) => /** @type {Samples[number]} */ ([{ reason }, n])),
   },
   { name: 'vns_sessions_failed_total', help: 'Peer sessions closed on an error.', type: 'counter', value: ({ stats }) => stats.sessionsFailed },
+  {
+    name: 'vns_sessions_closed_total',
+    help: 'Peer sessions ended, by reason: the error code sent or received, or "disconnected".',
+    type: 'counter',
+    value: ({ counts }) => counts.sessionsClosed.entries().map(([reason, n]) => /** @type {Samples[number]} */ ([{ reason }, n])),
+  },
   { name: 'vns_catchups_total', help: 'Merkle catch-ups completed.', type: 'counter', value: ({ stats }) => stats.catchups },
 ]);
 
 /**
- * Counts what the server's node does (from its events) and renders `/metrics`.
+ * Counts what the server's node does (from its events), times its saves, and renders
+ * `/metrics`.
  * @param {Vns} vns
- * @returns {{ counts: ServerCounts, render(extra?: import('./metrics.js').Metric[]): string }}
+ * @returns {{
+ *   counts: ServerCounts,
+ *   observe: Observe,
+ *   contentType: string,
+ *   render(extra?: import('./metrics.js').Metric[]): Promise<string>,
+ * }}
  */
 export function serverMetrics(vns) {
   const counts = new ServerCounts();
+  const registry = new MetricsRegistry();
+  const posts = registry.histogram('vns_post_duration_seconds', 'Time to answer POST /api/vns/ops (validated and saved), by outcome.', ['outcome'], SECONDS);
+  const saves = registry.histogram('vns_save_duration_seconds', 'Time of each save to storage, by result.', ['result'], SECONDS);
+  const frames = registry.histogram('vns_frame_bytes', 'Sizes of sync frames on WebSocket links, by direction.', ['direction'], FRAME_BYTES);
+  /** When the running save started (`performance.now()`), if one runs. @type {number | undefined} */
+  let saveStarted;
+  vns.addEventListener('saving', (e) => {
+    const { state } = e.detail;
+    if (state === 'saving') {
+      saveStarted = performance.now();
+      return;
+    }
+    if (saveStarted === undefined) return;
+    saves.observe({ result: state === 'failed' ? 'failed' : 'saved' }, (performance.now() - saveStarted) / 1000);
+    saveStarted = undefined;
+  });
+  vns.addEventListener('peer', (e) => {
+    if (e.detail.type === 'peer-disconnected') counts.sessionsClosed.inc(e.detail.code ?? PLAIN_CLOSE);
+  });
   vns.addEventListener('sweep', (e) => {
     counts.sweeps += 1;
     counts.swept += e.detail.removed.length;
@@ -147,6 +199,11 @@ export function serverMetrics(vns) {
     if (e.detail.type === 'save') counts.saveFailures += 1;
     if (e.detail.type === 'prune' || e.detail.type === 'gc') counts.storageGcFailures += 1;
   });
+  /** @type {Observe} */
+  const observe = {
+    post: (outcome, seconds) => posts.observe({ outcome }, seconds),
+    frame: (direction, bytes) => frames.observe({ direction }, bytes),
+  };
   /** @param {import('./metrics.js').Metric[]} [extra] metrics of other parts (DNS), after the node's */
   const render = (extra = []) => {
     const source = { vns, stats: vns.stats(), queue: vns.queueStatus(), counts };
@@ -155,7 +212,7 @@ export function serverMetrics(vns) {
       const v = value(source);
       return { name, help, type, samples: typeof v === 'number' ? [[{}, v]] : v };
     });
-    return renderMetrics([...own, ...extra]);
+    return registry.render([...own, ...extra]);
   };
-  return { counts, render };
+  return { counts, observe, contentType: registry.contentType, render };
 }

@@ -16,12 +16,17 @@
  * | `server-api.js` | the API routes and the node's status |
  * | `server-metrics.js` | the server's counters and the `/metrics` table |
  * | `server-http.js` | coded HTTP errors, bodies, answers |
+ * | `server-log.js` | log lines with levels, human or JSON |
+ * | `server-lock.js` | one server per data folder |
+ * | `server-network.js` | network ids in words |
+ * | `server-command.js` | `vns serve`: the banner and the signals |
  * | `node-server.js` | the WebSocket peer endpoint |
  * @module
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { open, connectWebSocket } from './node.js';
-import { peerUpgrades } from './node-server.js';
+import { WebSocket } from 'ws';
+import { observeFrames, peerUpgrades } from './node-server.js';
 import { openOptions } from './node-options.js';
 import { handleApi } from './server-api.js';
 import { serverMetrics } from './server-metrics.js';
@@ -29,6 +34,9 @@ import { HttpError, describe, sendOk } from './server-http.js';
 import { PACKAGE_ROOT, serveStatic } from './static-files.js';
 import { httpStatusFor } from './codes.js';
 import { startDns, DOH_PATH, createHttpServer } from './dns/index.js';
+import { silentLog } from './server-log.js';
+import { lockDataFolder } from './server-lock.js';
+import { networkNames } from './server-network.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -47,18 +55,22 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   maxPeersPerAddress?: number,
  *   peers?: string[],
  *   www?: string,
- *   log?: (event: string, fields: Record<string, unknown>) => void,
+ *   log?: import('./server-log.js').Log,
  *   dns?: import('./dns/options.js').DnsOptions,
  *   tls?: import('./dns/https.js').TlsOptions,
  * }} ServerOptions
  */
 
 /**
- * A running server.
+ * A running server: where it listens, its network in words, its data folder (absolute;
+ * `null` in memory), its node.
  * @typedef {{
  *   url: string,
  *   wsUrl: string,
  *   port: number,
+ *   host: string,
+ *   network: import('./server-network.js').NetworkLabel,
+ *   data: string | null,
  *   vns: import('./core.js').Vns,
  *   dns: { host: string, port: number } | null,
  *   close(): Promise<void>,
@@ -90,26 +102,84 @@ function sendError(res, e) {
 }
 
 /**
- * Starts a peer: opens the store, listens, dials `peers`.
+ * The error of a port that cannot be listened on, with the port named and what to do.
+ * @param {unknown} e @param {string} host @param {number} port
+ */
+function listenError(e, host, port) {
+  const code = /** @type {NodeJS.ErrnoException} */ (e)?.code;
+  if (code === 'EADDRINUSE') {
+    return Object.assign(
+      new Error(`port ${port} on ${host} is already in use (another vns serve?); stop that process, or pick another port with --port N (0: any free port)`),
+      { code: 'serve.port_in_use' },
+    );
+  }
+  if (code === 'EACCES') {
+    return Object.assign(new Error(`port ${port} on ${host} may not be used by this user (ports under 1024 need privileges); pick another with --port N`), {
+      code: 'serve.port_in_use',
+    });
+  }
+  return e;
+}
+
+/**
+ * Starts a peer: locks and opens the store, listens, dials `peers`.
  * @param {ServerOptions} [options]
  * @returns {Promise<Server>}
  */
 export async function startServer(options = {}) {
-  const log = options.log ?? (() => {});
+  const log = options.log ?? silentLog;
   const www = options.www ?? join(PACKAGE_ROOT, 'www');
+  const data = options.memory ? null : resolve(options.data ?? 'vns-data');
+  const lock = data === null ? undefined : await lockDataFolder(data);
+  /** Undoes what started so far when a later step fails. @type {Array<() => Promise<void>>} */
+  const undo = [async () => lock?.release()];
+  const unwind = async () => {
+    for (const step of undo.reverse()) await step().catch(() => {});
+  };
+  try {
+    return await listening(options, { log, www, data, lock, undo });
+  } catch (e) {
+    await unwind();
+    throw e;
+  }
+}
+
+/**
+ * The part of `startServer` after the lock: a failure here undoes the steps in `undo`.
+ * @param {ServerOptions} options
+ * @param {{ log: import('./server-log.js').Log, www: string, data: string | null, lock: { release(): Promise<void> } | undefined, undo: Array<() => Promise<void>> }} started
+ * @returns {Promise<Server>}
+ */
+async function listening(options, { log, www, data, lock, undo }) {
   const vns = await open({
     ...openOptions(options),
-    ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data', forceEmpty: options.forceEmpty }),
+    ...(data === null ? { storage: 'memory' } : { path: data, forceEmpty: options.forceEmpty }),
   });
+  undo.push(() => vns.close());
+  const names = await networkNames(vns, openOptions(options).network ?? 'main');
   const metrics = serverMetrics(vns);
-  const dns = await startDns(vns, { ...options.dns, host: options.host ?? '127.0.0.1' });
+  const host = options.host ?? '127.0.0.1';
+  const dns = await startDns(vns, { ...options.dns, host });
+  undo.push(() => dns.close());
   vns.addEventListener('error', (e) => {
-    log('error', { detail: describe('error' in e.detail ? e.detail.error : e.detail) });
+    const detail = e.detail;
+    if (detail.type === 'peer-error') {
+      const words = detail.code === 'sync.network_mismatch' ? names.mismatch(detail.message) : detail.message;
+      log('warn', 'peer-error', `peer session ${detail.peer} closed: ${words} (${detail.code})`, { peer: detail.peer, code: detail.code, detail: words });
+      return;
+    }
+    const { code, message } = describe('error' in detail ? detail.error : detail);
+    log('error', 'error', `${detail.type} failed: ${message} (${code})`, { type: detail.type, detail: { code, message } });
   });
-  vns.addEventListener('peer', (e) => log('peer', e.detail));
+  vns.addEventListener('peer', (e) => {
+    const { type, peer } = e.detail;
+    const code = type === 'peer-disconnected' ? (e.detail.code ?? null) : undefined;
+    const words = type === 'peer-connected' ? 'connected' : `disconnected${code ? ` (${code})` : ''}`;
+    log('debug', 'peer', `peer session ${peer} ${words}`, { ...e.detail });
+  });
 
   /** @type {import('./server-api.js').ApiContext} */
-  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns };
+  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe };
 
   /**
    * The routes, first match wins; each answers with a value for `sendOk` or throws.
@@ -119,7 +189,10 @@ export async function startServer(options = {}) {
     { match: (_req, url) => url.pathname.startsWith('/api/vns/'), answer: (req, url) => handleApi(api, req, url) },
     {
       match: (req, url) => url.pathname === '/metrics' && req.method === 'GET',
-      answer: (_req, _url, res) => void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics.render(dns.metrics())),
+      answer: async (_req, _url, res) => {
+        const text = await metrics.render(dns.metrics());
+        res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
+      },
     },
     { match: (_req, url) => url.pathname === DOH_PATH, answer: (req, url, res) => dns.doh(req, res, url) },
     { match: (req) => req.method === 'GET' || req.method === 'HEAD', answer: (req, url, res) => serveStatic(req, res, www, url.pathname) },
@@ -148,6 +221,7 @@ export async function startServer(options = {}) {
       maxPeersPerAddress: options.maxPeersPerAddress,
       onRefused: (reason) => metrics.counts.peersRefused.inc(reason),
     },
+    onFrame: metrics.observe.frame,
     onPeer(req, closed) {
       const link = { direction: /** @type {const} */ ('in'), remote: `${req.socket.remoteAddress}:${req.socket.remotePort}` };
       api.links.add(link);
@@ -155,25 +229,42 @@ export async function startServer(options = {}) {
     },
   });
   http.on('upgrade', peers.upgrade);
+  undo.push(() => peers.close());
 
   // Listeners start here and stop in `close`, nowhere else.
-  const host = options.host ?? '127.0.0.1';
+  const wanted = options.port ?? DEFAULT_PORT;
   await /** @type {Promise<void>} */ (
     new Promise((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+      http.once('error', (e) => reject(listenError(e, host, wanted)));
+      http.listen(wanted, host, () => resolve());
     })
-  ).catch(async (e) => {
-    await dns.close();
-    throw e;
-  });
+  );
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const shown = host.includes(':') ? `[${host}]` : host;
 
+  /** npm `ws`, its frames measured. */
+  class MeasuredWebSocket extends WebSocket {
+    /** @param {string} url */
+    constructor(url) {
+      super(url);
+      observeFrames(this, metrics.observe.frame);
+    }
+  }
   const dialers = (options.peers ?? []).map((peerUrl) => {
     api.links.add({ direction: 'out', remote: peerUrl });
-    return connectWebSocket(vns, peerUrl);
+    return connectWebSocket(vns, peerUrl, {
+      WebSocket: /** @type {import('./websocket.js').WebSocketConstructor} */ (/** @type {unknown} */ (MeasuredWebSocket)),
+      onRetry: (retry) => {
+        const wait = `retrying in ${(retry.delayMs / 1000).toFixed(1)} s`;
+        const why =
+          retry.code === 'sync.network_mismatch' && retry.message ? `is on another network: ${names.mismatch(retry.message)}`
+          : retry.code ? `closed the session: ${retry.message ?? retry.code} (${retry.code})`
+          : retry.handshake ? 'disconnected'
+          : 'cannot be reached';
+        log(retry.handshake ? 'info' : 'warn', 'peer-retry', `peer ${peerUrl} ${why}; ${wait}`, { url: peerUrl, code: retry.code, handshake: retry.handshake, delayMs: retry.delayMs });
+      },
+    });
   });
 
   /** @type {Promise<void> | undefined} */
@@ -186,9 +277,23 @@ export async function startServer(options = {}) {
       await new Promise((resolve) => http.close(() => resolve(undefined)));
       await peersClosed;
       await dns.close();
-      await vns.close(); // saves state and queue
+      try {
+        await vns.close(); // saves state and queue
+      } finally {
+        await lock?.release();
+      }
     })());
 
   const [web, ws] = secure ? ['https', 'wss'] : ['http', 'ws'];
-  return { url: `${web}://${shown}:${port}`, wsUrl: `${ws}://${shown}:${port}/vns`, port, vns, dns: dns.listening, close };
+  return {
+    url: `${web}://${shown}:${port}`,
+    wsUrl: `${ws}://${shown}:${port}/vns`,
+    port,
+    host,
+    network: names.self,
+    data,
+    vns,
+    dns: dns.listening,
+    close,
+  };
 }

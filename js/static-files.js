@@ -5,7 +5,7 @@
  * @module
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,14 +57,35 @@ export function fileFor(www, pathname) {
 }
 
 /**
- * Serves the file for `pathname`, or answers 404. `HEAD` gets the headers only.
+ * The folder a served file belongs to (its mount), for the symlink check.
+ * @param {string} www @param {string} file
+ */
+function mountOf(www, file) {
+  const dirs = [join(PACKAGE_ROOT, 'js'), join(PACKAGE_ROOT, 'pkg', 'web'), www];
+  return dirs.find((dir) => file.startsWith(normalize(dir) + sep)) ?? www;
+}
+
+/**
+ * `file` if it really lies inside its mount once every symlink is followed (a link inside
+ * `www/` pointing out of it is not served); `undefined` otherwise or if it does not exist.
+ * @param {string} www @param {string} file
+ */
+async function insideMount(www, file) {
+  const [real, root] = await Promise.all([realpath(file).catch(() => undefined), realpath(mountOf(www, file)).catch(() => undefined)]);
+  return real && root && real.startsWith(root + sep) ? real : undefined;
+}
+
+/**
+ * Serves the file for `pathname`, or answers 404 (also for a symlink that leads out of its
+ * folder). `HEAD` gets the headers only.
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {string} www
  * @param {string} pathname
  */
 export async function serveStatic(req, res, www, pathname) {
-  const file = fileFor(www, pathname);
+  const named = fileFor(www, pathname);
+  const file = named && (await insideMount(www, named));
   const info = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !info?.isFile()) {
     res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');

@@ -23,11 +23,24 @@
 /** @typedef {new (url: string) => SocketLike} WebSocketConstructor */
 
 /**
- * Options of `connectWebSocket`.
+ * How a peer session over one socket ended: whether its handshake completed, and the code and
+ * message it was closed with (`null`: the connection just ended, or never opened).
+ * @typedef {{ handshake: boolean, code: string | null, message: string | null }} SessionEnd
+ */
+
+/**
+ * A reconnection about to be scheduled: the URL, how the last session ended, and the wait.
+ * @typedef {SessionEnd & { url: string, delayMs: number }} Retry
+ */
+
+/**
+ * Options of `connectWebSocket`. `onRetry` is told once per reconnection (so once per
+ * backoff step), e.g. to log why the peer is unreachable or refused.
  * @typedef {{
  *   WebSocket?: WebSocketConstructor,
  *   minDelayMs?: number,
  *   maxDelayMs?: number,
+ *   onRetry?: (retry: Retry) => void,
  * }} ConnectOptions
  */
 
@@ -60,13 +73,29 @@ function toBytes(data) {
  * client socket or one accepted by a server.
  * @param {Vns} vns
  * @param {SocketLike} socket
- * @returns {Promise<void>} settles when the socket closes
+ * @returns {Promise<SessionEnd>} settles when the socket closes
  */
 export function attachWebSocket(vns, socket) {
   socket.binaryType = 'arraybuffer';
   return new Promise((resolve) => {
     /** @type {import('./core.js').PeerHandle | undefined} */
     let handle;
+    /** @type {SessionEnd} */
+    const end = { handshake: false, code: null, message: null };
+    /** @param {CustomEvent<import('./vns-events.js').PeerEvent>} e */
+    const onPeer = ({ detail }) => {
+      if (detail.peer !== handle?.peer) return;
+      if (detail.type === 'peer-connected') end.handshake = true;
+      else end.code ??= detail.code ?? null;
+    };
+    /** @param {CustomEvent<import('./vns-events.js').VnsErrorDetail>} e */
+    const onError = ({ detail }) => {
+      if (detail.type !== 'peer-error' || detail.peer !== handle?.peer) return;
+      end.code = detail.code;
+      end.message = detail.message;
+    };
+    vns.addEventListener('peer', onPeer);
+    vns.addEventListener('error', onError);
     const start = () => {
       if (handle || vns.closed) return;
       handle = vns.attach({
@@ -90,7 +119,9 @@ export function attachWebSocket(vns, socket) {
     });
     socket.addEventListener('close', () => {
       handle?.closed();
-      resolve();
+      vns.removeEventListener('peer', onPeer);
+      vns.removeEventListener('error', onError);
+      resolve(end);
     });
     // Errors are followed by 'close'; listening keeps Node's ws from throwing them.
     socket.addEventListener('error', () => {});
@@ -99,8 +130,10 @@ export function attachWebSocket(vns, socket) {
 
 /**
  * Keeps a connection to `url` open: reconnects after each close with exponential backoff
- * (`minDelayMs` doubling up to `maxDelayMs`, with jitter), reset by a successful open.
- * Stops on `stop()` or when `vns` closes.
+ * (`minDelayMs` doubling up to `maxDelayMs`, with jitter), reset once a session completes
+ * its handshake: a peer that accepts the socket but refuses the session (another network)
+ * is retried ever more slowly, not at the shortest delay. Stops on `stop()` or when `vns`
+ * closes.
  *
  * ```js
  * const link = connectWebSocket(vns, 'wss://node.example.com/vns');
@@ -135,13 +168,12 @@ export function connectWebSocket(vns, url, options = {}) {
     if (stopped || vns.closed) return;
     const s = new WebSocketImpl(url);
     socket = s;
-    s.addEventListener('open', () => {
-      delay = minDelay;
-    });
-    attachWebSocket(vns, s).then(() => {
+    attachWebSocket(vns, s).then((end) => {
       if (stopped || vns.closed) return;
-      const wait = delay * (0.5 + Math.random() / 2);
+      if (end.handshake) delay = minDelay;
+      const wait = Math.round(delay * (0.5 + Math.random() / 2));
       delay = Math.min(delay * 2, maxDelay);
+      options.onRetry?.({ ...end, url, delayMs: wait });
       timer = setTimeout(dial, wait);
     });
   };
