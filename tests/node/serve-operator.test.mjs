@@ -357,3 +357,23 @@ test('a 10 MB POST on a Connection: close request gets its 413', LIMIT, async ()
     await node.kill();
   }
 });
+
+test('two servers started at once on one folder, with or without a stale lock: exactly one runs', LIMIT, async () => {
+  const { hostname } = await import('node:os');
+  const dead = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => dead.once('exit', r));
+  for (const stale of [false, true]) {
+    const data = await tempDir();
+    if (stale) await writeFile(join(data, 'LOCK'), JSON.stringify({ pid: dead.pid, host: hostname(), started: 'long ago' }));
+    const nodes = [new ServeProcess(1, data, NET), new ServeProcess(2, data, NET)];
+    const outcomes = await Promise.allSettled(nodes.map((n) => n.start()));
+    try {
+      const started = outcomes.filter((o) => o.status === 'fulfilled');
+      assert.equal(started.length, 1, `stale lock ${stale}: ${outcomes.map((o) => o.status).join(', ')}`);
+      const refused = outcomes.find((o) => o.status === 'rejected');
+      assert.match(String(refused.reason.message), /in use by another vns serve/);
+    } finally {
+      await Promise.all(nodes.map((n) => n.kill()));
+    }
+  }
+});
