@@ -8,7 +8,7 @@
  * const counters = new DnsCounters();
  * counters.query('udp', 'A');
  * counters.response('NXDOMAIN');
- * renderMetrics(counters.metrics());
+ * await new MetricsRegistry().render(counters.metrics()); // as /metrics shows them
  * ```
  * @module
  */
