@@ -1,3 +1,6 @@
+// Over ~500 lines: one struct and the change paths that share its private state; the owner
+// index, the rate limit and the expiry sweep are the next parts to move into modules of their
+// own.
 //! The namespace store: name → current version, owner → names, and every change as a delta.
 //!
 //! Local callers use [`Namespace::register`], [`Namespace::update`], [`Namespace::renew`] and

@@ -1,3 +1,5 @@
+// Over ~500 lines: `RuleError`, with a doc line for every field, is a third of it and is the
+// next part to move into a module of its own.
 //! The acceptance and conflict rules (see `docs/protocol.md` for the reasoning).
 //!
 //! Three questions, all answered from signed data, the network parameters and an injected
