@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * The options of a `vns serve` node, declared once: each drives its CLI flag (`vns serve
- * --grace-period-ms N`), its `startServer` option, and, for the network options (those that
- * change the network id), the `open` options a client finds in `GET /api/vns/status`.
- * The core checks every value (`VnsNode.open`); this table only names and carries them.
+ * The options of a `vns serve` node: each drives its CLI flag (`vns serve --grace-period-ms
+ * N`), its `startServer` option, and, for the network options (those that change the network
+ * id), the `open` options a client finds in `GET /api/vns/status`. The node's options are
+ * declared once, in the core (`nodeOptions()`, which also reads and checks them in
+ * `VnsNode.open`); this table derives from that list and adds the shim's own timer option.
  *
  * ```js
  * const flags = cliFlags();                    // for node:util parseArgs
@@ -12,6 +13,8 @@
  * ```
  * @module
  */
+
+import { nodeOptions } from './node.js';
 
 /**
  * One option: its `startServer`/`open` key, its CLI flag, the flag's placeholder in the
@@ -26,8 +29,7 @@
  */
 
 /**
- * @typedef {'network' | 'difficulty' | 'registrationPeriodMs' | 'gracePeriodMs'
- *   | 'sweepIntervalMs' | 'registrationsPerHour' | 'queueCapacity'} NodeOptionKey
+ * @typedef {import('../pkg/web/vns.js').NodeOptionSpec['key'] | 'sweepIntervalMs'} NodeOptionKey
  */
 
 /**
@@ -43,16 +45,33 @@
  * }} NodeOptions
  */
 
-/** Every node option, in the order the usage text lists them. @type {readonly NodeOption[]} */
-export const NODE_OPTIONS = Object.freeze([
-  { key: 'network', flag: 'network', placeholder: 'main|testing', choices: ['main', 'testing'], network: true },
-  { key: 'difficulty', flag: 'difficulty', placeholder: 'N', network: true },
-  { key: 'registrationPeriodMs', flag: 'registration-period-ms', placeholder: 'N', network: true },
-  { key: 'gracePeriodMs', flag: 'grace-period-ms', placeholder: 'N', network: true },
-  { key: 'sweepIntervalMs', flag: 'sweep-interval-ms', placeholder: 'N', network: false },
-  { key: 'registrationsPerHour', flag: 'registrations-per-hour', placeholder: 'N', network: false },
-  { key: 'queueCapacity', flag: 'queue-capacity', placeholder: 'N', network: false },
-]);
+/** The shim's own option (a JS timer), listed after the core's network options. @type {NodeOption} */
+const SWEEP_INTERVAL = { key: 'sweepIntervalMs', flag: 'sweep-interval-ms', placeholder: 'N', network: false };
+
+/** `registrationPeriodMs` → `registration-period-ms`. @param {string} key */
+function kebab(key) {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Every node option, in the order the usage text lists them: the core's (`nodeOptions()`),
+ * with the shim's sweep interval after the network options.
+ * @type {readonly NodeOption[]}
+ */
+export const NODE_OPTIONS = Object.freeze(
+  nodeOptions().flatMap((spec, i, all) => {
+    /** @type {NodeOption} */
+    const option = {
+      key: spec.key,
+      flag: kebab(spec.key),
+      placeholder: spec.choices ? spec.choices.join('|') : 'N',
+      network: spec.network,
+      ...(spec.choices ? { choices: Object.freeze([...spec.choices]) } : {}),
+    };
+    const lastNetwork = spec.network && !all[i + 1]?.network;
+    return lastNetwork ? [option, SWEEP_INTERVAL] : [option];
+  }),
+);
 
 /** The network a node joins when none is given. */
 export const DEFAULT_NETWORK = 'main';
