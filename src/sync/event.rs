@@ -127,4 +127,11 @@ pub enum Event {
         /// Explanation.
         message: String,
     },
+    /// Events were dropped since the last [`SyncNode::take_events`](crate::sync::SyncNode::take_events)
+    /// because the bounded buffer was full (always the first event taken): listeners that
+    /// mirror the store must start over.
+    EventsDropped {
+        /// How many.
+        dropped: u64,
+    },
 }

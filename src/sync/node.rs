@@ -74,6 +74,8 @@ pub struct SyncNode {
     /// When to replay the queue (set when a peer becomes ready or a send failed).
     pub(super) replay_at: Option<u64>,
     pub(super) events: VecDeque<Event>,
+    /// Events dropped (buffer full) since the last [`SyncNode::take_events`].
+    pub(super) dropped_since_take: u64,
     pub(super) counters: Counters,
 }
 
@@ -101,6 +103,7 @@ impl SyncNode {
             queue,
             replay_at: None,
             events: VecDeque::new(),
+            dropped_since_take: 0,
             counters: Counters::default(),
         }
     }
@@ -208,9 +211,30 @@ impl SyncNode {
         self.sessions.contains_key(&peer)
     }
 
-    /// Events since the last call, oldest first.
+    /// Events since the last call, oldest first. If the bounded event buffer dropped some
+    /// since the last call, the first is [`Event::EventsDropped`]: a listener mirroring the
+    /// store (a cache) must then start over.
+    ///
+    /// ```
+    /// use vns::sync::{Event, SyncConfig, SyncNode};
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let config = SyncConfig { event_capacity: 1, ..SyncConfig::default() };
+    /// let mut node = SyncNode::new(Namespace::new(params.clone()), config);
+    /// let key = Keypair::from_secret(&[1; 32]);
+    /// for label in ["alice", "bobby"] {
+    ///     let name = Name::parse(label).unwrap();
+    ///     node.submit(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// }
+    /// let events = node.take_events();
+    /// assert_eq!(events[0], Event::EventsDropped { dropped: 1 });
+    /// assert_eq!(events.len(), 2, "the marker, then the one event kept");
+    /// assert!(node.take_events().is_empty());
+    /// ```
     pub fn take_events(&mut self) -> Vec<Event> {
-        self.events.drain(..).collect()
+        let dropped = std::mem::take(&mut self.dropped_since_take);
+        let marker = (dropped > 0).then_some(Event::EventsDropped { dropped });
+        marker.into_iter().chain(self.events.drain(..)).collect()
     }
 
     /// A connection to `peer` opened (either side may have initiated it): starts a session
@@ -393,6 +417,7 @@ impl SyncNode {
         if self.events.len() >= self.config.event_capacity {
             self.events.pop_front();
             self.counters.events_dropped += 1;
+            self.dropped_since_take += 1;
         }
         self.events.push_back(event);
     }

@@ -110,6 +110,9 @@ pub(crate) fn event(event: Event) -> JsValue {
             ("code", c.into()),
             ("message", message.into()),
         ]),
+        Event::EventsDropped { dropped } => {
+            object(&[("type", "events-dropped".into()), ("dropped", num(dropped))])
+        }
         Event::CatchUpAborted { peer, code: c, message } => object(&[
             ("type", "catchup-aborted".into()),
             ("peer", num(peer)),

@@ -36,8 +36,6 @@ pub struct VnsNode {
     storage: Rc<Storage>,
     /// What the last save committed, to skip saves with nothing new.
     last_commit: Rc<LastCommit>,
-    /// Events dropped (buffer full) as of the last `takeEvents`, to report new drops once.
-    events_dropped: std::cell::Cell<u64>,
 }
 
 fn outbound(result: Vec<crate::sync::Outbound>) -> Array {
@@ -70,7 +68,6 @@ impl VnsNode {
             node: Rc::new(RefCell::new(node)),
             storage: Rc::new(storage),
             last_commit: Default::default(),
-            events_dropped: Default::default(),
         })
     }
 
@@ -424,20 +421,11 @@ impl VnsNode {
         self.with(|n| Ok(n.peers().into_iter().map(num).collect()))
     }
 
-    /// Events since the last call, oldest first.
+    /// Events since the last call, oldest first. If events were dropped since the last call,
+    /// the first is `events-dropped`: listeners that mirror the store (caches) must then
+    /// start over.
     #[wasm_bindgen(js_name = takeEvents, unchecked_return_type = "VnsEvent[]")]
-    /// If events were dropped since the last call, the first is `events-dropped`: listeners
-    /// that mirror the store (caches) must then start over.
     pub fn take_events(&self) -> JsResult<Array> {
-        self.with(|n| {
-            let events: Array = n.take_events().into_iter().map(convert::event).collect();
-            let dropped = n.counters().events_dropped;
-            let before = self.events_dropped.replace(dropped);
-            if dropped > before {
-                let lost = num(dropped - before);
-                events.unshift(&object(&[("type", "events-dropped".into()), ("dropped", lost)]));
-            }
-            Ok(events)
-        })
+        self.with(|n| Ok(n.take_events().into_iter().map(convert::event).collect()))
     }
 }
