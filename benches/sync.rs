@@ -174,7 +174,7 @@ fn propagation(c: &mut Criterion) {
         wire.settle();
         for e in regs {
             let now = wire.now;
-            let out = wire.nodes[0].submit(e.clone(), now).unwrap();
+            let out = wire.nodes[0].submit(e.clone(), now).unwrap().out;
             wire.route(0, out);
         }
         wire.settle();

@@ -3,20 +3,24 @@
  * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
  * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.
  *
- * Over 500 lines because it is one class whose methods are the package's API, each a few
- * lines over the wasm node; what stands alone lives beside it (`answer-cache.js`,
- * `inline-solver.js`, `vns-events.js`).
+ * What stands alone lives beside it: `save-queue.js` (when saves run, the save state),
+ * `peer-links.js` (transports by link number), `vns-types.js` (option and handle types),
+ * `vns-events.js` (the event types), `answer-cache.js`, `inline-solver.js`.
  *
  * @module
  */
 
 import { AnswerCache, deepFreeze } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
+import { PeerLinks } from './peer-links.js';
+import { SaveQueue } from './save-queue.js';
+import { VnsEventTarget } from './vns-events.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
 /** @typedef {import('../pkg/web/vns.js').Keys} Keys */
 /** @typedef {import('../pkg/web/vns.js').VnsNodeOptions} VnsNodeOptions */
 /** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
+/** @typedef {import('../pkg/web/vns.js').Committed} Committed */
 /** @typedef {import('../pkg/web/vns.js').VnsEvent} VnsEvent */
 /** @typedef {import('../pkg/web/vns.js').Resolved} Resolved */
 /** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
@@ -28,57 +32,17 @@ import { inlineSolver } from './inline-solver.js';
 /** @typedef {import('../pkg/web/vns.js').NetworkInfo} NetworkInfo */
 /** @typedef {import('../pkg/web/vns.js').RecordRules} RecordRules */
 
-/**
- * What `open` needs from the wasm module (its exports once initialised).
- * @typedef {{
- *   VnsNode: typeof import('../pkg/web/vns.js').VnsNode,
- *   powSearch: typeof import('../pkg/web/vns.js').powSearch,
- * }} WasmExports
- */
-
-/**
- * Options of `open`: the wasm node's options plus the shim's timers.
- * @typedef {VnsNodeOptions & {
- *   sweepIntervalMs?: number,
- *   tickIntervalMs?: number,
- *   saveDelayMs?: number,
- *   now?: () => number,
- * }} OpenOptions
- */
-
-/**
- * A peer connection as the shim sees it: a byte pipe. `send` may throw if the connection
- * cannot take the frame (the frame's deltas are then queued again).
- * @typedef {{
- *   send(bytes: Uint8Array): void,
- *   close(code: string, reason: string): void,
- * }} PeerTransport
- */
-
-/**
- * Returned by `Vns.attach`: the transport reports incoming frames and its own closing here.
- * @typedef {{
- *   readonly peer: number,
- *   receive(bytes: Uint8Array): void,
- *   closed(): void,
- * }} PeerHandle
- */
+/** @typedef {import('./peer-links.js').PeerTransport} PeerTransport */
+/** @typedef {import('./vns-types.js').WasmExports} WasmExports */
+/** @typedef {import('./vns-types.js').OpenOptions} OpenOptions */
+/** @typedef {import('./vns-types.js').PeerHandle} PeerHandle */
+/** @typedef {import('./vns-types.js').RegisterOptions} RegisterOptions */
 
 /** @typedef {import('./inline-solver.js').PowTask} PowTask */
 /** @typedef {import('./inline-solver.js').PowProgress} PowProgress */
 /** @typedef {import('./inline-solver.js').PowSolver} PowSolver */
 /** @typedef {import('./vns-events.js').VnsEventMap} VnsEventMap */
 /** @typedef {import('./vns-events.js').SaveState} SaveState */
-
-/**
- * Options of `Vns.register`.
- * @typedef {{
- *   onProgress?: (progress: PowProgress) => void,
- *   signal?: AbortSignal,
- *   chunkSize?: number,
- *   solve?: PowSolver,
- * }} RegisterOptions
- */
 
 /** Default expiry sweep period: hourly. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -92,7 +56,9 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * each save), `saving` (`detail: { state }` whenever `saveState` changes), `gc` (`detail` is
  * the `GcReport` of each garbage collection), `peer` (`detail` is a `peer-connected` or
  * `peer-disconnected` event), `queue` (`detail` is the `QueueStatus`, whenever it changed),
- * `queue-overflow`, `error` (`peer-error`, `queue-lost`, `{ type: 'save', error }` from a
+ * `queue-overflow`, `catchup-aborted` (a catch-up with a peer was abandoned, with the reason's
+ * `code`; the link stays open and a later catch-up retries), `error` (`peer-error`,
+ * `queue-lost`, `{ type: 'save', error }` from a
  * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
  * blocks, or `{ type: 'gc', error }` from the collection after a sweep).
  *
@@ -104,24 +70,18 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * await vns.close();
  * ```
  */
-export class Vns extends EventTarget {
+export class Vns extends VnsEventTarget {
   /** @type {VnsNode} */ #node;
   /** @type {WasmExports} */ #wasm;
   /** @type {() => number} */ #now;
-  /** @type {Map<number, PeerTransport>} */ #peers = new Map();
-  #nextPeer = 1;
+  #peers = new PeerLinks();
   /** @type {ReturnType<typeof setInterval> | undefined} */ #sweepTimer;
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
-  #saveDelayMs = DEFAULT_SAVE_DELAY_MS;
-  /** @type {Promise<unknown>} */ #saveChain = Promise.resolve();
+  /** @type {SaveQueue} */ #saves;
   /** @type {Set<() => void>} */ #onClose = new Set();
   /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
   #answers = new AnswerCache();
   #closed = false;
-  /** @type {SaveState} */ #saveState = 'saved';
-  /** A change arrived since the running save took its blocks. */
-  #changedSinceSave = false;
   /** The queue status last announced with a `queue` event. */
   /** @type {QueueStatus} */ #queue;
 
@@ -138,7 +98,11 @@ export class Vns extends EventTarget {
     this.#now = options.now ?? Date.now;
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
-    this.#saveDelayMs = options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS;
+    this.#saves = new SaveQueue({
+      delayMs: options.saveDelayMs ?? DEFAULT_SAVE_DELAY_MS,
+      onState: (state) => this.#emit('saving', { state }),
+      autosave: () => this.save().catch((error) => this.#emit('error', { type: 'save', error })),
+    });
     this.#queue = node.queueStatus();
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
@@ -164,61 +128,7 @@ export class Vns extends EventTarget {
 
   /** Where this node's changes stand with its storage (see `SaveState`); `saving` events tell changes. */
   get saveState() {
-    return this.#saveState;
-  }
-
-  /**
-   * `EventTarget.addEventListener`, typed by `VnsEventMap` for this node's events.
-   * @template {keyof VnsEventMap} K
-   * @overload
-   * @param {K} type
-   * @param {(event: VnsEventMap[K]) => void} listener
-   * @param {boolean | AddEventListenerOptions} [options]
-   * @returns {void}
-   */
-  /**
-   * @overload
-   * @param {string} type
-   * @param {EventListenerOrEventListenerObject | null} listener
-   * @param {boolean | AddEventListenerOptions} [options]
-   * @returns {void}
-   */
-  /**
-   * @param {string} type
-   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
-   * @param {boolean | AddEventListenerOptions} [options]
-   * @returns {void}
-   * @override
-   */
-  addEventListener(type, listener, options) {
-    super.addEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
-  }
-
-  /**
-   * `EventTarget.removeEventListener`, typed like `addEventListener`.
-   * @template {keyof VnsEventMap} K
-   * @overload
-   * @param {K} type
-   * @param {(event: VnsEventMap[K]) => void} listener
-   * @param {boolean | EventListenerOptions} [options]
-   * @returns {void}
-   */
-  /**
-   * @overload
-   * @param {string} type
-   * @param {EventListenerOrEventListenerObject | null} listener
-   * @param {boolean | EventListenerOptions} [options]
-   * @returns {void}
-   */
-  /**
-   * @param {string} type
-   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
-   * @param {boolean | EventListenerOptions} [options]
-   * @returns {void}
-   * @override
-   */
-  removeEventListener(type, listener, options) {
-    super.removeEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
+    return this.#saves.state;
   }
 
   /** Whether `close()` was called. */
@@ -245,7 +155,7 @@ export class Vns extends EventTarget {
     const solve = options.solve ?? inlineSolver(this.#wasm, options.chunkSize);
     const nonce = await solve(task, { onProgress, signal });
     this.#check();
-    this.#run(() => this.#node.register(keys, name, records, ts, nonce));
+    this.#change(() => this.#node.register(keys, name, records, ts, nonce));
     return this.#node.resolve(name, this.#now());
   }
 
@@ -258,7 +168,7 @@ export class Vns extends EventTarget {
    * @returns {Promise<Resolved>}
    */
   async update(keys, name, records) {
-    this.#run(() => this.#node.update(keys, name, records, this.#now()));
+    this.#change(() => this.#node.update(keys, name, records, this.#now()));
     return this.#node.resolve(name, this.#now());
   }
 
@@ -268,7 +178,7 @@ export class Vns extends EventTarget {
    * @returns {Promise<Resolved>}
    */
   async renew(keys, name) {
-    this.#run(() => this.#node.renew(keys, name, this.#now()));
+    this.#change(() => this.#node.renew(keys, name, this.#now()));
     return this.#node.resolve(name, this.#now());
   }
 
@@ -278,7 +188,7 @@ export class Vns extends EventTarget {
    * @returns {Promise<Resolved>}
    */
   async transfer(keys, name, newOwner) {
-    this.#run(() => this.#node.transfer(keys, name, newOwner, this.#now()));
+    this.#change(() => this.#node.transfer(keys, name, newOwner, this.#now()));
     return this.#node.resolve(name, this.#now());
   }
 
@@ -320,14 +230,8 @@ export class Vns extends EventTarget {
    */
   submit(bytes) {
     this.#check();
-    /** @type {{ name: string, accepted: boolean }} */
-    let result = { name: '', accepted: false };
-    this.#run(() => {
-      const { out, ...rest } = this.#node.submit(bytes, this.#now());
-      result = rest;
-      return out;
-    });
-    return result;
+    const { name, accepted } = this.#change(() => this.#node.submit(bytes, this.#now()));
+    return { name, accepted };
   }
 
   /**
@@ -385,18 +289,13 @@ export class Vns extends EventTarget {
 
   /** Sends queued deltas to connected peers now. */
   replayQueued() {
-    this.#run(() => this.#node.replayQueued(this.#now()));
+    this.#exchange(() => this.#node.replayQueued(this.#now()));
   }
 
   /** Removes names past their grace period (the sweep timer calls this). @returns {string[]} */
   sweep() {
     if (this.#closed) return [];
-    /** @type {string[]} */
-    let names = [];
-    this.#run(() => {
-      names = this.#node.sweepExpired(this.#now());
-      return [];
-    });
+    const names = this.#run(() => this.#node.sweepExpired(this.#now()), () => []);
     this.#emit('sweep', { removed: names });
     // Expired names leave their blocks behind: collect them, and anything a crash left.
     if (names.length > 0) {
@@ -415,8 +314,8 @@ export class Vns extends EventTarget {
    * @returns {Promise<SaveReport>}
    */
   save() {
-    return this.#serialised(async () => {
-      const report = await this.#saving(() => this.#node.save());
+    return this.#saves.run(async () => {
+      const report = await this.#node.save();
       if (report.pruneError) this.#emit('error', { type: 'prune', error: report.pruneError });
       this.#emit('save', report);
       return report;
@@ -432,49 +331,11 @@ export class Vns extends EventTarget {
    * @returns {Promise<GcReport>}
    */
   collectGarbage() {
-    return this.#serialised(async () => {
-      const report = await this.#saving(() => this.#node.collectGarbage());
+    return this.#saves.run(async () => {
+      const report = await this.#node.collectGarbage();
       this.#emit('gc', report);
       return report;
     });
-  }
-
-  /**
-   * Runs a save (or a collection, which saves first) and keeps `saveState` in step with it.
-   * @template T
-   * @param {() => Promise<T>} write
-   * @returns {Promise<T>}
-   */
-  async #saving(write) {
-    this.#changedSinceSave = false;
-    this.#setSaveState('saving');
-    try {
-      const result = await write();
-      this.#setSaveState(this.#changedSinceSave ? 'pending' : 'saved');
-      return result;
-    } catch (error) {
-      this.#setSaveState('failed');
-      throw error;
-    }
-  }
-
-  /** @param {SaveState} state */
-  #setSaveState(state) {
-    if (state === this.#saveState) return;
-    this.#saveState = state;
-    this.#emit('saving', { state });
-  }
-
-  /**
-   * Runs `job` after every earlier save or collection settled (they must not overlap).
-   * @template T
-   * @param {() => Promise<T>} job
-   * @returns {Promise<T>}
-   */
-  #serialised(job) {
-    const next = this.#saveChain.catch(() => {}).then(job);
-    this.#saveChain = next;
-    return next;
   }
 
   /**
@@ -485,21 +346,17 @@ export class Vns extends EventTarget {
    */
   attach(transport) {
     this.#check();
-    const peer = this.#nextPeer++;
-    this.#peers.set(peer, transport);
-    this.#run(() => this.#node.connect(peer, this.#now()));
+    const peer = this.#peers.add(transport);
+    this.#exchange(() => this.#node.connect(peer, this.#now()));
     return {
       peer,
       receive: (bytes) => {
         if (this.#closed || !this.#peers.has(peer)) return;
-        this.#run(() => this.#node.receive(peer, bytes, this.#now()));
+        this.#exchange(() => this.#node.receive(peer, bytes, this.#now()));
       },
       closed: () => {
         if (!this.#peers.delete(peer) || this.#closed) return;
-        this.#run(() => {
-          this.#node.disconnect(peer);
-          return [];
-        });
+        this.#run(() => this.#node.disconnect(peer), () => []);
       },
     };
   }
@@ -520,17 +377,10 @@ export class Vns extends EventTarget {
     this.#closed = true;
     clearInterval(this.#sweepTimer);
     clearInterval(this.#tickTimer);
-    clearTimeout(this.#saveTimer);
+    this.#saves.close();
     for (const fn of this.#onClose) fn();
     this.#onClose.clear();
-    for (const [peer, transport] of this.#peers) {
-      this.#peers.delete(peer);
-      try {
-        transport.close('vns.closing', 'node closing');
-      } catch {
-        // The connection is going away anyway.
-      }
-    }
+    this.#peers.closeAll('vns.closing', 'node closing');
     try {
       await this.save();
     } finally {
@@ -547,27 +397,41 @@ export class Vns extends EventTarget {
   #tick() {
     if (this.#closed) return;
     try {
-      this.#run(() => this.#node.tick(this.#now()));
+      this.#exchange(() => this.#node.tick(this.#now()));
     } catch (error) {
       this.#emit('error', { type: 'tick', error });
     }
   }
 
   /**
-   * Runs a wasm call, performs the frames it returned, then fires its events (so listeners
-   * never run inside wasm).
-   * @param {() => Outbound[]} call
+   * Runs a wasm call, performs the frames `framesOf` finds in its value, then fires its
+   * events (so listeners never run inside wasm), and returns the call's value.
+   * @template T
+   * @param {() => T} call
+   * @param {(value: T) => Outbound[]} framesOf
+   * @returns {T}
    */
-  #run(call) {
-    let out;
+  #run(call, framesOf) {
+    let value;
     try {
-      out = call();
+      value = call();
     } finally {
       this.#flush();
     }
-    this.#perform(out);
+    this.#peers.perform(framesOf(value), (frame) => this.#node.sendFailed(frame.peer, frame.bytes, this.#now()));
     this.#flush();
     this.#announceQueue();
+    return value;
+  }
+
+  /** `#run` for a peer call, whose value is the frames. @param {() => Outbound[]} call */
+  #exchange(call) {
+    this.#run(call, (out) => out);
+  }
+
+  /** `#run` for a local change: what it did. @param {() => Committed} call @returns {Committed} */
+  #change(call) {
+    return this.#run(call, (committed) => committed.out);
   }
 
   /** Fires `queue` when the queue's status moved (it drains, fills or replays without other events). */
@@ -579,34 +443,12 @@ export class Vns extends EventTarget {
     this.#emit('queue', now);
   }
 
-  /** @param {Outbound[]} actions */
-  #perform(actions) {
-    for (const action of actions) {
-      const transport = this.#peers.get(action.peer);
-      if (!transport) continue;
-      if ('bytes' in action) {
-        try {
-          transport.send(action.bytes);
-        } catch {
-          this.#node.sendFailed(action.peer, action.bytes, this.#now());
-        }
-      } else {
-        this.#peers.delete(action.peer);
-        try {
-          transport.close(action.close.code, action.close.reason);
-        } catch {
-          // Already closed.
-        }
-      }
-    }
-  }
-
   #flush() {
     for (const event of this.#node.takeEvents()) {
       switch (event.type) {
         case 'change':
           this.#answers.forget(event.name);
-          this.#scheduleSave();
+          this.#saves.changed();
           this.#emit('change', event);
           break;
         case 'peer-connected':
@@ -616,27 +458,18 @@ export class Vns extends EventTarget {
         case 'events-dropped':
           // Some change events were lost: no cached answer can be trusted.
           this.#answers.clear();
-          this.#scheduleSave();
+          this.#saves.changed();
           break;
         case 'queue-overflow':
           this.#emit('queue-overflow', event);
+          break;
+        case 'catchup-aborted':
+          this.#emit('catchup-aborted', event);
           break;
         default:
           this.#emit('error', event);
       }
     }
-  }
-
-  /** Saves a little after a change, so that a burst of changes is written once. */
-  #scheduleSave() {
-    this.#changedSinceSave = true;
-    if (this.#saveState !== 'saving') this.#setSaveState('pending');
-    if (this.#saveTimer !== undefined || this.#closed) return;
-    this.#saveTimer = setTimeout(() => {
-      this.#saveTimer = undefined;
-      if (this.#closed) return;
-      this.save().catch((error) => this.#emit('error', { type: 'save', error }));
-    }, this.#saveDelayMs);
   }
 
   /**

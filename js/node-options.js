@@ -1,9 +1,10 @@
 // @ts-check
 /**
- * The options of a `vns serve` node, declared once: each drives its CLI flag (`vns serve
- * --grace-period-ms N`), its `startServer` option, and, for the network options (those that
- * change the network id), the `open` options a client finds in `GET /api/vns/status`.
- * The core checks every value (`VnsNode.open`); this table only names and carries them.
+ * The options of a `vns serve` node: each drives its CLI flag (`vns serve --grace-period-ms
+ * N`), its `startServer` option, and, for the network options (those that change the network
+ * id), the `open` options a client finds in `GET /api/vns/status`. The node's options are
+ * declared once, in the core (`nodeOptions()`, which also reads and checks them in
+ * `VnsNode.open`); this table derives from that list and adds the shim's own timer option.
  *
  * ```js
  * const flags = cliFlags();                    // for node:util parseArgs
@@ -13,24 +14,24 @@
  * @module
  */
 
+import { nodeOptions } from './node.js';
+
 /**
  * One option: its `startServer`/`open` key, its CLI flag, the flag's placeholder in the
- * usage text, whether it is part of the network (peers must agree on it), its default as
- * help text shows it, and its meaning in one line.
+ * usage text, whether it is part of the network (peers must agree on it), and its meaning in
+ * one line naming its default (the core's description).
  * @typedef {{
  *   key: NodeOptionKey,
  *   flag: string,
  *   placeholder: string,
  *   choices?: readonly string[],
  *   network: boolean,
- *   default: string,
  *   help: string,
  * }} NodeOption
  */
 
 /**
- * @typedef {'network' | 'difficulty' | 'registrationPeriodMs' | 'gracePeriodMs'
- *   | 'sweepIntervalMs' | 'registrationsPerHour' | 'queueCapacity'} NodeOptionKey
+ * @typedef {import('../pkg/web/vns.js').NodeOptionSpec['key'] | 'sweepIntervalMs'} NodeOptionKey
  */
 
 /**
@@ -46,66 +47,40 @@
  * }} NodeOptions
  */
 
-/** Every node option, in the order the usage text lists them. @type {readonly NodeOption[]} */
-export const NODE_OPTIONS = Object.freeze([
-  {
-    key: 'network',
-    flag: 'network',
-    placeholder: 'main|testing',
-    choices: ['main', 'testing'],
-    network: true,
-    default: 'main',
-    help: 'the network to join: its rules and its peers (testing: trivial proof-of-work)',
-  },
-  {
-    key: 'difficulty',
-    flag: 'difficulty',
-    placeholder: 'N',
-    network: true,
-    default: "the network's (main 22, testing 4)",
-    help: 'proof-of-work bits a registration needs; another value makes a custom network',
-  },
-  {
-    key: 'registrationPeriodMs',
-    flag: 'registration-period-ms',
-    placeholder: 'N',
-    network: true,
-    default: '31536000000 (one year)',
-    help: 'how long a registration or renewal lasts; another value makes a custom network',
-  },
-  {
-    key: 'gracePeriodMs',
-    flag: 'grace-period-ms',
-    placeholder: 'N',
-    network: true,
-    default: '2592000000 (30 days)',
-    help: 'after expiry, how long only the owner may renew; another value makes a custom network',
-  },
-  {
-    key: 'sweepIntervalMs',
-    flag: 'sweep-interval-ms',
-    placeholder: 'N',
-    network: false,
-    default: '3600000 (one hour)',
-    help: 'how often expired names are removed',
-  },
-  {
-    key: 'registrationsPerHour',
-    flag: 'registrations-per-hour',
-    placeholder: 'N',
-    network: false,
-    default: '5',
-    help: 'registrations one owner may make per hour through this node',
-  },
-  {
-    key: 'queueCapacity',
-    flag: 'queue-capacity',
-    placeholder: 'N',
-    network: false,
-    default: '1000',
-    help: 'changes kept for peers while none is connected (the oldest are dropped past it)',
-  },
-]);
+/** The shim's own option (a JS timer), listed after the core's network options. @type {NodeOption} */
+const SWEEP_INTERVAL = {
+  key: 'sweepIntervalMs',
+  flag: 'sweep-interval-ms',
+  placeholder: 'N',
+  network: false,
+  help: 'how often expired names are removed, in ms (default one hour)',
+};
+
+/** `registrationPeriodMs` → `registration-period-ms`. @param {string} key */
+function kebab(key) {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * Every node option, in the order the usage text lists them: the core's (`nodeOptions()`),
+ * with the shim's sweep interval after the network options.
+ * @type {readonly NodeOption[]}
+ */
+export const NODE_OPTIONS = Object.freeze(
+  nodeOptions().flatMap((spec, i, all) => {
+    /** @type {NodeOption} */
+    const option = {
+      key: spec.key,
+      flag: kebab(spec.key),
+      placeholder: spec.choices ? spec.choices.join('|') : 'N',
+      network: spec.network,
+      help: spec.description,
+      ...(spec.choices ? { choices: Object.freeze([...spec.choices]) } : {}),
+    };
+    const lastNetwork = spec.network && !all[i + 1]?.network;
+    return lastNetwork ? [option, SWEEP_INTERVAL] : [option];
+  }),
+);
 
 /**
  * One flag of `vns serve` that is not a network option: the server's own (where it listens,

@@ -40,8 +40,70 @@
  *   peer: CustomEvent<PeerEvent>,
  *   queue: CustomEvent<QueueStatus>,
  *   'queue-overflow': CustomEvent<Extract<VnsEvent, { type: 'queue-overflow' }>>,
+ *   'catchup-aborted': CustomEvent<Extract<VnsEvent, { type: 'catchup-aborted' }>>,
  *   error: CustomEvent<VnsErrorDetail>,
  * }} VnsEventMap
  */
 
-export {};
+/**
+ * An `EventTarget` whose listeners are typed by `VnsEventMap` (the base of `Vns`).
+ *
+ * ```js
+ * vns.addEventListener('queue', (e) => console.log(e.detail.size)); // e is CustomEvent<QueueStatus>
+ * ```
+ */
+export class VnsEventTarget extends EventTarget {
+  /**
+   * `EventTarget.addEventListener`, typed by `VnsEventMap` for this node's events.
+   * @template {keyof VnsEventMap} K
+   * @overload
+   * @param {K} type
+   * @param {(event: VnsEventMap[K]) => void} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @overload
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   * @returns {void}
+   * @override
+   */
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
+  }
+
+  /**
+   * `EventTarget.removeEventListener`, typed like `addEventListener`.
+   * @template {keyof VnsEventMap} K
+   * @overload
+   * @param {K} type
+   * @param {(event: VnsEventMap[K]) => void} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @overload
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   */
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | ((event: never) => void) | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   * @returns {void}
+   * @override
+   */
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, /** @type {EventListenerOrEventListenerObject | null} */ (listener), options);
+  }
+}

@@ -39,11 +39,7 @@ pub mod persist;
 pub mod pow;
 pub mod record;
 pub mod rules;
-// Its public items are being documented; until then they are exempt.
-#[allow(missing_docs)]
 pub mod sync;
 pub mod tree;
-// Its public items are being documented; until then they are exempt.
-#[allow(missing_docs)]
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;

@@ -192,7 +192,7 @@ fn a_delta_is_not_echoed_to_its_sender() {
             .collect()
     };
     assert_eq!(ops_to(&out), vec![3]);
-    let out = b.submit(reg(3, "carol", T0), T0).unwrap();
+    let out = b.submit(reg(3, "carol", T0), T0).unwrap().out;
     assert_eq!(ops_to(&out), vec![1, 3]);
     let out =
         b.receive(3, &Message::Ops { entries: vec![reg(3, "carol", T0).into()] }.encode(), T0);
@@ -206,7 +206,7 @@ fn the_queue_survives_a_restart_and_replays_after_the_delay() {
     let mut a = node(params.clone());
     let entries: Vec<_> = ["alpha", "bravo", "charlie"].iter().map(|n| reg(1, n, T0)).collect();
     for e in &entries {
-        assert!(a.submit(e.clone(), T0).unwrap().is_empty(), "nobody to send to");
+        assert!(a.submit(e.clone(), T0).unwrap().out.is_empty(), "nobody to send to");
     }
     assert_eq!(a.queue_status().size, 3);
     pollster::block_on(a.save(&store)).unwrap();

@@ -6,9 +6,18 @@
 
 use crate::name::Name;
 
-/// The caller's opaque handle for one peer connection (chosen by the caller, e.g. a socket
-/// number). A reconnect may reuse a handle after [`SyncNode::disconnect`](crate::sync::SyncNode::disconnect).
-pub type PeerId = u64;
+/// The caller's opaque number for one peer connection, a link (chosen by the caller, e.g. a
+/// socket number). It names the connection, not the peer's identity: one peer reconnecting
+/// gets a new link, and a link may be reused after
+/// [`SyncNode::disconnect`](crate::sync::SyncNode::disconnect). (An owner's identity is a
+/// [`PublicKey`](crate::identity::PublicKey), written as a peer id string.)
+///
+/// ```
+/// use vns::sync::{LinkId, Outbound};
+/// let link: LinkId = 7;
+/// assert_eq!(Outbound::Send { peer: link, bytes: vec![] }.peer(), link);
+/// ```
+pub type LinkId = u64;
 
 /// An action for the transport.
 ///
@@ -23,7 +32,7 @@ pub enum Outbound {
     /// [`SyncNode::send_failed`](crate::sync::SyncNode::send_failed).
     Send {
         /// The peer.
-        peer: PeerId,
+        peer: LinkId,
         /// The frame.
         bytes: Vec<u8>,
     },
@@ -31,7 +40,7 @@ pub enum Outbound {
     /// already forgotten the session.
     Close {
         /// The peer.
-        peer: PeerId,
+        peer: LinkId,
         /// Dotted error code, e.g. `sync.malformed`.
         code: String,
         /// Human-readable reason.
@@ -47,7 +56,7 @@ impl Outbound {
     /// let close = Outbound::Close { peer: 3, code: "sync.malformed".into(), reason: "".into() };
     /// assert_eq!(close.peer(), 3);
     /// ```
-    pub fn peer(&self) -> PeerId {
+    pub fn peer(&self) -> LinkId {
         match self {
             Outbound::Send { peer, .. } | Outbound::Close { peer, .. } => *peer,
         }
@@ -71,12 +80,12 @@ pub enum Event {
     /// The handshake with `peer` completed.
     PeerConnected {
         /// The peer.
-        peer: PeerId,
+        peer: LinkId,
     },
     /// The session with `peer` ended; `code` is set when it ended on an error or a `Bye`.
     PeerDisconnected {
         /// The peer.
-        peer: PeerId,
+        peer: LinkId,
         /// Why, if not a plain disconnect.
         code: Option<String>,
     },
@@ -100,10 +109,29 @@ pub enum Event {
     /// A peer misbehaved (or failed) and its session was closed.
     PeerError {
         /// The peer.
-        peer: PeerId,
+        peer: LinkId,
         /// Dotted error code.
         code: String,
         /// Explanation.
         message: String,
+    },
+    /// A catch-up with `peer` was abandoned (the peer stopped answering, does not serve its
+    /// tree, its root kept moving, or the walk needed more memory than allowed). The session
+    /// stays open and a later catch-up retries; the count is in
+    /// [`PeerStats::catchups_aborted`](crate::sync::PeerStats::catchups_aborted).
+    CatchUpAborted {
+        /// The peer.
+        peer: LinkId,
+        /// Dotted error code (`sync.catchup_stalled`).
+        code: String,
+        /// Explanation.
+        message: String,
+    },
+    /// Events were dropped since the last [`SyncNode::take_events`](crate::sync::SyncNode::take_events)
+    /// because the bounded buffer was full (always the first event taken): listeners that
+    /// mirror the store must start over.
+    EventsDropped {
+        /// How many.
+        dropped: u64,
     },
 }

@@ -26,17 +26,23 @@
 //! | `queue.rs` | the bounded, persisted delta queue |
 //! | `catchup.rs` | one catch-up: tree diff over round trips, then entry fetch |
 //! | `session.rs` | per-peer state |
-//! | `node.rs` | the driver: sessions, broadcast, replay, persistence |
+//! | `node.rs` | the node's public face: sessions, frames in, ticks, local changes, persistence |
+//! | `local.rs` | local changes ([`LocalChange`]) and what each did ([`Committed`]) |
+//! | `driver.rs` | handling each message, running catch-ups |
+//! | `gossip.rs` | live deltas: broadcast, the queue, replay |
 //! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
 
 #![deny(missing_docs)]
 
 mod catchup;
 mod config;
+mod driver;
 #[cfg(test)]
 mod encodings;
 mod error;
 mod event;
+mod gossip;
+mod local;
 mod message;
 mod node;
 mod queue;
@@ -46,7 +52,8 @@ mod stats;
 
 pub use config::SyncConfig;
 pub use error::SyncError;
-pub use event::{Event, Outbound, PeerId};
+pub use event::{Event, LinkId, Outbound};
+pub use local::{Committed, LocalChange};
 pub use message::{
     Message, MAX_ENTRIES_PER_FRAME, MAX_FRAME_BYTES, MAX_NAMES_PER_REQUEST, MAX_NODES_PER_FRAME,
     MAX_REASON_BYTES, PROTOCOL_VERSION,

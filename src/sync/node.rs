@@ -1,4 +1,7 @@
-//! The sync node: one namespace, its peer sessions, the delta queue and the counters.
+//! The sync node: one namespace, its peer sessions, the delta queue and the counters, and
+//! its public face (connections, frames in, ticks, local changes, persistence). How each
+//! message is handled and catch-ups are driven is in `driver.rs`; how accepted changes
+//! travel (broadcast, queue, replay) in `gossip.rs`.
 //!
 //! Everything is driven by the caller: bytes in ([`SyncNode::receive`]), time in (`now`
 //! arguments, [`SyncNode::tick`]), actions out ([`Outbound`]) and events out
@@ -36,7 +39,7 @@
 //! let key = Keypair::from_secret(&[9; 32]);
 //! let name = Name::parse("alice").unwrap();
 //! let entry = build::register(&params, &key, &name, vec![], now).unwrap();
-//! let out = a.submit(entry, now).unwrap();
+//! let out = a.submit(entry, now).unwrap().out;
 //! deliver(&mut a, &mut b, out, now);
 //! assert!(b.namespace().resolve(&name, now).is_ok());
 //! assert_eq!(a.merkle_root(), b.merkle_root());
@@ -45,37 +48,35 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use cid::Cid;
-use serde_bytes::{ByteArray, ByteBuf};
 
-use super::catchup::{CatchUp, Step};
 use super::config::SyncConfig;
 use super::error::SyncError;
-use super::event::{Event, Outbound, PeerId};
-use super::message::{pack_entries, Message, FRAME_PAYLOAD_BUDGET};
+use super::event::{Event, LinkId, Outbound};
+use super::local::{Committed, LocalChange};
+use super::message::Message;
 use super::queue::{DeltaQueue, QueueStatus, QUEUE_KEY};
 use super::session::Session;
 use super::stats::{Counters, PeerStats};
 use crate::blockstore::Blockstore;
-use crate::entry::EncodedEntry;
 use crate::error::Error;
-use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
 use crate::namespace::{Applied, Limits, Namespace};
 use crate::params::NetworkParams;
 use crate::persist::{self, PendingCollection, PendingSave, SaveReport, StateEntry};
-use crate::record::Record;
 
 /// A node of the sync protocol. See the [module docs](crate::sync) for the protocol.
 pub struct SyncNode {
-    ns: Namespace,
-    config: SyncConfig,
-    network: [u8; 32],
-    sessions: BTreeMap<PeerId, Session>,
-    queue: DeltaQueue,
+    pub(super) ns: Namespace,
+    pub(super) config: SyncConfig,
+    pub(super) network: [u8; 32],
+    pub(super) sessions: BTreeMap<LinkId, Session>,
+    pub(super) queue: DeltaQueue,
     /// When to replay the queue (set when a peer becomes ready or a send failed).
-    replay_at: Option<u64>,
-    events: VecDeque<Event>,
-    counters: Counters,
+    pub(super) replay_at: Option<u64>,
+    pub(super) events: VecDeque<Event>,
+    /// Events dropped (buffer full) since the last [`SyncNode::take_events`].
+    pub(super) dropped_since_take: u64,
+    pub(super) counters: Counters,
 }
 
 impl SyncNode {
@@ -102,6 +103,7 @@ impl SyncNode {
             queue,
             replay_at: None,
             events: VecDeque::new(),
+            dropped_since_take: 0,
             counters: Counters::default(),
         }
     }
@@ -190,7 +192,7 @@ impl SyncNode {
     }
 
     /// Counters of the session with `peer`, while it is open.
-    pub fn peer_stats(&self, peer: PeerId) -> Option<&PeerStats> {
+    pub fn peer_stats(&self, peer: LinkId) -> Option<&PeerStats> {
         self.sessions.get(&peer).map(|s| &s.stats)
     }
 
@@ -200,23 +202,44 @@ impl SyncNode {
     }
 
     /// Peers whose handshake completed, in handle order.
-    pub fn peers(&self) -> Vec<PeerId> {
+    pub fn peers(&self) -> Vec<LinkId> {
         self.sessions.iter().filter(|(_, s)| s.ready).map(|(p, _)| *p).collect()
     }
 
     /// Whether a session with `peer` is open (handshake done or not).
-    pub fn has_session(&self, peer: PeerId) -> bool {
+    pub fn has_session(&self, peer: LinkId) -> bool {
         self.sessions.contains_key(&peer)
     }
 
-    /// Events since the last call, oldest first.
+    /// Events since the last call, oldest first. If the bounded event buffer dropped some
+    /// since the last call, the first is [`Event::EventsDropped`]: a listener mirroring the
+    /// store (a cache) must then start over.
+    ///
+    /// ```
+    /// use vns::sync::{Event, SyncConfig, SyncNode};
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let config = SyncConfig { event_capacity: 1, ..SyncConfig::default() };
+    /// let mut node = SyncNode::new(Namespace::new(params.clone()), config);
+    /// let key = Keypair::from_secret(&[1; 32]);
+    /// for label in ["alice", "bobby"] {
+    ///     let name = Name::parse(label).unwrap();
+    ///     node.submit(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// }
+    /// let events = node.take_events();
+    /// assert_eq!(events[0], Event::EventsDropped { dropped: 1 });
+    /// assert_eq!(events.len(), 2, "the marker, then the one event kept");
+    /// assert!(node.take_events().is_empty());
+    /// ```
     pub fn take_events(&mut self) -> Vec<Event> {
-        self.events.drain(..).collect()
+        let dropped = std::mem::take(&mut self.dropped_since_take);
+        let marker = (dropped > 0).then_some(Event::EventsDropped { dropped });
+        marker.into_iter().chain(self.events.drain(..)).collect()
     }
 
     /// A connection to `peer` opened (either side may have initiated it): starts a session
     /// and sends `Hello`. An existing session with the same handle is replaced.
-    pub fn connect(&mut self, peer: PeerId, now: u64) -> Vec<Outbound> {
+    pub fn connect(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
         self.sessions.insert(peer, Session::new(self.config.known_capacity, now));
@@ -225,7 +248,7 @@ impl SyncNode {
     }
 
     /// The connection to `peer` closed. Its catch-up, if any, is abandoned.
-    pub fn disconnect(&mut self, peer: PeerId) {
+    pub fn disconnect(&mut self, peer: LinkId) {
         if self.sessions.remove(&peer).is_some() {
             self.push_event(Event::PeerDisconnected { peer, code: None });
         }
@@ -233,7 +256,7 @@ impl SyncNode {
 
     /// A frame from `peer`. Never panics: a malformed or oversized frame closes this session
     /// (with a `Bye` naming the error) and touches nothing else.
-    pub fn receive(&mut self, peer: PeerId, bytes: &[u8], now: u64) -> Vec<Outbound> {
+    pub fn receive(&mut self, peer: LinkId, bytes: &[u8], now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
         if !self.sessions.contains_key(&peer) {
@@ -259,7 +282,7 @@ impl SyncNode {
 
     /// The transport could not send `bytes` (a frame this node produced) to `peer`. Deltas in
     /// it go back to the queue and are replayed after the replay delay.
-    pub fn send_failed(&mut self, peer: PeerId, bytes: &[u8], now: u64) {
+    pub fn send_failed(&mut self, peer: LinkId, bytes: &[u8], now: u64) {
         self.stat(peer, |s| s.send_failures += 1);
         if let Ok(Message::Ops { entries }) = Message::decode(bytes) {
             self.enqueue(entries);
@@ -277,7 +300,7 @@ impl SyncNode {
             self.replay(&mut out);
         }
         let root = self.ns.merkle_root();
-        let peers: Vec<PeerId> = self.sessions.keys().copied().collect();
+        let peers: Vec<LinkId> = self.sessions.keys().copied().collect();
         for peer in peers {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             if !s.ready {
@@ -316,52 +339,38 @@ impl SyncNode {
         out
     }
 
-    /// Submits a locally built entry ([`crate::build`]): a registration goes through the
-    /// local rate limit ([`Namespace::register`]), anything else through [`Namespace::apply`].
-    /// On acceptance the entry is sent to every connected peer, or queued.
-    pub fn submit(
+    /// The one entry point of local changes: applies `change` through the [`Namespace`]
+    /// operation that owns its rules (a registration through the local rate limit of
+    /// [`Namespace::register`], a signed version through [`Namespace::apply`], an owner's
+    /// update, renewal or transfer through [`Namespace::update`], [`Namespace::renew`] or
+    /// [`Namespace::transfer`]), then sends the accepted version to every connected peer, or
+    /// queues it. Returns what happened and the frames to send; a refused change returns
+    /// the broken rule's error and changes nothing.
+    ///
+    /// ```
+    /// use vns::sync::{LocalChange, SyncConfig, SyncNode};
+    /// use vns::{build, identity::Keypair, name::Name, namespace::{Applied, Namespace}};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let mut node = SyncNode::new(Namespace::new(params.clone()), SyncConfig::default());
+    /// let (key, name) = (Keypair::from_secret(&[1; 32]), Name::parse("alice").unwrap());
+    /// node.submit(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// let renewed = node.submit(LocalChange::Renew { key: &key, name }, 2_000).unwrap();
+    /// assert_eq!(renewed.applied, Applied::Accepted);
+    /// assert!(renewed.out.is_empty(), "no peer: the renewal waits in the queue");
+    /// assert_eq!(node.queue_status().size, 1);
+    /// ```
+    pub fn submit<'k>(
         &mut self,
-        entry: impl Into<EncodedEntry>,
+        change: impl Into<LocalChange<'k>>,
         now: u64,
-    ) -> Result<Vec<Outbound>, Error> {
-        let entry = entry.into();
-        // An empty entry falls to `apply`, whose bounds check refuses it (`entry.empty`).
-        let applied = if entry.ops.len() == 1 {
-            self.ns.register(entry, now)?
-        } else {
-            self.ns.apply(entry, now)?
-        };
-        self.local_done(applied)
-    }
-
-    /// [`Namespace::update`], then broadcast.
-    pub fn update(
-        &mut self,
-        key: &Keypair,
-        name: &Name,
-        records: Vec<Record>,
-        now: u64,
-    ) -> Result<Vec<Outbound>, Error> {
-        let applied = self.ns.update(key, name, records, now)?;
-        self.local_done(applied)
-    }
-
-    /// [`Namespace::renew`], then broadcast.
-    pub fn renew(&mut self, key: &Keypair, name: &Name, now: u64) -> Result<Vec<Outbound>, Error> {
-        let applied = self.ns.renew(key, name, now)?;
-        self.local_done(applied)
-    }
-
-    /// [`Namespace::transfer`], then broadcast.
-    pub fn transfer(
-        &mut self,
-        key: &Keypair,
-        name: &Name,
-        new_owner: PublicKey,
-        now: u64,
-    ) -> Result<Vec<Outbound>, Error> {
-        let applied = self.ns.transfer(key, name, new_owner, now)?;
-        self.local_done(applied)
+    ) -> Result<Committed, Error> {
+        let (name, applied) = change.into().apply_to(&mut self.ns, now)?;
+        if applied == Applied::Accepted {
+            self.counters.local_changes += 1;
+        }
+        let mut out = Vec::new();
+        self.broadcast(None, &mut out);
+        Ok(Committed { name, applied, out })
     }
 
     /// Removes names past their grace period ([`Namespace::sweep_expired`]) and reports a
@@ -374,313 +383,8 @@ impl SyncNode {
         names
     }
 
-    fn local_done(&mut self, applied: Applied) -> Result<Vec<Outbound>, Error> {
-        if applied == Applied::Accepted {
-            self.counters.local_changes += 1;
-        }
-        let mut out = Vec::new();
-        self.broadcast(None, &mut out);
-        Ok(out)
-    }
-
-    fn handle(&mut self, peer: PeerId, message: Message, now: u64, out: &mut Vec<Outbound>) {
-        let ready = self.sessions.get(&peer).is_some_and(|s| s.ready);
-        match message {
-            Message::Bye { code, reason } => {
-                self.sessions.remove(&peer);
-                self.counters.sessions_failed += 1;
-                self.push_event(Event::PeerDisconnected { peer, code: Some(code.clone()) });
-                out.push(Outbound::Close { peer, code, reason });
-            }
-            Message::Hello { network, root } => {
-                if *network != self.network {
-                    let err = SyncError::NetworkMismatch {
-                        ours: hex(&self.network),
-                        theirs: hex(&network[..]),
-                    };
-                    return self.fail(peer, err, out);
-                }
-                let retry = self.config.hello_retry_ms;
-                let Some(s) = self.sessions.get_mut(&peer) else { return };
-                s.remote_root = Some(root);
-                if !s.ready {
-                    s.ready = true;
-                    self.counters.sessions_opened += 1;
-                    self.push_event(Event::PeerConnected { peer });
-                    if !self.queue.is_empty() {
-                        let at = now.saturating_add(self.config.replay_delay_ms);
-                        self.replay_at.get_or_insert(at);
-                    }
-                } else if now >= s.hello_sent_at.saturating_add(retry) {
-                    // The peer is still waiting for our Hello (it was lost): send it again.
-                    self.send_hello(peer, now, out);
-                }
-                self.maybe_catch_up(peer, now, out);
-            }
-            // Before the handshake nothing else is acted upon. Reordering transports may
-            // deliver a message ahead of the Hello; it is dropped, and catch-up repairs it.
-            _ if !ready => self.stat(peer, |s| s.ignored += 1),
-            Message::Ops { entries } => {
-                let applied = self.apply_from(peer, entries, now);
-                self.broadcast(Some(peer), out);
-                if let Err(e) = applied {
-                    self.fail(peer, e, out);
-                }
-            }
-            Message::Root { root } => {
-                if let Some(s) = self.sessions.get_mut(&peer) {
-                    s.remote_root = Some(root);
-                }
-                self.maybe_catch_up(peer, now, out);
-            }
-            Message::GetNodes { id, cids } => {
-                let tree = self.ns.tree();
-                let mut size = 0;
-                let mut blocks = Vec::new();
-                for cid in &cids {
-                    let Some(bytes) = tree.block(cid) else { continue };
-                    size += bytes.len() + 8;
-                    if size > FRAME_PAYLOAD_BUDGET {
-                        break;
-                    }
-                    blocks.push(ByteBuf::from(bytes));
-                }
-                let root = tree.root();
-                self.send(peer, &Message::Nodes { id, root, blocks }, out);
-            }
-            Message::Nodes { id, root, blocks } => {
-                let count = blocks.len() as u64;
-                let Some(catchup) = self.sessions.get_mut(&peer).and_then(|s| s.catchup.as_mut())
-                else {
-                    return self.stat(peer, |s| s.ignored += 1);
-                };
-                match catchup.on_nodes(id, root, blocks, now) {
-                    Ok(true) => {
-                        self.stat(peer, |s| s.nodes_fetched += count);
-                        self.drive(peer, now, out);
-                    }
-                    Ok(false) => self.stat(peer, |s| s.ignored += 1),
-                    Err(e) => self.abort_catchup(peer, &e, now),
-                }
-            }
-            Message::GetEntries { id, names } => {
-                let entries =
-                    names.iter().filter_map(|n| self.ns.get_encoded(n)).cloned().collect();
-                self.send(peer, &Message::Entries { id, entries }, out);
-            }
-            Message::Entries { id, entries } => {
-                let ours = self
-                    .sessions
-                    .get_mut(&peer)
-                    .and_then(|s| s.catchup.as_mut())
-                    .is_some_and(|c| c.on_entries(id, now));
-                let applied = self.apply_from(peer, entries, now);
-                self.broadcast(Some(peer), out);
-                if let Err(e) = applied {
-                    self.fail(peer, e, out);
-                } else if ours {
-                    self.drive(peer, now, out);
-                }
-            }
-        }
-    }
-
-    /// Applies entries from `peer` with full validation, counting the outcomes. Refuses the
-    /// rest once the peer has sent more faulty entries than allowed: the caller closes it.
-    fn apply_from(
-        &mut self,
-        peer: PeerId,
-        entries: Vec<EncodedEntry>,
-        now: u64,
-    ) -> Result<(), SyncError> {
-        for entry in entries {
-            if let Some(s) = self.sessions.get_mut(&peer) {
-                s.known.insert(entry.digest());
-            }
-            match self.ns.apply(entry, now) {
-                Ok(Applied::Accepted) => self.stat(peer, |s| s.accepted += 1),
-                Ok(Applied::Duplicate) => self.stat(peer, |s| s.duplicates += 1),
-                Err(e) => {
-                    let code = e.code();
-                    self.stat(peer, |s| *s.rejected.entry(code.to_string()).or_default() += 1);
-                    if !e.is_fault() {
-                        continue;
-                    }
-                    let Some(session) = self.sessions.get_mut(&peer) else { continue };
-                    session.faults += 1;
-                    if session.faults > self.config.max_faulty_entries {
-                        let last = code.to_string();
-                        return Err(SyncError::FaultyPeer { count: session.faults, last });
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Sends every accepted change to every ready peer except `origin` (which sent it), once
-    /// per peer; with no peer to send to, local changes wait in the queue.
-    fn broadcast(&mut self, origin: Option<PeerId>, out: &mut Vec<Outbound>) {
-        let deltas = self.ns.take_deltas();
-        if deltas.is_empty() {
-            return;
-        }
-        for delta in &deltas {
-            self.push_event(Event::Change { name: delta.entry.name().clone() });
-        }
-        let targets: Vec<PeerId> = self
-            .sessions
-            .iter()
-            .filter(|(p, s)| s.ready && Some(**p) != origin)
-            .map(|(p, _)| *p)
-            .collect();
-        if targets.is_empty() {
-            // A change from a peer is on the network already; only our own must wait.
-            if origin.is_none() {
-                self.enqueue(deltas.into_iter().map(|d| d.entry).collect());
-            }
-            return;
-        }
-        for peer in targets {
-            let Some(s) = self.sessions.get_mut(&peer) else { continue };
-            let fresh: Vec<EncodedEntry> = deltas
-                .iter()
-                .filter(|d| s.known.insert(d.entry.digest()))
-                .map(|d| d.entry.clone())
-                .collect();
-            self.send_ops(peer, fresh, out);
-        }
-    }
-
-    /// Sends the whole queue to every ready peer (the sends that failed before may have
-    /// reached some peers; receivers treat repeats as duplicates).
-    fn replay(&mut self, out: &mut Vec<Outbound>) {
-        let peers = self.peers();
-        if peers.is_empty() || self.queue.is_empty() {
-            self.replay_at = None;
-            return;
-        }
-        self.replay_at = None;
-        let entries = self.queue.take_for_replay();
-        for peer in peers {
-            if let Some(s) = self.sessions.get_mut(&peer) {
-                entries.iter().for_each(|e| {
-                    s.known.insert(e.digest());
-                });
-            }
-            self.send_ops(peer, entries.clone(), out);
-        }
-    }
-
-    fn enqueue(&mut self, entries: Vec<EncodedEntry>) {
-        let mut dropped = 0;
-        for entry in entries {
-            if self.queue.push(entry).is_some() {
-                dropped += 1;
-            }
-        }
-        if dropped > 0 {
-            let status = self.queue.status();
-            self.push_event(Event::QueueOverflow {
-                dropped,
-                total_dropped: status.dropped,
-                capacity: status.capacity,
-            });
-        }
-    }
-
-    fn send_ops(&mut self, peer: PeerId, entries: Vec<EncodedEntry>, out: &mut Vec<Outbound>) {
-        for batch in pack_entries(entries) {
-            self.send(peer, &Message::Ops { entries: batch }, out);
-        }
-    }
-
-    fn send_hello(&mut self, peer: PeerId, now: u64, out: &mut Vec<Outbound>) {
-        let root = self.ns.merkle_root();
-        if let Some(s) = self.sessions.get_mut(&peer) {
-            s.hello_sent_at = now;
-            s.announced = Some(root);
-            s.announced_at = now;
-        }
-        let hello = Message::Hello { network: ByteArray::new(self.network), root };
-        self.send(peer, &hello, out);
-    }
-
-    /// Starts a catch-up with `peer` if its root differs from ours and one is due.
-    fn maybe_catch_up(&mut self, peer: PeerId, now: u64, out: &mut Vec<Outbound>) {
-        let local = self.ns.merkle_root();
-        let resync = self.config.resync_interval_ms;
-        let max_bytes = self.config.max_catchup_bytes;
-        let Some(s) = self.sessions.get_mut(&peer) else { return };
-        if !s.ready || s.catchup.is_some() {
-            return;
-        }
-        let Some(remote) = s.remote_root else { return };
-        if remote == local {
-            s.synced = Some((local, remote, now));
-            return;
-        }
-        if now < s.next_catchup_at {
-            return;
-        }
-        if s.synced
-            .is_some_and(|(l, r, at)| l == local && r == remote && now < at.saturating_add(resync))
-        {
-            return;
-        }
-        s.catchup = Some(CatchUp::new(remote, max_bytes, now));
-        self.drive(peer, now, out);
-    }
-
-    /// Runs the catch-up with `peer` as far as it goes and sends its requests.
-    fn drive(&mut self, peer: PeerId, now: u64, out: &mut Vec<Outbound>) {
-        let in_flight = self.config.entry_requests_in_flight;
-        let step = {
-            let Some(s) = self.sessions.get_mut(&peer) else { return };
-            let Some(catchup) = s.catchup.as_mut() else { return };
-            catchup.advance(self.ns.tree(), in_flight, &mut s.next_id)
-        };
-        match step {
-            Ok(Step::Wait) => {}
-            Ok(Step::Send(requests)) => {
-                let n = requests.len() as u64;
-                if let Some(c) = self.sessions.get_mut(&peer).and_then(|s| s.catchup.as_mut()) {
-                    c.last_activity = now;
-                }
-                self.stat(peer, |s| s.requests += n);
-                for request in &requests {
-                    self.send(peer, request, out);
-                }
-            }
-            Ok(Step::Done) => {
-                let local = self.ns.merkle_root();
-                let interval = self.config.catchup_interval_ms;
-                if let Some(s) = self.sessions.get_mut(&peer) {
-                    if let Some(c) = s.catchup.take() {
-                        s.synced = Some((local, c.remote_root(), now));
-                    }
-                    s.next_catchup_at = now.saturating_add(interval);
-                }
-                self.stat(peer, |s| s.catchups += 1);
-            }
-            // A peer whose tree is not a valid tree is broken or hostile.
-            Err(e @ SyncError::BadTree(_)) => self.fail(peer, e, out),
-            Err(e) => self.abort_catchup(peer, &e, now),
-        }
-    }
-
-    fn abort_catchup(&mut self, peer: PeerId, _why: &SyncError, now: u64) {
-        let interval = self.config.catchup_interval_ms;
-        if let Some(s) = self.sessions.get_mut(&peer) {
-            if s.catchup.take().is_some() {
-                s.next_catchup_at = now.saturating_add(interval);
-                self.stat(peer, |s| s.catchups_aborted += 1);
-            }
-        }
-    }
-
     /// Ends the session with `peer` on `error`: `Bye`, then close.
-    fn fail(&mut self, peer: PeerId, error: SyncError, out: &mut Vec<Outbound>) {
+    pub(super) fn fail(&mut self, peer: LinkId, error: SyncError, out: &mut Vec<Outbound>) {
         let code = error.code().to_string();
         let message = error.to_string();
         self.push_event(Event::PeerError { peer, code: code.clone(), message: message.clone() });
@@ -691,7 +395,7 @@ impl SyncNode {
         out.push(Outbound::Close { peer, code, reason: message });
     }
 
-    fn send(&mut self, peer: PeerId, message: &Message, out: &mut Vec<Outbound>) {
+    pub(super) fn send(&mut self, peer: LinkId, message: &Message, out: &mut Vec<Outbound>) {
         let bytes = message.encode();
         let len = bytes.len() as u64;
         self.stat(peer, |s| {
@@ -702,22 +406,19 @@ impl SyncNode {
     }
 
     /// Updates the counters of `peer`'s session and the node's totals alike.
-    fn stat(&mut self, peer: PeerId, f: impl Fn(&mut PeerStats)) {
+    pub(super) fn stat(&mut self, peer: LinkId, f: impl Fn(&mut PeerStats)) {
         if let Some(s) = self.sessions.get_mut(&peer) {
             f(&mut s.stats);
         }
         f(&mut self.counters.totals);
     }
 
-    fn push_event(&mut self, event: Event) {
+    pub(super) fn push_event(&mut self, event: Event) {
         if self.events.len() >= self.config.event_capacity {
             self.events.pop_front();
             self.counters.events_dropped += 1;
+            self.dropped_since_take += 1;
         }
         self.events.push_back(event);
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -22,7 +22,7 @@ pub(crate) fn uint(field: &str, value: f64) -> JsResult<u64> {
     }
 }
 
-/// A peer handle: an integer in 0..=2^32-1.
+/// A link number (the core's `LinkId`, one peer connection): an integer in 0..=2^32-1.
 pub(crate) fn peer(value: f64) -> JsResult<u64> {
     let peer = uint("peer", value)?;
     if peer > u64::from(u32::MAX) {

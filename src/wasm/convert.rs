@@ -6,13 +6,13 @@ use wasm_bindgen::prelude::*;
 
 use crate::entry::{MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
 use crate::name::{MAX_INPUT_BYTES, RESERVED};
-use crate::namespace::Resolved;
+use crate::namespace::{Applied, Resolved};
 use crate::params::NetworkParams;
 use crate::record::{
     DEFAULT_TTL, KINDS, MAX_RECORDS, MAX_RECORDS_BYTES, MAX_TTL, MAX_TXT_BYTES, MAX_VALUE_BYTES,
     MIN_TTL,
 };
-use crate::sync::{Counters, Event, Outbound, QueueStatus, MAX_FRAME_BYTES};
+use crate::sync::{Committed, Counters, Event, Outbound, QueueStatus, MAX_FRAME_BYTES};
 
 /// Builds a plain object from `(key, value)` pairs.
 pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
@@ -74,6 +74,15 @@ pub(crate) fn outbound(actions: Vec<Outbound>) -> Array {
         .collect()
 }
 
+/// `Committed`: `{ name, accepted, out }`; `accepted` is false for a version already held.
+pub(crate) fn committed(c: Committed) -> JsValue {
+    object(&[
+        ("name", c.name.as_str().into()),
+        ("accepted", (c.applied == Applied::Accepted).into()),
+        ("out", outbound(c.out).into()),
+    ])
+}
+
 fn code(code: Option<String>) -> JsValue {
     code.map_or(JsValue::NULL, JsValue::from)
 }
@@ -98,6 +107,15 @@ pub(crate) fn event(event: Event) -> JsValue {
         ]),
         Event::QueueLost { code: c, message } => object(&[
             ("type", "queue-lost".into()),
+            ("code", c.into()),
+            ("message", message.into()),
+        ]),
+        Event::EventsDropped { dropped } => {
+            object(&[("type", "events-dropped".into()), ("dropped", num(dropped))])
+        }
+        Event::CatchUpAborted { peer, code: c, message } => object(&[
+            ("type", "catchup-aborted".into()),
+            ("peer", num(peer)),
             ("code", c.into()),
             ("message", message.into()),
         ]),

@@ -21,13 +21,17 @@
 //! | `pow.rs` | `powSearch`: one chunk of the proof-of-work search |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
+//! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
 //! | `types.rs` | the TypeScript types of the plain objects |
+
+#![deny(missing_docs)]
 
 mod args;
 mod convert;
 mod error;
 mod keys;
 mod node;
+mod options;
 mod pow;
 mod storage;
 mod types;
@@ -36,6 +40,7 @@ pub use args::canonical_name;
 pub use convert::record_rules;
 pub use keys::Keys;
 pub use node::VnsNode;
+pub use options::node_options;
 pub use pow::pow_search;
 
 /// Installs the panic hook (once): a bug shows its Rust message in the console instead of a

@@ -10,17 +10,15 @@ use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::args::{self, option, option_uint};
+use super::args::{self, option};
 use super::convert::{self, num, object};
 use super::error::{busy, coded, invalid, JsResult};
 use super::keys::Keys;
+use super::options;
 use super::storage::{collect_garbage, commit, LastCommit, Storage};
 use crate::blockstore::Blockstore;
 use crate::build;
-use crate::namespace::Limits;
-use crate::params::NetworkParams;
-use crate::pow::MAX_SOLVABLE_DIFFICULTY;
-use crate::sync::{SyncConfig, SyncNode};
+use crate::sync::{LocalChange, SyncNode};
 use crate::tree::{verify_proof, Proof};
 
 /// Default IndexedDB database name.
@@ -38,37 +36,15 @@ pub struct VnsNode {
     storage: Rc<Storage>,
     /// What the last save committed, to skip saves with nothing new.
     last_commit: Rc<LastCommit>,
-    /// Events dropped (buffer full) as of the last `takeEvents`, to report new drops once.
-    events_dropped: std::cell::Cell<u64>,
-}
-
-/// Network parameters from the `network` and `difficulty` options.
-fn params(options: &JsValue) -> JsResult<NetworkParams> {
-    let mut params = match option(options, "network").and_then(|v| v.as_string()).as_deref() {
-        None | Some("main") => NetworkParams::default(),
-        Some("testing") => NetworkParams::testing(),
-        Some(other) => return Err(invalid("network", format!("{other:?} is not main or testing"))),
-    };
-    // Shorter periods make expiry testable; like the difficulty, they change the network id.
-    if let Some(ms) = option_uint(options, "registrationPeriodMs")? {
-        params.registration_period_ms = Some(ms)
-            .filter(|ms| *ms > 0)
-            .ok_or_else(|| invalid("registrationPeriodMs", "must be positive"))?;
-    }
-    if let Some(ms) = option_uint(options, "gracePeriodMs")? {
-        params.grace_period_ms = ms;
-    }
-    if let Some(d) = option_uint(options, "difficulty")? {
-        params.pow_difficulty = u8::try_from(d)
-            .ok()
-            .filter(|d| *d <= MAX_SOLVABLE_DIFFICULTY)
-            .ok_or_else(|| invalid("difficulty", format!("above {MAX_SOLVABLE_DIFFICULTY}")))?;
-    }
-    Ok(params)
 }
 
 fn outbound(result: Vec<crate::sync::Outbound>) -> Array {
     convert::outbound(result)
+}
+
+/// Submits a local change and hands back what it did (`Committed`).
+fn submit_local(node: &mut SyncNode, change: LocalChange<'_>, now: u64) -> JsResult<JsValue> {
+    node.submit(change, now).map(convert::committed).map_err(coded)
 }
 
 #[wasm_bindgen]
@@ -79,31 +55,19 @@ impl VnsNode {
         #[wasm_bindgen(unchecked_param_type = "VnsNodeOptions | undefined")] options: JsValue,
     ) -> JsResult<VnsNode> {
         super::init();
-        let params = params(&options)?;
-        let mut limits = Limits::default();
-        if let Some(n) = option_uint(&options, "registrationsPerHour")? {
-            limits.registrations_per_hour =
-                u32::try_from(n).map_err(|_| invalid("registrationsPerHour", "too large"))?;
-        }
-        let mut config = SyncConfig::default();
-        if let Some(n) = option_uint(&options, "queueCapacity")? {
-            config.queue_capacity = usize::try_from(n)
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| invalid("queueCapacity", "must be at least 1"))?;
-        }
+        let settings = options::settings(&options)?;
         let kind = option(&options, "storage").unwrap_or_else(|| "indexeddb".into());
         let db_name = match option(&options, "dbName") {
             None => DEFAULT_DB_NAME.to_string(),
             Some(v) => v.as_string().ok_or_else(|| invalid("dbName", "not a string"))?,
         };
         let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
-        let node = storage.load(params, limits, config).await.map_err(coded)?;
+        let node =
+            storage.load(settings.params, settings.limits, settings.config).await.map_err(coded)?;
         Ok(VnsNode {
             node: Rc::new(RefCell::new(node)),
             storage: Rc::new(storage),
             last_commit: Default::default(),
-            events_dropped: Default::default(),
         })
     }
 
@@ -218,7 +182,7 @@ impl VnsNode {
 
     /// Submits a registration whose proof-of-work `nonce` was found with `powSearch` for the
     /// same name, `keys.peerId` and `ts`.
-    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    #[wasm_bindgen(unchecked_return_type = "Committed")]
     pub fn register(
         &self,
         keys: &Keys,
@@ -226,7 +190,7 @@ impl VnsNode {
         #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
         ts: f64,
         nonce: f64,
-    ) -> JsResult<Array> {
+    ) -> JsResult<JsValue> {
         let name = args::name(name)?;
         let records = args::records(&records)?;
         let ts = args::uint("ts", ts)?;
@@ -235,40 +199,48 @@ impl VnsNode {
             let params = n.namespace().params().clone();
             let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, nonce)
                 .map_err(coded)?;
-            n.submit(entry, ts).map(outbound).map_err(coded)
+            submit_local(n, entry.into(), ts)
         })
     }
 
     /// Replaces the records of `name` (signed by `keys`, which must own it).
-    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    #[wasm_bindgen(unchecked_return_type = "Committed")]
     pub fn update(
         &self,
         keys: &Keys,
         name: &str,
         #[wasm_bindgen(unchecked_param_type = "RecordInput[]")] records: JsValue,
         now: f64,
-    ) -> JsResult<Array> {
+    ) -> JsResult<JsValue> {
         let name = args::name(name)?;
         let records = args::records(&records)?;
         let now = args::uint("now", now)?;
-        self.with(|n| n.update(&keys.key, &name, records, now).map(outbound).map_err(coded))
+        self.with(|n| submit_local(n, LocalChange::Update { key: &keys.key, name, records }, now))
     }
 
     /// Extends `name` by one registration period from `now`.
-    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
-    pub fn renew(&self, keys: &Keys, name: &str, now: f64) -> JsResult<Array> {
+    #[wasm_bindgen(unchecked_return_type = "Committed")]
+    pub fn renew(&self, keys: &Keys, name: &str, now: f64) -> JsResult<JsValue> {
         let name = args::name(name)?;
         let now = args::uint("now", now)?;
-        self.with(|n| n.renew(&keys.key, &name, now).map(outbound).map_err(coded))
+        self.with(|n| submit_local(n, LocalChange::Renew { key: &keys.key, name }, now))
     }
 
     /// Hands `name` to `newOwner` (a peer id).
-    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
-    pub fn transfer(&self, keys: &Keys, name: &str, new_owner: &str, now: f64) -> JsResult<Array> {
+    #[wasm_bindgen(unchecked_return_type = "Committed")]
+    pub fn transfer(
+        &self,
+        keys: &Keys,
+        name: &str,
+        new_owner: &str,
+        now: f64,
+    ) -> JsResult<JsValue> {
         let name = args::name(name)?;
         let new_owner = args::owner(new_owner)?;
         let now = args::uint("now", now)?;
-        self.with(|n| n.transfer(&keys.key, &name, new_owner, now).map(outbound).map_err(coded))
+        self.with(|n| {
+            submit_local(n, LocalChange::Transfer { key: &keys.key, name, new_owner }, now)
+        })
     }
 
     /// Submits an entry block built by another node (a client's own node, through the HTTP
@@ -280,21 +252,11 @@ impl VnsNode {
     /// const bytes = client.entryBlock('alice.vfs')!; // after client.register(...)
     /// const { name, accepted, out } = server.submit(bytes, Date.now());
     /// ```
-    #[wasm_bindgen(unchecked_return_type = "Submitted")]
+    #[wasm_bindgen(unchecked_return_type = "Committed")]
     pub fn submit(&self, bytes: &[u8], now: f64) -> JsResult<JsValue> {
         let now = args::uint("now", now)?;
         let entry = crate::entry::EncodedEntry::decode(bytes).map_err(coded)?;
-        let name = entry.name().to_string();
-        self.with(|n| {
-            let before = n.counters().local_changes;
-            let out = n.submit(entry, now).map_err(coded)?;
-            let accepted = n.counters().local_changes > before;
-            Ok(object(&[
-                ("name", name.into()),
-                ("accepted", accepted.into()),
-                ("out", outbound(out).into()),
-            ]))
-        })
+        self.with(|n| submit_local(n, entry.into(), now))
     }
 
     /// The current version of `name` as its DAG-CBOR entry block (ownership chain and
@@ -459,20 +421,11 @@ impl VnsNode {
         self.with(|n| Ok(n.peers().into_iter().map(num).collect()))
     }
 
-    /// Events since the last call, oldest first.
+    /// Events since the last call, oldest first. If events were dropped since the last call,
+    /// the first is `events-dropped`: listeners that mirror the store (caches) must then
+    /// start over.
     #[wasm_bindgen(js_name = takeEvents, unchecked_return_type = "VnsEvent[]")]
-    /// If events were dropped since the last call, the first is `events-dropped`: listeners
-    /// that mirror the store (caches) must then start over.
     pub fn take_events(&self) -> JsResult<Array> {
-        self.with(|n| {
-            let events: Array = n.take_events().into_iter().map(convert::event).collect();
-            let dropped = n.counters().events_dropped;
-            let before = self.events_dropped.replace(dropped);
-            if dropped > before {
-                let lost = num(dropped - before);
-                events.unshift(&object(&[("type", "events-dropped".into()), ("dropped", lost)]));
-            }
-            Ok(events)
-        })
+        self.with(|n| Ok(n.take_events().into_iter().map(convert::event).collect()))
     }
 }

@@ -4,7 +4,10 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** Options of `VnsNode.open`. */
+/**
+ * Options of `VnsNode.open`. Beside the storage, these are the options `nodeOptions()` lists
+ * (the core reads them through that one list; this interface types them).
+ */
 export interface VnsNodeOptions {
   /** `"indexeddb"` (default), `"memory"`, or a byte-level storage adapter object. */
   storage?: "indexeddb" | "memory" | VnsBlockstoreAdapter;
@@ -32,6 +35,17 @@ export interface VnsBlockstoreAdapter {
   list?(): Promise<Uint8Array[]> | Uint8Array[];
   getState(key: string): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
   setState(key: string, bytes: Uint8Array | undefined): Promise<void> | void;
+}
+/** One option of `VnsNode.open` as `nodeOptions()` describes it. */
+export interface NodeOptionSpec {
+  key: Exclude<keyof VnsNodeOptions, "storage" | "dbName">;
+  /** `"uint"`: a non-negative integer; `"choice"`: one of `choices`. */
+  kind: "uint" | "choice";
+  choices?: string[];
+  /** Part of the network: it changes the network id, so peers must agree on it. */
+  network: boolean;
+  /** One line naming what it sets and its default. */
+  description: string;
 }
 /** A record as given to `register` / `update` (`ttl` in seconds, default 3600). */
 export interface RecordInput { type: string; value: string; ttl?: number }
@@ -61,6 +75,7 @@ export type VnsEvent =
   | { type: "events-dropped"; dropped: number }
   | { type: "queue-overflow"; dropped: number; totalDropped: number; capacity: number }
   | { type: "queue-lost"; code: string; message: string }
+  | { type: "catchup-aborted"; peer: number; code: string; message: string }
   | { type: "peer-error"; peer: number; code: string; message: string };
 /** The offline delta queue. */
 export interface QueueStatus { size: number; capacity: number; dropped: number; replayed: number }
@@ -80,8 +95,11 @@ export interface NodeStats {
   sessionsOpened: number;
   sessionsFailed: number;
 }
-/** The outcome of `submit`: the entry's name, whether it was new (not a duplicate), frames. */
-export interface Submitted { name: string; accepted: boolean; out: Outbound[] }
+/**
+ * What a local change (`register`, `update`, `renew`, `transfer`, `submit`) did: the name,
+ * whether the version was new (false for one already held) and the frames to send.
+ */
+export interface Committed { name: string; accepted: boolean; out: Outbound[] }
 /** What a save wrote. */
 export interface SaveReport {
   blocks: number;

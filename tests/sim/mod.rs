@@ -36,7 +36,7 @@ use vns::entry::Entry;
 use vns::name::Name;
 use vns::namespace::{Limits, Namespace};
 use vns::params::NetworkParams;
-use vns::sync::{Event, Outbound, PeerId, SyncConfig, SyncNode};
+use vns::sync::{Event, LinkId, Outbound, SyncConfig, SyncNode};
 
 use gossip::{Gossip, GossipConfig};
 use net::{msg_id, Packet, Payload};
@@ -243,7 +243,7 @@ impl Sim {
     pub fn submit(&mut self, i: usize, entry: Entry) -> Result<(), vns::error::Error> {
         let now = self.now;
         let id = msg_id(&entry);
-        let out = self.node(i).submit(entry.clone(), now)?;
+        let out = self.node(i).submit(entry.clone(), now)?.out;
         self.trace.publish(i, id, now);
         if let Some(g) = self.gossip.as_mut() {
             g.saw(i, id, entry);
@@ -269,7 +269,7 @@ impl Sim {
 
     /// Hands node `i` a frame from a non-simulated peer `handle`; returns what the node sends
     /// back to that handle (actions for simulated peers are routed as usual).
-    pub fn inject(&mut self, i: usize, handle: PeerId, bytes: &[u8]) -> Vec<Outbound> {
+    pub fn inject(&mut self, i: usize, handle: LinkId, bytes: &[u8]) -> Vec<Outbound> {
         let now = self.now;
         let out = self.node(i).receive(handle, bytes, now);
         let start = self.external.len();
@@ -278,7 +278,7 @@ impl Sim {
     }
 
     /// Opens a session on node `i` with a non-simulated peer `handle`; returns its Hello.
-    pub fn connect_external(&mut self, i: usize, handle: PeerId) -> Vec<Outbound> {
+    pub fn connect_external(&mut self, i: usize, handle: LinkId) -> Vec<Outbound> {
         let now = self.now;
         let out = self.node(i).connect(handle, now);
         let start = self.external.len();
@@ -356,12 +356,12 @@ impl Sim {
                 if !ids.is_empty() {
                     self.note_arrival(from, to, kind, &ids, &bytes);
                 }
-                let out = self.node(to).receive(from as PeerId, &bytes, now);
+                let out = self.node(to).receive(from as LinkId, &bytes, now);
                 self.route(to, out);
             }
             Payload::Close => {
                 self.open.remove(&k);
-                self.node(to).disconnect(from as PeerId);
+                self.node(to).disconnect(from as LinkId);
                 self.collect_events(to);
             }
             Payload::IHave(ids) => self.on_ihave(from, to, packet.epoch, ids),
@@ -381,7 +381,7 @@ impl Sim {
             let Some(&epoch) = self.open.get(&k) else {
                 if let Outbound::Send { bytes, .. } = action {
                     let now = self.now;
-                    self.node(from).send_failed(to as PeerId, &bytes, now);
+                    self.node(from).send_failed(to as LinkId, &bytes, now);
                 }
                 continue;
             };
@@ -394,7 +394,7 @@ impl Sim {
                     }
                     if self.rng.chance(self.net.fail) {
                         let now = self.now;
-                        self.node(from).send_failed(to as PeerId, &bytes, now);
+                        self.node(from).send_failed(to as LinkId, &bytes, now);
                         continue;
                     }
                     self.traffic.add(kind, bytes.len());
@@ -453,7 +453,7 @@ impl Sim {
                 self.open.remove(&k);
                 for (a, b) in [(k.0, k.1), (k.1, k.0)] {
                     if self.alive(a) {
-                        self.node(a).disconnect(b as PeerId);
+                        self.node(a).disconnect(b as LinkId);
                         self.collect_events(a);
                     }
                 }
@@ -465,8 +465,8 @@ impl Sim {
                 self.epoch += 1;
                 self.open.insert(k, self.epoch);
                 let now = self.now;
-                let a = self.node(k.0).connect(k.1 as PeerId, now);
-                let b = self.node(k.1).connect(k.0 as PeerId, now);
+                let a = self.node(k.0).connect(k.1 as LinkId, now);
+                let b = self.node(k.1).connect(k.0 as LinkId, now);
                 self.route(k.0, a);
                 self.route(k.1, b);
             }

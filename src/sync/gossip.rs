@@ -1,0 +1,122 @@
+//! Gossip: how accepted versions travel. Entries from a peer are applied with full
+//! validation; every accepted change goes to every other ready peer once, never back to its
+//! sender; local changes made with nobody to send to wait in the queue and are replayed.
+
+use super::error::SyncError;
+use super::event::{Event, LinkId, Outbound};
+use super::message::{pack_entries, Message};
+use super::node::SyncNode;
+use crate::entry::EncodedEntry;
+use crate::namespace::Applied;
+
+impl SyncNode {
+    /// Applies entries from `peer` with full validation, counting the outcomes. Refuses the
+    /// rest once the peer has sent more faulty entries than allowed: the caller closes it.
+    pub(super) fn apply_from(
+        &mut self,
+        peer: LinkId,
+        entries: Vec<EncodedEntry>,
+        now: u64,
+    ) -> Result<(), SyncError> {
+        for entry in entries {
+            if let Some(s) = self.sessions.get_mut(&peer) {
+                s.known.insert(entry.digest());
+            }
+            match self.ns.apply(entry, now) {
+                Ok(Applied::Accepted) => self.stat(peer, |s| s.accepted += 1),
+                Ok(Applied::Duplicate) => self.stat(peer, |s| s.duplicates += 1),
+                Err(e) => {
+                    let code = e.code();
+                    self.stat(peer, |s| *s.rejected.entry(code.to_string()).or_default() += 1);
+                    if !e.is_fault() {
+                        continue;
+                    }
+                    let Some(session) = self.sessions.get_mut(&peer) else { continue };
+                    session.faults += 1;
+                    if session.faults > self.config.max_faulty_entries {
+                        let last = code.to_string();
+                        return Err(SyncError::FaultyPeer { count: session.faults, last });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends every accepted change to every ready peer except `origin` (which sent it), once
+    /// per peer; with no peer to send to, local changes wait in the queue.
+    pub(super) fn broadcast(&mut self, origin: Option<LinkId>, out: &mut Vec<Outbound>) {
+        let deltas = self.ns.take_deltas();
+        if deltas.is_empty() {
+            return;
+        }
+        for delta in &deltas {
+            self.push_event(Event::Change { name: delta.entry.name().clone() });
+        }
+        let targets: Vec<LinkId> = self
+            .sessions
+            .iter()
+            .filter(|(p, s)| s.ready && Some(**p) != origin)
+            .map(|(p, _)| *p)
+            .collect();
+        if targets.is_empty() {
+            // A change from a peer is on the network already; only our own must wait.
+            if origin.is_none() {
+                self.enqueue(deltas.into_iter().map(|d| d.entry).collect());
+            }
+            return;
+        }
+        for peer in targets {
+            let Some(s) = self.sessions.get_mut(&peer) else { continue };
+            let fresh: Vec<EncodedEntry> = deltas
+                .iter()
+                .filter(|d| s.known.insert(d.entry.digest()))
+                .map(|d| d.entry.clone())
+                .collect();
+            self.send_ops(peer, fresh, out);
+        }
+    }
+
+    /// Sends the whole queue to every ready peer (the sends that failed before may have
+    /// reached some peers; receivers treat repeats as duplicates).
+    pub(super) fn replay(&mut self, out: &mut Vec<Outbound>) {
+        let peers = self.peers();
+        if peers.is_empty() || self.queue.is_empty() {
+            self.replay_at = None;
+            return;
+        }
+        self.replay_at = None;
+        let entries = self.queue.take_for_replay();
+        for peer in peers {
+            if let Some(s) = self.sessions.get_mut(&peer) {
+                entries.iter().for_each(|e| {
+                    s.known.insert(e.digest());
+                });
+            }
+            self.send_ops(peer, entries.clone(), out);
+        }
+    }
+
+    pub(super) fn enqueue(&mut self, entries: Vec<EncodedEntry>) {
+        let mut dropped = 0;
+        for entry in entries {
+            if self.queue.push(entry).is_some() {
+                dropped += 1;
+            }
+        }
+        if dropped > 0 {
+            let status = self.queue.status();
+            self.push_event(Event::QueueOverflow {
+                dropped,
+                total_dropped: status.dropped,
+                capacity: status.capacity,
+            });
+        }
+    }
+
+    fn send_ops(&mut self, peer: LinkId, entries: Vec<EncodedEntry>, out: &mut Vec<Outbound>) {
+        for batch in pack_entries(entries) {
+            self.send(peer, &Message::Ops { entries: batch }, out);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! The node's options, declared once. [`NODE_OPTIONS`] is the one list: `VnsNode.open` reads
+//! the options through it, and `nodeOptions()` hands it to the shim, whose CLI flags, server
+//! options and `status.open` (`js/node-options.js`) derive from it. Adding an option here
+//! adds its flag and its place in a node's status.
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+use super::args::{option, option_uint};
+use super::convert::object;
+use super::error::{invalid, JsResult};
+use crate::namespace::Limits;
+use crate::params::NetworkParams;
+use crate::pow::MAX_SOLVABLE_DIFFICULTY;
+use crate::sync::SyncConfig;
+
+/// What a node is built from: the network's parameters, the local limits and the sync
+/// settings.
+pub(crate) struct Settings {
+    pub(crate) params: NetworkParams,
+    pub(crate) limits: Limits,
+    pub(crate) config: SyncConfig,
+}
+
+/// How an option's value is written.
+enum Kind {
+    /// One of these strings.
+    Choice(&'static [&'static str]),
+    /// A non-negative integer.
+    Uint,
+}
+
+/// One option of `VnsNode.open`.
+struct NodeOption {
+    /// Its key in the options object (and, in kebab case, its CLI flag).
+    key: &'static str,
+    kind: Kind,
+    /// Whether it is part of the network: it changes the network id, so peers must agree.
+    network: bool,
+    /// One line for `--help` and the docs, naming the default.
+    description: &'static str,
+    /// Sets it from a present value, checking the range the core allows.
+    apply: fn(&mut Settings, Value) -> JsResult<()>,
+}
+
+/// A present option's value, read by its [`Kind`].
+enum Value {
+    Text(String),
+    Uint(u64),
+}
+
+impl Value {
+    fn uint(self) -> u64 {
+        match self {
+            Value::Uint(n) => n,
+            Value::Text(_) => unreachable!("a uint option reads as Value::Uint"),
+        }
+    }
+}
+
+/// Every node option, in the order they apply (`network` first: it picks the base
+/// parameters the others adjust) and the order `--help` lists them.
+const NODE_OPTIONS: &[NodeOption] = &[
+    NodeOption {
+        key: "network",
+        kind: Kind::Choice(&["main", "testing"]),
+        network: true,
+        description: "network parameters: main (default) or testing (low proof-of-work)",
+        apply: |s, v| {
+            s.params = match v {
+                Value::Text(t) if t == "testing" => NetworkParams::testing(),
+                _ => NetworkParams::default(),
+            };
+            Ok(())
+        },
+    },
+    NodeOption {
+        key: "difficulty",
+        kind: Kind::Uint,
+        network: true,
+        description: "proof-of-work difficulty in leading zero bits (default: the network's)",
+        apply: |s, v| {
+            s.params.pow_difficulty = u8::try_from(v.uint())
+                .ok()
+                .filter(|d| *d <= MAX_SOLVABLE_DIFFICULTY)
+                .ok_or_else(|| invalid("difficulty", format!("above {MAX_SOLVABLE_DIFFICULTY}")))?;
+            Ok(())
+        },
+    },
+    NodeOption {
+        key: "registrationPeriodMs",
+        kind: Kind::Uint,
+        network: true,
+        description: "how long a registration or renewal lasts, in ms (default one year)",
+        apply: |s, v| {
+            let ms = Some(v.uint())
+                .filter(|ms| *ms > 0)
+                .ok_or_else(|| invalid("registrationPeriodMs", "must be positive"))?;
+            s.params.registration_period_ms = ms;
+            Ok(())
+        },
+    },
+    NodeOption {
+        key: "gracePeriodMs",
+        kind: Kind::Uint,
+        network: true,
+        description: "how long after expiry only the owner may renew, in ms (default 30 days)",
+        apply: |s, v| {
+            s.params.grace_period_ms = v.uint();
+            Ok(())
+        },
+    },
+    NodeOption {
+        key: "registrationsPerHour",
+        kind: Kind::Uint,
+        network: false,
+        description: "local registrations per owner per hour (default 5)",
+        apply: |s, v| {
+            s.limits.registrations_per_hour = u32::try_from(v.uint())
+                .map_err(|_| invalid("registrationsPerHour", "too large"))?;
+            Ok(())
+        },
+    },
+    NodeOption {
+        key: "queueCapacity",
+        kind: Kind::Uint,
+        network: false,
+        description: "offline delta queue capacity (default 1000)",
+        apply: |s, v| {
+            s.config.queue_capacity = usize::try_from(v.uint())
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| invalid("queueCapacity", "must be at least 1"))?;
+            Ok(())
+        },
+    },
+];
+
+/// The settings `options` (a `VnsNodeOptions` object, or `undefined`) ask for: each option
+/// of [`NODE_OPTIONS`] that is present, checked and applied in turn.
+pub(crate) fn settings(options: &JsValue) -> JsResult<Settings> {
+    let mut settings = Settings {
+        params: NetworkParams::default(),
+        limits: Limits::default(),
+        config: SyncConfig::default(),
+    };
+    for o in NODE_OPTIONS {
+        let value = match o.kind {
+            Kind::Uint => option_uint(options, o.key)?.map(Value::Uint),
+            Kind::Choice(choices) => match option(options, o.key) {
+                None => None,
+                Some(v) => {
+                    let text = v.as_string().filter(|t| choices.contains(&t.as_str()));
+                    let wanted = choices.join(" or ");
+                    Some(Value::Text(
+                        text.ok_or_else(|| invalid(o.key, format!("{v:?} is not {wanted}")))?,
+                    ))
+                }
+            },
+        };
+        if let Some(value) = value {
+            (o.apply)(&mut settings, value)?;
+        }
+    }
+    Ok(settings)
+}
+
+/// The options `VnsNode.open` takes beside its storage, as the core reads them: key, kind
+/// (`"uint"` or `"choice"` with its `choices`), whether it is part of the network, and a
+/// description naming the default. The shim's CLI flags and `status.open` derive from it.
+///
+/// ```ts
+/// nodeOptions().filter((o) => o.network).map((o) => o.key);
+/// // ["network", "difficulty", "registrationPeriodMs", "gracePeriodMs"]
+/// ```
+#[wasm_bindgen(js_name = nodeOptions, unchecked_return_type = "NodeOptionSpec[]")]
+pub fn node_options() -> Array {
+    super::init();
+    NODE_OPTIONS
+        .iter()
+        .map(|o| {
+            let (kind, choices) = match o.kind {
+                Kind::Uint => ("uint", JsValue::UNDEFINED),
+                Kind::Choice(c) => {
+                    ("choice", c.iter().map(|c| JsValue::from(*c)).collect::<Array>().into())
+                }
+            };
+            object(&[
+                ("key", o.key.into()),
+                ("kind", kind.into()),
+                ("choices", choices),
+                ("network", o.network.into()),
+                ("description", o.description.into()),
+            ])
+        })
+        .collect()
+}
