@@ -42,6 +42,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   host?: string,
  *   data?: string,
  *   memory?: boolean,
+ *   storage?: 'db' | 'folder',
  *   forceEmpty?: boolean,
  *   maxPeers?: number,
  *   maxPeersPerAddress?: number,
@@ -99,7 +100,9 @@ export async function startServer(options = {}) {
   const www = options.www ?? join(PACKAGE_ROOT, 'www');
   const vns = await open({
     ...openOptions(options),
-    ...(options.memory ? { storage: 'memory' } : { path: options.data ?? 'vns-data', forceEmpty: options.forceEmpty }),
+    ...(options.memory
+      ? { storage: 'memory' }
+      : { path: options.data ?? 'vns-data', forceEmpty: options.forceEmpty, ...(options.storage === 'folder' && { storage: 'folder' }) }),
   });
   const metrics = serverMetrics(vns);
   const dns = await startDns(vns, { ...options.dns, host: options.host ?? '127.0.0.1' });
