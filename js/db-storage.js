@@ -115,9 +115,16 @@ export function dbAdapter({ env, blocks, state }) {
     get: (key) => blocks.getBinary(key),
     /** @param {Uint8Array} key */
     has: (key) => blocks.doesExist(key),
-    /** @param {Uint8Array} key */
-    async delete(key) {
-      await blocks.remove(key);
+    /**
+     * Deletes a block the saved root no longer reaches. Not awaited: the core deletes after
+     * its commit, one block at a time, and each awaited LMDB write would be a synced
+     * transaction of its own (a few ms each, several per save); left to LMDB's batching, the
+     * deletes of one save share one transaction. A delete that fails only leaves an
+     * unreachable block, which the next full garbage collection removes.
+     * @param {Uint8Array} key
+     */
+    delete(key) {
+      blocks.remove(key).catch(() => {});
     },
     list() {
       return Array.from(blocks.getKeys(), (key) => own(/** @type {Uint8Array} */ (key)));
