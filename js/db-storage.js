@@ -24,8 +24,8 @@ import { rootMissing } from './root-missing.js';
  */
 const lmdb = createRequire(import.meta.url)('lmdb');
 
-/** File of the database inside a data folder (LMDB keeps `vns.mdb-lock` beside it). */
-export const DB_FILE = 'vns.mdb';
+/** File of the database inside a data folder (LMDB keeps `data.mdb-lock` beside it). */
+export const DB_FILE = 'data.mdb';
 
 /** State key of the root pointer (as the core names it). */
 const ROOT = 'root';
@@ -41,7 +41,7 @@ const ROOT = 'root';
 const own = (b) => new Uint8Array(b);
 
 /**
- * The two tables of a VNS database, opened over `dir/vns.mdb`.
+ * The two tables of a VNS database, opened over `dir/data.mdb`.
  * @param {string} dir
  * @returns {Promise<Database>}
  */

@@ -98,7 +98,7 @@ test('a database holding blocks but no root pointer is refused, and opens empty 
 
   await assert.rejects(open({ path: dir, ...NET }), (e) => {
     assert.equal(/** @type {{code?: string}} */ (e).code, 'storage.root_missing');
-    assert.match(String(e), /vns\.mdb holds blocks but no root pointer/);
+    assert.match(String(e), /data\.mdb holds blocks but no root pointer/);
     return true;
   });
   const empty = await open({ path: dir, ...NET, forceEmpty: true });
@@ -132,7 +132,7 @@ test('a folder written by the folder storage is migrated on first open: every na
   await registerMany(folder, 'flat', 1);
   await folder.close();
   assert.ok(await exists(join(folderDir, 'blocks')));
-  assert.equal(await exists(join(folderDir, 'vns.mdb')), false);
+  assert.equal(await exists(join(folderDir, 'data.mdb')), false);
 });
 
 test('a crash in the middle of a migration loses nothing: SIGKILLs at increasing delays, then every block and name', async () => {
