@@ -26,7 +26,7 @@ import { DNS_FLAGS, DNS_USAGE, dnsOptionsFromFlags } from './dns/index.js';
 const USAGE = `vns: a decentralized name service for .vfs names
 
 Usage:
-  vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data [--force-empty] | --memory] [--peer URL]...
+  vns serve [--port ${DEFAULT_PORT}] [--host 127.0.0.1] [--data ./vns-data [--storage db|folder] [--force-empty] | --memory] [--peer URL]...
             [--max-peers N] [--max-peers-per-address N] [--log-level ${LOG_LEVELS.join('|')}] [--json]
 ${wrap(usageText(), 12, 96)}
             [--dns [ADDR:]PORT] [--tls-cert FILE --tls-key FILE] [DNS options]
@@ -100,6 +100,7 @@ const OPTIONS = /** @type {const} */ ({
   host: { type: 'string' },
   data: { type: 'string' },
   memory: { type: 'boolean' },
+  storage: { type: 'string' },
   'force-empty': { type: 'boolean' },
   'max-peers': { type: 'string' },
   'max-peers-per-address': { type: 'string' },
@@ -133,6 +134,16 @@ function intFlag(flags, name) {
   } catch (e) {
     throw e instanceof FlagError ? usage(e.message) : e;
   }
+}
+
+/**
+ * `--storage`: `db` (the default, one LMDB database in --data) or `folder` (blockstore-fs).
+ * @param {string | undefined} value
+ * @returns {'db' | 'folder' | undefined}
+ */
+function storageFlag(value) {
+  if (value === undefined || value === 'db' || value === 'folder') return value;
+  throw usage(`--storage: ${JSON.stringify(value)} is not a storage (use db or folder)`);
 }
 
 /** @param {Flags} flags */
@@ -446,6 +457,7 @@ async function serve(flags, /** @type {string[]} */ rest) {
     host: flags.host,
     data: flags.data,
     memory: flags.memory,
+    storage: storageFlag(flags.storage),
     forceEmpty: Boolean(flags['force-empty']),
     maxPeers: intFlag(flags, 'max-peers'),
     maxPeersPerAddress: intFlag(flags, 'max-peers-per-address'),

@@ -1,11 +1,13 @@
 // @ts-check
 /**
- * The default storage of Node peers: blocks in a `blockstore-fs` folder (one file per block,
- * the layout IPFS tools use) and node state (root pointer, delta queue) in atomic state files.
+ * The folder storage of Node peers (`vns serve --storage folder`, `open({ storage: 'folder' })`):
+ * blocks in a `blockstore-fs` folder (one file per block, the layout IPFS tools use) and node
+ * state (root pointer, delta queue) in atomic state files. The default is the database
+ * (`db-storage.js`), which migrates such a folder on first open.
  *
  * ```js
- * import { open } from 'vns';
- * const vns = await open({ path: './vns-data' }); // same as storage: await fsStorage(...)
+ * import { open, fsStorage } from 'vns';
+ * const vns = await open({ storage: await fsStorage('./vns-data') });
  * ```
  * @module
  */
@@ -18,6 +20,7 @@ import * as Digest from 'multiformats/hashes/digest';
 import { base32upper } from 'multiformats/bases/base32';
 import { ipfsBlockstoreAdapter } from './ipfs-blockstore.js';
 import { fileState } from './file-state.js';
+import { rootMissing } from './root-missing.js';
 
 /** Where Node keeps a node's data when `open` is given no `path`. */
 export const DEFAULT_DATA_DIR = 'vns-data';
@@ -44,19 +47,6 @@ export const vnsSharding = {
     return CID.createV1(DAG_CBOR, Digest.decode(multihash));
   },
 };
-
-/**
- * The error for a data folder that holds blocks but no root pointer (see `fsStorage`).
- * @param {string} dir
- */
-function rootMissing(dir) {
-  const message =
-    `${dir} holds blocks but no root pointer (${join(dir, 'state', 'root')} is missing): ` +
-    'starting would show an empty namespace and a later garbage collection would delete ' +
-    'those blocks. Restore the root file from a backup, or start with --force-empty ' +
-    '(open option forceEmpty) to start empty and keep the blocks on disk.';
-  return Object.assign(new Error(message), { code: 'storage.root_missing' });
-}
 
 /**
  * Whether the blocks folder `dir` holds at least one block file (stops at the first).
@@ -95,7 +85,7 @@ async function holdsBlocks(dir) {
 export async function fsStorage(dir, { forceEmpty = false } = {}) {
   const state = await fileState(join(dir, 'state'));
   if (!forceEmpty && (await state.get('root')) === undefined && (await holdsBlocks(join(dir, 'blocks')))) {
-    throw rootMissing(dir);
+    throw rootMissing(`${dir} holds blocks but no root pointer (${join(dir, 'state', 'root')} is missing)`);
   }
   const blocks = new FsBlockstore(join(dir, 'blocks'), { shardingStrategy: vnsSharding });
   await blocks.open();

@@ -114,6 +114,13 @@ export const SERVE_FLAGS = Object.freeze([
     help: 'the address to listen on; peers on other machines need a reachable one (e.g. 0.0.0.0)',
   },
   { flag: 'data', type: 'string', placeholder: 'DIR', default: './vns-data', help: 'the data folder (locked: one `vns serve` per folder)' },
+  {
+    flag: 'storage',
+    type: 'string',
+    placeholder: 'db|folder',
+    default: 'db',
+    help: 'db: one LMDB database in the folder (an old block folder is moved into it); folder: one file per block',
+  },
   { flag: 'memory', type: 'boolean', default: 'off', help: 'keep nothing on disk (instead of --data)' },
   { flag: 'force-empty', type: 'boolean', default: 'off', help: 'start empty when the folder holds blocks but no root (the blocks are kept)' },
   { flag: 'peer', type: 'string', multiple: true, placeholder: 'URL', default: 'none', help: 'a peer to dial and keep connected (ws://host:port/vns), repeatable' },

@@ -16,12 +16,14 @@ import { openWith } from './core.js';
 import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
 import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
+import { dbStorage } from './db-storage.js';
 
 initSync({ module: readFileSync(new URL('../pkg/web/vns_bg.wasm', import.meta.url)) });
 
 export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
+export { dbStorage } from './db-storage.js';
 export { Keys, VnsNode, powSearch, canonicalName, nodeOptions };
 
 /**
@@ -32,16 +34,35 @@ export { Keys, VnsNode, powSearch, canonicalName, nodeOptions };
 export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
- * Opens a node. Storage defaults to the filesystem (`path`, default `./vns-data`); pass
- * `storage: 'memory'` for a throwaway node, or any adapter object. A folder holding blocks
- * but no root pointer is refused (`storage.root_missing`) unless `forceEmpty` is given.
- * @param {import('./core.js').OpenOptions & { path?: string, forceEmpty?: boolean }} [options]
+ * Opens a node. Storage defaults to the database in the folder `path` (default
+ * `./vns-data`; see `dbStorage`), which takes over a folder the folder storage wrote there;
+ * `storage: 'folder'` keeps one file per block in that folder instead (`fsStorage`),
+ * `storage: 'memory'` makes a throwaway node, and any adapter object is used as given. Stored
+ * blocks without a root pointer are refused (`storage.root_missing`) unless `forceEmpty` is
+ * given.
+ *
+ * ```js
+ * const vns = await open({ path: './vns-data' });                    // LMDB database
+ * const old = await open({ path: './vns-data', storage: 'folder' }); // blockstore-fs folder
+ * ```
+ * @param {NodeOpenOptions} [options]
  */
 export async function open(options = {}) {
-  const { path = DEFAULT_DATA_DIR, forceEmpty = false, ...rest } = options;
-  const storage = rest.storage ?? (await fsStorage(path, { forceEmpty }));
-  return openWith({ VnsNode, powSearch }, { ...rest, storage });
+  const { path = DEFAULT_DATA_DIR, forceEmpty = false, storage, ...rest } = options;
+  const chosen =
+    storage === 'folder' ? await fsStorage(path, { forceEmpty })
+    : storage ?? (await dbStorage(path, { forceEmpty }));
+  return openWith({ VnsNode, powSearch }, { ...rest, storage: chosen });
 }
+
+/**
+ * Options of Node's `open`: the core's, plus where the data lives and in which storage.
+ * @typedef {Omit<import('./core.js').OpenOptions, 'storage'> & {
+ *   storage?: import('./core.js').OpenOptions['storage'] | 'folder',
+ *   path?: string,
+ *   forceEmpty?: boolean,
+ * }} NodeOpenOptions
+ */
 
 /** A fresh owner keypair. */
 export function generateKeys() {

@@ -8,7 +8,7 @@
  * | `GET entry/:name` | the current entry block (DAG-CBOR) |
  * | `GET names?owner=ID` | names held by an owner |
  * | `GET status` | entries, root, peers, queue, counters, every network parameter, `open` |
- * | `POST ops` | a signed entry block; answered once validated and saved |
+ * | `POST ops` | a signed entry block; answered once validated and saved (POSTs in flight together share a save) |
  *
  * ```js
  * const answer = await handleApi(context, req, new URL(req.url, 'http://localhost'));
@@ -16,6 +16,7 @@
  * @module
  */
 import { HttpError, describe, readBody } from './server-http.js';
+import { groupCommit } from './group-commit.js';
 
 /** Largest request body accepted (an entry is at most 16 KiB). */
 const MAX_BODY = 64 * 1024;
@@ -64,13 +65,23 @@ export function nodeStatus({ vns, join, links, dns }) {
   };
 }
 
+/** Each node's group commit (see `group-commit.js`), made on its first POST. @type {WeakMap<import('./core.js').Vns, () => Promise<unknown>>} */
+const committers = new WeakMap();
+
 /**
- * Saves now; a failure is counted and answered 503, the change stays pending for the next.
+ * Waits until the change just applied is on disk, sharing the save with every POST (and the
+ * peer deltas) applied while an earlier save was in flight. A failure is counted and answered
+ * 503 to each POST that shared it; the changes stay pending for the next save.
  * @param {ApiContext} context
  */
 async function persist({ vns, counts }) {
+  let commit = committers.get(vns);
+  if (!commit) {
+    commit = groupCommit(() => vns.save());
+    committers.set(vns, commit);
+  }
   try {
-    await vns.save();
+    await commit();
   } catch (e) {
     counts.saveFailures += 1;
     throw new HttpError(503, describe(e).code, `accepted but not yet saved: ${describe(e).message}`);

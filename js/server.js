@@ -50,6 +50,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   host?: string,
  *   data?: string,
  *   memory?: boolean,
+ *   storage?: 'db' | 'folder',
  *   forceEmpty?: boolean,
  *   maxPeers?: number,
  *   maxPeersPerAddress?: number,
@@ -153,7 +154,9 @@ export async function startServer(options = {}) {
 async function listening(options, { log, www, data, lock, undo }) {
   const vns = await open({
     ...openOptions(options),
-    ...(data === null ? { storage: 'memory' } : { path: data, forceEmpty: options.forceEmpty }),
+    ...(data === null
+      ? { storage: 'memory' }
+      : { path: data, forceEmpty: options.forceEmpty, ...(options.storage === 'folder' && { storage: 'folder' }) }),
   });
   undo.push(() => vns.close());
   const names = await networkNames(vns, openOptions(options).network ?? 'main');

@@ -1,5 +1,6 @@
-//! The persistence suite on Node's default storage: a real `blockstore-fs` folder through the
-//! package's IPFS blockstore adapter (`vns/fs-storage`), as `vns serve` and `open()` use it.
+//! The persistence suite on Node's storages, as `vns serve` and `open()` use them: the default
+//! LMDB database (`vns/db-storage`, one transaction per save) and a real `blockstore-fs` folder
+//! through the package's IPFS blockstore adapter (`vns/fs-storage`).
 #![cfg(all(target_arch = "wasm32", feature = "wasm"))]
 
 use vns::blockstore::JsBlockstore;
@@ -23,6 +24,13 @@ export async function fsStorage(dir) {
   const { fsStorage } = await import(url.href);
   return fsStorage(dir);
 }
+export async function dbStorage(dir) {
+  const { join } = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  const url = pathToFileURL(join(process.cwd(), "js", "db-storage.js"));
+  const { dbStorage } = await import(url.href);
+  return dbStorage(dir);
+}
 export async function removeDir(dir) {
   const { rm } = await import("node:fs/promises");
   await rm(dir, { recursive: true, force: true });
@@ -33,6 +41,8 @@ extern "C" {
     async fn temp_dir() -> JsValue;
     #[wasm_bindgen(js_name = fsStorage, catch)]
     async fn fs_storage(dir: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = dbStorage, catch)]
+    async fn db_storage(dir: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = removeDir)]
     async fn remove_dir(dir: &JsValue);
 }
@@ -43,6 +53,18 @@ async fn blockstore_fs_passes_the_persistence_suite() {
     let open = || async {
         let adapter = fs_storage(&dir).await;
         JsBlockstore::new(adapter.expect("the package's fsStorage opens the folder"))
+    };
+    let result = persist::acceptance::run(open, 300).await;
+    remove_dir(&dir).await;
+    result.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_lmdb_database_passes_the_persistence_suite() {
+    let dir = temp_dir().await;
+    let open = || async {
+        let adapter = db_storage(&dir).await;
+        JsBlockstore::new(adapter.expect("the package's dbStorage opens the database"))
     };
     let result = persist::acceptance::run(open, 300).await;
     remove_dir(&dir).await;

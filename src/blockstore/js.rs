@@ -11,6 +11,10 @@
 //!   list?(): Promise<Uint8Array[]>;            // optional; needed for garbage collection
 //!   getState(key: string): Promise<Uint8Array | undefined>;
 //!   setState(key: string, bytes: Uint8Array | undefined): Promise<void>; // undefined deletes
+//!   // optional; a store with transactions commits a save's blocks and state as one:
+//!   commit?(blocks: [Uint8Array, Uint8Array][], state: [string, Uint8Array | undefined][]): Promise<void>;
+//!   readAll?(): Promise<[Uint8Array, Uint8Array][]>; // optional: every block in one call, for loading
+//!   close?(): Promise<void>;                        // optional: releases the store
 //! }
 //! ```
 //!
@@ -21,8 +25,13 @@
 //! (a DOMException of that name is an IndexedDB schema problem, not a missing key). Any other
 //! rejection is a [`StorageError::Io`].
 //!
-//! There is no transaction: `commit` puts every block, waits for all of them, then writes the
-//! state entries in order, so a crash never leaves state pointing at missing blocks.
+//! An adapter with `commit` gets each save in one call, the blocks as `[cid, bytes]` pairs and
+//! the state entries (the root pointer first) as `[key, bytes]` pairs, and must apply all of it
+//! or nothing (one database transaction). Without it there is no transaction: a save puts every
+//! block, waits for all of them, then writes the state entries in order, so a crash never
+//! leaves state pointing at missing blocks.
+
+use std::collections::HashMap;
 
 use cid::Cid;
 use js_sys::{Array, ArrayBuffer, Function, Promise, Reflect, Uint8Array};
@@ -52,6 +61,12 @@ extern "C" {
     fn get_state(this: &Adapter, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, js_name = setState)]
     fn set_state(this: &Adapter, key: &str, bytes: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = commit)]
+    fn commit_all(this: &Adapter, blocks: &Array, state: &Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = readAll)]
+    fn read_all(this: &Adapter) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = close)]
+    fn close_adapter(this: &Adapter) -> Result<JsValue, JsValue>;
 }
 
 const REQUIRED: [&str; 6] = ["put", "get", "has", "delete", "getState", "setState"];
@@ -68,6 +83,9 @@ const REQUIRED: [&str; 6] = ["put", "get", "has", "delete", "getState", "setStat
 pub struct JsBlockstore {
     adapter: Adapter,
     has_list: bool,
+    has_commit: bool,
+    has_read_all: bool,
+    has_close: bool,
 }
 
 fn is_function(object: &JsValue, name: &str) -> bool {
@@ -104,6 +122,14 @@ fn bytes_of(value: &JsValue) -> Option<Vec<u8>> {
     }
 }
 
+/// A CID the adapter handed back (from `list` or `readAll`).
+fn stored_cid(bytes: &[u8]) -> Result<Cid, StorageError> {
+    Cid::try_from(bytes).map_err(|e| StorageError::InvalidKey {
+        key: bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        reason: e.to_string(),
+    })
+}
+
 fn cid_bytes(cid: &Cid) -> Uint8Array {
     Uint8Array::from(cid.to_bytes().as_slice())
 }
@@ -124,7 +150,16 @@ impl JsBlockstore {
             });
         }
         let has_list = is_function(&adapter, "list");
-        Ok(Self { adapter: adapter.unchecked_into(), has_list })
+        let has_commit = is_function(&adapter, "commit");
+        let has_read_all = is_function(&adapter, "readAll");
+        let has_close = is_function(&adapter, "close");
+        Ok(Self {
+            adapter: adapter.unchecked_into(),
+            has_list,
+            has_commit,
+            has_read_all,
+            has_close,
+        })
     }
 
     async fn put_all(&self, blocks: &[Block]) -> Result<(), StorageError> {
@@ -138,6 +173,32 @@ impl JsBlockstore {
         }
         JsFuture::from(Promise::all(&pending)).await.map_err(|e| io("put", &e))?;
         Ok(())
+    }
+
+    /// One `commit` call for the whole save (the adapter applies it as one transaction).
+    async fn commit_at_once(
+        &self,
+        blocks: &[Block],
+        state: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), StorageError> {
+        let pairs: Array = blocks
+            .iter()
+            .map(|b| Array::of2(&cid_bytes(&b.cid), &Uint8Array::from(b.bytes.as_slice())))
+            .collect();
+        let entries: Array = state
+            .iter()
+            .map(|(key, value)| Array::of2(&JsValue::from_str(key), &state_value(value)))
+            .collect();
+        settle(self.adapter.commit_all(&pairs, &entries)).await.map_err(|e| io("commit", &e))?;
+        Ok(())
+    }
+}
+
+/// A state entry's value as the adapter takes it: bytes, or `undefined` to delete.
+fn state_value(value: &Option<Vec<u8>>) -> JsValue {
+    match value {
+        Some(bytes) => Uint8Array::from(bytes.as_slice()).into(),
+        None => JsValue::UNDEFINED,
     }
 }
 
@@ -192,12 +253,42 @@ impl Blockstore for JsBlockstore {
                     key: format!("{item:?}"),
                     reason: "list() item is not a Uint8Array".into(),
                 })?;
-                Cid::try_from(bytes.as_slice()).map_err(|e| StorageError::InvalidKey {
-                    key: bytes.iter().map(|b| format!("{b:02x}")).collect(),
-                    reason: e.to_string(),
-                })
+                stored_cid(&bytes)
             })
             .collect()
+    }
+
+    async fn get_all(&self) -> Result<Option<HashMap<Cid, Vec<u8>>>, StorageError> {
+        if !self.has_read_all {
+            return Ok(None);
+        }
+        let value = settle(self.adapter.read_all()).await.map_err(|e| io("readAll", &e))?;
+        if !Array::is_array(&value) {
+            return Err(StorageError::io(
+                "js adapter readAll",
+                "readAll() did not return an array",
+            ));
+        }
+        let mut all = HashMap::new();
+        for pair in Array::from(&value).iter() {
+            let pair = Array::from(&pair);
+            let (key, bytes) = (bytes_of(&pair.get(0)), bytes_of(&pair.get(1)));
+            let (Some(key), Some(bytes)) = (key, bytes) else {
+                return Err(StorageError::io(
+                    "js adapter readAll",
+                    "an item is not a [Uint8Array, Uint8Array] pair",
+                ));
+            };
+            all.insert(stored_cid(&key)?, bytes);
+        }
+        Ok(Some(all))
+    }
+
+    async fn close(&self) -> Result<(), StorageError> {
+        if self.has_close {
+            settle(self.adapter.close_adapter()).await.map_err(|e| io("close", &e))?;
+        }
+        Ok(())
     }
 
     async fn get_state(&self, key: &str) -> Result<Option<Vec<u8>>, StorageError> {
@@ -219,13 +310,12 @@ impl Blockstore for JsBlockstore {
         blocks: &[Block],
         state: &[(String, Option<Vec<u8>>)],
     ) -> Result<(), StorageError> {
+        if self.has_commit {
+            return self.commit_at_once(blocks, state).await;
+        }
         self.put_all(blocks).await?;
         for (key, value) in state {
-            let bytes = match value {
-                Some(bytes) => Uint8Array::from(bytes.as_slice()).into(),
-                None => JsValue::UNDEFINED,
-            };
-            settle(self.adapter.set_state(key, &bytes))
+            settle(self.adapter.set_state(key, &state_value(value)))
                 .await
                 .map_err(|e| io(&format!("setState {key:?}"), &e))?;
         }

@@ -35,6 +35,12 @@ export interface VnsBlockstoreAdapter {
   list?(): Promise<Uint8Array[]> | Uint8Array[];
   getState(key: string): Promise<Uint8Array | undefined | null> | Uint8Array | undefined | null;
   setState(key: string, bytes: Uint8Array | undefined): Promise<void> | void;
+  /** Optional: one save's blocks and state entries (root pointer first) as one transaction. */
+  commit?(blocks: [Uint8Array, Uint8Array][], state: [string, Uint8Array | undefined][]): Promise<void> | void;
+  /** Optional: every block as `[cid, bytes]` in one call, for loading. */
+  readAll?(): Promise<[Uint8Array, Uint8Array][]> | [Uint8Array, Uint8Array][];
+  /** Optional: releases the store when the node closes. */
+  close?(): Promise<void> | void;
 }
 /** One option of `VnsNode.open` as `nodeOptions()` describes it. */
 export interface NodeOptionSpec {

@@ -36,7 +36,7 @@ const filesUnder = async (dir) => (await readdir(dir, { recursive: true, withFil
 
 test('a data folder with blocks but no root is refused; --force-empty starts empty and keeps the blocks', async () => {
   const data = await tempDir();
-  const args = ['--data', data, ...NET];
+  const args = ['--data', data, '--storage', 'folder', ...NET];
   const first = await startServe(args);
   const bytes = await signedRegistration(first.url, 'rooted', [{ type: 'TXT', value: 'kept' }]);
   assert.equal((await post(first.url, bytes)).status, 200);
@@ -71,7 +71,7 @@ test('a data folder with blocks but no root is refused; --force-empty starts emp
   }
 
   // A fresh folder (no blocks, no root) still starts without the flag.
-  const fresh = await startServe(['--data', await tempDir(), ...NET]);
+  const fresh = await startServe(['--data', await tempDir(), '--storage', 'folder', ...NET]);
   fresh.child.kill('SIGKILL');
   await fresh.exited;
 });

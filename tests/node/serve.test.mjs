@@ -197,7 +197,8 @@ test('SIGTERM saves and exits 0; SIGKILL loses nothing acknowledged; restart res
 
 test('blocks written by the server decode with @ipld/dag-cbor and match their CIDs', async () => {
   const data = await tempDir();
-  const node = await startServe(['--data', data, ...NET]);
+  // The folder storage: blocks as files an IPFS tool reads (the database holds the same bytes).
+  const node = await startServe(['--data', data, '--storage', 'folder', ...NET]);
   const { bytes } = await signedRegistration(node.url, 'ipld', [{ type: 'FS', value: 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi' }]);
   assert.equal((await post(node.url, bytes)).status, 200);
   node.child.kill('SIGTERM');

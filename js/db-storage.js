@@ -1,0 +1,162 @@
+// @ts-check
+/**
+ * The default storage of Node peers: one LMDB database (npm `lmdb`, prebuilt binaries in its
+ * npm packages) holding the blocks and the node state (root pointer, delta queue). A save is
+ * one LMDB write transaction, synced to disk before it resolves: the blocks, the root pointer
+ * and the queue are committed together or not at all.
+ *
+ * ```js
+ * import { open } from 'vns';
+ * const vns = await open({ path: './vns-data' }); // same as storage: await dbStorage(...)
+ * ```
+ * @module
+ */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { migrateFolder } from './db-migrate.js';
+import { rootMissing } from './root-missing.js';
+
+/**
+ * npm `lmdb`, through its CommonJS entry: the type declarations of its ES module entry do not
+ * type-check as an ES module (`export =`), those of its CommonJS entry do.
+ * @type {typeof import('lmdb', { with: { 'resolution-mode': 'require' } })}
+ */
+const lmdb = createRequire(import.meta.url)('lmdb');
+
+/** File of the database inside a data folder (LMDB keeps `data.mdb-lock` beside it). */
+export const DB_FILE = 'data.mdb';
+
+/** State key of the root pointer (as the core names it). */
+const ROOT = 'root';
+
+/**
+ * Options of `dbStorage`.
+ * @typedef {{ forceEmpty?: boolean }} DbStorageOptions
+ * `forceEmpty`: open a database that holds blocks but no root pointer as an empty node (the
+ * blocks stay until a garbage collection), instead of refusing it.
+ */
+
+/** A byte key or value as the core takes it (LMDB hands back Buffers that share memory). @param {Uint8Array} b */
+const own = (b) => new Uint8Array(b);
+
+/**
+ * The two tables of a VNS database, opened over `dir/data.mdb`.
+ * @param {string} dir
+ * @returns {Promise<Database>}
+ */
+export async function openDatabase(dir) {
+  await mkdir(dir, { recursive: true });
+  // noSync stays off (the default): a transaction resolves once it is synced to disk.
+  // overlappingSync off: one sync per commit, measured faster for one change's save here
+  // (6.2 ms against 9.9 ms median) than syncing after the commit in a second step.
+  /** @type {Database['env']} */
+  const env = lmdb.open({ path: join(dir, DB_FILE), maxDbs: 4, compression: false, overlappingSync: false });
+  /** @type {Database['blocks']} */
+  const blocks = env.openDB({ name: 'blocks', keyEncoding: 'binary', encoding: 'binary' });
+  /** @type {Database['state']} */
+  const state = env.openDB({ name: 'state', encoding: 'binary' });
+  return { env, blocks, state };
+}
+
+/**
+ * An open VNS database: the environment, its blocks (CID bytes to block bytes) and its state
+ * (key to bytes).
+ * @typedef {{
+ *   env: import('lmdb', { with: { 'resolution-mode': 'require' } }).RootDatabase<Uint8Array, string>,
+ *   blocks: import('lmdb', { with: { 'resolution-mode': 'require' } }).Database<Uint8Array, Uint8Array>,
+ *   state: import('lmdb', { with: { 'resolution-mode': 'require' } }).Database<Uint8Array, string>,
+ * }} Database
+ */
+
+/**
+ * Whether the blocks table holds at least one block.
+ * @param {Database} db
+ */
+function holdsBlocks({ blocks }) {
+  for (const _ of blocks.getKeys({ limit: 1 })) return true;
+  return false;
+}
+
+/**
+ * A storage adapter over the database in the folder `dir` (created if missing). A folder
+ * written by the `blockstore-fs` storage (`dir/blocks`, `dir/state`) is migrated into the
+ * database on first open (see `migrateFolder`). A database with blocks but no root pointer is
+ * refused with `storage.root_missing` unless `forceEmpty` is given.
+ * @param {string} dir
+ * @param {DbStorageOptions} [options]
+ */
+export async function dbStorage(dir, { forceEmpty = false } = {}) {
+  const db = await openDatabase(dir);
+  try {
+    await migrateFolder(dir, db, { forceEmpty });
+    if (!forceEmpty && db.state.getBinary(ROOT) === undefined && holdsBlocks(db)) {
+      throw rootMissing(`${join(dir, DB_FILE)} holds blocks but no root pointer`);
+    }
+  } catch (e) {
+    await db.env.close();
+    throw e;
+  }
+  return dbAdapter(db);
+}
+
+/**
+ * The byte-level adapter over an open database: single-block calls for the core's reads,
+ * `commit` for saves (one transaction), `readAll` for loading, `list` for garbage collection.
+ * @param {Database} db
+ */
+export function dbAdapter({ env, blocks, state }) {
+  return {
+    /** @param {Uint8Array} key @param {Uint8Array} bytes */
+    async put(key, bytes) {
+      await blocks.put(key, bytes);
+    },
+    /** @param {Uint8Array} key */
+    get: (key) => blocks.getBinary(key),
+    /** @param {Uint8Array} key */
+    has: (key) => blocks.doesExist(key),
+    /**
+     * Deletes a block the saved root no longer reaches. Not awaited: the core deletes after
+     * its commit, one block at a time, and each awaited LMDB write would be a synced
+     * transaction of its own (a few ms each, several per save); left to LMDB's batching, the
+     * deletes of one save share one transaction. A delete that fails only leaves an
+     * unreachable block, which the next full garbage collection removes.
+     * @param {Uint8Array} key
+     */
+    delete(key) {
+      blocks.remove(key).catch(() => {});
+    },
+    list() {
+      return Array.from(blocks.getKeys(), (key) => own(/** @type {Uint8Array} */ (key)));
+    },
+    /**
+     * Every block as `[cid, bytes]`, read in one pass for loading.
+     * @returns {[Uint8Array, Uint8Array][]}
+     */
+    readAll() {
+      return Array.from(blocks.getRange(), ({ key, value }) => [own(/** @type {Uint8Array} */ (key)), own(value)]);
+    },
+    /** @param {string} key */
+    getState: (key) => state.getBinary(key),
+    /** @param {string} key @param {Uint8Array | undefined} bytes */
+    async setState(key, bytes) {
+      await (bytes === undefined ? state.remove(key) : state.put(key, bytes));
+    },
+    /**
+     * One save: every block and state entry in one write transaction (synced before it
+     * resolves), so a crash leaves the old or the new state.
+     * @param {[Uint8Array, Uint8Array][]} puts
+     * @param {[string, Uint8Array | undefined][]} entries
+     */
+    async commit(puts, entries) {
+      await env.transaction(() => {
+        for (const [key, bytes] of puts) blocks.put(key, bytes);
+        for (const [key, bytes] of entries) {
+          if (bytes === undefined) state.remove(key);
+          else state.put(key, bytes);
+        }
+      });
+    },
+    close: () => env.close(),
+  };
+}
