@@ -125,6 +125,7 @@
  *   | 'vns.closing'
  *   | 'vns.internal'
  *   | 'storage.root_missing'
+ *   | 'storage.two_stores'
  *   | 'vns.too_many_peers'
  *   | 'serve.data_locked'
  *   | 'serve.port_in_use'
@@ -268,6 +269,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'vns.closing': null,
   'vns.internal': 500,
   'storage.root_missing': null,
+  'storage.two_stores': null,
   'vns.too_many_peers': null,
   'serve.data_locked': null,
   'serve.port_in_use': null,

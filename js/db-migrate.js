@@ -11,7 +11,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { fsStorage } from './fs-storage.js';
 
 /** Blocks copied per write transaction: bounds memory, amortises the sync. */
@@ -49,8 +49,14 @@ async function stateKeys(dir) {
 export async function migrateFolder(dir, { env, blocks, state }, options = {}) {
   const [blocksDir, stateDir] = [join(dir, 'blocks'), join(dir, 'state')];
   if (!(await exists(blocksDir)) && !(await exists(stateDir))) return 0;
-  if (state.getBinary('root') !== undefined) {
-    // An earlier migration committed and stopped before deleting the old files.
+  const dbRoot = state.getBinary('root');
+  if (dbRoot !== undefined) {
+    // An earlier migration committed and stopped before deleting the old files: the folder's
+    // root pointer is the one it copied (the blocks folder goes first, so a folder without a
+    // pointer has no blocks left either). Any other folder was written after the migration,
+    // e.g. by `--storage folder`, and deleting it would lose its names.
+    const folderRoot = await readFile(join(stateDir, 'root')).catch(() => undefined);
+    if (folderRoot !== undefined && !Buffer.from(dbRoot).equals(folderRoot)) throw twoStores(dir);
     await removeFolder(blocksDir, stateDir);
     return 0;
   }
@@ -72,6 +78,18 @@ export async function migrateFolder(dir, { env, blocks, state }, options = {}) {
   });
   await removeFolder(blocksDir, stateDir);
   return cids.length;
+}
+
+/**
+ * `storage.two_stores`: the folder holds a database and a block folder with another root.
+ * @param {string} dir
+ */
+function twoStores(dir) {
+  const message =
+    `${dir} holds both an LMDB database (data.mdb) and a block folder (blocks/, state/) with a ` +
+    'different root: neither is deleted. Start with --storage folder to use the folder, or move ' +
+    'blocks/ and state/ away to use the database.';
+  return Object.assign(new Error(message), { code: 'storage.two_stores' });
 }
 
 /** @param {string[]} folders */

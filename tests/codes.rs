@@ -9,7 +9,7 @@
 //!   handed to `js_error("x.y", …)` (the wasm layer's own codes).
 //! - JS (`js/`, `www/`): every literal in a position that raises a code: an object's
 //!   `code: 'x.y'`, the code argument of an error constructor (`new CliError('x.y'`,
-//!   `new HttpError(413, 'x.y'`), the code a transport is closed with (`.close('x.y'`), and
+//!   `new HttpError(413, 'x.y'`), the code a transport is closed with (`.close('x.y'`, `.closeAll('x.y'`), and
 //!   a fallback after `?` (`? e.code : 'x.y'`). A code built at run time (a template literal
 //!   such as `` `http.${status}` ``) is refused: no list could name it.
 //!
@@ -102,7 +102,7 @@ fn returned_codes() -> BTreeSet<String> {
     let raising = [
         format!(r#"\bcode:\s*['"]({CODE})['"]"#),
         format!(r#"Error\(\s*(?:\d+\s*,\s*)?['"]({CODE})['"]"#),
-        format!(r#"\.close\(\s*['"]({CODE})['"]"#),
+        format!(r#"\.close(?:All)?\(\s*['"]({CODE})['"]"#),
         // A call that answers with an HTTP status and a code, e.g. `fail(400, 'dns.bad_query', …)`.
         format!(r#"\(\s*\d{{3}}\s*,\s*['"]({CODE})['"]"#),
         format!(r#"\?[^:\n]*:\s*['"]({CODE})['"]"#),

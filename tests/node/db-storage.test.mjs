@@ -135,6 +135,30 @@ test('a folder written by the folder storage is migrated on first open: every na
   assert.equal(await exists(join(folderDir, 'data.mdb')), false);
 });
 
+test('a block folder written after the migration is refused, not deleted: its names stay', async () => {
+  const dir = await tempDir();
+  const db = await open({ path: dir, ...NET });
+  await registerMany(db, 'indb', 2);
+  await db.close();
+  // The operator then runs the same folder with the folder storage, which starts its own store.
+  const folder = await open({ path: dir, storage: 'folder', ...NET, forceEmpty: true });
+  await registerMany(folder, 'infolder', 3);
+  const folderRoot = folder.merkleRoot();
+  await folder.close();
+  await assert.rejects(open({ path: dir, ...NET }), (e) => {
+    assert.equal(/** @type {{code?: string}} */ (e).code, 'storage.two_stores');
+    return true;
+  });
+  assert.ok(await exists(join(dir, 'blocks')), 'the block folder is kept');
+  const again = await open({ path: dir, storage: 'folder', ...NET });
+  try {
+    assert.equal(again.merkleRoot(), folderRoot);
+    assert.equal(again.size, 3);
+  } finally {
+    await again.close();
+  }
+});
+
 test('a crash in the middle of a migration loses nothing: killed mid-copy and at its start, then every block and name', async () => {
   const dir = await tempDir();
   const old = await open({ path: dir, storage: 'folder', ...NET });
