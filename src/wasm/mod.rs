@@ -21,6 +21,8 @@
 //! | `pow.rs` | `powSearch`: one chunk of the proof-of-work search |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
+//! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
+//! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
 //! | `types.rs` | the TypeScript types of the plain objects |
 
 mod args;
@@ -28,6 +30,8 @@ mod convert;
 mod error;
 mod keys;
 mod node;
+mod owners;
+mod phrase;
 mod pow;
 mod storage;
 mod types;
@@ -36,6 +40,7 @@ pub use args::canonical_name;
 pub use convert::record_rules;
 pub use keys::Keys;
 pub use node::VnsNode;
+pub use phrase::{generate_phrase, keys_from_phrase, phrase_of};
 pub use pow::pow_search;
 
 /// Installs the panic hook (once): a bug shows its Rust message in the console instead of a
