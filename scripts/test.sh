@@ -90,6 +90,13 @@ fi
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --all-targets -- -D warnings
 step clippy-wasm cargo clippy --target "$WASM_TARGET" --features wasm --lib -- -D warnings
+# The API documentation, native and for the wasm build: a broken link, a missing doc comment
+# (the crate denies missing_docs) or bad doc markup fails the step.
+rustdoc_strict() {
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps
+  RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target "$WASM_TARGET" --features wasm
+}
+step doc rustdoc_strict
 step test-native cargo test
 # Blocks written by the core must be plain IPLD for the IPFS ecosystem's own libraries.
 ipld_compat() {

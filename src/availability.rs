@@ -25,13 +25,39 @@ use crate::rules::{self, RuleError, Status};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Availability {
     /// Nobody holds it: a registration would be judged on its own.
-    Free { name: Name },
+    Free {
+        /// The canonical name.
+        name: Name,
+    },
     /// Held and live until `expires`.
-    Taken { name: Name, owner: PublicKey, expires: u64 },
+    Taken {
+        /// The canonical name.
+        name: Name,
+        /// Who holds it.
+        owner: PublicKey,
+        /// Its expiry (ms).
+        expires: u64,
+    },
     /// Expired at `expires`; only `owner` may renew it until `grace_ends`, when it becomes free.
-    Grace { name: Name, owner: PublicKey, expires: u64, grace_ends: u64 },
+    Grace {
+        /// The canonical name.
+        name: Name,
+        /// Who may still renew it.
+        owner: PublicKey,
+        /// When it expired (ms).
+        expires: u64,
+        /// When the grace period ends (ms).
+        grace_ends: u64,
+    },
     /// Not a name that can be registered: `code` and `message` say why (the name rules' own).
-    Invalid { input: String, code: &'static str, message: String },
+    Invalid {
+        /// The text as given.
+        input: String,
+        /// The rule's dotted code (`name.*`, `rule.reserved`).
+        code: &'static str,
+        /// The rule's sentence.
+        message: String,
+    },
 }
 
 /// The availability of `input` (any spelling `Name::parse` accepts) in `ns` at `now`.

@@ -26,16 +26,31 @@ pub const BLAKE3_256: u64 = 0x1e;
 /// Why bytes could not be turned into a value (or back).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BlockError {
+    /// The bytes do not hash to the CID they were stored or sent under.
     #[error("block {cid}: bytes do not match the CID (corrupted block)")]
-    HashMismatch { cid: String },
+    HashMismatch {
+        /// The CID.
+        cid: String,
+    },
+    /// A CID of another version, codec or hash than VNS blocks use.
     #[error("block {cid}: unsupported CID (expected CIDv1, DAG-CBOR, BLAKE3-256)")]
-    UnsupportedCid { cid: String },
+    UnsupportedCid {
+        /// The CID.
+        cid: String,
+    },
+    /// The bytes are not DAG-CBOR of the expected shape.
     #[error("block decode failed: {0}")]
     Decode(String),
     /// Well-formed CBOR, but not the one canonical encoding VNS accepts (see
     /// `docs/protocol.md`, "Canonical encoding").
     #[error("not canonical DAG-CBOR at offset {offset}: {problem}")]
-    NotCanonical { offset: usize, problem: String },
+    NotCanonical {
+        /// Byte offset of the first non-canonical item.
+        offset: usize,
+        /// What is not canonical there.
+        problem: String,
+    },
+    /// A value could not be encoded (should not happen for VNS's own types).
     #[error("block encode failed: {0}")]
     Encode(String),
 }
@@ -56,7 +71,9 @@ impl BlockError {
 /// A DAG-CBOR block and its CID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
+    /// The CID of `bytes`.
     pub cid: Cid,
+    /// The DAG-CBOR encoding.
     pub bytes: Vec<u8>,
 }
 

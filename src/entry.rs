@@ -65,10 +65,18 @@ impl TryFrom<WireEntry> for Entry {
 /// Why bytes could not be read as an entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
+    /// More bytes than an entry may have.
     #[error("entry is {size} bytes, more than the {max}-byte limit")]
-    TooLarge { size: usize, max: usize },
+    TooLarge {
+        /// The entry's size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An entry without operations.
     #[error("entry has no operations")]
     Empty,
+    /// Bytes that are not an entry: bad DAG-CBOR, missing or unknown fields.
     #[error("entry is not valid DAG-CBOR for an entry: {0}")]
     Malformed(String),
     /// The bytes are not canonical DAG-CBOR (code `block.not_canonical`).

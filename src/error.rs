@@ -17,30 +17,49 @@ use crate::rules::RuleError;
 /// Anything VNS can reject or fail at.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
+    /// A name that is not valid.
     #[error(transparent)]
     Name(#[from] NameError),
+    /// A record or record set that is not valid.
     #[error(transparent)]
     Record(#[from] RecordError),
+    /// A key, peer ID or signature that is not valid.
     #[error(transparent)]
     Identity(#[from] IdentityError),
+    /// A proof-of-work that could not be made or checked.
     #[error(transparent)]
     Pow(#[from] PowError),
+    /// Bytes that are not a valid block.
     #[error(transparent)]
     Block(#[from] BlockError),
+    /// Bytes that are not a valid entry.
     #[error(transparent)]
     Entry(#[from] EntryError),
+    /// An entry that breaks an acceptance or conflict rule.
     #[error(transparent)]
     Rule(#[from] RuleError),
+    /// A change for a name the store does not hold.
     #[error("{name} does not exist on this node")]
-    NotFound { name: String },
-    /// `retry_at` is when the next registration is allowed; `wait_ms` how long that is from
-    /// the refusal.
+    NotFound {
+        /// The name.
+        name: String,
+    },
+    /// A local registration over the owner's hourly limit.
     #[error(
         "{owner} registered {limit} names in the last hour, the most this node takes; try again in {} (at {})",
         crate::when::wait(*wait_ms),
         crate::when::date(*retry_at)
     )]
-    RateLimited { owner: PublicKey, limit: u32, retry_at: u64, wait_ms: u64 },
+    RateLimited {
+        /// The owner.
+        owner: PublicKey,
+        /// Registrations allowed per owner and hour.
+        limit: u32,
+        /// When the next registration is allowed (ms).
+        retry_at: u64,
+        /// How long that is after the refusal (ms).
+        wait_ms: u64,
+    },
 }
 
 impl Error {

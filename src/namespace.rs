@@ -1,3 +1,6 @@
+// Over ~500 lines: one struct and the change paths that share its private state; the owner
+// index, the rate limit and the expiry sweep are the next parts to move into modules of their
+// own.
 //! The namespace store: name → current version, owner → names, and every change as a delta.
 //!
 //! Local callers use [`Namespace::register`], [`Namespace::update`], [`Namespace::renew`] and
@@ -71,32 +74,58 @@ pub struct Delta {
 /// A successful resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved<'a> {
+    /// The name, in canonical form.
     pub name: &'a Name,
     /// The records, each with its TTL in seconds.
     pub records: &'a [Record],
+    /// The current owner.
     pub owner: PublicKey,
+    /// When the name expires (ms since the Unix epoch).
     pub expires: u64,
+    /// The sequence number of the latest op.
     pub seq: u64,
 }
 
 /// Why a name does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
+    /// The store holds no version of the name.
     #[error("{name} does not exist on this node")]
-    NotFound { name: String },
+    NotFound {
+        /// The name.
+        name: String,
+    },
+    /// One of the reserved names, which never resolve.
     #[error("{name} is reserved by the protocol")]
-    Reserved { name: String },
+    Reserved {
+        /// The name.
+        name: String,
+    },
+    /// Expired, but its owner may still renew it.
     #[error(
         "{name} expired on {}; its owner may still renew it until {}",
         crate::when::date(*expires),
         crate::when::date(*lapses)
     )]
-    InGrace { name: String, expires: u64, lapses: u64 },
+    InGrace {
+        /// The name.
+        name: String,
+        /// When it expired (ms).
+        expires: u64,
+        /// When the grace period ends (ms).
+        lapses: u64,
+    },
+    /// Expired and past its grace period.
     #[error(
         "{name} expired on {} and its grace period is over: it is free to register",
         crate::when::date(*expires)
     )]
-    Expired { name: String, expires: u64 },
+    Expired {
+        /// The name.
+        name: String,
+        /// When it expired (ms).
+        expires: u64,
+    },
 }
 
 impl ResolveError {

@@ -104,7 +104,9 @@ impl OpKind {
 pub struct Op {
     /// Format version, always [`OP_VERSION`].
     pub v: u8,
+    /// What the op does.
     pub kind: OpKind,
+    /// The name it acts on.
     pub name: Name,
     /// Per-name sequence number: 0 for the registration, strictly increasing after it.
     pub seq: u64,
@@ -162,7 +164,9 @@ impl Op {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignedOp {
+    /// The signed op.
     pub op: Op,
+    /// Ed25519 signature by `op.signer` over [`Op::signing_message`].
     pub sig: ByteArray<64>,
 }
 

@@ -29,10 +29,18 @@ pub const PHRASE_WORDS: usize = 24;
 pub enum PhraseError {
     /// A word is not in the BIP-39 English list.
     #[error("word {position} ({word:?}) is not a recovery-phrase word; check its spelling")]
-    UnknownWord { position: usize, word: String },
+    UnknownWord {
+        /// Its position, from 1.
+        position: usize,
+        /// The word as given (lower-cased).
+        word: String,
+    },
     /// Not 24 words.
     #[error("a recovery phrase has {PHRASE_WORDS} words, this one has {count}")]
-    WrongLength { count: usize },
+    WrongLength {
+        /// How many words were given.
+        count: usize,
+    },
     /// Every word is known but the last one does not match the others.
     #[error("the words do not fit together (checksum); one of them is wrong or out of place")]
     BadChecksum,

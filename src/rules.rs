@@ -1,3 +1,5 @@
+// Over ~500 lines: `RuleError`, with a doc line for every field, is a third of it and is the
+// next part to move into a module of its own.
 //! The acceptance and conflict rules (see `docs/protocol.md` for the reasoning).
 //!
 //! Three questions, all answered from signed data, the network parameters and an injected
@@ -29,69 +31,232 @@ use crate::record::{records_hash, validate_records, RecordError};
 /// Why an entry was rejected. Each variant names the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
+    /// The name is one of [`RESERVED`](crate::name::RESERVED).
     #[error("{name} is reserved and cannot be registered, updated or transferred")]
-    Reserved { name: String },
+    Reserved {
+        /// The name.
+        name: String,
+    },
+    /// An op in a format version this node does not know.
     #[error("op {index}: unsupported op format version {version}")]
-    Version { index: usize, version: u8 },
+    Version {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The version found.
+        version: u8,
+    },
+    /// An op of the wrong kind at its place (the first must register, the others must not).
     #[error("op {index}: expected {expected}, found {found}")]
-    Structure { index: usize, expected: &'static str, found: &'static str },
+    Structure {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The kind of op allowed there.
+        expected: &'static str,
+        /// The kind of op found.
+        found: &'static str,
+    },
+    /// An op signed for another name than the entry's.
     #[error("op {index}: names {found}, but the entry is for {expected}")]
-    NameMismatch { index: usize, expected: String, found: String },
+    NameMismatch {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The entry's name.
+        expected: String,
+        /// The name in the op.
+        found: String,
+    },
+    /// A field with a value its op kind does not allow.
     #[error("op {index}: field `{field}` is {problem}")]
-    Field { index: usize, field: &'static str, problem: &'static str },
+    Field {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The field.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// An op whose lineage (the hash of the registration) is not the entry's.
     #[error("op {index}: belongs to another registration (lineage mismatch)")]
-    LineageMismatch { index: usize },
+    LineageMismatch {
+        /// Position of the op in the entry.
+        index: usize,
+    },
+    /// An op whose `prev` is not the hash of the op before it.
     #[error("op {index}: `prev` is not the hash of the op before it in the entry")]
-    PrevMismatch { index: usize },
-    /// `expected` owns `name` at op `index`, which `found` signed.
+    PrevMismatch {
+        /// Position of the op in the entry.
+        index: usize,
+    },
+    /// An op signed by someone other than the owner at that point of the chain.
     #[error("{name} belongs to {expected}; your key {found} cannot change it (op {index})")]
-    WrongSigner { index: usize, name: String, expected: String, found: String },
+    WrongSigner {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The name.
+        name: String,
+        /// The owner's peer ID.
+        expected: String,
+        /// The signer's peer ID.
+        found: String,
+    },
+    /// An op whose signature does not verify.
     #[error("op {index}: signature does not verify")]
-    BadSignature { index: usize },
+    BadSignature {
+        /// Position of the op in the entry.
+        index: usize,
+    },
+    /// An op whose sequence number is not above the one before it.
     #[error("op {index}: sequence number {found} is not above the previous {previous}")]
-    SeqNotIncreasing { index: usize, previous: u64, found: u64 },
+    SeqNotIncreasing {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The previous op's sequence number.
+        previous: u64,
+        /// This op's sequence number.
+        found: u64,
+    },
+    /// An op timestamped before the op before it.
     #[error("op {index}: timestamp {found} is before the previous op's {previous}")]
-    TimeGoesBack { index: usize, previous: u64, found: u64 },
+    TimeGoesBack {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The previous op's timestamp (ms).
+        previous: u64,
+        /// This op's timestamp (ms).
+        found: u64,
+    },
+    /// A registration whose expiry is not its timestamp plus one registration period.
     #[error("registration: expires {found}, must be exactly timestamp + period = {expected}")]
-    RegistrationExpiry { expected: u64, found: u64 },
+    RegistrationExpiry {
+        /// The only expiry allowed (ms).
+        expected: u64,
+        /// The expiry found (ms).
+        found: u64,
+    },
+    /// A registration whose proof-of-work does not meet the network's difficulty.
     #[error("registration: proof-of-work: {0}")]
     ProofOfWork(String),
+    /// A renewal that expires later than its timestamp plus one period.
     #[error("op {index}: renewal expires {found}, later than its timestamp + one period ({max})")]
-    RenewalTooFar { index: usize, max: u64, found: u64 },
+    RenewalTooFar {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The latest expiry allowed (ms).
+        max: u64,
+        /// The expiry found (ms).
+        found: u64,
+    },
+    /// A renewal that would bring the expiry forward.
     #[error("op {index}: renewal would shorten the expiry from {current} to {found}")]
-    RenewalShortens { index: usize, current: u64, found: u64 },
+    RenewalShortens {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The expiry before the renewal (ms).
+        current: u64,
+        /// The expiry of the renewal (ms).
+        found: u64,
+    },
+    /// An op made after the name's grace period ended.
     #[error("op {index}: made at {ts}, after the grace period ended at {lapsed}")]
-    AfterGrace { index: usize, ts: u64, lapsed: u64 },
+    AfterGrace {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The op's timestamp (ms).
+        ts: u64,
+        /// When the grace period ended (ms).
+        lapsed: u64,
+    },
+    /// An update or transfer made after the name expired (only a renewal may follow expiry).
     #[error("op {index}: {kind} made at {ts}, after the name expired at {expires}")]
-    AfterExpiry { index: usize, kind: &'static str, ts: u64, expires: u64 },
+    AfterExpiry {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The op kind.
+        kind: &'static str,
+        /// The op's timestamp (ms).
+        ts: u64,
+        /// The expiry (ms).
+        expires: u64,
+    },
+    /// An update or transfer that changes the expiry.
     #[error("op {index}: {kind} must keep the expiry {expected}, found {found}")]
-    ExpiryChanged { index: usize, kind: &'static str, expected: u64, found: u64 },
+    ExpiryChanged {
+        /// Position of the op in the entry.
+        index: usize,
+        /// The op kind.
+        kind: &'static str,
+        /// The expiry it must keep (ms).
+        expected: u64,
+        /// The expiry found (ms).
+        found: u64,
+    },
+    /// A transfer to the owner who already holds the name.
     #[error("op {index}: transfer to the current owner")]
-    TransferToSelf { index: usize },
+    TransferToSelf {
+        /// Position of the op in the entry.
+        index: usize,
+    },
+    /// An entry with more ops than the network allows.
     #[error("entry carries {count} ops, more than the limit of {max}")]
-    ChainTooLong { count: usize, max: usize },
+    ChainTooLong {
+        /// Number of ops.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// An entry-level bound (size), under the entry's own code (`entry.too_large`).
     #[error(transparent)]
     Entry(#[from] EntryError),
+    /// Records whose hash is not the one the latest op signed.
     #[error("records do not match the hash signed by the latest op")]
     RecordsMismatch,
+    /// A record set that breaks the record rules.
     #[error("records: {0}")]
     Records(#[from] RecordError),
+    /// An op timestamped further ahead of `now` than the allowed skew.
     #[error("timestamp {ts} is more than {skew_ms} ms ahead of now ({now})")]
-    FutureTimestamp { ts: u64, now: u64, skew_ms: u64 },
+    FutureTimestamp {
+        /// The op's timestamp (ms).
+        ts: u64,
+        /// The node's time (ms).
+        now: u64,
+        /// The allowed skew (ms).
+        skew_ms: u64,
+    },
+    /// A version whose name lapsed (expiry plus grace have passed).
     #[error(
         "this version lapsed on {} (expiry plus grace) and can no longer be changed or renewed",
         crate::when::date(*lapsed)
     )]
-    Lapsed { lapsed: u64 },
+    Lapsed {
+        /// When the name lapsed (ms).
+        lapsed: u64,
+    },
+    /// A version no newer than the one held.
     #[error("an equal or newer version of {name} is already held (stale or replayed)")]
-    Stale { name: String },
-    /// The held version of `name` wins: `owner` holds it until `expires`. `registration`: the
-    /// losing claim is another registration (else a diverging transfer or renewal).
+    Stale {
+        /// The name.
+        name: String,
+    },
+    /// A competing registration that ranks below the one held.
     #[error("{}", conflict_lost(name, owner, *expires, *registration))]
-    ConflictLost { name: String, owner: String, expires: u64, registration: bool },
+    ConflictLost {
+        /// The name.
+        name: String,
+        /// The owner of the version held, which wins.
+        owner: String,
+        /// Its expiry (ms).
+        expires: u64,
+        /// Whether the losing claim is another registration (else a diverging transfer or
+        /// renewal of the same one).
+        registration: bool,
+    },
+    /// A late claim on a name held past the settlement window.
     #[error("{name} has been held past the settlement window; a claim that arrives this late cannot displace it")]
-    Settled { name: String },
+    Settled {
+        /// The name.
+        name: String,
+    },
 }
 
 /// The sentence of `rule.conflict_lost`: who holds the name, or which change came first.

@@ -7,7 +7,7 @@ use cid::Cid;
 use proptest::prelude::*;
 use vns::block::{cid_of, Block};
 use vns::tree::{
-    child_links, diff, empty_root, layer_of, verify_proof, DiffEntry, DiffWalk, Entry, Node, Proof,
+    child_links, diff, empty_root, layer_of, verify_proof, DiffEntry, DiffWalk, Leaf, Node, Proof,
     Tree, TreeError,
 };
 
@@ -29,7 +29,7 @@ fn reference_build(entries: &[(String, Cid)], blocks: &mut HashMap<Cid, Vec<u8>>
         if layer_of(k) == top {
             let gap = reference_build(&entries[start..i], blocks);
             node.set_gap(node.entries.len(), gap);
-            node.entries.push(Entry { key: k.clone(), value: *v, right: None });
+            node.entries.push(Leaf { key: k.clone(), value: *v, right: None });
             start = i + 1;
         }
     }
@@ -345,11 +345,11 @@ fn forged_but_hash_consistent_proof_is_rejected() {
     let low = (0..).map(key).find(|k| layer_of(k) == 0).unwrap();
     let low2 = (0..).map(key).find(|k| layer_of(k) == 0 && *k > low).unwrap();
     let child =
-        Node { left: None, entries: vec![Entry { key: low2.clone(), value: val(2), right: None }] }
+        Node { left: None, entries: vec![Leaf { key: low2.clone(), value: val(2), right: None }] }
             .to_block();
     let root = Node {
         left: None,
-        entries: vec![Entry { key: low.clone(), value: val(1), right: Some(child.cid) }],
+        entries: vec![Leaf { key: low.clone(), value: val(1), right: Some(child.cid) }],
     }
     .to_block();
     let proof = Proof { blocks: vec![root.bytes.clone(), child.bytes.clone()] };
@@ -476,8 +476,8 @@ fn from_blocks_round_trip_and_errors() {
     let unsorted = Node {
         left: None,
         entries: vec![
-            Entry { key: k0, value: val(0), right: None },
-            Entry { key: k1, value: val(1), right: None },
+            Leaf { key: k0, value: val(0), right: None },
+            Leaf { key: k1, value: val(1), right: None },
         ],
     }
     .to_block();
@@ -487,8 +487,8 @@ fn from_blocks_round_trip_and_errors() {
     let mixed = Node {
         left: None,
         entries: vec![
-            Entry { key: high, value: val(0), right: None },
-            Entry { key: low, value: val(1), right: None },
+            Leaf { key: high, value: val(0), right: None },
+            Leaf { key: low, value: val(1), right: None },
         ],
     }
     .to_block();

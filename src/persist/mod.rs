@@ -63,14 +63,25 @@ pub const ROOT_KEY: &str = "root";
 /// Why a saved namespace could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
+    /// The blockstore failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// The stored tree is missing blocks or is not a valid tree.
     #[error(transparent)]
     Tree(#[from] TreeError),
+    /// The saved root pointer is not a CID.
     #[error("root pointer is not a CID: {0}")]
     BadRoot(String),
+    /// An entry block the tree links to is missing or not a valid entry for its key.
     #[error("entry block {cid} under {key}: {reason}")]
-    BadEntry { cid: String, key: String, reason: String },
+    BadEntry {
+        /// The entry block's CID.
+        cid: String,
+        /// The name it is stored under.
+        key: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl LoadError {

@@ -153,16 +153,18 @@ pub(crate) fn parse_cid_exact(value: &str) -> Result<Cid, String> {
     Ok(cid)
 }
 
+/// The length cap of FS and SYNC input ([`MAX_VALUE_BYTES`]), checked before any parsing.
+pub(super) fn check_value_len(kind: &'static str, value: &str) -> Result<(), RecordError> {
+    if value.len() > MAX_VALUE_BYTES {
+        return Err(RecordError::ValueTooLong { kind, len: value.len(), max: MAX_VALUE_BYTES });
+    }
+    Ok(())
+}
+
 /// FS values are stored as CIDv1: CIDv0 names the same content (dag-pb, SHA-256), and upgrading
 /// gives every content one spelling, printed in base32 (case-insensitive, subdomain-gateway safe).
 fn parse_fs(value: &str) -> Result<Cid, RecordError> {
-    if value.len() > MAX_VALUE_BYTES {
-        return Err(RecordError::ValueTooLong {
-            kind: "FS",
-            len: value.len(),
-            max: MAX_VALUE_BYTES,
-        });
-    }
+    check_value_len("FS", value)?;
     let bad = |reason: String| RecordError::BadCid { value: clip(value), reason };
     parse_cid_exact(value).and_then(|cid| cid.into_v1().map_err(|e| e.to_string())).map_err(bad)
 }

@@ -5,17 +5,12 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use cid::multibase::{self, Base};
 use multihash::Multihash;
 
-use super::{clip, RecordError, MAX_VALUE_BYTES};
+use super::data::check_value_len;
+use super::{clip, RecordError};
 
 /// Parses a SYNC endpoint into its canonical string.
 pub(super) fn parse_sync(value: &str) -> Result<String, RecordError> {
-    if value.len() > MAX_VALUE_BYTES {
-        return Err(RecordError::ValueTooLong {
-            kind: "SYNC",
-            len: value.len(),
-            max: MAX_VALUE_BYTES,
-        });
-    }
+    check_value_len("SYNC", value)?;
     let bad = |reason: String| RecordError::BadSync { value: clip(value), reason };
     // Printable ASCII only: URLs and multiaddrs percent-encode everything else, and whitespace
     // or control bytes in an endpoint are always a mistake or an attack.

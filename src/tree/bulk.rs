@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 use cid::Cid;
 
 use super::error::TreeError;
-use super::node::{layer_of, Entry, Node};
+use super::node::{layer_of, Leaf, Node};
 use super::{Stored, Tree};
 
 /// A key with its value and layer, while the tree is built.
@@ -117,7 +117,7 @@ fn build(items: &mut [Item], nodes: &mut HashMap<Cid, Stored>) -> Option<Cid> {
         let gap = build(&mut items[start..i], nodes);
         node.set_gap(node.entries.len(), gap);
         let item = &mut items[i];
-        node.entries.push(Entry {
+        node.entries.push(Leaf {
             key: std::mem::take(&mut item.key),
             value: item.value,
             right: None,

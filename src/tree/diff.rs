@@ -62,18 +62,18 @@ pub struct Diff {
 enum Item {
     /// A subtree; for remote subtrees, the layer of the node that links to it.
     Tree { cid: Cid, parent_layer: Option<u32> },
-    /// An entry and the node it came from.
-    Entry { key: String, value: Cid, node: Cid },
+    /// A leaf and the node it came from.
+    Leaf { key: String, value: Cid, node: Cid },
 }
 
-/// Pushes the items of `node` (left subtree, entry, subtree, …) so that the first is on top.
+/// Pushes the items of `node` (left subtree, leaf, subtree, …) so that the first is on top.
 fn push_items(stack: &mut Vec<Item>, cid: Cid, node: &Node) {
     let parent_layer = node.layer();
     for e in node.entries.iter().rev() {
         if let Some(right) = e.right {
             stack.push(Item::Tree { cid: right, parent_layer });
         }
-        stack.push(Item::Entry { key: e.key.clone(), value: e.value, node: cid });
+        stack.push(Item::Leaf { key: e.key.clone(), value: e.value, node: cid });
     }
     if let Some(left) = node.left {
         stack.push(Item::Tree { cid: left, parent_layer });
@@ -224,12 +224,12 @@ impl<'a> DiffWalk<'a> {
                     }
                     self.expand_remote()?;
                 }
-                (Some(Item::Entry { key: ka, .. }), Some(Item::Entry { key: kb, .. })) => {
+                (Some(Item::Leaf { key: ka, .. }), Some(Item::Leaf { key: kb, .. })) => {
                     match ka.as_bytes().cmp(kb.as_bytes()) {
                         std::cmp::Ordering::Less => self.only_local(),
                         std::cmp::Ordering::Greater => self.only_remote()?,
                         std::cmp::Ordering::Equal => {
-                            let Some(Item::Entry { key, value: lv, .. }) = self.mine.pop() else {
+                            let Some(Item::Leaf { key, value: lv, .. }) = self.mine.pop() else {
                                 unreachable!("head is an entry")
                             };
                             let (_, rv) = self.pop_remote_entry()?;
@@ -243,8 +243,8 @@ impl<'a> DiffWalk<'a> {
                         }
                     }
                 }
-                (Some(Item::Entry { .. }), None) => self.only_local(),
-                (None, Some(Item::Entry { .. })) => self.only_remote()?,
+                (Some(Item::Leaf { .. }), None) => self.only_local(),
+                (None, Some(Item::Leaf { .. })) => self.only_remote()?,
             }
         }
     }
@@ -302,7 +302,7 @@ impl<'a> DiffWalk<'a> {
     }
 
     fn only_local(&mut self) {
-        let Some(Item::Entry { key, value, .. }) = self.mine.pop() else {
+        let Some(Item::Leaf { key, value, .. }) = self.mine.pop() else {
             unreachable!("head is an entry")
         };
         self.entries.push(DiffEntry { key, local: Some(value), remote: None });
@@ -316,7 +316,7 @@ impl<'a> DiffWalk<'a> {
 
     /// Pops the remote head entry, checking remote keys come in increasing order.
     fn pop_remote_entry(&mut self) -> Result<(String, Cid), TreeError> {
-        let Some(Item::Entry { key, value, node }) = self.theirs.pop() else {
+        let Some(Item::Leaf { key, value, node }) = self.theirs.pop() else {
             unreachable!("head is an entry")
         };
         if self.last_remote.as_ref().is_some_and(|last| last.as_bytes() >= key.as_bytes()) {

@@ -51,7 +51,7 @@ use crate::block::Block;
 pub use diff::{diff, Diff, DiffEntry, DiffWalk};
 pub use error::{ProofError, TreeError};
 pub use iter::Iter;
-pub use node::{child_links, empty_root, layer_of, Entry, Node};
+pub use node::{child_links, empty_root, layer_of, Leaf, Node};
 pub use proof::{verify_proof, Proof};
 
 /// A node held in memory. Leaf-layer nodes, which hold about 15 of every 16 keys, keep only

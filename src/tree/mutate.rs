@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use cid::Cid;
 
-use super::node::{empty_root, layer_of, Entry, Node};
+use super::node::{empty_root, layer_of, Leaf, Node};
 use super::{Stored, Tree};
 
 /// The nodes one change read and wrote.
@@ -106,7 +106,7 @@ impl Op<'_> {
 
     /// Inserts `key` (of layer `layer`, not in the tree) under `link`.
     fn insert(&mut self, link: Option<Cid>, key: &str, layer: u32, value: Cid) -> Cid {
-        let entry = |right| Entry { key: key.to_string(), value, right };
+        let entry = |right| Leaf { key: key.to_string(), value, right };
         let Some(cid) = link else {
             return self.put(Node { left: None, entries: vec![entry(None)] });
         };

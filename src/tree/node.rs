@@ -5,11 +5,11 @@
 //! A node is a DAG-CBOR map (the same shape as an atproto repository MST node):
 //!
 //! ```text
-//! { "l": CID-link | null,            // subtree of keys before the first entry
+//! { "l": CID-link | null,            // subtree of keys before the first leaf
 //!   "e": [ { "p": uint,              // bytes shared with the previous key of this node (0 first)
 //!            "k": bytes,             // the rest of the key
 //!            "v": CID-link,          // the value (CID of the name's entry block)
-//!            "t": CID-link | null } ] } // subtree of keys between this entry and the next
+//!            "t": CID-link | null } ] } // subtree of keys between this leaf and the next
 //! ```
 //!
 //! Links are real DAG-CBOR links (tag 42), so IPFS tools walk them. All entries of a node have
@@ -69,25 +69,26 @@ pub fn empty_root() -> Cid {
     Node::default().to_block().cid
 }
 
-/// One key of a node with its value and the subtree that follows it.
+/// A leaf of the tree: one key of a node, its value (the CID of the name's
+/// [`entry::Entry`](crate::entry::Entry) block) and the subtree that follows it.
 ///
 /// ```
-/// use vns::{block::cid_of, tree::{Entry, Node}};
-/// let entry = Entry { key: "alice.vfs".into(), value: cid_of(b"a"), right: None };
-/// let node = Node { left: None, entries: vec![entry.clone()] };
-/// assert_eq!(Node::decode(&node.to_block().bytes).unwrap().entries, vec![entry]);
+/// use vns::{block::cid_of, tree::{Leaf, Node}};
+/// let leaf = Leaf { key: "alice.vfs".into(), value: cid_of(b"a"), right: None };
+/// let node = Node { left: None, entries: vec![leaf.clone()] };
+/// assert_eq!(Node::decode(&node.to_block().bytes).unwrap().entries, vec![leaf]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct Leaf {
     /// The full key (a name).
     pub key: String,
-    /// The value: CID of the name's entry block.
+    /// The value: CID of the name's [`entry::Entry`](crate::entry::Entry) block.
     pub value: Cid,
     /// Subtree of keys between this key and the next key of the node (or the node's bound).
     pub right: Option<Cid>,
 }
 
-/// A decoded tree node. Gap `i` (0..=entries.len()) is the subtree before entry `i`: gap 0 is
+/// A decoded tree node. Gap `i` (0..=entries.len()) is the subtree before leaf `i`: gap 0 is
 /// `left`, gap `i > 0` is `entries[i - 1].right`.
 ///
 /// ```
@@ -98,23 +99,23 @@ pub struct Entry {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Node {
-    /// Subtree of keys before the first entry.
+    /// Subtree of keys before the first leaf.
     pub left: Option<Cid>,
-    /// Entries in strictly increasing (bytewise) key order, all of one layer.
-    pub entries: Vec<Entry>,
+    /// The node's leaves, in strictly increasing (bytewise) key order, all of one layer.
+    pub entries: Vec<Leaf>,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WireNode {
-    e: Vec<WireEntry>,
+    e: Vec<WireLeaf>,
     #[serde(deserialize_with = "block::nullable")]
     l: Option<Cid>,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WireEntry {
+struct WireLeaf {
     #[serde(with = "serde_bytes")]
     k: Vec<u8>,
     p: u64,
@@ -131,9 +132,9 @@ impl Node {
     /// The layer of this node's keys (`None` for the empty root).
     ///
     /// ```
-    /// use vns::{block::cid_of, tree::{layer_of, Entry, Node}};
-    /// let entry = Entry { key: "alice.vfs".into(), value: cid_of(b"a"), right: None };
-    /// let node = Node { left: None, entries: vec![entry] };
+    /// use vns::{block::cid_of, tree::{layer_of, Leaf, Node}};
+    /// let leaf = Leaf { key: "alice.vfs".into(), value: cid_of(b"a"), right: None };
+    /// let node = Node { left: None, entries: vec![leaf] };
     /// assert_eq!(node.layer(), Some(layer_of("alice.vfs")));
     /// ```
     pub fn layer(&self) -> Option<u32> {
@@ -143,9 +144,9 @@ impl Node {
     /// Subtree link of gap `i` (see the type docs). Panics if `i > entries.len()`.
     ///
     /// ```
-    /// use vns::{block::cid_of, tree::{Entry, Node}};
-    /// let entry = Entry { key: "a.vfs".into(), value: cid_of(b"a"), right: Some(cid_of(b"t")) };
-    /// let node = Node { left: None, entries: vec![entry] };
+    /// use vns::{block::cid_of, tree::{Leaf, Node}};
+    /// let leaf = Leaf { key: "a.vfs".into(), value: cid_of(b"a"), right: Some(cid_of(b"t")) };
+    /// let node = Node { left: None, entries: vec![leaf] };
     /// assert_eq!((node.gap(0), node.gap(1)), (None, Some(cid_of(b"t"))));
     /// ```
     pub fn gap(&self, i: usize) -> Option<Cid> {
@@ -172,12 +173,12 @@ impl Node {
         }
     }
 
-    /// Where `key` is: `Ok(i)` if it is entry `i`, `Err(i)` if it would be in gap `i`.
+    /// Where `key` is: `Ok(i)` if it is leaf `i`, `Err(i)` if it would be in gap `i`.
     ///
     /// ```
-    /// use vns::{block::cid_of, tree::{Entry, Node}};
-    /// let entry = Entry { key: "b.vfs".into(), value: cid_of(b"b"), right: None };
-    /// let node = Node { left: None, entries: vec![entry] };
+    /// use vns::{block::cid_of, tree::{Leaf, Node}};
+    /// let leaf = Leaf { key: "b.vfs".into(), value: cid_of(b"b"), right: None };
+    /// let node = Node { left: None, entries: vec![leaf] };
     /// assert_eq!((node.search("b.vfs"), node.search("a.vfs"), node.search("c.vfs")), (Ok(0), Err(0), Err(1)));
     /// ```
     pub fn search(&self, key: &str) -> Result<usize, usize> {
@@ -187,9 +188,9 @@ impl Node {
     /// The child links (subtrees, not values) in key order.
     ///
     /// ```
-    /// use vns::{block::cid_of, tree::{Entry, Node}};
-    /// let entry = Entry { key: "b.vfs".into(), value: cid_of(b"v"), right: Some(cid_of(b"t")) };
-    /// let node = Node { left: Some(cid_of(b"l")), entries: vec![entry] };
+    /// use vns::{block::cid_of, tree::{Leaf, Node}};
+    /// let leaf = Leaf { key: "b.vfs".into(), value: cid_of(b"v"), right: Some(cid_of(b"t")) };
+    /// let node = Node { left: Some(cid_of(b"l")), entries: vec![leaf] };
     /// assert_eq!(node.children().collect::<Vec<_>>(), vec![cid_of(b"l"), cid_of(b"t")]);
     /// ```
     pub fn children(&self) -> impl Iterator<Item = Cid> + '_ {
@@ -213,11 +214,11 @@ impl Node {
         let e = self
             .entries
             .iter()
-            .map(|entry| {
-                let key = entry.key.as_bytes();
+            .map(|leaf| {
+                let key = leaf.key.as_bytes();
                 let p = shared_prefix(prev, key);
                 prev = key;
-                WireEntry { p: p as u64, k: key[p..].to_vec(), v: entry.value, t: entry.right }
+                WireLeaf { p: p as u64, k: key[p..].to_vec(), v: leaf.value, t: leaf.right }
             })
             .collect();
         block::to_cbor(&WireNode { l: self.left, e }).expect("a tree node always encodes")
@@ -282,7 +283,7 @@ impl Node {
             let text = String::from_utf8(key.clone())
                 .map_err(|_| invalid(format!("entry {i}: key is not UTF-8")))?;
             prev = key;
-            entries.push(Entry { key: text, value: we.v, right: we.t });
+            entries.push(Leaf { key: text, value: we.v, right: we.t });
         }
         let node = Node { left: wire.l, entries };
         if node.entries.is_empty() && node.left.is_some() {

@@ -1,10 +1,9 @@
 // @ts-nocheck: not yet annotated for the tests/node type check.
 // `vns serve` as a real process against an operator's bad day: a data folder that lost its
 // root pointer, a flood of idle sockets, odd HTTP requests.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -12,15 +11,10 @@ import { WebSocket } from 'ws';
 import { open, generateKeys, connectWebSocket } from 'vns';
 import { eventually } from 'vns/testing';
 import { startServe } from '../support/serve-process.mjs';
+import { tempDirs } from '../support/temp-dirs.mjs';
 
 const NET = ['--network', 'testing', '--difficulty', '6', '--registrations-per-hour', '1000'];
-const dirs = [];
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'vns-hardening-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('vns-hardening-');
 
 /** A signed registration built on a client node of the server's network: the entry bytes. */
 async function signedRegistration(url, name, records) {

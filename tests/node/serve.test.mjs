@@ -1,25 +1,17 @@
 // `vns serve` as a real process: the HTTP API, metrics, the demo page, WebSocket peers,
 // clean shutdown on SIGTERM, and state that survives SIGKILL.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode, encode } from '@ipld/dag-cbor';
 import { CID } from 'multiformats/cid';
 import { open, generateKeys, connectWebSocket } from 'vns';
 import { eventually } from 'vns/testing';
 import { startServe } from '../support/serve-process.mjs';
+import { tempDirs } from '../support/temp-dirs.mjs';
 
 const NET = ['--network', 'testing', '--difficulty', '6', '--registrations-per-hour', '1000'];
-/** @type {string[]} */
-const dirs = [];
-after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'vns-serve-'));
-  dirs.push(dir);
-  return dir;
-};
+const tempDir = tempDirs('vns-serve-');
 
 /**
  * A signed registration built on a client node of the server's network: the entry bytes.
