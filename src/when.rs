@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use vns::when::{date, wait};
-//! assert_eq!(date(1_796_116_636_213), "2026-12-01T09:57:16Z");
+//! assert_eq!(date(1_796_116_636_213), "2026-12-01T09:17:16Z");
 //! assert_eq!(wait(42 * 60_000 + 1_234), "42m 1s");
 //! assert_eq!(wait(3 * 86_400_000 + 7_300_000), "3days 2h");
 //! assert_eq!(wait(400), "under a second");
