@@ -44,6 +44,9 @@
  *   | 'identity.bad_peer_id'
  *   | 'identity.unsupported_key_type'
  *   | 'identity.rng'
+ *   | 'phrase.bad_word'
+ *   | 'phrase.bad_length'
+ *   | 'phrase.bad_checksum'
  *   | 'pow.insufficient'
  *   | 'pow.cancelled'
  *   | 'pow.difficulty_too_high'
@@ -142,6 +145,8 @@
  *   | 'cli.no_key'
  *   | 'cli.bad_key'
  *   | 'cli.key_exists'
+ *   | 'cli.no_records'
+ *   | 'cli.not_confirmed'
  *   | 'cli.bad_tls'
  *   | 'cli.unreachable'
  *   | 'cli.bad_answer'} ErrorCode
@@ -188,6 +193,9 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'identity.bad_peer_id': 400,
   'identity.unsupported_key_type': 400,
   'identity.rng': 500,
+  'phrase.bad_word': 400,
+  'phrase.bad_length': 400,
+  'phrase.bad_checksum': 400,
   'pow.insufficient': null,
   'pow.cancelled': null,
   'pow.difficulty_too_high': null,
@@ -286,6 +294,8 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'cli.no_key': null,
   'cli.bad_key': null,
   'cli.key_exists': null,
+  'cli.no_records': null,
+  'cli.not_confirmed': null,
   'cli.bad_tls': null,
   'cli.unreachable': null,
   'cli.bad_answer': null,

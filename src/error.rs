@@ -39,13 +39,17 @@ pub enum Error {
     #[error(transparent)]
     Rule(#[from] RuleError),
     /// A change for a name the store does not hold.
-    #[error("{name} is not registered")]
+    #[error("{name} does not exist on this node")]
     NotFound {
         /// The name.
         name: String,
     },
     /// A local registration over the owner's hourly limit.
-    #[error("{owner} registered {limit} names in the last hour; try again after {retry_at} ms")]
+    #[error(
+        "{owner} registered {limit} names in the last hour, the most this node takes; try again in {} (at {})",
+        crate::when::wait(*wait_ms),
+        crate::when::date(*retry_at)
+    )]
     RateLimited {
         /// The owner.
         owner: PublicKey,
@@ -53,6 +57,8 @@ pub enum Error {
         limit: u32,
         /// When the next registration is allowed (ms).
         retry_at: u64,
+        /// How long that is after the refusal (ms).
+        wait_ms: u64,
     },
 }
 

@@ -90,7 +90,7 @@ pub struct Resolved<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
     /// The store holds no version of the name.
-    #[error("{name} is not registered")]
+    #[error("{name} does not exist on this node")]
     NotFound {
         /// The name.
         name: String,
@@ -102,7 +102,11 @@ pub enum ResolveError {
         name: String,
     },
     /// Expired, but its owner may still renew it.
-    #[error("{name} expired at {expires}; its owner may renew it until {lapses}")]
+    #[error(
+        "{name} expired on {}; its owner may still renew it until {}",
+        crate::when::date(*expires),
+        crate::when::date(*lapses)
+    )]
     InGrace {
         /// The name.
         name: String,
@@ -112,7 +116,10 @@ pub enum ResolveError {
         lapses: u64,
     },
     /// Expired and past its grace period.
-    #[error("{name} expired at {expires} and its grace period is over")]
+    #[error(
+        "{name} expired on {} and its grace period is over: it is free to register",
+        crate::when::date(*expires)
+    )]
     Expired {
         /// The name.
         name: String,
@@ -521,7 +528,8 @@ impl Namespace {
         let count = within.clone().count();
         if count >= limit as usize {
             let retry_at = within.next().map_or(now, |t| t.saturating_add(HOUR_MS));
-            return Err(Error::RateLimited { owner: *owner, limit, retry_at });
+            let wait_ms = retry_at.saturating_sub(now);
+            return Err(Error::RateLimited { owner: *owner, limit, retry_at, wait_ms });
         }
         Ok(())
     }

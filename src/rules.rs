@@ -88,10 +88,12 @@ pub enum RuleError {
         index: usize,
     },
     /// An op signed by someone other than the owner at that point of the chain.
-    #[error("op {index}: signed by {found}, but the owner at that point is {expected}")]
+    #[error("{name} belongs to {expected}; your key {found} cannot change it (op {index})")]
     WrongSigner {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The owner's peer ID.
         expected: String,
         /// The signer's peer ID.
@@ -222,7 +224,10 @@ pub enum RuleError {
         skew_ms: u64,
     },
     /// A version whose name lapsed (expiry plus grace have passed).
-    #[error("the name lapsed at {lapsed} (expiry plus grace); this version is dead")]
+    #[error(
+        "this version lapsed on {} (expiry plus grace) and can no longer be changed or renewed",
+        crate::when::date(*lapsed)
+    )]
     Lapsed {
         /// When the name lapsed (ms).
         lapsed: u64,
@@ -234,10 +239,17 @@ pub enum RuleError {
         name: String,
     },
     /// A competing registration that ranks below the one held.
-    #[error("a competing claim on {name} ranks higher (first come, first served)")]
+    #[error("{}", conflict_lost(name, owner, *expires, *registration))]
     ConflictLost {
         /// The name.
         name: String,
+        /// The owner of the version held, which wins.
+        owner: String,
+        /// Its expiry (ms).
+        expires: u64,
+        /// Whether the losing claim is another registration (else a diverging transfer or
+        /// renewal of the same one).
+        registration: bool,
     },
     /// A late claim on a name held past the settlement window.
     #[error("{name} has been held past the settlement window; a claim that arrives this late cannot displace it")]
@@ -245,6 +257,16 @@ pub enum RuleError {
         /// The name.
         name: String,
     },
+}
+
+/// The sentence of `rule.conflict_lost`: who holds the name, or which change came first.
+fn conflict_lost(name: &str, owner: &str, expires: u64, registration: bool) -> String {
+    let until = crate::when::date(expires);
+    if registration {
+        format!("{name} is taken (owned by {owner} until {until}); first come, first served")
+    } else {
+        format!("{name} was already changed by its owner in another way (now owned by {owner} until {until}); the change signed first stands")
+    }
 }
 
 impl RuleError {
@@ -412,6 +434,7 @@ fn verify_chain(
         if op.signer != owner {
             return Err(RuleError::WrongSigner {
                 index,
+                name: op.name.to_string(),
                 expected: owner.to_string(),
                 found: op.signer.to_string(),
             });
@@ -658,7 +681,14 @@ pub fn decide(
     match compare(incoming, held) {
         Ordering::Greater => {}
         _ if forked == Fork::None => return Err(RuleError::Stale { name: name() }),
-        _ => return Err(RuleError::ConflictLost { name: name() }),
+        _ => {
+            return Err(RuleError::ConflictLost {
+                name: name(),
+                owner: held.owner().to_string(),
+                expires: held.expires(),
+                registration: matches!(forked, Fork::Lineage(..)),
+            })
+        }
     }
     if let Fork::Lineage(new, old) | Fork::Chain(new, old) = forked {
         let settled = |op: &SignedOp| op.op.ts.saturating_add(params.settlement_window_ms) <= now;

@@ -22,6 +22,8 @@
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
 //! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
+//! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
+//! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
 //! | `types.rs` | the TypeScript types of the plain objects |
 
 #![deny(missing_docs)]
@@ -32,6 +34,8 @@ mod error;
 mod keys;
 mod node;
 mod options;
+mod owners;
+mod phrase;
 mod pow;
 mod storage;
 mod types;
@@ -41,6 +45,7 @@ pub use convert::record_rules;
 pub use keys::Keys;
 pub use node::VnsNode;
 pub use options::node_options;
+pub use phrase::{generate_phrase, keys_from_phrase, phrase_of};
 pub use pow::pow_search;
 
 /// Installs the panic hook (once): a bug shows its Rust message in the console instead of a
