@@ -105,13 +105,13 @@ export const DEFAULT_LOG_LEVEL = 'info';
 
 /** Every server flag of `vns serve`, in the order its help lists them. @type {readonly ServeFlag[]} */
 export const SERVE_FLAGS = Object.freeze([
-  { flag: 'port', type: 'string', placeholder: 'N', default: '7420', help: 'the port of the HTTP API, the peer endpoint (/vns), /metrics and the page (0: a free one)' },
+  { flag: 'port', type: 'string', placeholder: 'N', default: '7420', help: 'the port of the HTTP API, the peer endpoint (/vns), /metrics and the page (0: any free one)' },
   {
     flag: 'host',
     type: 'string',
     placeholder: 'ADDR',
     default: '127.0.0.1',
-    help: 'the address to listen on; peers on other machines need a reachable one (e.g. 0.0.0.0)',
+    help: "the address to listen on (this machine only by default); peers and browsers on other machines need --host 0.0.0.0 or the machine's address",
   },
   { flag: 'data', type: 'string', placeholder: 'DIR', default: './vns-data', help: 'the data folder (locked: one `vns serve` per folder)' },
   {

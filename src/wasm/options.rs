@@ -65,7 +65,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         key: "network",
         kind: Kind::Choice(&["main", "testing"]),
         network: true,
-        description: "network parameters: main (default) or testing (low proof-of-work)",
+        description: "the network to join (default main); peers must be on the same one (testing: low proof-of-work)",
         apply: |s, v| {
             s.params = match v {
                 Value::Text(t) if t == "testing" => NetworkParams::testing(),
@@ -78,7 +78,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         key: "difficulty",
         kind: Kind::Uint,
         network: true,
-        description: "proof-of-work difficulty in leading zero bits (default: the network's)",
+        description: "proof-of-work bits a registration needs (default: the network's, 22 on main, 4 on testing); another value makes another network",
         apply: |s, v| {
             s.params.pow_difficulty = u8::try_from(v.uint())
                 .ok()
@@ -91,7 +91,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         key: "registrationPeriodMs",
         kind: Kind::Uint,
         network: true,
-        description: "how long a registration or renewal lasts, in ms (default one year)",
+        description: "how long a registration or renewal lasts, in ms (default one year); another value makes another network",
         apply: |s, v| {
             let ms = Some(v.uint())
                 .filter(|ms| *ms > 0)
@@ -104,7 +104,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         key: "gracePeriodMs",
         kind: Kind::Uint,
         network: true,
-        description: "how long after expiry only the owner may renew, in ms (default 30 days)",
+        description: "after expiry, how long only the owner may renew, in ms (default 30 days); another value makes another network",
         apply: |s, v| {
             s.params.grace_period_ms = v.uint();
             Ok(())
@@ -114,7 +114,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         key: "registrationsPerHour",
         kind: Kind::Uint,
         network: false,
-        description: "local registrations per owner per hour (default 5)",
+        description: "registrations this node takes per owner per hour (default 5)",
         apply: |s, v| {
             s.limits.registrations_per_hour = u32::try_from(v.uint())
                 .map_err(|_| invalid("registrationsPerHour", "too large"))?;
@@ -125,7 +125,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         key: "queueCapacity",
         kind: Kind::Uint,
         network: false,
-        description: "offline delta queue capacity (default 1000)",
+        description: "changes kept for peers while none is connected (default 1000)",
         apply: |s, v| {
             s.config.queue_capacity = usize::try_from(v.uint())
                 .ok()
