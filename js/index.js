@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import init, { VnsNode, Keys, powSearch, canonicalName, recordRules } from '../pkg/web/vns.js';
+import init, { VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { deepFreeze } from './answer-cache.js';
 
@@ -19,7 +19,7 @@ await init();
 export * from './shared-exports.js';
 export { connectWebSocket } from './websocket.js';
 export { workerSolver } from './worker-solver.js';
-export { Keys, VnsNode, powSearch, canonicalName };
+export { Keys, VnsNode, powSearch, canonicalName, checkRecord };
 
 /**
  * The protocol's record rules, read once from the core: record types, the default TTL and

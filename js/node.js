@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { initSync, VnsNode, Keys, powSearch, canonicalName, recordRules } from '../pkg/web/vns.js';
+import { initSync, VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
@@ -22,7 +22,7 @@ initSync({ module: readFileSync(new URL('../pkg/web/vns_bg.wasm', import.meta.ur
 export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
-export { Keys, VnsNode, powSearch, canonicalName };
+export { Keys, VnsNode, powSearch, canonicalName, checkRecord };
 
 /**
  * The protocol's record rules, read once from the core: record types, the default TTL and

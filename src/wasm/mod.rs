@@ -19,6 +19,7 @@
 //! | `convert.rs` | core values as plain JS objects |
 //! | `keys.rs` | the `Keys` class (Ed25519 keypair) |
 //! | `pow.rs` | `powSearch`: one chunk of the proof-of-work search |
+//! | `record_check.rs` | `checkRecord`: one record checked on its own (editors) |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
 //! | `types.rs` | the TypeScript types of the plain objects |
@@ -29,6 +30,7 @@ mod error;
 mod keys;
 mod node;
 mod pow;
+mod record_check;
 mod storage;
 mod types;
 
@@ -37,6 +39,7 @@ pub use convert::record_rules;
 pub use keys::Keys;
 pub use node::VnsNode;
 pub use pow::pow_search;
+pub use record_check::check_record;
 
 /// Installs the panic hook (once): a bug shows its Rust message in the console instead of a
 /// bare `unreachable` trap. Called by every entry point.
