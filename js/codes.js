@@ -44,6 +44,9 @@
  *   | 'identity.bad_peer_id'
  *   | 'identity.unsupported_key_type'
  *   | 'identity.rng'
+ *   | 'phrase.bad_word'
+ *   | 'phrase.bad_length'
+ *   | 'phrase.bad_checksum'
  *   | 'pow.insufficient'
  *   | 'pow.cancelled'
  *   | 'pow.difficulty_too_high'
@@ -185,6 +188,9 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'identity.bad_peer_id': 400,
   'identity.unsupported_key_type': 400,
   'identity.rng': 500,
+  'phrase.bad_word': 400,
+  'phrase.bad_length': 400,
+  'phrase.bad_checksum': 400,
   'pow.insufficient': null,
   'pow.cancelled': null,
   'pow.difficulty_too_high': null,

@@ -27,6 +27,9 @@ import { inlineSolver } from './inline-solver.js';
 /** @typedef {import('../pkg/web/vns.js').NodeStats} NodeStats */
 /** @typedef {import('../pkg/web/vns.js').NetworkInfo} NetworkInfo */
 /** @typedef {import('../pkg/web/vns.js').RecordRules} RecordRules */
+/** @typedef {import('../pkg/web/vns.js').NameAvailability} NameAvailability */
+/** @typedef {import('../pkg/web/vns.js').NameHistoryEvent} NameHistoryEvent */
+/** @typedef {import('../pkg/web/vns.js').RenewalOutlook} RenewalOutlook */
 
 /**
  * What `open` needs from the wasm module (its exports once initialised).
@@ -347,6 +350,43 @@ export class Vns extends EventTarget {
   /** Counters since open: entries accepted, rejected by code, traffic. @returns {NodeStats} */
   stats() {
     return this.#node.stats();
+  }
+
+  /**
+   * Whether `name` can be registered, at this node's clock: `free`, `taken` (by `owner` until
+   * `expires`), `grace` (expired; only `owner` may renew until `graceEnds`) or `invalid` (with
+   * the name rules' `code` and `message`; never thrown).
+   *
+   * ```js
+   * const a = vns.availability('alice'); // { name: 'alice.vfs', state: 'taken', owner, expires }
+   * ```
+   * @param {string} name
+   * @returns {NameAvailability}
+   */
+  availability(name) {
+    return this.#node.availability(name, this.#now());
+  }
+
+  /**
+   * The operations the held entry of `name` carries, oldest first: the registration, every
+   * renewal and transfer, and the latest update unless a renewal or transfer followed it
+   * (earlier updates are replaced, not carried). Throws `store.not_found`.
+   * @param {string} name
+   * @returns {NameHistoryEvent[]}
+   */
+  history(name) {
+    return this.#node.history(name);
+  }
+
+  /**
+   * What renewing `name` now would do: `renewedExpires` and its `gain` over `expires`, and
+   * `worthwhileFrom`, the start of the renewal window (the last 30 days before expiry).
+   * Throws `store.not_found` or `rule.lapsed`.
+   * @param {string} name
+   * @returns {RenewalOutlook}
+   */
+  renewal(name) {
+    return this.#node.renewal(name, this.#now());
   }
 
   /** @param {string} owner a peer id @returns {string[]} */

@@ -12,6 +12,9 @@ export {
 } from './core.js';
 export { attachMessagePort } from './message-port.js';
 export { attachWebSocket } from './websocket.js';
+// Recovery phrases: 24 BIP-39 words that are the secret key (docs/protocol.md). Both entry
+// points instantiate the wasm behind this glue before anything can call them.
+export { generatePhrase, keysFromPhrase, phraseOf } from '../pkg/web/vns.js';
 
 /**
  * The `code` of every error VNS throws (generated from the Rust list of codes).

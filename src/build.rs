@@ -97,9 +97,9 @@ pub fn update(
     Ok(next(current, key, OpKind::Update, ts, |op| op.records = hash.into(), records))
 }
 
-/// Extends the expiry to one period after `ts`.
+/// Extends the expiry to one period after `ts` ([`crate::renewal::renewed_expires`]).
 pub fn renew(current: &Entry, key: &Keypair, params: &NetworkParams, ts: u64) -> Entry {
-    let expires = ts.saturating_add(params.registration_period_ms).max(current.expires());
+    let expires = crate::renewal::renewed_expires(current, params, ts);
     let records = current.records.clone();
     next(current, key, OpKind::Renew, ts, |op| op.expires = expires, records)
 }

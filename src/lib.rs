@@ -15,27 +15,33 @@
 //! | [`name`], [`record`], [`identity`], [`pow`] | the vocabulary |
 //! | [`op`], [`entry`] | signed operations and self-contained versions |
 //! | [`build`] | what an owner's client signs |
+//! | [`phrase`] | recovery phrases: a secret key as 24 BIP-39 words |
 //! | [`rules`] | acceptance, expiry and conflict rules |
 //! | [`namespace`] | the store: names, owner index, deltas, sweep |
+//! | [`availability`], [`history`], [`renewal`] | what owners ask: is a name free, its past, what renewing gains |
 //! | [`tree`] | the merkle search tree: root, proofs, diff |
 //! | [`blockstore`], [`persist`] | content-addressed persistence |
 //! | [`sync`] | peer sync: wire messages, delta queue, gossip and catch-up |
 //! | [`codes`] | every error code: meaning, where it arises, HTTP status |
 
+pub mod availability;
 pub mod block;
 pub mod blockstore;
 pub mod build;
 pub mod codes;
 pub mod entry;
 pub mod error;
+pub mod history;
 pub mod identity;
 pub mod name;
 pub mod namespace;
 pub mod op;
 pub mod params;
 pub mod persist;
+pub mod phrase;
 pub mod pow;
 pub mod record;
+pub mod renewal;
 pub mod rules;
 pub mod sync;
 pub mod tree;

@@ -40,6 +40,9 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "identity.bad_peer_id" => 400, "An owner id (peer id) is malformed.", "parsing owner ids: transfer, `GET /api/vns/names?owner=`";
     "identity.unsupported_key_type" => 400, "An owner id names a key that is not Ed25519.", "parsing owner ids: transfer, `GET /api/vns/names?owner=`";
     "identity.rng" => 500, "The system gave no randomness to generate a key.", "Keypair::generate, `generateKeys()`";
+    "phrase.bad_word" => 400, "A word of the recovery phrase is not in the BIP-39 English list; the message names it.", "keys_from_phrase, `keysFromPhrase()`, `vns key import`";
+    "phrase.bad_length" => 400, "A recovery phrase has other than 24 words.", "keys_from_phrase, `keysFromPhrase()`, `vns key import`";
+    "phrase.bad_checksum" => 400, "The words of a recovery phrase do not fit together: one is wrong or out of place.", "keys_from_phrase, `keysFromPhrase()`, `vns key import`";
     "pow.insufficient" => -, "A proof-of-work hash has fewer leading zero bits than required.", "pow::verify (inside entries it is reported as `rule.proof_of_work`)";
     "pow.cancelled" => -, "The proof-of-work search was cancelled.", "pow::solve, register with a progress callback that stops";
     "pow.difficulty_too_high" => -, "The difficulty is above 64 bits, which no search would reach.", "pow::solve";
@@ -74,11 +77,11 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "rule.chain_too_long" => 422, "An entry carries more than 50 operations.", "verify_entry, check_bounds";
     "rule.records_mismatch" => 422, "The records do not hash to what the latest op signed.", "verify_entry";
     "rule.future_timestamp" => 422, "The latest op's timestamp is more than the allowed skew ahead of this node's clock.", "check_time: register, apply, submit";
-    "rule.lapsed" => 422, "The version is past its expiry plus grace: dead.", "Namespace::apply, submit";
+    "rule.lapsed" => 422, "The version is past its expiry plus grace: dead.", "Namespace::apply, submit, `renewal()`";
     "rule.stale" => 422, "An equal or newer version of the name is already held (a replay or an old version).", "Namespace::apply, submit";
     "rule.conflict_lost" => 422, "A competing claim on the name ranks higher (first come, first served).", "Namespace::apply, register, submit";
     "rule.settled" => 422, "The held claim is past the settlement window; a competing claim this late cannot displace it.", "Namespace::apply, submit";
-    "store.not_found" => 404, "The name is not held here, so it cannot be updated, renewed or transferred.", "update, renew, transfer";
+    "store.not_found" => 404, "The name is not held here, so it cannot be updated, renewed or transferred.", "update, renew, transfer, `history()`, `renewal()`";
     "store.rate_limited" => 429, "The owner registered too many names in the last hour on this node.", "register, submit of a registration (local callers only)";
     "resolve.not_found" => 404, "The name is not registered.", "resolve, `GET /api/vns/resolve/:name`, `GET /api/vns/entry/:name`";
     "resolve.reserved" => 422, "The name is reserved by the protocol.", "resolve";

@@ -22,6 +22,8 @@
 //! | `record_check.rs` | `checkRecord`: one record checked on its own (editors) |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
+//! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
+//! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
 //! | `types.rs` | the TypeScript types of the plain objects |
 
 mod args;
@@ -29,6 +31,8 @@ mod convert;
 mod error;
 mod keys;
 mod node;
+mod owners;
+mod phrase;
 mod pow;
 mod record_check;
 mod storage;
@@ -38,6 +42,7 @@ pub use args::canonical_name;
 pub use convert::record_rules;
 pub use keys::Keys;
 pub use node::VnsNode;
+pub use phrase::{generate_phrase, keys_from_phrase, phrase_of};
 pub use pow::pow_search;
 pub use record_check::check_record;
 

@@ -109,7 +109,7 @@ impl VnsNode {
 
     /// Runs `f` on the node. A re-entrant call (from a storage adapter during a wasm call)
     /// is refused with `vns.busy` instead of panicking.
-    fn with<T>(&self, f: impl FnOnce(&mut SyncNode) -> JsResult<T>) -> JsResult<T> {
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut SyncNode) -> JsResult<T>) -> JsResult<T> {
         let mut node = self.node.try_borrow_mut().map_err(|_| busy())?;
         f(&mut node)
     }
