@@ -125,17 +125,6 @@ export function errorMessage(error, { prefix = '', class: className = 'error' } 
   );
 }
 
-/**
- * The core's sentence for an error, for places that hold one line of text (a `title`,
- * `confirm`); the views show `errorMessage`.
- * @param {unknown} error
- * @returns {string}
- */
-export function describeError(error) {
-  const { message } = /** @type {{ message?: string }} */ (error ?? {});
-  return message ?? String(error);
-}
-
 /** @param {unknown} error @returns {string | undefined} */
 export function errorCode(error) {
   return /** @type {{ code?: string }} */ (error ?? {}).code;
