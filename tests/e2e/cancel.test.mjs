@@ -18,7 +18,7 @@ test('cancelling a registration stops its worker; the page stays usable meanwhil
   // The time elapsed, and the time left estimated from the difficulty (2^40 hashes expected)
   // over the measured rate: both shown, and consistent with each other.
   const progress = await waitFor(
-    async () => (await page.locator('#pow-text').innerText()).match(/^([\d,]+) of ~([\d,]+) hashes · (?:[\d.]+ s|\d+ minutes?) elapsed · about (\d+) days? left · ([\d,]+) hashes\/s$/),
+    async () => (await page.locator('#pow-text').innerText()).match(/^([\d,]+) of ~([\d,]+) hashes · (?:[\d.]+ s|\d+ minutes?) elapsed · about (\d+) days? left · ([\d,]+) hashes\/s$/) ?? undefined,
     { message: 'the search never showed its elapsed time and estimate' },
   );
   const [attempts, expected, days, rate] = [1, 2, 3, 4].map((i) => Number(progress[i].replaceAll(',', '')));

@@ -26,7 +26,7 @@ test('editing one record keeps the others; replacing or removing all is explicit
   const card = page.locator('li.card[data-name="keeper.vfs"]');
   const edit = async () => {
     await card.getByRole('button', { name: 'Edit records' }).click();
-    await card.locator('form [data-mode=edit]').waitFor();
+    await card.locator('form input[name=value]').first().waitFor();
   };
   const saved = async (/** @type {string} */ what) => {
     const seq = answer.seq;
