@@ -77,6 +77,7 @@ export function mountNames(session) {
     /** @param {HTMLElement | Promise<HTMLElement>} content */
     const open = async (content) => {
       editing = name;
+      flash.replaceChildren(); // the last outcome is not about the form opening now
       panel.replaceChildren(await content);
     };
     const renewButton = h('button', { type: 'button', onclick: () => open(renewPanel(context)) }, 'Renew…');
