@@ -142,6 +142,8 @@
  *   | 'cli.no_key'
  *   | 'cli.bad_key'
  *   | 'cli.key_exists'
+ *   | 'cli.no_records'
+ *   | 'cli.not_confirmed'
  *   | 'cli.bad_tls'
  *   | 'cli.unreachable'
  *   | 'cli.bad_answer'} ErrorCode
@@ -286,6 +288,8 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'cli.no_key': null,
   'cli.bad_key': null,
   'cli.key_exists': null,
+  'cli.no_records': null,
+  'cli.not_confirmed': null,
   'cli.bad_tls': null,
   'cli.unreachable': null,
   'cli.bad_answer': null,

@@ -93,9 +93,11 @@ export const API_ROUTES = Object.freeze([
     method: 'GET',
     path: 'entry',
     name: true,
-    handle({ vns }, name) {
+    async handle({ vns }, name) {
       const bytes = vns.entryBlock(name);
-      if (!bytes) throw new HttpError(404, 'resolve.not_found', `${name} is not held by this node`);
+      // No entry: the core says why in its own words (not found, or reserved).
+      if (!bytes) await vns.resolve(name);
+      if (!bytes) throw new HttpError(404, 'resolve.not_found', `${name} does not exist on this node`);
       return bytes;
     },
   },

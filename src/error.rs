@@ -31,10 +31,16 @@ pub enum Error {
     Entry(#[from] EntryError),
     #[error(transparent)]
     Rule(#[from] RuleError),
-    #[error("{name} is not registered")]
+    #[error("{name} does not exist on this node")]
     NotFound { name: String },
-    #[error("{owner} registered {limit} names in the last hour; try again after {retry_at} ms")]
-    RateLimited { owner: PublicKey, limit: u32, retry_at: u64 },
+    /// `retry_at` is when the next registration is allowed; `wait_ms` how long that is from
+    /// the refusal.
+    #[error(
+        "{owner} registered {limit} names in the last hour, the most this node takes; try again in {} (at {})",
+        crate::when::wait(*wait_ms),
+        crate::when::date(*retry_at)
+    )]
+    RateLimited { owner: PublicKey, limit: u32, retry_at: u64, wait_ms: u64 },
 }
 
 impl Error {

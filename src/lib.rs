@@ -23,6 +23,7 @@
 //! | [`blockstore`], [`persist`] | content-addressed persistence |
 //! | [`sync`] | peer sync: wire messages, delta queue, gossip and catch-up |
 //! | [`codes`] | every error code: meaning, where it arises, HTTP status |
+//! | [`when`] | dates and waits in error messages |
 
 pub mod availability;
 pub mod block;
@@ -47,3 +48,4 @@ pub mod sync;
 pub mod tree;
 #[cfg(all(target_arch = "wasm32", feature = "wasm"))]
 pub mod wasm;
+pub mod when;

@@ -82,13 +82,20 @@ pub struct Resolved<'a> {
 /// Why a name does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
-    #[error("{name} is not registered")]
+    #[error("{name} does not exist on this node")]
     NotFound { name: String },
     #[error("{name} is reserved by the protocol")]
     Reserved { name: String },
-    #[error("{name} expired at {expires}; its owner may renew it until {lapses}")]
+    #[error(
+        "{name} expired on {}; its owner may still renew it until {}",
+        crate::when::date(*expires),
+        crate::when::date(*lapses)
+    )]
     InGrace { name: String, expires: u64, lapses: u64 },
-    #[error("{name} expired at {expires} and its grace period is over")]
+    #[error(
+        "{name} expired on {} and its grace period is over: it is free to register",
+        crate::when::date(*expires)
+    )]
     Expired { name: String, expires: u64 },
 }
 
@@ -492,7 +499,8 @@ impl Namespace {
         let count = within.clone().count();
         if count >= limit as usize {
             let retry_at = within.next().map_or(now, |t| t.saturating_add(HOUR_MS));
-            return Err(Error::RateLimited { owner: *owner, limit, retry_at });
+            let wait_ms = retry_at.saturating_sub(now);
+            return Err(Error::RateLimited { owner: *owner, limit, retry_at, wait_ms });
         }
         Ok(())
     }

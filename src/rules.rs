@@ -43,8 +43,9 @@ pub enum RuleError {
     LineageMismatch { index: usize },
     #[error("op {index}: `prev` is not the hash of the op before it in the entry")]
     PrevMismatch { index: usize },
-    #[error("op {index}: signed by {found}, but the owner at that point is {expected}")]
-    WrongSigner { index: usize, expected: String, found: String },
+    /// `expected` owns `name` at op `index`, which `found` signed.
+    #[error("{name} belongs to {expected}; your key {found} cannot change it (op {index})")]
+    WrongSigner { index: usize, name: String, expected: String, found: String },
     #[error("op {index}: signature does not verify")]
     BadSignature { index: usize },
     #[error("op {index}: sequence number {found} is not above the previous {previous}")]
@@ -78,14 +79,29 @@ pub enum RuleError {
     Records(#[from] RecordError),
     #[error("timestamp {ts} is more than {skew_ms} ms ahead of now ({now})")]
     FutureTimestamp { ts: u64, now: u64, skew_ms: u64 },
-    #[error("the name lapsed at {lapsed} (expiry plus grace); this version is dead")]
+    #[error(
+        "this version lapsed on {} (expiry plus grace) and can no longer be changed or renewed",
+        crate::when::date(*lapsed)
+    )]
     Lapsed { lapsed: u64 },
     #[error("an equal or newer version of {name} is already held (stale or replayed)")]
     Stale { name: String },
-    #[error("a competing claim on {name} ranks higher (first come, first served)")]
-    ConflictLost { name: String },
+    /// The held version of `name` wins: `owner` holds it until `expires`. `registration`: the
+    /// losing claim is another registration (else a diverging transfer or renewal).
+    #[error("{}", conflict_lost(name, owner, *expires, *registration))]
+    ConflictLost { name: String, owner: String, expires: u64, registration: bool },
     #[error("{name} has been held past the settlement window; a claim that arrives this late cannot displace it")]
     Settled { name: String },
+}
+
+/// The sentence of `rule.conflict_lost`: who holds the name, or which change came first.
+fn conflict_lost(name: &str, owner: &str, expires: u64, registration: bool) -> String {
+    let until = crate::when::date(expires);
+    if registration {
+        format!("{name} is taken (owned by {owner} until {until}); first come, first served")
+    } else {
+        format!("{name} was already changed by its owner in another way (now owned by {owner} until {until}); the change signed first stands")
+    }
 }
 
 impl RuleError {
@@ -253,6 +269,7 @@ fn verify_chain(
         if op.signer != owner {
             return Err(RuleError::WrongSigner {
                 index,
+                name: op.name.to_string(),
                 expected: owner.to_string(),
                 found: op.signer.to_string(),
             });
@@ -499,7 +516,14 @@ pub fn decide(
     match compare(incoming, held) {
         Ordering::Greater => {}
         _ if forked == Fork::None => return Err(RuleError::Stale { name: name() }),
-        _ => return Err(RuleError::ConflictLost { name: name() }),
+        _ => {
+            return Err(RuleError::ConflictLost {
+                name: name(),
+                owner: held.owner().to_string(),
+                expires: held.expires(),
+                registration: matches!(forked, Fork::Lineage(..)),
+            })
+        }
     }
     if let Fork::Lineage(new, old) | Fork::Chain(new, old) = forked {
         let settled = |op: &SignedOp| op.op.ts.saturating_add(params.settlement_window_ms) <= now;

@@ -1,5 +1,5 @@
 //! The package's own codes: the wasm binding layer (`src/wasm/error.rs`), the JS shim and
-//! `vns serve` (`js/`), the `vns` CLI (`js/cli.js`) and the demo page (`www/`).
+//! `vns serve` (`js/`), the `vns` CLI (`js/cli.js`, `js/cli/`) and the demo page (`www/`).
 
 use super::{codes, ErrorCode};
 
@@ -24,7 +24,9 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "cli.usage" => -, "The command line is wrong (exit code 2).", "`vns`";
     "cli.no_key" => -, "No key file exists; create one with `vns key new`.", "`vns register`, `update`, `renew`, `transfer`";
     "cli.bad_key" => -, "The key file is unreadable or not a VNS key.", "`vns` commands that sign";
-    "cli.key_exists" => -, "A key file already exists and `--force` was not given.", "`vns key new`";
+    "cli.key_exists" => -, "A key file already exists and `--force` was not given.", "`vns key new`, `vns key import`";
+    "cli.no_records" => -, "`vns update` was given no records and no `--clear`: nothing would change (exit code 2).", "`vns update`";
+    "cli.not_confirmed" => -, "A renewal was not confirmed (no `--yes` off a terminal, or not answered yes); nothing was signed.", "`vns renew`";
     "cli.bad_tls" => -, "The TLS certificate or key given to `vns serve` cannot be read.", "`vns serve --tls-cert FILE --tls-key FILE`";
     "cli.unreachable" => -, "The node did not answer (exit code 3).", "`vns` commands that call a node";
     "cli.bad_answer" => -, "The node answered with an HTTP error that carries no VNS error.", "`vns` commands that call a node";

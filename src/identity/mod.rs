@@ -50,13 +50,13 @@ pub enum IdentityError {
     #[error("signature does not verify for this key and message")]
     BadSignature,
     /// The peer ID is not valid base58btc.
-    #[error("peer id {peer_id:?} is not valid base58")]
+    #[error("{peer_id:?} is not an owner id (owner ids look like 12D3KooW…; this is not base58)")]
     BadBase58 {
         /// The input.
         peer_id: String,
     },
     /// The peer ID string is structurally wrong (length, multihash, CID form).
-    #[error("peer id {peer_id:?} is malformed: {reason}")]
+    #[error("{peer_id:?} is not an owner id (owner ids look like 12D3KooW…): {reason}")]
     BadPeerId {
         /// The input (empty when it was too long to echo).
         peer_id: String,

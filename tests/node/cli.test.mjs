@@ -65,10 +65,10 @@ test('register, resolve, update, renew, names, transfer, status', async () => {
 
   const updated = await json(['update', 'carol', '--ip6', '2001:db8::7', '--cid', 'bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi', '--sync', 'wss://carol.example/vns']);
   assert.equal(updated.code, 0, updated.stderr);
-  assert.deepEqual(updated.body.resolved.records.map((/** @type {{ type: string }} */ r) => r.type), ['AAAA', 'FS', 'SYNC']);
+  assert.deepEqual(updated.body.resolved.records.map((/** @type {{ type: string }} */ r) => r.type), ['A', 'TXT', 'AAAA', 'FS', 'SYNC'], 'records of other types are kept');
   assert.equal(updated.body.resolved.seq, resolved.body.seq + 1);
 
-  const renewed = await json(['renew', 'carol']);
+  const renewed = await json(['renew', 'carol', '--yes']);
   assert.equal(renewed.code, 0, renewed.stderr);
   assert.ok(renewed.body.resolved.expires > resolved.body.expires);
 
@@ -98,7 +98,7 @@ test('register, resolve, update, renew, names, transfer, status', async () => {
 test('errors: clear messages and exit codes', async () => {
   const missing = await cli(['resolve', 'nobody'], env);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /nobody\.vfs is not registered \(resolve\.not_found\)/);
+  assert.match(missing.stderr, /nobody\.vfs does not exist on this node \(resolve\.not_found\)/);
   const missingJson = await json(['resolve', 'nobody']);
   assert.equal(missingJson.body.error.code, 'resolve.not_found');
 

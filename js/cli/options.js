@@ -1,0 +1,68 @@
+// @ts-check
+/**
+ * The `vns` command's flags, parsed once for every command.
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { cliFlags, uintFlag, FlagError } from '../node-options.js';
+import { DNS_FLAGS } from '../dns/index.js';
+import { usage } from './errors.js';
+
+const OPTIONS = /** @type {const} */ ({
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  node: { type: 'string' },
+  key: { type: 'string' },
+  force: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+  replace: { type: 'boolean' },
+  clear: { type: 'boolean' },
+  ip: { type: 'string', multiple: true },
+  ip6: { type: 'string', multiple: true },
+  txt: { type: 'string', multiple: true },
+  cid: { type: 'string', multiple: true },
+  sync: { type: 'string', multiple: true },
+  ttl: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  memory: { type: 'boolean' },
+  'force-empty': { type: 'boolean' },
+  'max-peers': { type: 'string' },
+  'max-peers-per-address': { type: 'string' },
+  peer: { type: 'string', multiple: true },
+  ...cliFlags(),
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  ...DNS_FLAGS,
+});
+
+/** @typedef {ReturnType<typeof parse>['values']} Flags */
+
+/** @param {string[]} argv */
+export function parse(argv) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usage(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * A non-negative integer flag.
+ * @param {Flags} flags @param {keyof Flags} name
+ * @returns {number | undefined}
+ */
+export function intFlag(flags, name) {
+  try {
+    return uintFlag(name, flags[name]);
+  } catch (e) {
+    throw e instanceof FlagError ? usage(e.message) : e;
+  }
+}
+
+/** @param {string[]} positionals @param {number} count @param {string} what */
+export function args(positionals, count, what) {
+  if (positionals.length !== count) throw usage(`expected ${what}`);
+  return positionals;
+}
