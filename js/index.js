@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import init, { VnsNode, Keys, powSearch, canonicalName, recordRules, nodeOptions } from '../pkg/web/vns.js';
+import init, { VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { deepFreeze } from './answer-cache.js';
 
@@ -19,7 +19,7 @@ await init();
 export * from './shared-exports.js';
 export { connectWebSocket } from './websocket.js';
 export { workerSolver } from './worker-solver.js';
-export { Keys, VnsNode, powSearch, canonicalName, nodeOptions };
+export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 
 /**
  * The protocol's record rules, read once from the core: record types, the default TTL and

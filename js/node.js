@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { initSync, VnsNode, Keys, powSearch, canonicalName, recordRules, nodeOptions } from '../pkg/web/vns.js';
+import { initSync, VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
@@ -24,7 +24,7 @@ export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 export { dbStorage } from './db-storage.js';
-export { Keys, VnsNode, powSearch, canonicalName, nodeOptions };
+export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 
 /**
  * The protocol's record rules, read once from the core: record types, the default TTL and

@@ -2,7 +2,8 @@
 /**
  * The owner's key, kept in this browser: its 32-byte secret in a small IndexedDB database of
  * its own (`vns-www-keys`), apart from the names database so that clearing one never loses
- * the other. Export and import use hex or base64 text.
+ * the other. Its backup is the recovery phrase (see views/key.js); a secret exported as hex or
+ * base64 by an older version still imports.
  * @module
  */
 import { Keys } from 'vns';
@@ -59,11 +60,6 @@ export async function storeKeys(keys) {
   /** @type {StoredKey} */
   const stored = { secret: keys.secret(), peerId: keys.peerId, created: Date.now() };
   await withStore('readwrite', (s) => s.put(stored, CURRENT));
-}
-
-/** @param {Uint8Array} bytes @returns {string} */
-export function toHex(bytes) {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** @param {Uint8Array} bytes @returns {string} */

@@ -1,13 +1,10 @@
 // @ts-check
 /**
  * Small DOM helpers shared by the views: building elements, formatting times, errors and
- * records. No framework: views rebuild their little trees on change.
+ * records (the record editor is in records-editor.js). No framework: views rebuild their little trees on change.
  * @module
  */
-import { RECORD_RULES } from 'vns';
-
 /** @typedef {import('../js/core.js').Resolved} Resolved */
-/** @typedef {import('../js/core.js').RecordInput} RecordInput */
 
 /**
  * Builds an element: `h('p', { class: 'hint' }, 'text', child)`. Attributes starting with
@@ -56,13 +53,52 @@ export function setField(name, text) {
   for (const element of document.querySelectorAll(`[data-field="${name}"]`)) element.textContent = text;
 }
 
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * A length of time in words, rounded to its largest unit: `formatDuration(90_000)` is
+ * "2 minutes", `formatDuration(3 * 86_400_000)` "3 days".
+ * @param {number} ms
+ * @returns {string}
+ */
+export function formatDuration(ms) {
+  const units = /** @type {const} */ ([[DAY_MS, 'day'], [HOUR_MS, 'hour'], [MINUTE_MS, 'minute'], [1000, 'second']]);
+  for (const [size, unit] of units) {
+    if (ms >= size || size === 1000) {
+      const n = Math.round(ms / size);
+      return `${n} ${unit}${n === 1 ? '' : 's'}`;
+    }
+  }
+  return '';
+}
+
+/** @param {number} ms a time @returns {string} the date and time as this browser writes them */
+export function formatTime(ms) {
+  return new Date(ms).toLocaleString();
+}
+
+/**
+ * How long until `ms`: "in 12 days", "in 3 hours", or "expired 2 minutes ago".
+ * @param {number} ms @param {number} [now]
+ * @returns {string}
+ */
+export function formatLeft(ms, now = Date.now()) {
+  return ms > now ? `${formatDuration(ms - now)} left` : `${formatDuration(now - ms)} ago`;
+}
+
+/**
+ * Whole days left until `ms` (0 on the last day, negative once past).
+ * @param {number} ms @param {number} [now]
+ */
+export function daysLeft(ms, now = Date.now()) {
+  return Math.floor((ms - now) / DAY_MS);
+}
+
 /** @param {number} ms @returns {string} a date and a relative time */
 export function formatExpiry(ms) {
-  const days = Math.round((ms - Date.now()) / 86_400_000);
-  const when = new Date(ms).toLocaleString();
-  if (days > 1) return `${when} (in ${days} days)`;
-  if (ms > Date.now()) return `${when} (soon)`;
-  return `${when} (expired)`;
+  return `${formatTime(ms)} (${ms > Date.now() ? 'in ' + formatDuration(ms - Date.now()) : 'expired'})`;
 }
 
 /** @param {number} seconds @returns {string} */
@@ -73,14 +109,20 @@ export function formatTtl(seconds) {
 }
 
 /**
- * A readable message for an error from the node (its `code` names the broken rule).
+ * An error as the user reads it: the core's sentence (`message`), and its stable `code` in a
+ * detail line for reports and searches.
  * @param {unknown} error
- * @returns {string}
+ * @param {{ prefix?: string, class?: string }} [options] `prefix` goes before the sentence
+ * @returns {HTMLElement}
  */
-export function describeError(error) {
+export function errorMessage(error, { prefix = '', class: className = 'error' } = {}) {
   const { code, message } = /** @type {{ code?: string, message?: string }} */ (error ?? {});
-  const text = message ?? String(error);
-  return code && !text.includes(code) ? `${text} (${code})` : text;
+  return h(
+    'p',
+    { class: className, 'data-code': code },
+    h('span', { class: 'message' }, `${prefix}${message ?? String(error)}`),
+    code && h('span', { class: 'code-detail' }, 'Error code ', h('code', {}, code)),
+  );
 }
 
 /** @param {unknown} error @returns {string | undefined} */
@@ -124,78 +166,4 @@ export function nameFacts(resolved) {
     h('dt', {}, 'Version'),
     h('dd', {}, String(resolved.seq)),
   );
-}
-
-/** A placeholder for each record type's value (the types themselves come from the core). */
-const VALUE_HINTS = /** @type {Record<string, string>} */ ({
-  A: 'IPv4 address, e.g. 192.0.2.1',
-  AAAA: 'IPv6 address, e.g. 2001:db8::1',
-  TXT: 'text',
-  FS: 'content CID, e.g. bafy…',
-  SYNC: 'peer endpoint URL',
-});
-
-let editorRows = 0;
-
-/**
- * An editor of records (type, value, TTL rows) inside `container`.
- * @param {HTMLElement} container
- * @param {RecordInput[]} [initial]
- * @returns {{ records(): RecordInput[], reset(records?: RecordInput[]): void }}
- */
-export function recordsEditor(container, initial = [{ type: 'A', value: '' }]) {
-  const list = h('div', { class: 'rows' });
-  /** @param {RecordInput} [record] */
-  const addRow = (record = { type: 'A', value: '' }) => {
-    const n = (editorRows += 1);
-    const type = /** @type {HTMLSelectElement} */ (
-      h('select', { id: `rec-type-${n}`, name: 'type' }, ...RECORD_RULES.types.map((t) => h('option', { value: t }, t)))
-    );
-    type.value = record.type;
-    const value = /** @type {HTMLInputElement} */ (
-      h('input', { id: `rec-value-${n}`, name: 'value', value: record.value, autocomplete: 'off', spellcheck: 'false' })
-    );
-    const ttl = /** @type {HTMLInputElement} */ (
-      h('input', {
-        id: `rec-ttl-${n}`, name: 'ttl', type: 'number', step: 1, inputmode: 'numeric',
-        min: RECORD_RULES.minTtl, max: RECORD_RULES.maxTtl, value: record.ttl ?? RECORD_RULES.defaultTtl,
-      })
-    );
-    const hint = () => (value.placeholder = VALUE_HINTS[type.value] ?? '');
-    type.addEventListener('change', hint);
-    hint();
-    const row = h(
-      'div',
-      { class: 'record-row' },
-      h('label', { for: type.id }, 'Type'),
-      type,
-      h('label', { for: value.id }, 'Value'),
-      value,
-      h('label', { for: ttl.id }, 'TTL (s)'),
-      ttl,
-      h('button', { type: 'button', class: 'link', 'aria-label': 'Remove this record', onclick: () => row.remove() }, 'Remove'),
-    );
-    list.append(row);
-  };
-  container.replaceChildren(list, h('button', { type: 'button', onclick: () => addRow() }, 'Add a record'));
-  /** @param {RecordInput[]} records */
-  const reset = (records) => {
-    list.replaceChildren();
-    for (const record of records) addRow(record);
-  };
-  reset(initial);
-  return {
-    /** The rows as typed: values go to the core as they are (it keeps a TXT value's spaces). */
-    records() {
-      return [...list.querySelectorAll('.record-row')]
-        .map((row) => {
-          const field = (/** @type {string} */ name) => /** @type {HTMLInputElement} */ (row.querySelector(`[name=${name}]`)).value;
-          return { type: field('type'), value: field('value'), ttl: Number(field('ttl')) || undefined };
-        })
-        .filter((r) => r.value !== '');
-    },
-    reset(records = initial) {
-      reset(records);
-    },
-  };
 }

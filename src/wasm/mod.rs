@@ -19,6 +19,7 @@
 //! | `convert.rs` | core values as plain JS objects |
 //! | `keys.rs` | the `Keys` class (Ed25519 keypair) |
 //! | `pow.rs` | `powSearch`: one chunk of the proof-of-work search |
+//! | `record_check.rs` | `checkRecord`: one record checked on its own (editors) |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
 //! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
@@ -37,6 +38,7 @@ mod options;
 mod owners;
 mod phrase;
 mod pow;
+mod record_check;
 mod storage;
 mod types;
 
@@ -47,6 +49,7 @@ pub use node::VnsNode;
 pub use options::node_options;
 pub use phrase::{generate_phrase, keys_from_phrase, phrase_of};
 pub use pow::pow_search;
+pub use record_check::check_record;
 
 /// Installs the panic hook (once): a bug shows its Rust message in the console instead of a
 /// bare `unreachable` trap. Called by every entry point.

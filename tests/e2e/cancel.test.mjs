@@ -15,6 +15,16 @@ test('cancelling a registration stops its worker; the page stays usable meanwhil
   const worker = await started;
   await page.waitForFunction(() => Number(document.getElementById('pow-bar')?.getAttribute('value')) > 0);
   assert.ok(page.workers().length >= 1, 'the search runs in a worker');
+  // The time elapsed, and the time left estimated from the difficulty (2^40 hashes expected)
+  // over the measured rate: both shown, and consistent with each other.
+  const progress = await waitFor(
+    async () => (await page.locator('#pow-text').innerText()).match(/^([\d,]+) of ~([\d,]+) hashes · (?:[\d.]+ s|\d+ minutes?) elapsed · about (\d+) days? left · ([\d,]+) hashes\/s$/) ?? undefined,
+    { message: 'the search never showed its elapsed time and estimate' },
+  );
+  const [attempts, expected, days, rate] = [1, 2, 3, 4].map((i) => Number(progress[i].replaceAll(',', '')));
+  assert.equal(expected, 2 ** 40);
+  const estimate = (expected - attempts) / rate / 86_400;
+  assert.ok(Math.abs(days - estimate) <= 1, `about ${days} days left at ${rate} hashes/s; ${estimate.toFixed(1)} expected`);
   await screenshot(page, 'register-progress');
 
   // While the search runs: another view works, and a node answer arrives and is shown.

@@ -1,12 +1,14 @@
-// The README's browser example works as written: its snippet, served by a real `vns serve`
-// as a page, registers a name that then resolves through the node's HTTP API.
+// The README's browser example works as written, and can be run again: its snippet, served by
+// a real `vns serve` as a page, registers a name that then resolves through the node's HTTP
+// API; a second load (the name now taken) prints why it did not register, throws nothing, and
+// still prints the answer on the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, startNode, launchBrowser, waitForNodeAnswer } from './helpers.mjs';
+import { ROOT, startNode, launchBrowser, waitFor, waitForNodeAnswer, screenshot } from './helpers.mjs';
 
-test('the README browser example registers a name the node then resolves', async (t) => {
+test('the README browser example registers a name the node then resolves, and runs twice', async (t) => {
   const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Using the package (browser)'));
   const snippet = section.match(/```html\n([\s\S]*?)```/)[1];
@@ -16,13 +18,28 @@ test('the README browser example registers a name the node then resolves', async
 
   const [node, browser] = await Promise.all([startNode({ t }), launchBrowser(t)]);
   const page = await (await browser.newContext()).newPage();
+  /** @type {string[]} */
   const errors = [];
-  const logs = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => logs.push(m.text()));
+  const printed = () => page.evaluate(() => document.body.innerText);
+  /** Waits until the example printed its final line (the answer for bob.vfs). */
+  const finished = () => waitFor(async () => /^bob\.vfs: /m.test(await printed()) && printed(), { message: 'the example never printed its answer' });
+
   await page.goto(`${node.url}/readme-example.tmp.html`);
   const resolved = await waitForNodeAnswer(node, 'bob', () => true, 'bob.vfs never reached the node');
-  assert.deepEqual(errors, []);
   assert.equal(JSON.stringify(resolved.records), JSON.stringify([{ type: 'TXT', value: 'hi', ttl: 3600 }]));
-  assert.ok(logs.length > 0, 'the example logged its progress and answer');
+  const first = await finished();
+  assert.match(first, /^registered bob\.vfs$/m);
+  assert.match(first, new RegExp(`^bob\\.vfs: \\[\\{"type":"TXT","value":"hi","ttl":3600\\}\\] owned by ${resolved.owner}$`, 'm'));
+  await screenshot(page, 'readme-example-first-run');
+
+  // The second run: a new key, the same name, which the first run's key now holds.
+  await page.reload();
+  const second = await finished();
+  assert.doesNotMatch(second, /^registered/m);
+  assert.match(second, /^not registered: .+ \([a-z_]+\.[a-z_.]+\)$/m, second);
+  assert.match(second, new RegExp(`owned by ${resolved.owner}$`, 'm'));
+  await screenshot(page, 'readme-example-second-run');
+  assert.deepEqual(errors, [], 'nothing thrown in the page on either run');
+  assert.equal((await waitForNodeAnswer(node, 'bob')).owner, resolved.owner, 'the second run changed nothing');
 });

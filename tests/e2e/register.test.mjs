@@ -67,7 +67,8 @@ test('my names: update records, renew and transfer reach the node', async (t) =>
   );
   await screenshot(page, 'my-names');
 
-  await card.getByRole('button', { name: 'Renew' }).click();
+  await card.getByRole('button', { name: 'Renew…' }).click();
+  await card.getByRole('button', { name: 'Sign and renew' }).click();
   await page.locator('#names-flash', { hasText: 'Renewed' }).waitFor();
   const renewed = await waitForNodeAnswer(node, 'mine.vfs', (a) => a.seq > updated.seq, 'the renewal never reached the node');
   assert.ok(renewed.expires > updated.expires, 'the renewal extends the registration');

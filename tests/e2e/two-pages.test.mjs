@@ -1,6 +1,7 @@
 // Two pages (two browsers' worth of storage) on one node: a registration in one shows up,
 // live, in the other, and resolves there with the first page's key as owner; that key,
-// exported from the first page and imported in the second, owns the name there too.
+// backed up as its recovery phrase in the first page and imported in the second, owns the
+// name there too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startNode, launchBrowser, openPage, waitOnline, resolveInPage, registerInPage, screenshot } from './helpers.mjs';
@@ -35,13 +36,12 @@ test('a registration in one page appears in another page on the same node', asyn
   await two.page.locator('#names-list', { hasText: 'No key yet' }).waitFor();
   assert.equal(await two.page.locator('li.card').count(), 0);
 
-  // The key is exportable: the first page's secret, imported in the second, owns the name there.
+  // The key is backed up as its recovery phrase: imported in the second page, it owns the name there.
   await one.page.goto(`${node.url}/#key`);
-  await one.page.getByText('Export the secret').click();
-  const secret = await one.page.locator('[data-field=secret-hex]').innerText();
-  assert.match(secret, /^[0-9a-f]{64}$/);
+  await one.page.getByRole('button', { name: 'Show the recovery phrase' }).click();
+  const phrase = (await one.page.locator('[data-field=phrase] li').allInnerTexts()).join(' ');
   await two.page.goto(`${node.url}/#key`);
-  await two.page.getByLabel('Secret').fill(secret);
+  await two.page.getByLabel('Recovery phrase').fill(phrase);
   await two.page.getByRole('button', { name: 'Import' }).click();
   await two.page.locator('[data-field=key-id]', { hasText: owner }).waitFor();
   await two.page.goto(`${node.url}/#names`);

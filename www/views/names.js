@@ -1,12 +1,17 @@
 // @ts-check
 /**
- * My names: the names this browser's key owns, with their records; update, renew, transfer.
+ * My names: the names this browser's key owns, each with its records, its expiry and the
+ * days left (flagged once renewing is worthwhile, and in the grace period); update, renew,
+ * transfer, and the name's history.
  * @module
  */
-import { h, byId, setField, recordsEditor, recordsTable, formatExpiry, describeError, errorCode } from '../ui.js';
+import { h, byId, setField, recordsTable, formatTime, formatLeft, daysLeft, errorMessage } from '../ui.js';
+import { recordsPanel, renewPanel, transferPanel } from './name-panels.js';
+import { historyPanel } from './history.js';
 
 /** @typedef {import('../session.js').Session} Session */
 /** @typedef {import('../../js/core.js').Resolved} Resolved */
+/** @typedef {import('./name-panels.js').PanelContext} PanelContext */
 
 /**
  * @param {Session} session
@@ -17,7 +22,7 @@ export function mountNames(session) {
   /** The name being edited or transferred keeps its form open across re-renders. */
   let editing = '';
   /** The outcome of the last action; kept across re-renders. */
-  const flash = h('p', { role: 'status', id: 'names-flash' });
+  const flash = h('div', { role: 'status', id: 'names-flash' });
 
   async function render() {
     const keys = session.keys;
@@ -34,13 +39,7 @@ export function mountNames(session) {
     }
     /** @type {HTMLElement[]} */
     const items = [];
-    for (const name of names) {
-      try {
-        items.push(item(await session.vns.resolve(name)));
-      } catch (error) {
-        items.push(unresolved(name, error));
-      }
-    }
+    for (const name of names) items.push(await card(name));
     list.replaceChildren(flash, h('ul', { class: 'cards' }, ...items));
   }
 
@@ -49,96 +48,81 @@ export function mountNames(session) {
    * @param {string} name @param {() => Promise<Resolved>} action @param {string} done
    */
   const run = async (name, action, done) => {
-    flash.className = 'hint';
-    flash.textContent = `${name}: working…`;
+    flash.replaceChildren(h('p', { class: 'hint' }, `${name}: working…`));
     try {
       await session.local(name, action);
       editing = '';
-      flash.className = 'verified';
-      flash.textContent = `${name}: ${done}${session.online ? '' : ' Queued: the node is offline.'}`;
+      flash.replaceChildren(h('p', { class: 'verified' }, `${name}: ${done}${session.online ? '' : ' Queued: the node is offline.'}`));
     } catch (error) {
-      flash.className = 'error';
-      flash.textContent = `${name}: ${describeError(error)}`;
+      flash.replaceChildren(errorMessage(error, { prefix: `${name}: ` }));
     }
     await render();
   };
 
   /**
-   * A name this key holds that does not resolve now: past its expiry, in the grace period
-   * in which only its owner may renew it.
-   * @param {string} name @param {unknown} error
+   * The card of one name: resolved now, or (past its expiry) in the grace period in which
+   * only its owner may renew it.
+   * @param {string} name
    */
-  function unresolved(name, error) {
+  async function card(name) {
     const keys = /** @type {import('vns').Keys} */ (session.keys);
-    const renewable = errorCode(error) === 'resolve.in_grace';
-    return h(
-      'li',
-      { class: 'card', 'data-name': name },
-      h('h3', {}, name),
-      h('p', { class: 'notice' }, renewable ? 'Expired: renew it before the grace period ends, or it is released.' : describeError(error)),
-      renewable && h('p', { class: 'actions' }, h('button', { type: 'button', onclick: () => run(name, () => session.vns.renew(keys, name), 'Renewed.') }, 'Renew')),
-    );
-  }
-
-  /** @param {Resolved} resolved */
-  function item(resolved) {
-    const { name } = resolved;
     const panel = h('div', { class: 'panel' });
-    const keys = /** @type {import('vns').Keys} */ (session.keys);
-
-    const openEditor = () => {
-      editing = name;
-      const form = h('form', { class: 'stack', 'aria-label': `Records of ${name}` });
-      const editorBox = h('div', { class: 'records-editor' });
-      const fresh = recordsEditor(editorBox, resolved.records);
-      form.append(
-        editorBox,
-        h('p', { class: 'actions' }, h('button', { type: 'submit' }, 'Save records'), h('button', { type: 'button', onclick: close }, 'Cancel')),
-      );
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        void run(name, () => session.vns.update(keys, name, fresh.records()), 'Records updated.');
-      });
-      panel.replaceChildren(form);
-    };
-
-    const openTransfer = () => {
-      editing = name;
-      const input = /** @type {HTMLInputElement} */ (h('input', { id: `transfer-${name}`, required: true, autocomplete: 'off', spellcheck: 'false', placeholder: '12D3KooW…' }));
-      const form = h(
-        'form',
-        { class: 'stack', 'aria-label': `Transfer ${name}` },
-        h('label', { for: input.id }, 'New owner (their key id)'),
-        input,
-        h('p', { class: 'warn' }, 'A transfer cannot be undone from this key.'),
-        h('p', { class: 'actions' }, h('button', { type: 'submit' }, 'Transfer'), h('button', { type: 'button', onclick: close }, 'Cancel')),
-      );
-      form.addEventListener('submit', (event) => {
-        event.preventDefault();
-        void run(name, () => session.vns.transfer(keys, name, input.value.trim()), `Transferred to ${input.value.trim()}.`);
-      });
-      panel.replaceChildren(form);
-      input.focus();
-    };
-
     const close = () => {
       editing = '';
       panel.replaceChildren();
       void render();
     };
+    /** @type {PanelContext} */
+    const context = { session, keys, name, close, run: (action, done) => run(name, action, done) };
+    /** @param {HTMLElement | Promise<HTMLElement>} content */
+    const open = async (content) => {
+      editing = name;
+      flash.replaceChildren(); // the last outcome is not about the form opening now
+      panel.replaceChildren(await content);
+    };
+    const renewButton = h('button', { type: 'button', onclick: () => open(renewPanel(context)) }, 'Renew…');
+    const historyButton = h('button', { type: 'button', onclick: () => open(historyPanel(session, name, close)) }, 'History');
 
+    let resolved;
+    try {
+      resolved = await session.vns.resolve(name);
+    } catch (error) {
+      const availability = await session.vns.availability(name);
+      const inGrace = availability.state === 'grace';
+      return h(
+        'li',
+        { class: 'card', 'data-name': name, 'data-flag': inGrace ? 'grace' : 'error' },
+        h('h3', {}, name),
+        inGrace
+          ? h('p', { class: 'error', 'data-field': 'expiry' },
+            h('strong', {}, 'In grace: '),
+            `expired ${formatTime(availability.expires ?? 0)}. Renew it before ${formatTime(availability.graceEnds ?? 0)} (${formatLeft(availability.graceEnds ?? 0)}), or anyone may register it.`)
+          : errorMessage(error, { class: 'notice' }),
+        h('p', { class: 'actions' }, inGrace && renewButton, historyButton),
+        panel,
+      );
+    }
+
+    const outlook = await session.vns.renewal(name);
+    const renewNow = Date.now() >= outlook.worthwhileFrom;
+    const days = daysLeft(resolved.expires);
     return h(
       'li',
-      { class: 'card', 'data-name': name },
+      { class: 'card', 'data-name': name, 'data-flag': renewNow ? 'expiring' : 'ok' },
       h('h3', {}, name),
       recordsTable(resolved.records),
-      h('p', {}, `Expires ${formatExpiry(resolved.expires)}; version ${resolved.seq}.`),
+      h('p', { class: renewNow ? 'warn' : '', 'data-field': 'expiry' },
+        renewNow && h('strong', {}, 'Expires soon: '),
+        `Expires ${formatTime(resolved.expires)}, `,
+        h('strong', { 'data-field': 'days-left' }, days > 0 ? `${days} day${days === 1 ? '' : 's'} left` : `${formatLeft(resolved.expires)}`),
+        renewNow ? '. Renew it now.' : `; version ${resolved.seq}.`),
       h(
         'p',
         { class: 'actions' },
-        h('button', { type: 'button', onclick: openEditor }, 'Edit records'),
-        h('button', { type: 'button', onclick: () => run(name, () => session.vns.renew(keys, name), 'Renewed.') }, 'Renew'),
-        h('button', { type: 'button', onclick: openTransfer }, 'Transfer'),
+        h('button', { type: 'button', onclick: () => open(recordsPanel(context, resolved.records)) }, 'Edit records'),
+        renewButton,
+        h('button', { type: 'button', onclick: () => open(transferPanel(context)) }, 'Transfer'),
+        historyButton,
       ),
       panel,
     );

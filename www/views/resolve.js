@@ -6,7 +6,8 @@
  * @module
  */
 import { canonicalName } from 'vns';
-import { h, byId, recordsTable, nameFacts, describeError, errorCode } from '../ui.js';
+import { h, byId, recordsTable, nameFacts, errorMessage, errorCode } from '../ui.js';
+import { historyPanel } from './history.js';
 import { toBase64, fromBase64 } from '../keystore.js';
 
 /** @typedef {import('../session.js').Session} Session */
@@ -44,7 +45,7 @@ export function mountResolve(session) {
     } catch (error) {
       current = undefined;
       generation += 1;
-      out.replaceChildren(h('h3', {}, typed), h('p', { class: 'notice', 'data-state': errorCode(error) ?? 'error' }, describeError(error)));
+      out.replaceChildren(h('h3', {}, typed), h('div', { 'data-state': errorCode(error) ?? 'error' }, errorMessage(error, { class: 'notice' })));
       return;
     }
     current = name;
@@ -63,13 +64,16 @@ export function mountResolve(session) {
     try {
       const resolved = await vns.resolve(name);
       localEntry = resolved.entry;
-      parts.push(recordsTable(resolved.records), nameFacts(resolved), localProofBox(session, vns.proof(name), name));
+      parts.push(recordsTable(resolved.records), nameFacts(resolved), localProofBox(session, vns.proof(name), name), await historyPanel(session, name));
     } catch (error) {
       const code = errorCode(error);
       parts.push(
-        h('p', { class: 'notice', 'data-state': code ?? 'error' },
-          code === 'resolve.not_found' ? "Not found in this browser's copy of the namespace." : describeError(error)),
+        code === 'resolve.not_found'
+          ? h('p', { class: 'notice', 'data-state': code }, "Not found in this browser's copy of the namespace.")
+          : h('div', { 'data-state': code ?? 'error' }, errorMessage(error, { class: 'notice' })),
       );
+      // A name in its grace period still has its history: who may renew it, since when.
+      if (code === 'resolve.in_grace') parts.push(await historyPanel(session, name));
     }
     const nodeBox = h('div', { class: 'node-check' }, h('p', { class: 'hint' }, 'Asking the node…'));
     parts.push(nodeBox);
@@ -99,7 +103,7 @@ function localProofBox(session, proof, name) {
         : h('p', { class: 'verified', 'data-verified': 'true' },
             h('strong', {}, 'Verified'), ` against the local merkle root: ${blocks(proof.blocks.length)} checked in this page lead from the root to entry `, h('code', {}, found), '.');
   } catch (error) {
-    verdict = h('p', { class: 'error', 'data-verified': 'false' }, `The proof does not check: ${describeError(error)}`);
+    verdict = h('div', { 'data-verified': 'false' }, errorMessage(error, { prefix: 'The proof does not check: ' }));
   }
   const box = h(
     'div',
@@ -127,7 +131,7 @@ async function nodeCheck(session, name, localEntry) {
   try {
     answer = await session.nodeAnswer(name);
   } catch (error) {
-    if (errorCode(error) !== 'resolve.not_found') return [h('p', { class: 'error' }, `The node refused: ${describeError(error)}`)];
+    if (errorCode(error) !== 'resolve.not_found') return [errorMessage(error, { prefix: 'The node refused: ' })];
     return [h('p', { class: 'hint', 'data-node': 'absent' }, localEntry ? 'The node does not hold this name yet (it is on its way).' : 'The node does not hold this name either.')];
   }
   if (!answer) return [h('p', { class: 'hint', 'data-node': 'offline' }, "The node is unreachable: this answer comes from this browser's copy.")];
@@ -135,7 +139,7 @@ async function nodeCheck(session, name, localEntry) {
   try {
     nodeEntry = session.vns.verifyProof({ root: answer.proof.root, blocks: answer.proof.blocks.map(fromBase64) }, name);
   } catch (error) {
-    return [h('p', { class: 'error', 'data-node': 'bad-proof' }, `The node's proof does not check against its root: ${describeError(error)}`)];
+    return [h('div', { 'data-node': 'bad-proof' }, errorMessage(error, { prefix: "The node's proof does not check against its root: " }))];
   }
   const checked = `The node's answer checks against its root ${short(answer.proof.root)} (${blocks(answer.proof.blocks.length)})`;
   if (nodeEntry !== answer.entry) return [h('p', { class: 'error', 'data-node': 'mismatch' }, `${checked}, but its entry is not the one it claims.`)];
