@@ -35,7 +35,8 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const NOT_YET_RETURNED: &[&str] = &[];
 
 /// Backticked words in comments that look like codes but name JS methods.
-const NOT_CODES: &[&str] = &["vns.resolve", "vns.network"];
+const NOT_CODES: &[&str] =
+    &["vns.resolve", "vns.network", "vns.availability", "vns.history", "vns.renewal"];
 
 /// File endings that make `x.y` a file or a name rather than a code.
 const NOT_CODE_SUFFIXES: &[&str] =
