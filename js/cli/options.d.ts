@@ -30,10 +30,12 @@ export function parse(argv: string[]): {
         host?: string | undefined;
         data?: string | undefined;
         memory?: boolean | undefined;
+        storage?: string | undefined;
         'force-empty'?: boolean | undefined;
         'max-peers'?: string | undefined;
         'max-peers-per-address'?: string | undefined;
         peer?: string[] | undefined;
+        'log-level'?: string | undefined;
     };
     positionals: string[];
 };
@@ -43,6 +45,12 @@ export function parse(argv: string[]): {
  * @returns {number | undefined}
  */
 export function intFlag(flags: Flags, name: keyof Flags): number | undefined;
+/**
+ * `--storage`: `db` (the default, one LMDB database in --data) or `folder` (blockstore-fs).
+ * @param {string | undefined} value
+ * @returns {'db' | 'folder' | undefined}
+ */
+export function storageFlag(value: string | undefined): "db" | "folder" | undefined;
 /** @param {string[]} positionals @param {number} count @param {string} what */
 export function args(positionals: string[], count: number, what: string): string[];
 export type Flags = ReturnType<typeof parse>["values"];
