@@ -59,8 +59,10 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * each save), `saving` (`detail: { state }` whenever `saveState` changes), `gc` (`detail` is
  * the `GcReport` of each garbage collection), `peer` (`detail` is a `peer-connected` or
  * `peer-disconnected` event), `queue` (`detail` is the `QueueStatus`, whenever it changed),
- * `queue-overflow`, `catchup-aborted` (a catch-up with a peer was abandoned, with the reason's
- * `code`; the link stays open and a later catch-up retries), `error` (`peer-error`,
+ * `queue-overflow`, `catchup-started` (a catch-up with a peer began: its root differs from
+ * ours), then one of `catchup-completed` (with the `entries` it fetched) or `catchup-aborted`
+ * (it was abandoned, with the reason's `code`; the link stays open and a later catch-up
+ * retries) for the same `peer`, unless its link closes first (`peer`), `error` (`peer-error`,
  * `queue-lost`, `{ type: 'save', error }` from a
  * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
  * blocks, or `{ type: 'gc', error }` from the collection after a sweep).
@@ -502,6 +504,12 @@ export class Vns extends VnsEventTarget {
           break;
         case 'queue-overflow':
           this.#emit('queue-overflow', event);
+          break;
+        case 'catchup-started':
+          this.#emit('catchup-started', event);
+          break;
+        case 'catchup-completed':
+          this.#emit('catchup-completed', event);
           break;
         case 'catchup-aborted':
           this.#emit('catchup-aborted', event);

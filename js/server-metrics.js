@@ -3,7 +3,7 @@
  * What `vns serve` counts and exports on `/metrics`: the server's own counters (fed by the
  * node's events and the HTTP API), the metric families as one table of data, each row
  * reading its value from the node's stats, its queue or those counters, and histograms of
- * POST latency, save duration and frame sizes (with `prom-client`'s process metrics).
+ * POST latency, save duration, catch-up duration and frame sizes (with `prom-client`'s process metrics).
  *
  * ```js
  * const metrics = serverMetrics(vns);
@@ -41,6 +41,9 @@ export const PLAIN_CLOSE = 'disconnected';
 
 /** Buckets of the duration histograms, in seconds (1 ms to 30 s). */
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Buckets of the catch-up duration histogram, in seconds (1 ms to 5 min: one missing name
+ * on loopback to a large store over a slow link). */
+const CATCHUP_SECONDS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300];
 /** Buckets of the frame size histogram, in bytes (64 B to the 1 MiB frame limit). */
 const FRAME_BYTES = [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576];
 
@@ -165,6 +168,24 @@ export function serverMetrics(vns) {
   const posts = registry.histogram('vns_post_duration_seconds', 'Time to answer POST /api/vns/ops (validated and saved), by outcome.', ['outcome'], SECONDS);
   const saves = registry.histogram('vns_save_duration_seconds', 'Time of each save to storage, by result.', ['result'], SECONDS);
   const frames = registry.histogram('vns_frame_bytes', 'Sizes of sync frames on WebSocket links, by direction.', ['direction'], FRAME_BYTES);
+  const catchups = registry.histogram(
+    'vns_catchup_duration_seconds',
+    'Time from the start of a catch-up with a peer to its end, by result (completed or aborted).',
+    ['result'],
+    CATCHUP_SECONDS,
+  );
+  /** When each peer's running catch-up started (`performance.now()`), by link. @type {Map<number, number>} */
+  const catchupStarted = new Map();
+  /** @param {number} peer @param {'completed' | 'aborted'} result */
+  const catchupEnded = (peer, result) => {
+    const started = catchupStarted.get(peer);
+    if (started === undefined) return;
+    catchupStarted.delete(peer);
+    catchups.observe({ result }, (performance.now() - started) / 1000);
+  };
+  vns.addEventListener('catchup-started', (e) => catchupStarted.set(e.detail.peer, performance.now()));
+  vns.addEventListener('catchup-completed', (e) => catchupEnded(e.detail.peer, 'completed'));
+  vns.addEventListener('catchup-aborted', (e) => catchupEnded(e.detail.peer, 'aborted'));
   /** When the running save started (`performance.now()`), if one runs. @type {number | undefined} */
   let saveStarted;
   vns.addEventListener('saving', (e) => {
@@ -178,7 +199,10 @@ export function serverMetrics(vns) {
     saveStarted = undefined;
   });
   vns.addEventListener('peer', (e) => {
-    if (e.detail.type === 'peer-disconnected') counts.sessionsClosed.inc(e.detail.code ?? PLAIN_CLOSE);
+    if (e.detail.type !== 'peer-disconnected') return;
+    counts.sessionsClosed.inc(e.detail.code ?? PLAIN_CLOSE);
+    // A catch-up cut by its link's end neither completed nor aborted: it is not timed.
+    catchupStarted.delete(e.detail.peer);
   });
   vns.addEventListener('sweep', (e) => {
     counts.sweeps += 1;

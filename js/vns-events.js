@@ -40,6 +40,8 @@
  *   peer: CustomEvent<PeerEvent>,
  *   queue: CustomEvent<QueueStatus>,
  *   'queue-overflow': CustomEvent<Extract<VnsEvent, { type: 'queue-overflow' }>>,
+ *   'catchup-started': CustomEvent<Extract<VnsEvent, { type: 'catchup-started' }>>,
+ *   'catchup-completed': CustomEvent<Extract<VnsEvent, { type: 'catchup-completed' }>>,
  *   'catchup-aborted': CustomEvent<Extract<VnsEvent, { type: 'catchup-aborted' }>>,
  *   error: CustomEvent<VnsErrorDetail>,
  * }} VnsEventMap

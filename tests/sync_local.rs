@@ -1,5 +1,5 @@
 //! The sync node's one entry point for local changes (`SyncNode::submit`) reports what each
-//! change did, and an abandoned catch-up reports why.
+//! change did, every catch-up reports its start and its end, and an abandoned one says why.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -110,4 +110,68 @@ fn an_abandoned_catch_up_reports_its_code_and_the_session_stays_open() {
     assert!(message.contains("stopped answering"), "{message}");
     assert!(a.has_session(1));
     assert_eq!(a.peer_stats(1).unwrap().catchups_aborted, 1);
+}
+
+/// Delivers every frame in `out` (sent by `from` on its link 1) to `to` (on its link 1), and
+/// so on back and forth until neither has anything to send.
+fn pump(nodes: &mut [SyncNode; 2], mut out: Vec<Outbound>, mut from: usize, now: u64) {
+    while !out.is_empty() {
+        let to = 1 - from;
+        let mut next = Vec::new();
+        for o in out {
+            if let Outbound::Send { bytes, .. } = o {
+                next.extend(nodes[to].receive(1, &bytes, now));
+            }
+        }
+        (out, from) = (next, to);
+    }
+}
+
+/// The catch-up events among `events`, in order.
+fn catch_up_events(events: Vec<Event>) -> Vec<Event> {
+    events
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                Event::CatchUpStarted { .. }
+                    | Event::CatchUpCompleted { .. }
+                    | Event::CatchUpAborted { .. }
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_catch_up_reports_its_start_then_its_end_completed_or_aborted() {
+    // Completed: b holds two names a lacks; a fetches both and says so once it has them.
+    let mut b = node(Limits::default());
+    b.submit(reg(1, "alice", T0), T0).unwrap();
+    b.submit(reg(2, "bob", T0), T0).unwrap();
+    let mut nodes = [node(Limits::default()), b];
+    let out = nodes[0].connect(1, T0);
+    let back = nodes[1].connect(1, T0);
+    // b takes a's Hello first, so it is ready when a's catch-up requests arrive.
+    pump(&mut nodes, out, 0, T0);
+    pump(&mut nodes, back, 1, T0);
+    assert!(nodes[0].namespace().get(&name("alice")).is_some());
+    assert!(nodes[0].namespace().get(&name("bob")).is_some());
+    assert_eq!(
+        catch_up_events(nodes[0].take_events()),
+        [Event::CatchUpStarted { peer: 1 }, Event::CatchUpCompleted { peer: 1, entries: 2 }]
+    );
+    assert_eq!(nodes[0].peer_stats(1).unwrap().catchups, 1);
+
+    // Aborted: a peer announcing a root it never serves; the start comes before the abort.
+    let mut a = node(Limits::default());
+    connect_peer(&mut a, reg(9, "elsewhere", T0).to_block().cid, T0);
+    a.tick(T0 + SyncConfig::default().request_timeout_ms);
+    let events = catch_up_events(a.take_events());
+    let [Event::CatchUpStarted { peer: 1 }, Event::CatchUpAborted { peer: 1, code, .. }] =
+        &events[..]
+    else {
+        panic!("{events:?}")
+    };
+    assert_eq!(code, "sync.catchup_stalled");
+    assert_eq!(a.peer_stats(1).unwrap().catchups, 0);
 }

@@ -55,6 +55,8 @@ pub(crate) struct CatchUp {
     max_bytes: usize,
     phase: Phase,
     restarts: u32,
+    /// Entries received in answer to this catch-up's requests.
+    entries_fetched: u64,
     /// Time of the last request or useful reply (for the timeout).
     pub(crate) last_activity: u64,
 }
@@ -73,6 +75,7 @@ impl CatchUp {
                 progress: false,
             },
             restarts: 0,
+            entries_fetched: 0,
             last_activity: now,
         }
     }
@@ -80,6 +83,11 @@ impl CatchUp {
     /// The root being compared against.
     pub(crate) fn remote_root(&self) -> Cid {
         self.remote_root
+    }
+
+    /// Entries received in answer to this catch-up's requests so far.
+    pub(crate) fn entries_fetched(&self) -> u64 {
+        self.entries_fetched
     }
 
     /// Runs as far as possible; `next_id` numbers new requests.
@@ -233,15 +241,16 @@ impl CatchUp {
         Ok(true)
     }
 
-    /// Takes an `Entries` reply. Returns whether it answered one of our requests (its entries
-    /// are applied either way: they are validated like any others).
-    pub(crate) fn on_entries(&mut self, id: u64, now: u64) -> bool {
+    /// Takes an `Entries` reply of `count` entries. Returns whether it answered one of our
+    /// requests (its entries are applied either way: they are validated like any others).
+    pub(crate) fn on_entries(&mut self, id: u64, count: u64, now: u64) -> bool {
         let Phase::Entries { outstanding, .. } = &mut self.phase else {
             return false;
         };
         let ours = outstanding.remove(&id);
         if ours {
             self.last_activity = now;
+            self.entries_fetched += count;
         }
         ours
     }

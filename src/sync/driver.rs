@@ -102,11 +102,12 @@ impl SyncNode {
                 self.send(peer, &Message::Entries { id, entries }, out);
             }
             Message::Entries { id, entries } => {
+                let count = entries.len() as u64;
                 let ours = self
                     .sessions
                     .get_mut(&peer)
                     .and_then(|s| s.catchup.as_mut())
-                    .is_some_and(|c| c.on_entries(id, now));
+                    .is_some_and(|c| c.on_entries(id, count, now));
                 let applied = self.apply_from(peer, entries, now);
                 self.broadcast(Some(peer), out);
                 if let Err(e) = applied {
@@ -152,6 +153,7 @@ impl SyncNode {
             return;
         }
         s.catchup = Some(CatchUp::new(remote, max_bytes, now));
+        self.push_event(Event::CatchUpStarted { peer });
         self.drive(peer, now, out);
     }
 
@@ -178,13 +180,12 @@ impl SyncNode {
             Ok(Step::Done) => {
                 let local = self.ns.merkle_root();
                 let interval = self.config.catchup_interval_ms;
-                if let Some(s) = self.sessions.get_mut(&peer) {
-                    if let Some(c) = s.catchup.take() {
-                        s.synced = Some((local, c.remote_root(), now));
-                    }
-                    s.next_catchup_at = now.saturating_add(interval);
-                }
+                let Some(s) = self.sessions.get_mut(&peer) else { return };
+                let Some(c) = s.catchup.take() else { return };
+                s.synced = Some((local, c.remote_root(), now));
+                s.next_catchup_at = now.saturating_add(interval);
                 self.stat(peer, |s| s.catchups += 1);
+                self.push_event(Event::CatchUpCompleted { peer, entries: c.entries_fetched() });
             }
             // A peer whose tree is not a valid tree is broken or hostile.
             Err(e @ SyncError::BadTree(_)) => self.fail(peer, e, out),

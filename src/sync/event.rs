@@ -115,6 +115,23 @@ pub enum Event {
         /// Explanation.
         message: String,
     },
+    /// A catch-up with `peer` began (the peer's root differs from ours and one was due). It
+    /// ends with exactly one [`Event::CatchUpCompleted`] or [`Event::CatchUpAborted`] for the
+    /// same peer, unless the session closes first ([`Event::PeerDisconnected`]).
+    CatchUpStarted {
+        /// The peer.
+        peer: LinkId,
+    },
+    /// A catch-up with `peer` finished: this node now holds everything the peer's tree had
+    /// that it lacked. The count is in
+    /// [`PeerStats::catchups`](crate::sync::PeerStats::catchups).
+    CatchUpCompleted {
+        /// The peer.
+        peer: LinkId,
+        /// Entries received in answer to this catch-up's requests (each name's version,
+        /// whether or not it was new here).
+        entries: u64,
+    },
     /// A catch-up with `peer` was abandoned (the peer stopped answering, does not serve its
     /// tree, its root kept moving, or the walk needed more memory than allowed). The session
     /// stays open and a later catch-up retries; the count is in

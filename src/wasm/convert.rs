@@ -113,6 +113,14 @@ pub(crate) fn event(event: Event) -> JsValue {
         Event::EventsDropped { dropped } => {
             object(&[("type", "events-dropped".into()), ("dropped", num(dropped))])
         }
+        Event::CatchUpStarted { peer } => {
+            object(&[("type", "catchup-started".into()), ("peer", num(peer))])
+        }
+        Event::CatchUpCompleted { peer, entries } => object(&[
+            ("type", "catchup-completed".into()),
+            ("peer", num(peer)),
+            ("entries", num(entries)),
+        ]),
         Event::CatchUpAborted { peer, code: c, message } => object(&[
             ("type", "catchup-aborted".into()),
             ("peer", num(peer)),

@@ -81,6 +81,8 @@ export type VnsEvent =
   | { type: "events-dropped"; dropped: number }
   | { type: "queue-overflow"; dropped: number; totalDropped: number; capacity: number }
   | { type: "queue-lost"; code: string; message: string }
+  | { type: "catchup-started"; peer: number }
+  | { type: "catchup-completed"; peer: number; entries: number }
   | { type: "catchup-aborted"; peer: number; code: string; message: string }
   | { type: "peer-error"; peer: number; code: string; message: string };
 /** The offline delta queue. */

@@ -160,6 +160,28 @@ test('WebSocket peers: a registration on one process reaches another and a packa
   assert.match(metricsB, /^vns_peers 2$/m); // node a and the package node
 });
 
+test('a node catching up names from a peer times the catch-up in /metrics', async (t) => {
+  const a = await startServe(['--memory', ...NET]);
+  t.after(() => a.child.kill('SIGKILL'));
+  for (const name of ['early', 'earlier']) {
+    const { bytes } = await signedRegistration(a.url, name, [{ type: 'TXT', value: name }]);
+    assert.equal((await post(a.url, bytes)).status, 200);
+  }
+  const rootA = (await (await fetch(`${a.url}/api/vns/status`)).json()).root;
+  // b starts empty, after both names exist: its handshake with a finds the roots differ.
+  const b = await startServe(['--memory', ...NET, '--peer', a.ws]);
+  t.after(() => b.child.kill('SIGKILL'));
+  await eventually(async () => (await (await fetch(`${b.url}/api/vns/status`)).json()).root === rootA, { timeoutMs: 15_000, what: 'b holds what a holds' });
+  const completed = await eventually(async () => {
+    const text = await (await fetch(`${b.url}/metrics`)).text();
+    const count = Number(text.match(/^vns_catchup_duration_seconds_count\{result="completed"\} (\d+)$/m)?.[1] ?? 0);
+    return count >= 1 ? text : null;
+  }, { timeoutMs: 15_000, what: 'a completed catch-up in b\'s metrics' });
+  assert.match(completed, /^# TYPE vns_catchup_duration_seconds histogram$/m);
+  assert.match(completed, /^vns_catchup_duration_seconds_bucket\{le="300",result="completed"\} [1-9]\d*$/m);
+  assert.match(completed, /^vns_catchups_total [1-9]\d*$/m);
+});
+
 test('SIGTERM saves and exits 0; SIGKILL loses nothing acknowledged; restart resumes', async () => {
   const data = await tempDir();
   const args = ['--data', data, ...NET];
