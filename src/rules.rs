@@ -27,8 +27,11 @@ use crate::entry::{EncodedEntry, Entry, EntryError, MAX_CHAIN_OPS, MAX_ENTRY_BYT
 use crate::op::{OpKind, SignedOp, OP_VERSION};
 use crate::params::NetworkParams;
 use crate::record::{records_hash, validate_records, RecordError};
+use crate::when::{date, wait};
 
-/// Why an entry was rejected. Each variant names the rule it broke.
+/// Why an entry was rejected. Each variant names the rule it broke; its message says, in a
+/// user's words, what that means for the name and what to do, with the op's position at the
+/// end where it helps.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuleError {
     /// The name is one of [`RESERVED`](crate::name::RESERVED).
@@ -38,25 +41,29 @@ pub enum RuleError {
         name: String,
     },
     /// An op in a format version this node does not know.
-    #[error("op {index}: unsupported op format version {version}")]
+    #[error("the change to {name} uses format version {version}, which this node does not know: it may come from a newer VNS (op {index})")]
     Version {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The version found.
         version: u8,
     },
     /// An op of the wrong kind at its place (the first must register, the others must not).
-    #[error("op {index}: expected {expected}, found {found}")]
+    #[error("the history of {name} is out of order: it has a {found} where {expected} must come; it was not made by a VNS client (op {index})")]
     Structure {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The kind of op allowed there.
         expected: &'static str,
         /// The kind of op found.
         found: &'static str,
     },
     /// An op signed for another name than the entry's.
-    #[error("op {index}: names {found}, but the entry is for {expected}")]
+    #[error("the history of {expected} contains a change signed for {found}, another name; it was not made by a VNS client (op {index})")]
     NameMismatch {
         /// Position of the op in the entry.
         index: usize,
@@ -66,26 +73,32 @@ pub enum RuleError {
         found: String,
     },
     /// A field with a value its op kind does not allow.
-    #[error("op {index}: field `{field}` is {problem}")]
+    #[error("the change to {name} is damaged or was not made by a VNS client: its {} is {problem} (op {index})", field_words(field))]
     Field {
         /// Position of the op in the entry.
         index: usize,
-        /// The field.
+        /// The name.
+        name: String,
+        /// The field, as `docs/protocol.md` names it.
         field: &'static str,
         /// What is wrong with it.
         problem: &'static str,
     },
     /// An op whose lineage (the hash of the registration) is not the entry's.
-    #[error("op {index}: belongs to another registration (lineage mismatch)")]
+    #[error("the history of {name} mixes in a change made to another registration of the name; it cannot be accepted (op {index})")]
     LineageMismatch {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
     },
     /// An op whose `prev` is not the hash of the op before it.
-    #[error("op {index}: `prev` is not the hash of the op before it in the entry")]
+    #[error("the history of {name} is damaged or out of order: a change does not follow the one before it (op {index})")]
     PrevMismatch {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
     },
     /// An op signed by someone other than the owner at that point of the chain.
     #[error("{name} belongs to {expected}; your key {found} cannot change it (op {index})")]
@@ -100,77 +113,98 @@ pub enum RuleError {
         found: String,
     },
     /// An op whose signature does not verify.
-    #[error("op {index}: signature does not verify")]
+    #[error("the change to {name} is damaged or was not made by a VNS client: its signature does not verify (op {index})")]
     BadSignature {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
     },
     /// An op whose sequence number is not above the one before it.
-    #[error("op {index}: sequence number {found} is not above the previous {previous}")]
+    #[error("the change to {name} is numbered {found}, not above the change before it ({previous}): make it again from the latest version of the name (op {index})")]
     SeqNotIncreasing {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The previous op's sequence number.
         previous: u64,
         /// This op's sequence number.
         found: u64,
     },
     /// An op timestamped before the op before it.
-    #[error("op {index}: timestamp {found} is before the previous op's {previous}")]
+    #[error("the change to {name} is dated {}, before the change before it ({}): check your computer's clock (op {index})", date(*found), date(*previous))]
     TimeGoesBack {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The previous op's timestamp (ms).
         previous: u64,
         /// This op's timestamp (ms).
         found: u64,
     },
     /// A registration whose expiry is not its timestamp plus one registration period.
-    #[error("registration: expires {found}, must be exactly timestamp + period = {expected}")]
+    #[error("the registration of {name} expires on {}, but a registration runs exactly one period, to {}; it was not made by a VNS client", date(*found), date(*expected))]
     RegistrationExpiry {
+        /// The name.
+        name: String,
         /// The only expiry allowed (ms).
         expected: u64,
         /// The expiry found (ms).
         found: u64,
     },
     /// A registration whose proof-of-work does not meet the network's difficulty.
-    #[error("registration: proof-of-work: {0}")]
-    ProofOfWork(String),
+    #[error("the registration of {name} lacks the work a registration must prove ({reason}): register it again with a VNS client")]
+    ProofOfWork {
+        /// The name.
+        name: String,
+        /// What the proof-of-work check found.
+        reason: String,
+    },
     /// A renewal that expires later than its timestamp plus one period.
-    #[error("op {index}: renewal expires {found}, later than its timestamp + one period ({max})")]
+    #[error("the renewal of {name} runs to {}, more than one registration period past its date; the latest it may run to is {} (op {index})", date(*found), date(*max))]
     RenewalTooFar {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The latest expiry allowed (ms).
         max: u64,
         /// The expiry found (ms).
         found: u64,
     },
     /// A renewal that would bring the expiry forward.
-    #[error("op {index}: renewal would shorten the expiry from {current} to {found}")]
+    #[error("the renewal of {name} would bring its expiry forward from {} to {}; a renewal can only extend it (op {index})", date(*current), date(*found))]
     RenewalShortens {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The expiry before the renewal (ms).
         current: u64,
         /// The expiry of the renewal (ms).
         found: u64,
     },
     /// An op made after the name's grace period ended.
-    #[error("op {index}: made at {ts}, after the grace period ended at {lapsed}")]
+    #[error("the renewal of {name} is dated {}, after its grace period ended on {}: the name is free again and must be registered anew (op {index})", date(*ts), date(*lapsed))]
     AfterGrace {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The op's timestamp (ms).
         ts: u64,
         /// When the grace period ended (ms).
         lapsed: u64,
     },
     /// An update or transfer made after the name expired (only a renewal may follow expiry).
-    #[error("op {index}: {kind} made at {ts}, after the name expired at {expires}")]
+    #[error("the {kind} of {name} is dated {}, after the name expired on {}: renew it first (op {index})", date(*ts), date(*expires))]
     AfterExpiry {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The op kind.
         kind: &'static str,
         /// The op's timestamp (ms).
@@ -179,10 +213,12 @@ pub enum RuleError {
         expires: u64,
     },
     /// An update or transfer that changes the expiry.
-    #[error("op {index}: {kind} must keep the expiry {expected}, found {found}")]
+    #[error("the {kind} of {name} moves its expiry from {} to {}; only a renewal may change it (op {index})", date(*expected), date(*found))]
     ExpiryChanged {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
         /// The op kind.
         kind: &'static str,
         /// The expiry it must keep (ms).
@@ -191,14 +227,20 @@ pub enum RuleError {
         found: u64,
     },
     /// A transfer to the owner who already holds the name.
-    #[error("op {index}: transfer to the current owner")]
+    #[error("{name} already belongs to {owner}; nothing to transfer (op {index})")]
     TransferToSelf {
         /// Position of the op in the entry.
         index: usize,
+        /// The name.
+        name: String,
+        /// The owner's peer ID.
+        owner: String,
     },
     /// An entry with more ops than the network allows.
-    #[error("entry carries {count} ops, more than the limit of {max}")]
+    #[error("the history of {name} has {count} changes, more than the {max} a node accepts")]
     ChainTooLong {
+        /// The name.
+        name: String,
         /// Number of ops.
         count: usize,
         /// The limit.
@@ -208,14 +250,21 @@ pub enum RuleError {
     #[error(transparent)]
     Entry(#[from] EntryError),
     /// Records whose hash is not the one the latest op signed.
-    #[error("records do not match the hash signed by the latest op")]
-    RecordsMismatch,
+    #[error(
+        "the records of {name} are not the ones its owner signed: they were altered on the way"
+    )]
+    RecordsMismatch {
+        /// The name.
+        name: String,
+    },
     /// A record set that breaks the record rules.
-    #[error("records: {0}")]
+    #[error("the records are not valid: {0}")]
     Records(#[from] RecordError),
     /// An op timestamped further ahead of `now` than the allowed skew.
-    #[error("timestamp {ts} is more than {skew_ms} ms ahead of now ({now})")]
+    #[error("the change to {name} is dated {} ahead of this node's clock (at most {} allowed): check your computer's clock", wait(ts.saturating_sub(*now)), wait(*skew_ms))]
     FutureTimestamp {
+        /// The name.
+        name: String,
         /// The op's timestamp (ms).
         ts: u64,
         /// The node's time (ms).
@@ -224,16 +273,15 @@ pub enum RuleError {
         skew_ms: u64,
     },
     /// A version whose name lapsed (expiry plus grace have passed).
-    #[error(
-        "this version lapsed on {} (expiry plus grace) and can no longer be changed or renewed",
-        crate::when::date(*lapsed)
-    )]
+    #[error("{name} lapsed on {} (expiry plus grace): this version can no longer be changed or renewed, and the name is free to register anew", date(*lapsed))]
     Lapsed {
+        /// The name.
+        name: String,
         /// When the name lapsed (ms).
         lapsed: u64,
     },
     /// A version no newer than the one held.
-    #[error("an equal or newer version of {name} is already held (stale or replayed)")]
+    #[error("this node already holds this or a newer version of {name}; nothing to do (the change was sent before or replayed)")]
     Stale {
         /// The name.
         name: String,
@@ -252,16 +300,28 @@ pub enum RuleError {
         registration: bool,
     },
     /// A late claim on a name held past the settlement window.
-    #[error("{name} has been held past the settlement window; a claim that arrives this late cannot displace it")]
+    #[error("{name} has been held longer than the settlement window; a claim that arrives this late cannot take it")]
     Settled {
         /// The name.
         name: String,
     },
 }
 
+/// A field of an op as a user reads it (the protocol's names are for implementers).
+fn field_words(field: &str) -> &str {
+    match field {
+        "prev" => "link to the change before it",
+        "new_owner" => "new owner",
+        "nonce" => "proof-of-work",
+        "seq" => "sequence number",
+        "lineage" => "link to its registration",
+        other => other,
+    }
+}
+
 /// The sentence of `rule.conflict_lost`: who holds the name, or which change came first.
 fn conflict_lost(name: &str, owner: &str, expires: u64, registration: bool) -> String {
-    let until = crate::when::date(expires);
+    let until = date(expires);
     if registration {
         format!("{name} is taken (owned by {owner} until {until}); first come, first served")
     } else {
@@ -286,7 +346,7 @@ impl RuleError {
             SeqNotIncreasing { .. } => "rule.seq_not_increasing",
             TimeGoesBack { .. } => "rule.time_goes_back",
             RegistrationExpiry { .. } => "rule.registration_expiry",
-            ProofOfWork(_) => "rule.proof_of_work",
+            ProofOfWork { .. } => "rule.proof_of_work",
             RenewalTooFar { .. } => "rule.renewal_too_far",
             RenewalShortens { .. } => "rule.renewal_shortens",
             AfterGrace { .. } => "rule.after_grace",
@@ -295,7 +355,7 @@ impl RuleError {
             TransferToSelf { .. } => "rule.transfer_to_self",
             ChainTooLong { .. } => "rule.chain_too_long",
             Entry(e) => e.code(),
-            RecordsMismatch => "rule.records_mismatch",
+            RecordsMismatch { .. } => "rule.records_mismatch",
             Records(e) => e.code(),
             FutureTimestamp { .. } => "rule.future_timestamp",
             Lapsed { .. } => "rule.lapsed",
@@ -325,7 +385,8 @@ fn check_bounds_sized(entry: &Entry, size: usize) -> Result<(), RuleError> {
         return Err(EntryError::Empty.into());
     }
     if ops.len() > MAX_CHAIN_OPS {
-        return Err(RuleError::ChainTooLong { count: ops.len(), max: MAX_CHAIN_OPS });
+        let name = ops[0].op.name.to_string();
+        return Err(RuleError::ChainTooLong { name, count: ops.len(), max: MAX_CHAIN_OPS });
     }
     if size > MAX_ENTRY_BYTES {
         return Err(EntryError::TooLarge { size, max: MAX_ENTRY_BYTES }.into());
@@ -384,25 +445,28 @@ fn verify_chain(
     // reordering or substituting any op breaks a link (see `docs/protocol.md`, "The `prev`
     // rule").
     let mut previous_hash = lineage;
+    let name = || reg.name.to_string();
     for (index, signed) in ops.iter().enumerate().skip(1) {
         let op = &signed.op;
         let previous = &ops[index - 1].op;
         let last = index == ops.len() - 1;
         if op.v != OP_VERSION {
-            return Err(RuleError::Version { index, version: op.v });
+            return Err(RuleError::Version { index, name: name(), version: op.v });
         }
         match op.kind {
             OpKind::Register => {
                 return Err(RuleError::Structure {
                     index,
-                    expected: "transfer, renew or update",
-                    found: "register",
+                    name: name(),
+                    expected: "a transfer, renewal or update",
+                    found: "registration",
                 })
             }
             OpKind::Update if !last => {
                 return Err(RuleError::Structure {
                     index,
-                    expected: "transfer or renew (an update may only be the latest op)",
+                    name: name(),
+                    expected: "a transfer or renewal (an update can only be the latest change)",
                     found: "update",
                 })
             }
@@ -416,17 +480,27 @@ fn verify_chain(
             });
         }
         if op.lineage.as_deref() != Some(&lineage) {
-            return Err(RuleError::LineageMismatch { index });
+            return Err(RuleError::LineageMismatch { index, name: name() });
         }
         match op.prev.as_deref() {
-            None => return Err(RuleError::Field { index, field: "prev", problem: "missing" }),
-            Some(prev) if *prev != previous_hash => return Err(RuleError::PrevMismatch { index }),
+            None => {
+                return Err(RuleError::Field {
+                    index,
+                    name: name(),
+                    field: "prev",
+                    problem: "missing",
+                })
+            }
+            Some(prev) if *prev != previous_hash => {
+                return Err(RuleError::PrevMismatch { index, name: name() })
+            }
             Some(_) if !last => previous_hash = op.hash(),
             Some(_) => {}
         }
         if op.nonce.is_some() {
             return Err(RuleError::Field {
                 index,
+                name: name(),
                 field: "nonce",
                 problem: "only for registrations",
             });
@@ -442,26 +516,38 @@ fn verify_chain(
         if op.seq <= previous.seq {
             return Err(RuleError::SeqNotIncreasing {
                 index,
+                name: name(),
                 previous: previous.seq,
                 found: op.seq,
             });
         }
         if op.ts < previous.ts {
-            return Err(RuleError::TimeGoesBack { index, previous: previous.ts, found: op.ts });
+            return Err(RuleError::TimeGoesBack {
+                index,
+                name: name(),
+                previous: previous.ts,
+                found: op.ts,
+            });
         }
         match op.kind {
             OpKind::Renew => {
                 let lapsed = expires.saturating_add(params.grace_period_ms);
                 if op.ts >= lapsed {
-                    return Err(RuleError::AfterGrace { index, ts: op.ts, lapsed });
+                    return Err(RuleError::AfterGrace { index, name: name(), ts: op.ts, lapsed });
                 }
                 let max = op.ts.saturating_add(params.registration_period_ms);
                 if op.expires > max {
-                    return Err(RuleError::RenewalTooFar { index, max, found: op.expires });
+                    return Err(RuleError::RenewalTooFar {
+                        index,
+                        name: name(),
+                        max,
+                        found: op.expires,
+                    });
                 }
                 if op.expires < expires {
                     return Err(RuleError::RenewalShortens {
                         index,
+                        name: name(),
                         current: expires,
                         found: op.expires,
                     });
@@ -471,11 +557,18 @@ fn verify_chain(
             OpKind::Transfer | OpKind::Update => {
                 let kind = op.kind.as_str();
                 if op.ts >= expires {
-                    return Err(RuleError::AfterExpiry { index, kind, ts: op.ts, expires });
+                    return Err(RuleError::AfterExpiry {
+                        index,
+                        name: name(),
+                        kind,
+                        ts: op.ts,
+                        expires,
+                    });
                 }
                 if op.expires != expires {
                     return Err(RuleError::ExpiryChanged {
                         index,
+                        name: name(),
                         kind,
                         expected: expires,
                         found: op.expires,
@@ -486,15 +579,25 @@ fn verify_chain(
         }
         match (op.kind, op.new_owner) {
             (OpKind::Transfer, None) => {
-                return Err(RuleError::Field { index, field: "new_owner", problem: "missing" })
+                return Err(RuleError::Field {
+                    index,
+                    name: name(),
+                    field: "new_owner",
+                    problem: "missing",
+                })
             }
             (OpKind::Transfer, Some(new)) if new == owner => {
-                return Err(RuleError::TransferToSelf { index })
+                return Err(RuleError::TransferToSelf {
+                    index,
+                    name: name(),
+                    owner: owner.to_string(),
+                })
             }
             // A transfer to a key nobody can sign with would lock the name until it lapses.
             (OpKind::Transfer, Some(new)) if !is_known(index) && new.validate().is_err() => {
                 return Err(RuleError::Field {
                     index,
+                    name: name(),
                     field: "new_owner",
                     problem: "not a usable Ed25519 public key",
                 })
@@ -503,6 +606,7 @@ fn verify_chain(
             (_, Some(_)) => {
                 return Err(RuleError::Field {
                     index,
+                    name: name(),
                     field: "new_owner",
                     problem: "only for transfers",
                 })
@@ -510,13 +614,13 @@ fn verify_chain(
             (_, None) => {}
         }
         if !is_known(index) && signed.verify_signature().is_err() {
-            return Err(RuleError::BadSignature { index });
+            return Err(RuleError::BadSignature { index, name: name() });
         }
     }
 
     validate_records(&entry.records)?;
     if records_hash(&entry.records) != *entry.head().op.records.as_bytes() {
-        return Err(RuleError::RecordsMismatch);
+        return Err(RuleError::RecordsMismatch { name: name() });
     }
     Ok(())
 }
@@ -527,17 +631,19 @@ fn check_registration(
     known: bool,
 ) -> Result<(), RuleError> {
     let op = &signed.op;
+    let name = || op.name.to_string();
     if op.v != OP_VERSION {
-        return Err(RuleError::Version { index: 0, version: op.v });
+        return Err(RuleError::Version { index: 0, name: name(), version: op.v });
     }
     if op.kind != OpKind::Register {
         return Err(RuleError::Structure {
             index: 0,
-            expected: "register",
+            name: name(),
+            expected: "the registration",
             found: op.kind.as_str(),
         });
     }
-    let field = |field, problem| Err(RuleError::Field { index: 0, field, problem });
+    let field = |field, problem| Err(RuleError::Field { index: 0, name: name(), field, problem });
     if op.seq != 0 {
         return field("seq", "not 0 on a registration");
     }
@@ -555,14 +661,14 @@ fn check_registration(
     };
     let expected = op.ts.saturating_add(params.registration_period_ms);
     if op.expires != expected {
-        return Err(RuleError::RegistrationExpiry { expected, found: op.expires });
+        return Err(RuleError::RegistrationExpiry { name: name(), expected, found: op.expires });
     }
     if known {
         return Ok(());
     }
     crate::pow::verify(&op.name, &op.signer, op.ts, nonce, params.pow_difficulty)
-        .map_err(|e| RuleError::ProofOfWork(e.to_string()))?;
-    signed.verify_signature().map_err(|_| RuleError::BadSignature { index: 0 })
+        .map_err(|e| RuleError::ProofOfWork { name: name(), reason: e.to_string() })?;
+    signed.verify_signature().map_err(|_| RuleError::BadSignature { index: 0, name: name() })
 }
 
 /// Rejects entries whose latest timestamp is too far in the future. Timestamps are
@@ -570,7 +676,13 @@ fn check_registration(
 pub fn check_time(entry: &Entry, params: &NetworkParams, now: u64) -> Result<(), RuleError> {
     let ts = entry.head().op.ts;
     if ts > now.saturating_add(params.max_future_skew_ms) {
-        return Err(RuleError::FutureTimestamp { ts, now, skew_ms: params.max_future_skew_ms });
+        let name = entry.name().to_string();
+        return Err(RuleError::FutureTimestamp {
+            name,
+            ts,
+            now,
+            skew_ms: params.max_future_skew_ms,
+        });
     }
     Ok(())
 }
@@ -668,7 +780,7 @@ pub fn decide(
 ) -> Result<Decision, RuleError> {
     if status(incoming, params, now) == Status::Lapsed {
         let lapsed = incoming.expires().saturating_add(params.grace_period_ms);
-        return Err(RuleError::Lapsed { lapsed });
+        return Err(RuleError::Lapsed { name: incoming.name().to_string(), lapsed });
     }
     let Some(held) = held.filter(|h| status(h, params, now) != Status::Lapsed) else {
         return Ok(Decision::Replace);
