@@ -66,7 +66,7 @@ impl TryFrom<WireEntry> for Entry {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EntryError {
     /// More bytes than an entry may have.
-    #[error("entry is {size} bytes, more than the {max}-byte limit")]
+    #[error("the name's signed history is {size} bytes, more than the {max} bytes a node accepts")]
     TooLarge {
         /// The entry's size in bytes.
         size: usize,
@@ -74,16 +74,16 @@ pub enum EntryError {
         max: usize,
     },
     /// An entry without operations.
-    #[error("entry has no operations")]
+    #[error("the entry holds no changes at all; it was not made by a VNS client")]
     Empty,
     /// Bytes that are not an entry: bad DAG-CBOR, missing or unknown fields.
-    #[error("entry is not valid DAG-CBOR for an entry: {0}")]
+    #[error("the data is damaged or was not made by a VNS client: it is not a VNS entry ({0})")]
     Malformed(String),
     /// The bytes are not canonical DAG-CBOR (code `block.not_canonical`).
-    #[error("entry: {0}")]
+    #[error("the data was not encoded by a VNS client: {0}")]
     NotCanonical(BlockError),
     /// A record is not valid or not in canonical form (its own `record.*` code).
-    #[error("entry: {0}")]
+    #[error("a record of the entry is not valid: {0}")]
     Record(#[from] RecordError),
 }
 

@@ -72,7 +72,7 @@ impl Error {
     /// ```
     /// use vns::{error::Error, rules::RuleError};
     /// assert!(!Error::from(RuleError::Stale { name: "a.vfs".into() }).is_fault());
-    /// assert!(Error::from(RuleError::BadSignature { index: 0 }).is_fault());
+    /// assert!(Error::from(RuleError::BadSignature { index: 0, name: "a.vfs".into() }).is_fault());
     /// ```
     pub fn is_fault(&self) -> bool {
         use crate::rules::RuleError::*;

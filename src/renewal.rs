@@ -81,7 +81,7 @@ pub fn for_name(ns: &Namespace, name: &Name, now: u64) -> Result<RenewalOutlook,
     let params = ns.params();
     if rules::status(entry, params, now) == Status::Lapsed {
         let lapsed = entry.expires().saturating_add(params.grace_period_ms);
-        return Err(RuleError::Lapsed { lapsed }.into());
+        return Err(RuleError::Lapsed { name: name.to_string(), lapsed }.into());
     }
     Ok(outlook(entry, params, now))
 }

@@ -1,5 +1,3 @@
-// Over ~500 lines: `RuleError`, with a doc line for every field, is a third of it and is the
-// next part to move into a module of its own.
 //! The acceptance and conflict rules (see `docs/protocol.md` for the reasoning).
 //!
 //! Three questions, all answered from signed data, the network parameters and an injected
@@ -26,285 +24,10 @@ use std::cmp::Ordering;
 use crate::entry::{EncodedEntry, Entry, EntryError, MAX_CHAIN_OPS, MAX_ENTRY_BYTES};
 use crate::op::{OpKind, SignedOp, OP_VERSION};
 use crate::params::NetworkParams;
-use crate::record::{records_hash, validate_records, RecordError};
+use crate::record::{records_hash, validate_records};
 
-/// Why an entry was rejected. Each variant names the rule it broke.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RuleError {
-    /// The name is one of [`RESERVED`](crate::name::RESERVED).
-    #[error("{name} is reserved and cannot be registered, updated or transferred")]
-    Reserved {
-        /// The name.
-        name: String,
-    },
-    /// An op in a format version this node does not know.
-    #[error("op {index}: unsupported op format version {version}")]
-    Version {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The version found.
-        version: u8,
-    },
-    /// An op of the wrong kind at its place (the first must register, the others must not).
-    #[error("op {index}: expected {expected}, found {found}")]
-    Structure {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The kind of op allowed there.
-        expected: &'static str,
-        /// The kind of op found.
-        found: &'static str,
-    },
-    /// An op signed for another name than the entry's.
-    #[error("op {index}: names {found}, but the entry is for {expected}")]
-    NameMismatch {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The entry's name.
-        expected: String,
-        /// The name in the op.
-        found: String,
-    },
-    /// A field with a value its op kind does not allow.
-    #[error("op {index}: field `{field}` is {problem}")]
-    Field {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The field.
-        field: &'static str,
-        /// What is wrong with it.
-        problem: &'static str,
-    },
-    /// An op whose lineage (the hash of the registration) is not the entry's.
-    #[error("op {index}: belongs to another registration (lineage mismatch)")]
-    LineageMismatch {
-        /// Position of the op in the entry.
-        index: usize,
-    },
-    /// An op whose `prev` is not the hash of the op before it.
-    #[error("op {index}: `prev` is not the hash of the op before it in the entry")]
-    PrevMismatch {
-        /// Position of the op in the entry.
-        index: usize,
-    },
-    /// An op signed by someone other than the owner at that point of the chain.
-    #[error("{name} belongs to {expected}; your key {found} cannot change it (op {index})")]
-    WrongSigner {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The name.
-        name: String,
-        /// The owner's peer ID.
-        expected: String,
-        /// The signer's peer ID.
-        found: String,
-    },
-    /// An op whose signature does not verify.
-    #[error("op {index}: signature does not verify")]
-    BadSignature {
-        /// Position of the op in the entry.
-        index: usize,
-    },
-    /// An op whose sequence number is not above the one before it.
-    #[error("op {index}: sequence number {found} is not above the previous {previous}")]
-    SeqNotIncreasing {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The previous op's sequence number.
-        previous: u64,
-        /// This op's sequence number.
-        found: u64,
-    },
-    /// An op timestamped before the op before it.
-    #[error("op {index}: timestamp {found} is before the previous op's {previous}")]
-    TimeGoesBack {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The previous op's timestamp (ms).
-        previous: u64,
-        /// This op's timestamp (ms).
-        found: u64,
-    },
-    /// A registration whose expiry is not its timestamp plus one registration period.
-    #[error("registration: expires {found}, must be exactly timestamp + period = {expected}")]
-    RegistrationExpiry {
-        /// The only expiry allowed (ms).
-        expected: u64,
-        /// The expiry found (ms).
-        found: u64,
-    },
-    /// A registration whose proof-of-work does not meet the network's difficulty.
-    #[error("registration: proof-of-work: {0}")]
-    ProofOfWork(String),
-    /// A renewal that expires later than its timestamp plus one period.
-    #[error("op {index}: renewal expires {found}, later than its timestamp + one period ({max})")]
-    RenewalTooFar {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The latest expiry allowed (ms).
-        max: u64,
-        /// The expiry found (ms).
-        found: u64,
-    },
-    /// A renewal that would bring the expiry forward.
-    #[error("op {index}: renewal would shorten the expiry from {current} to {found}")]
-    RenewalShortens {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The expiry before the renewal (ms).
-        current: u64,
-        /// The expiry of the renewal (ms).
-        found: u64,
-    },
-    /// An op made after the name's grace period ended.
-    #[error("op {index}: made at {ts}, after the grace period ended at {lapsed}")]
-    AfterGrace {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The op's timestamp (ms).
-        ts: u64,
-        /// When the grace period ended (ms).
-        lapsed: u64,
-    },
-    /// An update or transfer made after the name expired (only a renewal may follow expiry).
-    #[error("op {index}: {kind} made at {ts}, after the name expired at {expires}")]
-    AfterExpiry {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The op kind.
-        kind: &'static str,
-        /// The op's timestamp (ms).
-        ts: u64,
-        /// The expiry (ms).
-        expires: u64,
-    },
-    /// An update or transfer that changes the expiry.
-    #[error("op {index}: {kind} must keep the expiry {expected}, found {found}")]
-    ExpiryChanged {
-        /// Position of the op in the entry.
-        index: usize,
-        /// The op kind.
-        kind: &'static str,
-        /// The expiry it must keep (ms).
-        expected: u64,
-        /// The expiry found (ms).
-        found: u64,
-    },
-    /// A transfer to the owner who already holds the name.
-    #[error("op {index}: transfer to the current owner")]
-    TransferToSelf {
-        /// Position of the op in the entry.
-        index: usize,
-    },
-    /// An entry with more ops than the network allows.
-    #[error("entry carries {count} ops, more than the limit of {max}")]
-    ChainTooLong {
-        /// Number of ops.
-        count: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// An entry-level bound (size), under the entry's own code (`entry.too_large`).
-    #[error(transparent)]
-    Entry(#[from] EntryError),
-    /// Records whose hash is not the one the latest op signed.
-    #[error("records do not match the hash signed by the latest op")]
-    RecordsMismatch,
-    /// A record set that breaks the record rules.
-    #[error("records: {0}")]
-    Records(#[from] RecordError),
-    /// An op timestamped further ahead of `now` than the allowed skew.
-    #[error("timestamp {ts} is more than {skew_ms} ms ahead of now ({now})")]
-    FutureTimestamp {
-        /// The op's timestamp (ms).
-        ts: u64,
-        /// The node's time (ms).
-        now: u64,
-        /// The allowed skew (ms).
-        skew_ms: u64,
-    },
-    /// A version whose name lapsed (expiry plus grace have passed).
-    #[error(
-        "this version lapsed on {} (expiry plus grace) and can no longer be changed or renewed",
-        crate::when::date(*lapsed)
-    )]
-    Lapsed {
-        /// When the name lapsed (ms).
-        lapsed: u64,
-    },
-    /// A version no newer than the one held.
-    #[error("an equal or newer version of {name} is already held (stale or replayed)")]
-    Stale {
-        /// The name.
-        name: String,
-    },
-    /// A competing registration that ranks below the one held.
-    #[error("{}", conflict_lost(name, owner, *expires, *registration))]
-    ConflictLost {
-        /// The name.
-        name: String,
-        /// The owner of the version held, which wins.
-        owner: String,
-        /// Its expiry (ms).
-        expires: u64,
-        /// Whether the losing claim is another registration (else a diverging transfer or
-        /// renewal of the same one).
-        registration: bool,
-    },
-    /// A late claim on a name held past the settlement window.
-    #[error("{name} has been held past the settlement window; a claim that arrives this late cannot displace it")]
-    Settled {
-        /// The name.
-        name: String,
-    },
-}
-
-/// The sentence of `rule.conflict_lost`: who holds the name, or which change came first.
-fn conflict_lost(name: &str, owner: &str, expires: u64, registration: bool) -> String {
-    let until = crate::when::date(expires);
-    if registration {
-        format!("{name} is taken (owned by {owner} until {until}); first come, first served")
-    } else {
-        format!("{name} was already changed by its owner in another way (now owned by {owner} until {until}); the change signed first stands")
-    }
-}
-
-impl RuleError {
-    /// Stable machine-readable code, e.g. `rule.wrong_signer`.
-    pub fn code(&self) -> &'static str {
-        use RuleError::*;
-        match self {
-            Reserved { .. } => "rule.reserved",
-            Version { .. } => "rule.version",
-            Structure { .. } => "rule.structure",
-            NameMismatch { .. } => "rule.name_mismatch",
-            Field { .. } => "rule.field",
-            LineageMismatch { .. } => "rule.lineage_mismatch",
-            PrevMismatch { .. } => "rule.prev_mismatch",
-            WrongSigner { .. } => "rule.wrong_signer",
-            BadSignature { .. } => "rule.bad_signature",
-            SeqNotIncreasing { .. } => "rule.seq_not_increasing",
-            TimeGoesBack { .. } => "rule.time_goes_back",
-            RegistrationExpiry { .. } => "rule.registration_expiry",
-            ProofOfWork(_) => "rule.proof_of_work",
-            RenewalTooFar { .. } => "rule.renewal_too_far",
-            RenewalShortens { .. } => "rule.renewal_shortens",
-            AfterGrace { .. } => "rule.after_grace",
-            AfterExpiry { .. } => "rule.after_expiry",
-            ExpiryChanged { .. } => "rule.expiry_changed",
-            TransferToSelf { .. } => "rule.transfer_to_self",
-            ChainTooLong { .. } => "rule.chain_too_long",
-            Entry(e) => e.code(),
-            RecordsMismatch => "rule.records_mismatch",
-            Records(e) => e.code(),
-            FutureTimestamp { .. } => "rule.future_timestamp",
-            Lapsed { .. } => "rule.lapsed",
-            Stale { .. } => "rule.stale",
-            ConflictLost { .. } => "rule.conflict_lost",
-            Settled { .. } => "rule.settled",
-        }
-    }
-}
+mod error;
+pub use error::RuleError;
 
 /// The checks of [`verify_entry`] that need no signature or proof-of-work: a registration
 /// first, the chain and encoded size within bounds, and a name that is not reserved.
@@ -325,7 +48,8 @@ fn check_bounds_sized(entry: &Entry, size: usize) -> Result<(), RuleError> {
         return Err(EntryError::Empty.into());
     }
     if ops.len() > MAX_CHAIN_OPS {
-        return Err(RuleError::ChainTooLong { count: ops.len(), max: MAX_CHAIN_OPS });
+        let name = ops[0].op.name.to_string();
+        return Err(RuleError::ChainTooLong { name, count: ops.len(), max: MAX_CHAIN_OPS });
     }
     if size > MAX_ENTRY_BYTES {
         return Err(EntryError::TooLarge { size, max: MAX_ENTRY_BYTES }.into());
@@ -384,25 +108,28 @@ fn verify_chain(
     // reordering or substituting any op breaks a link (see `docs/protocol.md`, "The `prev`
     // rule").
     let mut previous_hash = lineage;
+    let name = || reg.name.to_string();
     for (index, signed) in ops.iter().enumerate().skip(1) {
         let op = &signed.op;
         let previous = &ops[index - 1].op;
         let last = index == ops.len() - 1;
         if op.v != OP_VERSION {
-            return Err(RuleError::Version { index, version: op.v });
+            return Err(RuleError::Version { index, name: name(), version: op.v });
         }
         match op.kind {
             OpKind::Register => {
                 return Err(RuleError::Structure {
                     index,
-                    expected: "transfer, renew or update",
-                    found: "register",
+                    name: name(),
+                    expected: "a transfer, renewal or update",
+                    found: "registration",
                 })
             }
             OpKind::Update if !last => {
                 return Err(RuleError::Structure {
                     index,
-                    expected: "transfer or renew (an update may only be the latest op)",
+                    name: name(),
+                    expected: "a transfer or renewal (an update can only be the latest change)",
                     found: "update",
                 })
             }
@@ -416,17 +143,27 @@ fn verify_chain(
             });
         }
         if op.lineage.as_deref() != Some(&lineage) {
-            return Err(RuleError::LineageMismatch { index });
+            return Err(RuleError::LineageMismatch { index, name: name() });
         }
         match op.prev.as_deref() {
-            None => return Err(RuleError::Field { index, field: "prev", problem: "missing" }),
-            Some(prev) if *prev != previous_hash => return Err(RuleError::PrevMismatch { index }),
+            None => {
+                return Err(RuleError::Field {
+                    index,
+                    name: name(),
+                    field: "prev",
+                    problem: "missing",
+                })
+            }
+            Some(prev) if *prev != previous_hash => {
+                return Err(RuleError::PrevMismatch { index, name: name() })
+            }
             Some(_) if !last => previous_hash = op.hash(),
             Some(_) => {}
         }
         if op.nonce.is_some() {
             return Err(RuleError::Field {
                 index,
+                name: name(),
                 field: "nonce",
                 problem: "only for registrations",
             });
@@ -442,26 +179,38 @@ fn verify_chain(
         if op.seq <= previous.seq {
             return Err(RuleError::SeqNotIncreasing {
                 index,
+                name: name(),
                 previous: previous.seq,
                 found: op.seq,
             });
         }
         if op.ts < previous.ts {
-            return Err(RuleError::TimeGoesBack { index, previous: previous.ts, found: op.ts });
+            return Err(RuleError::TimeGoesBack {
+                index,
+                name: name(),
+                previous: previous.ts,
+                found: op.ts,
+            });
         }
         match op.kind {
             OpKind::Renew => {
                 let lapsed = expires.saturating_add(params.grace_period_ms);
                 if op.ts >= lapsed {
-                    return Err(RuleError::AfterGrace { index, ts: op.ts, lapsed });
+                    return Err(RuleError::AfterGrace { index, name: name(), ts: op.ts, lapsed });
                 }
                 let max = op.ts.saturating_add(params.registration_period_ms);
                 if op.expires > max {
-                    return Err(RuleError::RenewalTooFar { index, max, found: op.expires });
+                    return Err(RuleError::RenewalTooFar {
+                        index,
+                        name: name(),
+                        max,
+                        found: op.expires,
+                    });
                 }
                 if op.expires < expires {
                     return Err(RuleError::RenewalShortens {
                         index,
+                        name: name(),
                         current: expires,
                         found: op.expires,
                     });
@@ -471,11 +220,18 @@ fn verify_chain(
             OpKind::Transfer | OpKind::Update => {
                 let kind = op.kind.as_str();
                 if op.ts >= expires {
-                    return Err(RuleError::AfterExpiry { index, kind, ts: op.ts, expires });
+                    return Err(RuleError::AfterExpiry {
+                        index,
+                        name: name(),
+                        kind,
+                        ts: op.ts,
+                        expires,
+                    });
                 }
                 if op.expires != expires {
                     return Err(RuleError::ExpiryChanged {
                         index,
+                        name: name(),
                         kind,
                         expected: expires,
                         found: op.expires,
@@ -486,15 +242,25 @@ fn verify_chain(
         }
         match (op.kind, op.new_owner) {
             (OpKind::Transfer, None) => {
-                return Err(RuleError::Field { index, field: "new_owner", problem: "missing" })
+                return Err(RuleError::Field {
+                    index,
+                    name: name(),
+                    field: "new_owner",
+                    problem: "missing",
+                })
             }
             (OpKind::Transfer, Some(new)) if new == owner => {
-                return Err(RuleError::TransferToSelf { index })
+                return Err(RuleError::TransferToSelf {
+                    index,
+                    name: name(),
+                    owner: owner.to_string(),
+                })
             }
             // A transfer to a key nobody can sign with would lock the name until it lapses.
             (OpKind::Transfer, Some(new)) if !is_known(index) && new.validate().is_err() => {
                 return Err(RuleError::Field {
                     index,
+                    name: name(),
                     field: "new_owner",
                     problem: "not a usable Ed25519 public key",
                 })
@@ -503,6 +269,7 @@ fn verify_chain(
             (_, Some(_)) => {
                 return Err(RuleError::Field {
                     index,
+                    name: name(),
                     field: "new_owner",
                     problem: "only for transfers",
                 })
@@ -510,13 +277,13 @@ fn verify_chain(
             (_, None) => {}
         }
         if !is_known(index) && signed.verify_signature().is_err() {
-            return Err(RuleError::BadSignature { index });
+            return Err(RuleError::BadSignature { index, name: name() });
         }
     }
 
     validate_records(&entry.records)?;
     if records_hash(&entry.records) != *entry.head().op.records.as_bytes() {
-        return Err(RuleError::RecordsMismatch);
+        return Err(RuleError::RecordsMismatch { name: name() });
     }
     Ok(())
 }
@@ -527,17 +294,19 @@ fn check_registration(
     known: bool,
 ) -> Result<(), RuleError> {
     let op = &signed.op;
+    let name = || op.name.to_string();
     if op.v != OP_VERSION {
-        return Err(RuleError::Version { index: 0, version: op.v });
+        return Err(RuleError::Version { index: 0, name: name(), version: op.v });
     }
     if op.kind != OpKind::Register {
         return Err(RuleError::Structure {
             index: 0,
-            expected: "register",
+            name: name(),
+            expected: "the registration",
             found: op.kind.as_str(),
         });
     }
-    let field = |field, problem| Err(RuleError::Field { index: 0, field, problem });
+    let field = |field, problem| Err(RuleError::Field { index: 0, name: name(), field, problem });
     if op.seq != 0 {
         return field("seq", "not 0 on a registration");
     }
@@ -555,14 +324,14 @@ fn check_registration(
     };
     let expected = op.ts.saturating_add(params.registration_period_ms);
     if op.expires != expected {
-        return Err(RuleError::RegistrationExpiry { expected, found: op.expires });
+        return Err(RuleError::RegistrationExpiry { name: name(), expected, found: op.expires });
     }
     if known {
         return Ok(());
     }
     crate::pow::verify(&op.name, &op.signer, op.ts, nonce, params.pow_difficulty)
-        .map_err(|e| RuleError::ProofOfWork(e.to_string()))?;
-    signed.verify_signature().map_err(|_| RuleError::BadSignature { index: 0 })
+        .map_err(|e| RuleError::ProofOfWork { name: name(), reason: e.to_string() })?;
+    signed.verify_signature().map_err(|_| RuleError::BadSignature { index: 0, name: name() })
 }
 
 /// Rejects entries whose latest timestamp is too far in the future. Timestamps are
@@ -570,7 +339,13 @@ fn check_registration(
 pub fn check_time(entry: &Entry, params: &NetworkParams, now: u64) -> Result<(), RuleError> {
     let ts = entry.head().op.ts;
     if ts > now.saturating_add(params.max_future_skew_ms) {
-        return Err(RuleError::FutureTimestamp { ts, now, skew_ms: params.max_future_skew_ms });
+        let name = entry.name().to_string();
+        return Err(RuleError::FutureTimestamp {
+            name,
+            ts,
+            now,
+            skew_ms: params.max_future_skew_ms,
+        });
     }
     Ok(())
 }
@@ -668,7 +443,7 @@ pub fn decide(
 ) -> Result<Decision, RuleError> {
     if status(incoming, params, now) == Status::Lapsed {
         let lapsed = incoming.expires().saturating_add(params.grace_period_ms);
-        return Err(RuleError::Lapsed { lapsed });
+        return Err(RuleError::Lapsed { name: incoming.name().to_string(), lapsed });
     }
     let Some(held) = held.filter(|h| status(h, params, now) != Status::Lapsed) else {
         return Ok(Decision::Replace);

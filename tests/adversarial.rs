@@ -144,7 +144,7 @@ fn proof_of_work_cannot_be_reused() {
     let strict = vns::params::NetworkParams { pow_difficulty: 20, ..p };
     let reused =
         build::register_with_nonce(&strict, &key(66), &name("alice"), vec![], T0, nonce).unwrap();
-    assert!(matches!(rules::verify_entry(&reused, &strict), Err(RuleError::ProofOfWork(_))));
+    assert!(matches!(rules::verify_entry(&reused, &strict), Err(RuleError::ProofOfWork { .. })));
 }
 
 #[test]

@@ -1,4 +1,3 @@
-// @ts-nocheck: not yet annotated for the tests/node type check.
 // `vns serve` as a real process against an operator's bad day: a data folder that lost its
 // root pointer, a flood of idle sockets, odd HTTP requests.
 import { test } from 'node:test';
@@ -16,22 +15,26 @@ import { tempDirs } from '../support/temp-dirs.mjs';
 const NET = ['--network', 'testing', '--difficulty', '6', '--registrations-per-hour', '1000'];
 const tempDir = tempDirs('vns-hardening-');
 
-/** A signed registration built on a client node of the server's network: the entry bytes. */
+/**
+ * A signed registration built on a client node of the server's network: the entry bytes.
+ * @param {string} url @param {string} name @param {{ type: string, value: string }[]} records
+ */
 async function signedRegistration(url, name, records) {
   const status = await (await fetch(`${url}/api/vns/status`)).json();
   const client = await open({ storage: 'memory', ...status.open });
   try {
     await client.register(generateKeys(), name, records);
-    return client.entryBlock(name);
+    return /** @type {Uint8Array} */ (client.entryBlock(name));
   } finally {
     await client.close();
   }
 }
 
+/** @param {string} url @param {Uint8Array} bytes @param {Record<string, string>} [headers] */
 const post = (url, bytes, headers = {}) =>
-  fetch(`${url}/api/vns/ops`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/vnd.ipld.dag-cbor', ...headers } });
+  fetch(`${url}/api/vns/ops`, { method: 'POST', body: /** @type {BodyInit} */ (/** @type {unknown} */ (bytes)), headers: { 'content-type': 'application/vnd.ipld.dag-cbor', ...headers } });
 
-/** Every file under `dir`, recursively. */
+/** Every file under `dir`, recursively. @param {string} dir */
 const filesUnder = async (dir) => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
 
 test('a data folder with blocks but no root is refused; --force-empty starts empty and keeps the blocks', async () => {
@@ -88,9 +91,11 @@ test('a save of more blocks than the descriptor limit reaches a folder under uli
 test('idle sockets from one address are refused past the per-address cap; another address still syncs and POSTs succeed', async () => {
   const CAP = 8;
   const node = await startServe(['--memory', '--max-peers-per-address', String(CAP), ...NET]);
+  /** @type {WebSocket[]} */
   const sockets = [];
   try {
     const idle = 5000;
+    /** @type {string[]} */
     const closes = [];
     /** Opens one raw socket from 127.0.0.1 (it never sends anything); resolves once it opened. */
     const openOne = () =>
@@ -119,6 +124,7 @@ test('idle sockets from one address are refused past the per-address cap; anothe
     const peer = await open({ storage: 'memory', ...status.open, tickIntervalMs: 50 });
     // Bound to 127.0.0.2: the kernel would otherwise pick 127.0.0.1 as the source address.
     class FromSecondAddress extends WebSocket {
+      /** @param {string | URL} url @param {string | string[]} [protocols] */
       constructor(url, protocols) {
         super(url, protocols, { localAddress: '127.0.0.2' });
       }

@@ -1,4 +1,3 @@
-// @ts-nocheck: not yet annotated for the tests/node type check.
 // `vns serve` as an operator sees it, through real processes and real HTTP: the banner, the
 // data folder's lock, a taken port, log lines and levels, a peer on another network, the
 // metrics, static files behind symlinks, and a too-large POST on a closing connection.
@@ -18,7 +17,9 @@ import { CLI, cli, startServe, ServeProcess } from '../support/serve-process.mjs
 /** Each test's bound: a refusal that never comes (a second server that just runs) fails, not hangs. */
 const LIMIT = { timeout: 60_000 };
 const NET = ['--network', 'testing', '--registrations-per-hour', '1000'];
+/** @type {string[]} */
 const dirs = [];
+/** @type {import('node:child_process').ChildProcess[]} */
 const running = [];
 after(async () => {
   for (const child of running) child.kill('SIGKILL');
@@ -33,11 +34,14 @@ const tempDir = async () => {
 /**
  * `vns serve ...args` with every stdout and stderr line kept (including one line per POST),
  * resolved once `ready(line)` holds for a stdout line.
+ * @param {string[]} args @param {(line: string) => boolean} ready
  */
 async function serveRaw(args, ready) {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
+  /** @type {string[]} */
   const out = [];
+  /** @type {string[]} */
   const err = [];
   createInterface({ input: child.stderr }).on('line', (l) => err.push(l));
   const stdout = createInterface({ input: child.stdout });
@@ -45,34 +49,35 @@ async function serveRaw(args, ready) {
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${err.join('\n')}`)));
     stdout.on('line', (l) => {
       out.push(l);
-      if (ready(l)) resolve();
+      if (ready(l)) resolve(undefined);
     });
   });
   return { child, out, err };
 }
 
-/** A signed registration built on a client of the server's network: the entry bytes. */
+/** A signed registration built on a client of the server's network: the entry bytes. @param {string} url @param {string} name */
 async function signedRegistration(url, name) {
   const status = await (await fetch(`${url}/api/vns/status`)).json();
   const client = await open({ storage: 'memory', ...status.open });
   try {
     await client.register(generateKeys(), name, [{ type: 'TXT', value: 'hi' }]);
-    return client.entryBlock(name);
+    return /** @type {Uint8Array} */ (client.entryBlock(name));
   } finally {
     await client.close();
   }
 }
 
-/** A port nothing listens on right now. */
+/** A port nothing listens on right now. @returns {Promise<number>} */
 const freePort = () =>
   new Promise((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
       probe.close(() => resolve(port));
     });
   });
 
-const post = (url, body) => fetch(`${url}/api/vns/ops`, { method: 'POST', body, headers: { 'content-type': 'application/vnd.ipld.dag-cbor' } });
+/** @param {string} url @param {Uint8Array} body */
+const post = (url, body) => fetch(`${url}/api/vns/ops`, { method: 'POST', body: /** @type {BodyInit} */ (/** @type {unknown} */ (body)), headers: { 'content-type': 'application/vnd.ipld.dag-cbor' } });
 
 test('the banner names the network and difficulty, the absolute data path and the peer endpoint', LIMIT, async () => {
   const data = await tempDir();
@@ -124,17 +129,17 @@ test('a second server on one data folder refuses with a clear message; a lock le
   await first.start();
   const second = await cli(['serve', '--port', '0', '--data', data, ...NET]);
   assert.equal(second.code, 1);
-  assert.match(second.stderr, new RegExp(`data folder ${data} is in use by another vns serve \\(process ${first.child.pid}`));
+  assert.match(second.stderr, new RegExp(`data folder ${data} is in use by another vns serve \\(process ${first.child?.pid}`));
   assert.match(second.stderr, /--data DIR/);
   assert.match(second.stderr, /serve\.data_locked/);
   assert.ok(first.alive, 'the first server keeps running');
 
   await first.kill();
   const lock = JSON.parse(await readFile(join(data, 'LOCK'), 'utf8'));
-  assert.equal(lock.pid, first.child.pid, 'SIGKILL leaves the lock behind');
+  assert.equal(lock.pid, first.child?.pid, 'SIGKILL leaves the lock behind');
   await first.start(); // the dead holder's lock is taken over
   const now = JSON.parse(await readFile(join(data, 'LOCK'), 'utf8'));
-  assert.equal(now.pid, first.child.pid);
+  assert.equal(now.pid, first.child?.pid);
   assert.equal(await first.stop(), 0);
   await assert.rejects(readFile(join(data, 'LOCK')), { code: 'ENOENT' }, 'a clean stop removes the lock');
 });
@@ -170,7 +175,7 @@ test('a port in use names the port and what to do', LIMIT, async () => {
 
 test('each accepted and refused POST is logged at info, in JSON and in human lines; --log-level warn hides them', LIMIT, async () => {
   const json = await serveRaw(['--memory', '--json', ...NET], (l) => l.includes('"event":"listening"'));
-  const url = JSON.parse(json.out.find((l) => l.includes('"listening"'))).url;
+  const url = JSON.parse(String(json.out.find((l) => l.includes('"listening"')))).url;
   assert.equal((await post(url, await signedRegistration(url, 'logged'))).status, 200);
   assert.equal((await post(url, new Uint8Array([1, 2, 3]))).status, 400);
   await eventually(() => json.out.filter((l) => l.includes('"event":"op"')).length === 2, { timeoutMs: 5000 });
@@ -185,7 +190,7 @@ test('each accepted and refused POST is logged at info, in JSON and in human lin
   json.child.kill('SIGKILL');
 
   const human = await serveRaw(['--memory', ...NET], (l) => l.includes('DNS for .vfs'));
-  const humanUrl = human.out.join('\n').match(/demo page (http:\/\/\S+)\//)[1];
+  const humanUrl = /** @type {RegExpMatchArray} */ (human.out.join('\n').match(/demo page (http:\/\/\S+)\//))[1];
   assert.equal((await post(humanUrl, await signedRegistration(humanUrl, 'spoken'))).status, 200);
   await eventually(() => human.out.some((l) => / info  POST accepted spoken\.vfs \(\d+ ms\)$/.test(l)), { timeoutMs: 5000 });
   assert.ok(human.out.every((l) => !l.startsWith('{')), 'human lines by default');
@@ -218,7 +223,7 @@ test('a peer on another network is logged in words, once per backoff, and the di
     // 0.5, 1, 2, 4 s (each with jitter down to half): at most 6 dials in 6 s, not one every 0.5 s.
     assert.ok(retries.length <= 6, `retried ${retries.length} times in 6 s: ${retries.map((r) => r.delayMs)}`);
     const delays = retries.map((r) => r.delayMs);
-    assert.ok(delays.at(-1) > delays[0], `the delay grows: ${delays}`);
+    assert.ok(/** @type {number} */ (delays.at(-1)) > delays[0], `the delay grows: ${delays}`);
     for (const r of retries) {
       assert.match(r.message, /is on another network: this node is on main, the peer on testing; retrying in \d+\.\d s/);
       assert.doesNotMatch(r.message, /[0-9a-f]{64}/);
@@ -229,7 +234,7 @@ test('a peer on another network is logged in words, once per backoff, and the di
 
     // The accepting side counts the sessions it closed, by reason.
     const metrics = await testing.metrics();
-    assert.ok(metrics.get('vns_sessions_closed_total{reason="sync.network_mismatch"}') >= 2);
+    assert.ok(Number(metrics.get('vns_sessions_closed_total{reason="sync.network_mismatch"}')) >= 2);
   } finally {
     main.child.kill('SIGKILL');
     await testing.kill();
@@ -244,7 +249,7 @@ test('/metrics comes from prom-client: process metrics, histograms, and every vn
     assert.equal((await a.post(await signedRegistration(a.url, 'measured'))).status, 200);
     await eventually(async () => (await b.resolve('measured.vfs')).status === 200, { timeoutMs: 10_000 });
     const res = await a.fetch('/metrics');
-    assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const text = await res.text();
     for (const family of [
       'process_cpu_user_seconds_total',
@@ -259,12 +264,12 @@ test('/metrics comes from prom-client: process metrics, histograms, and every vn
     }
     const m = await a.metrics();
     assert.equal(m.get('vns_post_duration_seconds_count{outcome="accepted"}'), 1);
-    assert.ok(m.get('vns_save_duration_seconds_count{result="saved"}') >= 1);
-    assert.ok(m.get('vns_frame_bytes_count{direction="in"}') > 0);
-    assert.ok(m.get('vns_frame_bytes_count{direction="out"}') > 0);
-    assert.ok(m.get('vns_frame_bytes_bucket{le="+Inf",direction="out"}') > 0);
+    assert.ok(Number(m.get('vns_save_duration_seconds_count{result="saved"}')) >= 1);
+    assert.ok(Number(m.get('vns_frame_bytes_count{direction="in"}')) > 0);
+    assert.ok(Number(m.get('vns_frame_bytes_count{direction="out"}')) > 0);
+    assert.ok(Number(m.get('vns_frame_bytes_bucket{le="+Inf",direction="out"}')) > 0);
     const dialer = await b.metrics();
-    assert.ok(dialer.get('vns_frame_bytes_count{direction="in"}') > 0, 'a dialled link is measured too');
+    assert.ok(Number(dialer.get('vns_frame_bytes_count{direction="in"}')) > 0, 'a dialled link is measured too');
     // The families and labels the docs and other tests name are all still there.
     for (const line of [
       'vns_entries 1',
@@ -317,14 +322,17 @@ test('the static server does not follow symlinks out of its folder', LIMIT, asyn
 /**
  * POSTs `size` bytes on a raw socket with `Connection: close`, reading the answer only once
  * the whole body is sent (as simple clients do); resolves with what came back.
+ * @param {number} port @param {number} size
+ * @returns {Promise<{ answer: string, error: string | null | undefined }>}
  */
 function rawPost(port, size) {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
+    /** @type {string | null | undefined} */
     let error = null;
     socket.pause();
-    socket.on('error', (e) => (error = e.code));
+    socket.on('error', (e) => (error = /** @type {NodeJS.ErrnoException} */ (e).code));
     socket.on('close', () => resolve({ answer, error }));
     socket.write(
       `POST /api/vns/ops HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/vnd.ipld.dag-cbor\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`,
@@ -370,7 +378,7 @@ test('two servers started at once on one folder, with or without a stale lock: e
     try {
       const started = outcomes.filter((o) => o.status === 'fulfilled');
       assert.equal(started.length, 1, `stale lock ${stale}: ${outcomes.map((o) => o.status).join(', ')}`);
-      const refused = outcomes.find((o) => o.status === 'rejected');
+      const refused = /** @type {PromiseRejectedResult} */ (outcomes.find((o) => o.status === 'rejected'));
       assert.match(String(refused.reason.message), /in use by another vns serve/);
     } finally {
       await Promise.all(nodes.map((n) => n.kill()));

@@ -47,8 +47,13 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
  */
 
 /**
- * The server's first JSON line: where it listens and what it loaded from its folder.
- * @typedef {{ event: 'listening', url: string, ws: string, port: number, entries: number, root: string }} ListeningEvent
+ * The server's first JSON line: where it listens, on which network, and what it loaded from
+ * its folder (with the log line's own `time`, `level` and `message`).
+ * @typedef {{
+ *   event: 'listening', url: string, ws: string, port: number, entries: number, root: string,
+ *   data: string, network: { name: string, base?: string, id: string, difficulty: number },
+ *   time: string, level: string, message: string,
+ * }} ListeningEvent
  */
 
 /** A `vns serve` child process, with or without a data folder; restartable on the same one. */
@@ -253,6 +258,7 @@ export async function startServe(args, options = {}) {
  * A {@link ServeProcess} once started: its child process and exit are there.
  * @typedef {ServeProcess & {
  *   child: import('node:child_process').ChildProcess,
+ *   listening: ListeningEvent,
  *   exited: Promise<[number | null, NodeJS.Signals | null]>,
  * }} StartedServe
  */
