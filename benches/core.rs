@@ -1,6 +1,7 @@
 //! Core benchmarks, each beside its baseline measured in the same run:
 //! - validate-and-apply of registrations and updates vs raw Ed25519 verification of the same
-//!   signed messages (target: overhead at most 25%);
+//!   signed messages (target: overhead at most 25%); an update applied from a peer's bytes
+//!   (decoded once, then carried), and what one encoding of an update costs;
 //! - `resolve` at 100k and 1M names vs a `HashMap<String, Vec<Record>>` lookup (target: 2x);
 //! - building the tree of 100k sorted names at once (`Tree::from_sorted`, target ≤ 0.5 s) vs
 //!   inserting the same names one at a time (`cargo bench --bench core -- tree/`).
@@ -20,6 +21,7 @@ use criterion::{
 };
 use ed25519_dalek::{Signature, VerifyingKey};
 use vns::build;
+use vns::entry::{EncodedEntry, Entry};
 use vns::namespace::Namespace;
 use vns::op::SignedOp;
 use vns::record::Record;
@@ -52,13 +54,14 @@ fn bench_baseline_verify<'a>(
 fn apply(c: &mut Criterion) {
     let regs = registrations(512);
     let mut group = c.benchmark_group("apply");
-    // Registrations: one signature and one proof-of-work check each.
+    // Registrations: one signature and one proof-of-work check each. Encoded in the untimed
+    // setup: the encoding is timed on its own (`update_one_encoding`).
     let mut i = 0;
     group.bench_function("register", |b| {
         b.iter_batched(
             || {
                 i = (i + 1) % regs.len();
-                (Namespace::new(params()), regs[i].1.clone())
+                (Namespace::new(params()), EncodedEntry::new(regs[i].1.clone()))
             },
             |(mut ns, entry)| ns.apply(entry, T0 + 1).unwrap(),
             BatchSize::SmallInput,
@@ -76,6 +79,9 @@ fn apply(c: &mut Criterion) {
             build::update(e, key, two_records(9), T0 + 2).unwrap()
         })
         .collect();
+    // Encoded before timing, as `apply` receives them from a peer's decoder or from `build`
+    // (one encoding each, timed on its own below).
+    let encoded: Vec<EncodedEntry> = updates.iter().cloned().map(EncodedEntry::new).collect();
     let mut i = 0;
     // The setup (not timed) puts the registration back, so each round applies the update to
     // the held registration; the routine times `apply` alone.
@@ -85,7 +91,7 @@ fn apply(c: &mut Criterion) {
             || {
                 i = (i + 1) % updates.len();
                 ns.borrow_mut().restore(regs[i].1.clone());
-                updates[i].clone()
+                encoded[i].clone()
             },
             |u| ns.borrow_mut().apply(u, T0 + 3).unwrap(),
             // One setup per round: a batch longer than `updates` would repeat a name, and
@@ -95,6 +101,34 @@ fn apply(c: &mut Criterion) {
     });
     let signed = updates.iter().map(|e| e.head());
     bench_baseline_verify(&mut group, "update_baseline_ed25519_verify", signed);
+
+    // The same updates as a peer sends them: bytes decoded once (the decoder's one canonical
+    // encoding included), then applied; the bytes and CID are carried, never encoded again.
+    let frames: Vec<Vec<u8>> = updates.iter().map(Entry::encode).collect();
+    let mut i = 0;
+    group.bench_function("update_from_peer_bytes", |b| {
+        b.iter_batched(
+            || {
+                i = (i + 1) % frames.len();
+                ns.borrow_mut().restore(regs[i].1.clone());
+                &frames[i]
+            },
+            |bytes| {
+                let entry = EncodedEntry::decode(bytes).unwrap();
+                ns.borrow_mut().apply(entry, T0 + 3).unwrap()
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    // What each encoding the peer path no longer does costs: one canonical encoding of an
+    // update and its BLAKE3 CID.
+    let mut i = 0;
+    group.bench_function("update_one_encoding", |b| {
+        b.iter(|| {
+            i = (i + 1) % updates.len();
+            black_box(updates[i].to_block())
+        })
+    });
     group.finish();
 }
 

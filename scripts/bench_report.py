@@ -13,6 +13,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
 PAIRS = [
     ("apply/register", "apply/register_baseline_ed25519_verify", 1.25),
     ("apply/update", "apply/update_baseline_ed25519_verify", 1.25),
+    ("apply/update_from_peer_bytes", "apply/update_baseline_ed25519_verify", None),
+    ("apply/update_one_encoding", "apply/update_baseline_ed25519_verify", None),
+    ("tree/build_100k_sorted", "tree/build_100k_baseline_one_insert_at_a_time", None),
     ("resolve/vns_100000", "resolve/baseline_hashmap_100000", 2.0),
     ("resolve/vns_1000000", "resolve/baseline_hashmap_1000000", 2.0),
     ("persist/save_100k_memory", "persist/save_100k_baseline_raw_puts", None),

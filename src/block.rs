@@ -84,7 +84,17 @@ pub fn hash(bytes: &[u8]) -> [u8; 32] {
 
 /// The CIDv1 (DAG-CBOR, BLAKE3-256) of `bytes`.
 pub fn cid_of(bytes: &[u8]) -> Cid {
-    let mh = Multihash::<64>::wrap(BLAKE3_256, &hash(bytes)).expect("32-byte digest fits");
+    cid_of_digest(&hash(bytes))
+}
+
+/// The CIDv1 (DAG-CBOR, BLAKE3-256) of a block whose BLAKE3-256 digest is `digest`.
+///
+/// ```
+/// use vns::block::{cid_of, cid_of_digest, hash};
+/// assert_eq!(cid_of_digest(&hash(b"x")), cid_of(b"x"));
+/// ```
+pub fn cid_of_digest(digest: &[u8; 32]) -> Cid {
+    let mh = Multihash::<64>::wrap(BLAKE3_256, digest).expect("32-byte digest fits");
     Cid::new_v1(DAG_CBOR, mh)
 }
 

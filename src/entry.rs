@@ -241,6 +241,11 @@ impl EncodedEntry {
         Ok(EncodedEntry { entry, block })
     }
 
+    /// Pairs `entry` with `block`, which holds its encoding (a copy kept by its holder).
+    pub(crate) fn with_block(entry: Entry, block: Block) -> EncodedEntry {
+        EncodedEntry { entry, block }
+    }
+
     /// Pairs `entry` with `bytes` its canonical decoder accepted (so they are its encoding).
     pub(crate) fn from_canonical(entry: Entry, bytes: Vec<u8>) -> EncodedEntry {
         EncodedEntry { block: Block { cid: cid_of(&bytes), bytes }, entry }

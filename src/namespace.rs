@@ -31,7 +31,7 @@ use std::hash::{Hash, Hasher};
 
 use cid::Cid;
 
-use crate::block::Block;
+use crate::block::{cid_of_digest, Block};
 use crate::build;
 use crate::entry::{EncodedEntry, Entry};
 use crate::error::Error;
@@ -173,19 +173,35 @@ const REBUILD_FACTOR: usize = 32;
 
 /// A held entry, keyed by its own name: the set needs no second copy of each name, and its
 /// slots hold one pointer (memory per name matters at millions of names). It keeps the
-/// entry's bytes and CID beside it, so storing, proving and serving it never encode it again.
+/// digest of the entry's bytes (its CID) but not the bytes: those wait in `unsaved` until
+/// they are handed to storage and are then let go, so a node of a million names does not
+/// hold each entry twice (decoded and encoded).
 #[derive(Debug, Clone)]
-struct Held(Box<EncodedEntry>);
+struct Held(Box<(Entry, [u8; 32])>);
+
+impl Held {
+    fn new(entry: &EncodedEntry) -> Held {
+        Held(Box::new((entry.entry().clone(), entry.digest())))
+    }
+
+    fn entry(&self) -> &Entry {
+        &self.0 .0
+    }
+
+    fn cid(&self) -> Cid {
+        cid_of_digest(&self.0 .1)
+    }
+}
 
 impl Borrow<Name> for Held {
     fn borrow(&self) -> &Name {
-        self.0.name()
+        self.entry().name()
     }
 }
 
 impl PartialEq for Held {
     fn eq(&self, other: &Self) -> bool {
-        self.0.name() == other.0.name()
+        self.entry().name() == other.entry().name()
     }
 }
 
@@ -194,7 +210,7 @@ impl Eq for Held {}
 impl Hash for Held {
     // Must hash exactly as `Name` does, for lookups by `&Name` through `Borrow`.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.name().hash(state)
+        self.entry().name().hash(state)
     }
 }
 
@@ -233,8 +249,9 @@ impl Namespace {
         ns.tree = tree;
         ns.entries.reserve(entries.len());
         for entry in entries {
-            // Not `store`: the tree already holds these entries, nothing is dirty.
-            ns.hold(entry);
+            // Not `store`: the tree already holds these entries, nothing is dirty, and their
+            // bytes are on disk already.
+            ns.hold(&entry);
         }
         ns
     }
@@ -334,22 +351,18 @@ impl Namespace {
             return self.rebuild_tree();
         }
         for name in std::mem::take(&mut self.dirty) {
-            match self.get_encoded(&name) {
-                Some(entry) => {
-                    let block = entry.block().clone();
+            // Its block waits in `unsaved` since `store`.
+            match self.entries.get(&name).map(Held::cid) {
+                Some(cid) => {
                     // A version that comes back (a lost conflict reversed) is live again.
-                    self.dropped.remove(&block.cid);
-                    if let Some(old) = self.tree.insert(name.as_str(), block.cid) {
-                        if old != block.cid {
+                    self.dropped.remove(&cid);
+                    if let Some(old) = self.tree.insert(name.as_str(), cid) {
+                        if old != cid {
                             self.dropped.insert(old);
                         }
                     }
-                    self.unsaved.insert(name, block);
                 }
-                None => {
-                    self.dropped.extend(self.tree.remove(name.as_str()));
-                    self.unsaved.remove(&name);
-                }
+                None => self.dropped.extend(self.tree.remove(name.as_str())),
             }
         }
     }
@@ -368,21 +381,16 @@ impl Namespace {
                 keys.push(unchanged);
             }
             let previous = old.next_if(|(k, _)| k == key).map(|(_, value)| value);
-            match self.entries.get(&name) {
-                Some(held) => {
-                    let block = held.0.block().clone();
+            match self.entries.get(&name).map(Held::cid) {
+                Some(cid) => {
                     // A version that comes back (a lost conflict reversed) is live again.
-                    self.dropped.remove(&block.cid);
-                    if previous.is_some_and(|p| p != block.cid) {
+                    self.dropped.remove(&cid);
+                    if previous.is_some_and(|p| p != cid) {
                         self.dropped.extend(previous);
                     }
-                    keys.push((key.to_string(), block.cid));
-                    self.unsaved.insert(name, block);
+                    keys.push((key.to_string(), cid));
                 }
-                None => {
-                    self.dropped.extend(previous);
-                    self.unsaved.remove(&name);
-                }
+                None => self.dropped.extend(previous),
             }
         }
         keys.extend(old);
@@ -407,17 +415,46 @@ impl Namespace {
 
     /// The version held for `name`, whatever its status.
     pub fn get(&self, name: &Name) -> Option<&Entry> {
-        self.get_encoded(name).map(EncodedEntry::entry)
+        self.entries.get(name).map(Held::entry)
     }
 
-    /// The version held for `name` with its bytes and CID (what the tree maps it to).
-    pub fn get_encoded(&self, name: &Name) -> Option<&EncodedEntry> {
-        self.entries.get(name).map(|held| &*held.0)
+    /// The CID of the version held for `name` (what the tree maps it to).
+    pub fn cid(&self, name: &Name) -> Option<Cid> {
+        self.entries.get(name).map(Held::cid)
+    }
+
+    /// The version held for `name` with its bytes and CID. Until it is handed to storage its
+    /// bytes are the ones it arrived with (copied, not encoded); after that they are encoded
+    /// again, which gives the same bytes (the encoding is canonical), at the cost of one
+    /// encoding: serving a catch-up is rare next to holding every name.
+    ///
+    /// ```
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let (key, name) = (Keypair::from_secret(&[4; 32]), Name::parse("alice").unwrap());
+    /// let mut ns = Namespace::new(params.clone());
+    /// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// let before = ns.get_encoded(&name).unwrap();
+    /// ns.take_unsaved_blocks();
+    /// let after = ns.get_encoded(&name).unwrap();
+    /// assert_eq!((before.bytes(), before.cid()), (after.bytes(), after.cid()));
+    /// assert_eq!(ns.cid(&name), Some(*after.cid()));
+    /// ```
+    pub fn get_encoded(&self, name: &Name) -> Option<EncodedEntry> {
+        let held = self.entries.get(name)?;
+        match self.unsaved.get(name) {
+            Some(block) => Some(EncodedEntry::with_block(held.entry().clone(), block.clone())),
+            None => {
+                let entry = EncodedEntry::new(held.entry().clone());
+                debug_assert_eq!(entry.digest(), held.0 .1, "canonical encoding of a held entry");
+                Some(entry)
+            }
+        }
     }
 
     /// Every held version, in no particular order.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.iter().map(|held| held.0.entry())
+        self.entries.iter().map(Held::entry)
     }
 
     /// Records of `name` at `now`, or why it does not resolve.
@@ -460,12 +497,12 @@ impl Namespace {
         // Bounds first (cheap, the size is read): nothing below may read the registration of
         // an empty entry.
         rules::check_encoded_bounds(&entry)?;
-        let held = self.get_encoded(entry.name());
-        if held.is_some_and(|held| held.cid() == entry.cid()) {
+        let held = self.entries.get(entry.name());
+        if held.is_some_and(|held| held.0 .1 == entry.digest()) {
             // A replay of what we hold: answer before spending a signature check on it.
             return Ok(Applied::Duplicate);
         }
-        let held = held.map(EncodedEntry::entry);
+        let held = held.map(Held::entry);
         rules::verify_encoded(&entry, &self.params, held)?;
         rules::check_time(&entry, &self.params, now)?;
         match rules::decide(held, &entry, &self.params, now)? {
@@ -596,15 +633,16 @@ impl Namespace {
 
     fn store(&mut self, entry: EncodedEntry) {
         self.dirty.insert(entry.name().clone());
-        self.hold(entry);
+        self.hold(&entry);
+        self.unsaved.insert(entry.name().clone(), entry.block().clone());
     }
 
     /// Holds `entry` and indexes it by owner, replacing the held version of its name.
-    fn hold(&mut self, entry: EncodedEntry) {
+    fn hold(&mut self, entry: &EncodedEntry) {
         let name = entry.name().clone();
         let owner = entry.owner();
-        if let Some(old) = self.entries.replace(Held(Box::new(entry))) {
-            let old_owner = old.0.owner();
+        if let Some(old) = self.entries.replace(Held::new(entry)) {
+            let old_owner = old.entry().owner();
             if old_owner != owner {
                 self.unindex(&old_owner, &name);
             }
@@ -613,8 +651,9 @@ impl Namespace {
     }
 
     fn remove(&mut self, name: &Name) -> Option<Entry> {
-        let entry = self.entries.take(name)?.0.into_entry();
+        let entry = self.entries.take(name)?.0 .0;
         self.dirty.insert(name.clone());
+        self.unsaved.remove(name);
         self.unindex(&entry.owner(), name);
         Some(entry)
     }

@@ -97,8 +97,7 @@ impl SyncNode {
                 }
             }
             Message::GetEntries { id, names } => {
-                let entries =
-                    names.iter().filter_map(|n| self.ns.get_encoded(n)).cloned().collect();
+                let entries = names.iter().filter_map(|n| self.ns.get_encoded(n)).collect();
                 self.send(peer, &Message::Entries { id, entries }, out);
             }
             Message::Entries { id, entries } => {

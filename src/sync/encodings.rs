@@ -52,7 +52,7 @@ fn an_entry_from_a_peer_is_encoded_once_to_check_it_and_never_again() {
     let request = Message::GetEntries { id: 1, names: vec![name.clone()] }.encode();
     let reply = node.receive(2, &request, T0 + 2);
     let blocks = node.namespace_mut().take_unsaved_blocks();
-    let cid = *node.namespace().get_encoded(&name).unwrap().cid();
+    let cid = node.namespace().cid(&name).unwrap();
     let spent = encodings() - before;
 
     // Decoding what was sent (outside the count) checks it was the same entry.

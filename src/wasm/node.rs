@@ -288,7 +288,7 @@ impl VnsNode {
             let namespace = n.namespace();
             let resolved = namespace.resolve(&name, now).map_err(coded)?;
             // What the tree maps the name to (a proof leads to it), kept beside the entry.
-            let entry = namespace.get_encoded(resolved.name).map(|e| *e.cid());
+            let entry = namespace.cid(resolved.name);
             Ok(convert::resolved(&resolved, entry))
         })
     }
