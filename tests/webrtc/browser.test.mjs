@@ -1,0 +1,35 @@
+// @ts-check
+// Two headless Chromium pages in separate browser contexts connect by WebRTC through a
+// `vns serve` node; the node is stopped; a name registered in one page resolves in the other
+// within 2 s, over the data channel alone. Needs the flag in `WEBRTC_ARGS` (see page.mjs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, startNode } from '../e2e/helpers.mjs';
+import { writeTestPage, openInContext, waitWebRTC, WEBRTC_ARGS } from './page.mjs';
+
+test('two pages keep syncing over WebRTC after their node stopped', { timeout: 120_000 }, async (t) => {
+  const page = await writeTestPage();
+  t.after(page.remove);
+  const node = await startNode({ t, difficulty: 4 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS] });
+  t.after(() => browser.close());
+  const a = await openInContext(browser, `${node.url}${page.path}`);
+  const b = await openInContext(browser, `${node.url}${page.path}`);
+  await Promise.all([waitWebRTC(a.page), waitWebRTC(b.page)]);
+  const candidates = await b.page.evaluate(() => /** @type {any} */ (window).vnsTest.candidates);
+  t.diagnostic(`candidates received by b: ${JSON.stringify(candidates)}`);
+  await node.stop();
+  // Only the WebRTC link is left on each side.
+  for (const p of [a.page, b.page]) await p.waitForFunction(() => /** @type {any} */ (window).vnsTest.vns.peers().length === 1, null, { timeout: 10_000 });
+
+  await a.page.evaluate(() => /** @type {any} */ (window).vnsTest.register('over-webrtc'));
+  await b.page.waitForFunction(() => /** @type {any} */ (window).vnsTest.has('over-webrtc'), null, { timeout: 2_000, polling: 20 });
+  await b.page.evaluate(() => /** @type {any} */ (window).vnsTest.register('and-back'));
+  await a.page.waitForFunction(() => /** @type {any} */ (window).vnsTest.has('and-back'), null, { timeout: 2_000, polling: 20 });
+  const peers = await b.page.evaluate(() => /** @type {any} */ (window).vnsTest.rtc.peers());
+  assert.equal(peers.length, 1);
+  assert.equal(peers[0].state, 'open');
+  assert.ok(peers[0].framesIn > 0 && peers[0].framesOut > 0, JSON.stringify(peers[0]));
+  assert.deepEqual([...a.errors, ...b.errors], [], 'nothing thrown in the pages');
+});
