@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, startNode } from '../e2e/helpers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, startNode, screenshot } from '../e2e/helpers.mjs';
 import { writeTestPage, openInContext, waitWebRTC, WEBRTC_ARGS } from './page.mjs';
 
 test('two pages keep syncing over WebRTC after their node stopped', { timeout: 120_000 }, async (t) => {
@@ -32,4 +32,26 @@ test('two pages keep syncing over WebRTC after their node stopped', { timeout: 1
   assert.equal(peers[0].state, 'open');
   assert.ok(peers[0].framesIn > 0 && peers[0].framesOut > 0, JSON.stringify(peers[0]));
   assert.deepEqual([...a.errors, ...b.errors], [], 'nothing thrown in the pages');
+});
+
+test("the demo page's Network view shows its WebRTC peer beside the node link", { timeout: 120_000 }, async (t) => {
+  const node = await startNode({ t, difficulty: 4 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS] });
+  t.after(() => browser.close());
+  const a = await openInContext(browser, `${node.url}/#network`);
+  const b = await openInContext(browser, `${node.url}/#network`);
+  for (const { page } of [a, b]) {
+    const row = page.locator('[data-field="webrtc-peers"] tr[data-state="open"]');
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.count(), 1);
+    // Frames and a round trip show once pings went both ways.
+    await page.waitForFunction(() => /\d+ ms/.test(document.querySelector('[data-field="webrtc-peers"] tr[data-state="open"]')?.textContent ?? ''), null, { timeout: 10_000 });
+    assert.match(await row.innerText(), /connected\s+\d+ ms\s+\d+ \/ \d+/);
+    assert.equal(await page.locator('[data-field="connection"]').getAttribute('data-online'), 'true');
+  }
+  await screenshot(a.page, 'network-webrtc');
+  await node.stop();
+  await a.page.waitForFunction(() => document.querySelector('[data-field="connection"]')?.getAttribute('data-online') === 'false', null, { timeout: 10_000 });
+  assert.equal(await a.page.locator('[data-field="webrtc-peers"] tr[data-state="open"]').count(), 1, 'the WebRTC peer outlives the node');
+  assert.deepEqual([...a.errors, ...b.errors], []);
 });
