@@ -4,8 +4,11 @@
 // within 2 s, over the data channel alone. Needs the flag in `WEBRTC_ARGS` (see page.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import { join, basename } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, startNode, screenshot } from '../e2e/helpers.mjs';
+import { ROOT, CHROMIUM, CHROMIUM_ARGS, startNode, screenshot, waitFor } from '../e2e/helpers.mjs';
+import { parseMetrics } from '../support/serve-process.mjs';
 import { writeTestPage, openInContext, waitWebRTC, WEBRTC_ARGS } from './page.mjs';
 
 test('two pages keep syncing over WebRTC after their node stopped', { timeout: 120_000 }, async (t) => {
@@ -54,4 +57,24 @@ test("the demo page's Network view shows its WebRTC peer beside the node link", 
   await a.page.waitForFunction(() => document.querySelector('[data-field="connection"]')?.getAttribute('data-online') === 'false', null, { timeout: 10_000 });
   assert.equal(await a.page.locator('[data-field="webrtc-peers"] tr[data-state="open"]').count(), 1, 'the WebRTC peer outlives the node');
   assert.deepEqual([...a.errors, ...b.errors], []);
+});
+
+test('the README browser example, as written, links two pages over WebRTC', { timeout: 120_000 }, async (t) => {
+  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+  const snippet = readme.slice(readme.indexOf('## Using the package (browser)')).match(/```html\n([\s\S]*?)```/)?.[1];
+  assert.ok(snippet?.includes('connectWebRTC(vns, { signalling: node.signalling })'), 'the example connects over WebRTC');
+  const file = join(ROOT, 'www', `readme-webrtc-${process.pid}.tmp.html`);
+  await writeFile(file, `<!doctype html><meta charset="utf-8"><title>README example</title>\n${snippet}`);
+  t.after(() => rm(file, { force: true }));
+  const node = await startNode({ t, difficulty: 4 });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...WEBRTC_ARGS] });
+  t.after(() => browser.close());
+  for (let i = 0; i < 2; i += 1) await (await browser.newContext()).newPage().then((p) => p.goto(`${node.url}/${basename(file)}`));
+  // Both pages announced themselves, and an answer went back to the caller: a WebRTC link.
+  const metrics = async () => parseMetrics(await (await fetch(`${node.url}/metrics`)).text());
+  const seen = await waitFor(async () => {
+    const m = await metrics();
+    return m.get('vns_signal_reachable') === 2 && (m.get('vns_signal_relayed_total{kind="answer"}') ?? 0) >= 1 && m;
+  }, { message: 'the example pages never signalled each other' });
+  assert.ok((seen.get('vns_signal_relayed_total{kind="offer"}') ?? 0) >= 1);
 });
