@@ -25,14 +25,17 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>WebRTC test</title>
   import { open, generateKeys, connectWebSocket, connectWebRTC } from '/js/index.js';
   const params = new URLSearchParams(location.search);
   const status = await (await fetch('/api/vns/status')).json();
-  const vns = await open({ storage: 'memory', ...status.open, tickIntervalMs: 50 });
+  const vns = await open({ storage: 'memory', ...status.open, tickIntervalMs: 50, registrationsPerHour: 100000 });
+  // When each name changed here (accepted locally or from a peer): the benchmark's clock.
+  const changedAt = {};
+  vns.addEventListener('change', (e) => { changedAt[e.detail.name] = performance.timeOrigin + performance.now(); });
   const node = connectWebSocket(vns, \`ws://\${location.host}/vns\`, { minDelayMs: 200, maxDelayMs: 2000 });
   const rtc = params.get('rtc') === 'false' ? null : connectWebRTC(vns, { signalling: node.signalling, discoverIntervalMs: 300 });
   const keys = generateKeys();
   const candidates = [];
   node.signalling.listen({ frame: (f) => f.type === 'signal' && 'candidate' in f.data && candidates.push(f.data.candidate.candidate) });
   window.vnsTest = {
-    vns, node, rtc, candidates,
+    vns, node, rtc, candidates, changedAt,
     register: (name) => vns.register(keys, name, []),
     has: async (name) => { try { await vns.resolve(name); return true; } catch { return false; } },
   };
