@@ -125,7 +125,7 @@ check_js() {
 step check-js check_js
 step test-node node --test tests/node/
 # WebRTC: the adapter suite, peer management, hostile signalling, two Node processes and two
-# Chromium pages linked by data channels (~1 minute).
+# Chromium pages linked by data channels (~2 minutes).
 step test-webrtc node --test --test-concurrency=1 tests/webrtc/
 # `npm pack` into a fresh folder and import it by name, as a consumer would.
 step test-pack bash tests/node/pack.sh
