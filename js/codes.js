@@ -130,6 +130,9 @@
  *   | 'storage.root_missing'
  *   | 'storage.two_stores'
  *   | 'vns.too_many_peers'
+ *   | 'signal.malformed'
+ *   | 'signal.too_large'
+ *   | 'signal.rate_limited'
  *   | 'serve.data_locked'
  *   | 'serve.port_in_use'
  *   | 'http.too_large'
@@ -279,6 +282,9 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'storage.root_missing': null,
   'storage.two_stores': null,
   'vns.too_many_peers': null,
+  'signal.malformed': null,
+  'signal.too_large': null,
+  'signal.rate_limited': null,
   'serve.data_locked': null,
   'serve.port_in_use': null,
   'http.too_large': 413,

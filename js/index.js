@@ -18,6 +18,7 @@ await init();
 
 export * from './shared-exports.js';
 export { connectWebSocket } from './websocket.js';
+export { connectWebRTC, DEFAULT_MAX_WEBRTC_PEERS } from './webrtc.js';
 export { workerSolver } from './worker-solver.js';
 export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 

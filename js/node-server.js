@@ -12,7 +12,7 @@
  * @module
  */
 import { WebSocketServer } from 'ws';
-import { attachWebSocket } from './websocket.js';
+import { attachWebSocket, CLOSE_PROTOCOL_ERROR } from './websocket.js';
 
 /** @typedef {import('./core.js').Vns} Vns */
 
@@ -31,31 +31,36 @@ import { attachWebSocket } from './websocket.js';
  * @param {import('ws').WebSocket} socket @param {OnFrame} onFrame
  */
 export function observeFrames(socket, onFrame) {
-  socket.on('message', (/** @type {Buffer | ArrayBuffer | Buffer[]} */ data) => {
-    onFrame('in', Array.isArray(data) ? data.reduce((n, part) => n + part.length, 0) : data.byteLength);
+  socket.on('message', (/** @type {Buffer | ArrayBuffer | Buffer[]} */ data, /** @type {boolean} */ isBinary) => {
+    // Text frames are signalling, not sync frames.
+    if (isBinary) onFrame('in', Array.isArray(data) ? data.reduce((n, part) => n + part.length, 0) : data.byteLength);
   });
   const send = socket.send.bind(socket);
   socket.send = /** @type {typeof socket.send} */ (
-    (/** @type {Uint8Array} */ data, /** @type {any[]} */ ...rest) => {
-      onFrame('out', data.byteLength);
+    (/** @type {Uint8Array | string} */ data, /** @type {any[]} */ ...rest) => {
+      if (typeof data !== 'string') onFrame('out', data.byteLength);
       return send(data, ...rest);
     }
   );
 }
 
+/** @typedef {ReturnType<typeof import('./server-signal.js').signalHub>} SignalHub */
+
 /**
- * A `ws` server whose connections are attached to `vns`, and its closing (which ends every
- * connection first).
+ * A `ws` server whose connections are attached to `vns` (with WebRTC signalling through
+ * `hub`, if given), and its closing (which ends every connection first).
  * @param {Vns} vns
  * @param {import('ws').ServerOptions} options
  * @param {OnPeer} [onPeer]
  * @param {OnFrame} [onFrame]
+ * @param {SignalHub} [hub]
  */
-function peerServer(vns, options, onPeer, onFrame) {
+function peerServer(vns, options, onPeer, onFrame, hub) {
   const server = new WebSocketServer(options);
   server.on('connection', (socket, req) => {
     if (onFrame) observeFrames(socket, onFrame);
-    const closed = attachWebSocket(vns, /** @type {import('./websocket.js').SocketLike} */ (/** @type {unknown} */ (socket)));
+    const text = hub?.session((code, reason) => socket.close(CLOSE_PROTOCOL_ERROR, `${code}: ${reason}`.slice(0, 120)));
+    const closed = attachWebSocket(vns, /** @type {import('./websocket.js').SocketLike} */ (/** @type {unknown} */ (socket)), text);
     onPeer?.(req, closed);
   });
   const close = () =>
@@ -113,14 +118,14 @@ export const DEFAULT_MAX_PEERS_PER_ADDRESS = 16;
  * http.on('upgrade', peers.upgrade);
  * ```
  * @param {Vns} vns
- * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer, onFrame?: OnFrame, limits?: PeerLimits }} options
+ * @param {{ path: string, maxPayload?: number, onPeer?: OnPeer, onFrame?: OnFrame, limits?: PeerLimits, signalling?: SignalHub }} options
  * @returns {{
  *   upgrade(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void,
  *   close(): Promise<void>,
  * }}
  */
-export function peerUpgrades(vns, { path, maxPayload, onPeer, onFrame, limits = {} }) {
-  const { server, close } = peerServer(vns, { noServer: true, ...(maxPayload !== undefined && { maxPayload }) }, onPeer, onFrame);
+export function peerUpgrades(vns, { path, maxPayload, onPeer, onFrame, limits = {}, signalling }) {
+  const { server, close } = peerServer(vns, { noServer: true, ...(maxPayload !== undefined && { maxPayload }) }, onPeer, onFrame, signalling);
   const { maxPeers = DEFAULT_MAX_PEERS, maxPeersPerAddress = DEFAULT_MAX_PEERS_PER_ADDRESS, onRefused } = limits;
   /** Open links by remote address. @type {Map<string, number>} */
   const perAddress = new Map();

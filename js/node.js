@@ -15,6 +15,7 @@ import { initSync, VnsNode, Keys, powSearch, canonicalName, checkRecord, recordR
 import { openWith } from './core.js';
 import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
+import { connectWebRTC as connectRTC } from './webrtc.js';
 import { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 import { dbStorage } from './db-storage.js';
 
@@ -24,6 +25,7 @@ export * from './shared-exports.js';
 export { serveWebSocket } from './node-server.js';
 export { fsStorage, DEFAULT_DATA_DIR } from './fs-storage.js';
 export { dbStorage } from './db-storage.js';
+export { DEFAULT_MAX_WEBRTC_PEERS } from './webrtc.js';
 export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 
 /**
@@ -74,10 +76,35 @@ export function generateKeys() {
  * @param {import('./core.js').Vns} vns
  * @param {string} url
  * @param {import('./websocket.js').ConnectOptions} [options]
+ * @returns {import('./websocket.js').WebSocketLink}
  */
 export function connectWebSocket(vns, url, options = {}) {
   const WebSocketImpl = /** @type {import('./websocket.js').WebSocketConstructor} */ (
     /** @type {unknown} */ (WebSocket)
   );
   return connect(vns, url, { WebSocket: WebSocketImpl, ...options });
+}
+
+/**
+ * node-datachannel's standard WebRTC API. Named through a variable so that type checking
+ * takes the platform's WebRTC types (its declarations clash with lib.dom's) and no bundler
+ * follows it.
+ */
+const POLYFILL = 'node-datachannel/polyfill';
+
+/**
+ * `connectWebRTC` with node-datachannel's `RTCPeerConnection` as the default, loaded on the
+ * first call only (its native library is not loaded by importing the package).
+ *
+ * ```js
+ * const node = connectWebSocket(vns, 'ws://127.0.0.1:7420/vns');
+ * const rtc = connectWebRTC(vns, { signalling: node.signalling });
+ * ```
+ * @param {import('./core.js').Vns} vns
+ * @param {import('./webrtc.js').WebRTCOptions} options
+ * @returns {import('./webrtc.js').WebRTCLink}
+ */
+export function connectWebRTC(vns, options) {
+  const load = async () => /** @type {import('./webrtc.js').PeerConnectionConstructor} */ ((await import(POLYFILL)).RTCPeerConnection);
+  return connectRTC(vns, { RTCPeerConnection: load, ...options });
 }

@@ -34,6 +34,12 @@ export class ServerCounts {
   peersRefused = new LabelledCounter();
   /** Peer sessions ended, by the code they ended with (`disconnected`: the link just closed). */
   sessionsClosed = new LabelledCounter();
+  /** Clients closed for a signalling fault, by its code. */
+  signalClosed = new LabelledCounter();
+  /** Signals relayed between clients, by kind (offer, answer, candidate). */
+  signalRelayed = new LabelledCounter();
+  /** Clients reachable over WebRTC now (set by the server to read its signalling hub). */
+  signalReachable = () => 0;
 }
 
 /** Reason of a session that ended without a code: its connection closed. */
@@ -149,6 +155,19 @@ export const METRICS = Object.freeze([
     value: ({ counts }) => counts.sessionsClosed.entries().map(([reason, n]) => /** @type {Samples[number]} */ ([{ reason }, n])),
   },
   { name: 'vns_catchups_total', help: 'Merkle catch-ups completed.', type: 'counter', value: ({ stats }) => stats.catchups },
+  { name: 'vns_signal_reachable', help: 'Clients announced reachable over WebRTC.', type: 'gauge', value: ({ counts }) => counts.signalReachable() },
+  {
+    name: 'vns_signal_relayed_total',
+    help: 'WebRTC signals relayed between clients, by kind (offer, answer, candidate).',
+    type: 'counter',
+    value: ({ counts }) => counts.signalRelayed.entries().map(([kind, n]) => /** @type {Samples[number]} */ ([{ kind }, n])),
+  },
+  {
+    name: 'vns_signal_closed_total',
+    help: 'Clients closed for a signalling fault (malformed, oversized, over a rate bound), by code.',
+    type: 'counter',
+    value: ({ counts }) => counts.signalClosed.entries().map(([code, n]) => /** @type {Samples[number]} */ ([{ code }, n])),
+  },
 ]);
 
 /**

@@ -21,6 +21,7 @@
  * | `server-network.js` | network ids in words |
  * | `server-command.js` | `vns serve`: the banner and the signals |
  * | `node-server.js` | the WebSocket peer endpoint |
+ * | `server-signal.js` | WebRTC signalling between the endpoint's clients |
  * @module
  */
 import { join, resolve } from 'node:path';
@@ -37,6 +38,7 @@ import { startDns, DOH_PATH, createHttpServer } from './dns/index.js';
 import { silentLog } from './server-log.js';
 import { lockDataFolder } from './server-lock.js';
 import { networkNames } from './server-network.js';
+import { signalHub } from './server-signal.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -216,7 +218,13 @@ async function listening(options, { log, www, data, lock, undo }) {
   // connection the server is closing at that moment.
   http.keepAliveTimeout = 65_000;
 
+  const signalling = signalHub({
+    onClosed: (code) => metrics.counts.signalClosed.inc(code),
+    onRelayed: (kind) => metrics.counts.signalRelayed.inc(kind),
+  });
+  metrics.counts.signalReachable = () => signalling.reachable;
   const peers = peerUpgrades(vns, {
+    signalling,
     path: '/vns',
     maxPayload: MAX_PEER_MESSAGE,
     limits: {

@@ -5,15 +5,19 @@
  *
  * @module
  */
+import { decodeSignal, encodeSignal } from './webrtc-signal.js';
 
 /** @typedef {import('./core.js').Vns} Vns */
+/** @typedef {import('./webrtc-signal.js').TextSide} TextSide */
+/** @typedef {import('./webrtc-signal.js').UpFrame} UpFrame */
+/** @typedef {import('./webrtc-signal.js').DownFrame} DownFrame */
 
 /**
  * The part of the WebSocket API used here (browser WebSocket, Deno, npm `ws` all have it).
  * @typedef {{
  *   readonly readyState: number,
  *   binaryType: string,
- *   send(data: Uint8Array): void,
+ *   send(data: Uint8Array | string): void,
  *   close(code?: number, reason?: string): void,
  *   addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void,
  *   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void,
@@ -44,6 +48,24 @@
  * }} ConnectOptions
  */
 
+/**
+ * Told about a node's signalling: the link is usable (`open`, after each handshake), a frame
+ * from the node (`frame`), the link went down (`close`).
+ * @typedef {{ open?(): void, frame?(frame: DownFrame): void, close?(): void }} SignalListener
+ */
+
+/**
+ * WebRTC signalling through the node a `connectWebSocket` link reaches, across its
+ * reconnections: `send` is false while the link is down.
+ * @typedef {{ readonly open: boolean, send(frame: UpFrame): boolean, listen(listener: SignalListener): () => void }} SignalLink
+ */
+
+/**
+ * What `connectWebSocket` returns: `stop()` ends the link for good; `signalling` carries
+ * WebRTC signalling over it.
+ * @typedef {{ stop(): void, signalling: SignalLink }} WebSocketLink
+ */
+
 const OPEN = 1;
 /** Application close code for protocol errors (the VNS code is in the reason). */
 export const CLOSE_PROTOCOL_ERROR = 4000;
@@ -70,12 +92,14 @@ function toBytes(data) {
 
 /**
  * Connects an open (or opening) socket to `vns` as one peer. Works for either side: a
- * client socket or one accepted by a server.
+ * client socket or one accepted by a server. Binary frames are sync frames; text frames go to
+ * `text` (WebRTC signalling) once the sync handshake completed, and are a fault otherwise.
  * @param {Vns} vns
  * @param {SocketLike} socket
+ * @param {TextSide} [text]
  * @returns {Promise<SessionEnd>} settles when the socket closes
  */
-export function attachWebSocket(vns, socket) {
+export function attachWebSocket(vns, socket, text) {
   socket.binaryType = 'arraybuffer';
   return new Promise((resolve) => {
     /** @type {import('./core.js').PeerHandle | undefined} */
@@ -85,8 +109,12 @@ export function attachWebSocket(vns, socket) {
     /** @param {CustomEvent<import('./vns-events.js').PeerEvent>} e */
     const onPeer = ({ detail }) => {
       if (detail.peer !== handle?.peer) return;
-      if (detail.type === 'peer-connected') end.handshake = true;
-      else end.code ??= detail.code ?? null;
+      if (detail.type === 'peer-connected') {
+        end.handshake = true;
+        text?.open((t) => {
+          if (socket.readyState === OPEN) socket.send(t);
+        });
+      } else end.code ??= detail.code ?? null;
     };
     /** @param {CustomEvent<import('./vns-events.js').VnsErrorDetail>} e */
     const onError = ({ detail }) => {
@@ -114,11 +142,13 @@ export function attachWebSocket(vns, socket) {
       const bytes = toBytes(event.data);
       if (!handle) return;
       if (bytes) handle.receive(bytes);
+      else if (text && end.handshake && typeof event.data === 'string') text.message(event.data);
       // A text frame is not a VNS frame: hand the node an empty one so it closes the peer.
       else handle.receive(new Uint8Array(0));
     });
     socket.addEventListener('close', () => {
       handle?.closed();
+      text?.close();
       vns.removeEventListener('peer', onPeer);
       vns.removeEventListener('error', onError);
       resolve(end);
@@ -139,10 +169,11 @@ export function attachWebSocket(vns, socket) {
  * const link = connectWebSocket(vns, 'wss://node.example.com/vns');
  * // later: link.stop();
  * ```
+ * `signalling` carries WebRTC signalling over the same link (see `connectWebRTC`).
  * @param {Vns} vns
  * @param {string} url
  * @param {ConnectOptions} [options]
- * @returns {{ stop(): void }}
+ * @returns {WebSocketLink}
  */
 export function connectWebSocket(vns, url, options = {}) {
   const WebSocketImpl =
@@ -164,11 +195,56 @@ export function connectWebSocket(vns, url, options = {}) {
   };
   const unregister = vns.onClose(stop);
 
+  /** @type {Set<SignalListener>} */
+  const listeners = new Set();
+  /** @type {((text: string) => void) | undefined} */
+  let sendText;
+  /** @type {SignalLink} */
+  const signalling = {
+    get open() {
+      return sendText !== undefined;
+    },
+    send(frame) {
+      if (!sendText) return false;
+      sendText(encodeSignal(frame));
+      return true;
+    },
+    listen(listener) {
+      listeners.add(listener);
+      if (sendText) listener.open?.();
+      return () => listeners.delete(listener);
+    },
+  };
+  /** The text side of one socket: the node's frames checked, then handed to the listeners. @param {SocketLike} s @returns {TextSide} */
+  const textSide = (s) => ({
+    open(send) {
+      sendText = send;
+      for (const l of listeners) l.open?.();
+    },
+    message(raw) {
+      /** @type {DownFrame} */
+      let frame;
+      try {
+        frame = decodeSignal(raw, 'down');
+      } catch (e) {
+        const { code, message } = /** @type {import('./webrtc-signal.js').SignalError} */ (e);
+        s.close(CLOSE_PROTOCOL_ERROR, `${code}: ${message}`.slice(0, MAX_REASON));
+        return;
+      }
+      for (const l of listeners) l.frame?.(frame);
+    },
+    close() {
+      if (!sendText) return;
+      sendText = undefined;
+      for (const l of listeners) l.close?.();
+    },
+  });
+
   const dial = () => {
     if (stopped || vns.closed) return;
     const s = new WebSocketImpl(url);
     socket = s;
-    attachWebSocket(vns, s).then((end) => {
+    attachWebSocket(vns, s, textSide(s)).then((end) => {
       if (stopped || vns.closed) return;
       if (end.handshake) delay = minDelay;
       const wait = Math.round(delay * (0.5 + Math.random() / 2));
@@ -183,5 +259,6 @@ export function connectWebSocket(vns, url, options = {}) {
       unregister();
       stop();
     },
+    signalling,
   };
 }

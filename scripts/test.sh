@@ -118,11 +118,15 @@ check_js() {
   # of the package with the shared helpers of tests/support/.
   node_modules/.bin/tsc -p tests/multinode/tsconfig.json
   node_modules/.bin/tsc -p tests/node/tsconfig.json
+  node_modules/.bin/tsc -p tests/webrtc/tsconfig.json
   # And so is the demo page.
   node_modules/.bin/tsc -p www/tsconfig.json
 }
 step check-js check_js
 step test-node node --test tests/node/
+# WebRTC: the adapter suite, peer management, hostile signalling, two Node processes and two
+# Chromium pages linked by data channels (~2 minutes).
+step test-webrtc node --test --test-concurrency=1 tests/webrtc/
 # `npm pack` into a fresh folder and import it by name, as a consumer would.
 step test-pack bash tests/node/pack.sh
 # Deno from npm (the `deno` package ships its binary): the browser/Deno entry, wasm via fetch.

@@ -5,7 +5,7 @@
  * WebSocket peer, the owner's key, and the state the views show.
  * @module
  */
-import { open, connectWebSocket, generateKeys } from 'vns';
+import { open, connectWebSocket, connectWebRTC, generateKeys } from 'vns';
 import { loadKeys, storeKeys } from './keystore.js';
 
 /** @typedef {import('vns').Vns} Vns */
@@ -70,6 +70,8 @@ export class Session extends EventTarget {
   /** Tabs of this browser share one key: each tells the others when it changes it. */
   #keysChannel = new BroadcastChannel(KEYS_CHANNEL);
   /** @type {Promise<void> | undefined} */ #statusFetch;
+  /** Past the sync handshake with the node that served the page. */ #nodeOnline = false;
+  /** @type {import('../js/webrtc.js').WebRTCLink | undefined} the page's WebRTC peers */ rtc;
 
   /**
    * @param {Vns} vns
@@ -105,9 +107,34 @@ export class Session extends EventTarget {
     return SAVE_STATES[this.vns.saveState];
   }
 
-  /** Whether a peer (the node) is connected and past the handshake. */
+  /** Whether the node is connected and past the handshake (WebRTC peers aside). */
   get online() {
-    return this.vns.peers().length > 0;
+    return this.#nodeOnline;
+  }
+
+  /**
+   * Links the page to the node at `wsUrl` and, through it, to other pages over WebRTC; the
+   * view is told when the node link changes, and every 2 s while WebRTC peers exist (their
+   * round-trip times and frame counts move).
+   */
+  connect() {
+    // Short backoff: a node restarting is back within seconds, and queued changes go out then.
+    const node = connectWebSocket(this.vns, this.wsUrl, { minDelayMs: 250, maxDelayMs: 4000 });
+    node.signalling.listen({
+      open: () => {
+        this.#nodeOnline = true;
+        this.#changed();
+      },
+      close: () => {
+        this.#nodeOnline = false;
+        this.#changed();
+      },
+    });
+    const rtc = connectWebRTC(this.vns, { signalling: node.signalling });
+    this.rtc = rtc;
+    setInterval(() => {
+      if (rtc.peers().length) this.#changed();
+    }, 2000);
   }
 
   /**
@@ -233,8 +260,7 @@ export async function startSession() {
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/vns`;
   const session = new Session(vns, { storage, network, wsUrl, statusFromCache: fromCache });
   session.keys = keys;
-  // Short backoff: a node restarting is back within seconds, and queued changes go out then.
-  connectWebSocket(vns, wsUrl, { minDelayMs: 250, maxDelayMs: 4000 });
+  session.connect();
   session.startStatusPolling();
   return session;
 }

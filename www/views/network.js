@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * Network: the link to the node, the local merkle root beside the node's, the offline delta
- * queue, the node's own peers, and the names changing live.
+ * Network: the link to the node and the WebRTC peers beside it, the local merkle root beside
+ * the node's, the offline delta queue, the node's own peers, and the names changing live.
  * @module
  */
 import { h, byId } from '../ui.js';
@@ -42,6 +42,7 @@ export function mountNetwork(session) {
           h('td', { 'data-label': 'Local merkle root' }, h('code', { class: 'id', 'data-field': 'local-root' }, localRoot)),
           h('td', { 'data-label': 'In sync', 'data-field': 'in-sync' }, same === undefined ? '–' : same ? 'yes' : 'not yet'))),
       ),
+      webrtcTable(session),
       h(
         'dl',
         { class: 'facts' },
@@ -75,4 +76,32 @@ export function mountNetwork(session) {
   }
 
   return { render };
+}
+
+/** Words for a WebRTC peer's state. */
+const RTC_STATES = { connecting: 'connecting…', open: 'connected', reopening: 'reopening its channel…' };
+
+/**
+ * The page's WebRTC peers: other pages met through the node, linked directly.
+ * @param {Session} session
+ */
+function webrtcTable(session) {
+  const peers = session.rtc?.peers() ?? [];
+  const id = session.rtc?.id;
+  return h(
+    'table',
+    { class: 'peers', 'data-field': 'webrtc-peers' },
+    h('caption', {}, 'WebRTC peers (other pages, linked directly)',
+      h('span', { class: 'hint' }, id ? ` this page's session id ${id.slice(0, 8)}…` : ' (no session id while the node is unreachable)')),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Peer'), h('th', { scope: 'col' }, 'State'),
+      h('th', { scope: 'col' }, 'Round trip'), h('th', { scope: 'col' }, 'Frames in / out'))),
+    h('tbody', {}, ...(peers.length
+      ? peers.map((p) => h('tr', { 'data-peer': p.id, 'data-state': p.state },
+        h('td', { 'data-label': 'Peer' }, h('code', { class: 'id' }, `${p.id.slice(0, 8)}…`)),
+        h('td', { 'data-label': 'State' }, RTC_STATES[p.state]),
+        h('td', { 'data-label': 'Round trip' }, p.rttMs === null ? '–' : `${p.rttMs} ms`),
+        h('td', { 'data-label': 'Frames in / out' }, `${p.framesIn} / ${p.framesOut}`)))
+      : [h('tr', {}, h('td', { colspan: '4', class: 'hint' }, 'none yet: other pages of this node appear here once they are open'))])),
+  );
 }
