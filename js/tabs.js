@@ -34,14 +34,15 @@ const STATUS_DELAY_MS = 50;
 
 /**
  * Whether `open(options)` shares its database with the origin's other tabs: in a browser
- * (Web Locks and `BroadcastChannel` present), for IndexedDB storage, unless `shareTabs` is
- * `false`.
+ * page (a document, Web Locks and `BroadcastChannel`; Deno has the last two but no tabs),
+ * for IndexedDB storage, unless `shareTabs` is `false`.
  * @param {OpenOptions} options
  */
 export function sharesTabs(options) {
   if (options.shareTabs === false) return false;
   if ((options.storage ?? 'indexeddb') !== 'indexeddb') return false;
-  return typeof BroadcastChannel === 'function' && typeof navigator === 'object' && navigator.locks !== undefined;
+  if (typeof document !== 'object' || typeof BroadcastChannel !== 'function') return false;
+  return typeof navigator === 'object' && navigator.locks !== undefined;
 }
 
 /**
