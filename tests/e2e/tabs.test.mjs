@@ -5,10 +5,11 @@
 // real `vns serve`; the guard test shows what two unguarded writers do to the database.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, CHROMIUM, CHROMIUM_ARGS, startNode, scratch, launchBrowser, waitFor, waitForNodeAnswer } from './helpers.mjs';
+import { ROOT, CHROMIUM, CHROMIUM_ARGS, startNode, launchBrowser, waitFor, waitForNodeAnswer } from './helpers.mjs';
 
 const HARNESS = 'tabs-harness.tmp.html';
 
@@ -57,11 +58,26 @@ async function harness(t) {
   t.after(() => rm(file, { force: true }));
 }
 
-/** Chromium on the profile folder `profile` (kept across launches); closed after the test. */
-async function launchProfile(/** @type {import('node:test').TestContext} */ t, /** @type {string} */ profile) {
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-  t.after(() => context.close().catch(() => {}));
-  return context;
+/**
+ * A browser profile folder, kept across launches of Chromium on it. After the test, every
+ * launch is closed first, then the folder is removed (Chromium writes it until it closes).
+ * @param {import('node:test').TestContext} t
+ */
+async function browserProfile(t) {
+  const dir = await mkdtemp(join(tmpdir(), 'vns-e2e-profile-'));
+  /** @type {import('playwright-core').BrowserContext[]} */
+  const launched = [];
+  t.after(async () => {
+    await Promise.all(launched.map((context) => context.close().catch(() => {})));
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  });
+  return {
+    async launch() {
+      const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      launched.push(context);
+      return context;
+    },
+  };
 }
 
 /**
@@ -84,9 +100,9 @@ async function openTab(context, url) {
  */
 async function twoTabs(t, db) {
   await harness(t);
-  const [node, profile] = await Promise.all([startNode({ t }), scratch(t)]);
+  const [node, profile] = await Promise.all([startNode({ t }), browserProfile(t)]);
   const url = `${node.url}/${HARNESS}?db=${db}`;
-  const context = await launchProfile(t, profile);
+  const context = await profile.launch();
   const first = await openTab(context, url);
   const second = await openTab(context, url);
   return { node, profile, context, first, second };
@@ -136,7 +152,7 @@ test('two tabs share one database: both write, the survivor takes over, the prof
 
   // The browser restarts on the same profile: everything is in the database, which loads cleanly.
   await context.close();
-  context = await launchProfile(t, profile);
+  context = await profile.launch();
   const reopened = await openTab(context, `${node.url}/${HARNESS}?db=shared&connect=no`);
   assert.equal(await role(reopened), 'leader');
   for (const name of ['from-first.vfs', 'from-second.vfs', 'after-takeover.vfs', 'from-elsewhere.vfs']) {
@@ -168,11 +184,11 @@ test('a change queued while the node is down survives the leader tab closing', a
 
 test('the guard: two tabs writing one database without the election lose a change', async (t) => {
   await harness(t);
-  const [node, profile] = await Promise.all([startNode({ t }), scratch(t)]);
+  const [node, profile] = await Promise.all([startNode({ t }), browserProfile(t)]);
   /** Two tabs write `db` one after the other, then the profile reopens: which names are left. */
   const run = async (/** @type {string} */ db, /** @type {string} */ share) => {
     const url = `${node.url}/${HARNESS}?db=${db}&share=${share}&connect=no`;
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const context = await profile.launch();
     try {
       const one = await openTab(context, url);
       const two = await openTab(context, url);
@@ -183,7 +199,7 @@ test('the guard: two tabs writing one database without the election lose a chang
     } finally {
       await context.close();
     }
-    const reopened = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const reopened = await profile.launch();
     try {
       const page = await reopened.newPage();
       await page.goto(url);
@@ -253,4 +269,19 @@ test('a hostile script on the channel gets coded answers and hurts neither tab',
   assert.ok((await register(second, 'after-garbage', '192.0.2.8')).ok);
   await waitFor(() => first.evaluate(() => window.holds('after-garbage.vfs')), { message: 'the leader never got the follower\'s name' });
   assert.equal(await networkPeers(second), 1);
+});
+
+test('with three tabs, the follower left behind follows the new leader', async (t) => {
+  const { node, first, second, context } = await twoTabs(t, 'three');
+  const third = await openTab(context, `${node.url}/${HARNESS}?db=three`);
+  assert.equal(await role(third), 'follower');
+  await first.close();
+  const roles = async () => [await role(second), await role(third)].sort();
+  await waitFor(async () => (await roles()).join() === 'follower,leader', { message: 'no tab took over' });
+  const [leader, follower] = (await role(second)) === 'leader' ? [second, third] : [third, second];
+  // The remaining follower links to the new leader: its change goes through it to the node.
+  await waitFor(async () => (await networkPeers(follower)) === 1, { message: 'the follower never heard from the new leader' });
+  assert.ok((await register(follower, 'third-tab', '192.0.2.9')).ok);
+  assert.equal(await leader.evaluate(() => window.holds('third-tab.vfs')), true);
+  await waitForNodeAnswer(node, 'third-tab');
 });
