@@ -143,6 +143,7 @@
  *   | 'dns.bad_query'
  *   | 'dns.bad_media_type'
  *   | 'dns.too_large'
+ *   | 'tabs.bad_message'
  *   | 'pow.worker_failed'
  *   | 'cli.usage'
  *   | 'cli.no_key'
@@ -295,6 +296,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'dns.bad_query': 400,
   'dns.bad_media_type': 415,
   'dns.too_large': 413,
+  'tabs.bad_message': null,
   'pow.worker_failed': null,
   'cli.usage': null,
   'cli.no_key': null,

@@ -47,6 +47,31 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('./vns-events.js').VnsEventMap} VnsEventMap */
 /** @typedef {import('./vns-events.js').SaveState} SaveState */
 
+/** @typedef {import('./vns-events.js').TabRole} TabRole */
+/** @typedef {import('./vns-events.js').LeaderStatus} LeaderStatus */
+/** @typedef {import('./vns-types.js').ChangeRelay} ChangeRelay */
+/** @typedef {import('./vns-types.js').TabHooks} TabHooks */
+/** @type {(vns: Vns) => TabHooks} */
+let tabHooksOf;
+
+/**
+ * The hooks through which tabs.js shares one database between tabs (not part of the
+ * package's public API).
+ * @param {Vns} vns
+ * @returns {TabHooks}
+ */
+export function tabHooks(vns) {
+  return tabHooksOf(vns);
+}
+
+/** A promise and its resolver. @returns {{ promise: Promise<void>, resolve(): void }} */
+function deferred() {
+  /** @type {() => void} */
+  let resolve = () => {};
+  const promise = new Promise((done) => (resolve = () => done(undefined)));
+  return { promise, resolve };
+}
+
 /** Default expiry sweep period: hourly. */
 export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** Default sync tick period. */
@@ -65,7 +90,10 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * retries) for the same `peer`, unless its link closes first (`peer`), `error` (`peer-error`,
  * `queue-lost`, `{ type: 'save', error }` from a
  * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
- * blocks, or `{ type: 'gc', error }` from the collection after a sweep).
+ * blocks, `{ type: 'gc', error }` from the collection after a sweep, or `{ type: 'takeover',
+ * error }` when a follower tab could not open the database it was to lead), `role` (`detail:
+ * { role }`, this tab's part in sharing its database changed) and `leader-status` (the
+ * leading tab's report, in a follower).
  *
  * ```js
  * const vns = await open({ storage: 'memory', network: 'testing' });
@@ -89,6 +117,15 @@ export class Vns extends VnsEventTarget {
   #closed = false;
   /** The queue status last announced with a `queue` event. */
   /** @type {QueueStatus} */ #queue;
+  /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
+  /** @type {TabRole} */ #role = 'solo';
+  /** Local links (other tabs running on this node): not network peers. */
+  /** @type {Set<number>} */ #tabLinks = new Set();
+  /** While this tab follows another: where its owner changes go, and what the leader reported. */
+  /** @type {ChangeRelay | undefined} */ #relay;
+  /** @type {LeaderStatus | undefined} */ #leaderStatus;
+  /** Settles once `close()` has saved and released the storage. */
+  #released = deferred();
 
   /**
    * Use `open()` instead.
@@ -136,6 +173,36 @@ export class Vns extends VnsEventTarget {
     return this.#saves.state;
   }
 
+  /**
+   * This tab's part in sharing its IndexedDB database with the origin's other tabs: `solo`
+   * (not shared: Node, Deno, `shareTabs: false`), `leader` (this tab holds the database and
+   * the network links) or `follower` (another tab does; this one keeps its own copy, fed by
+   * the leader, and sends its changes there). A `role` event tells each change.
+   * @returns {TabRole}
+   */
+  get role() {
+    return this.#role;
+  }
+
+  /**
+   * What the leading tab last reported (`networkPeers`, `queue`, `root`), while this tab
+   * follows it; `undefined` otherwise. A `leader-status` event tells each report.
+   * @returns {LeaderStatus | undefined}
+   */
+  get leaderStatus() {
+    return this.#leaderStatus;
+  }
+
+  /**
+   * How many network peers serve this tab: its own peers past the handshake, other tabs'
+   * links left out; in a follower, those the leader reported.
+   * @returns {number}
+   */
+  networkPeers() {
+    if (this.#role === 'follower') return this.#leaderStatus?.networkPeers ?? 0;
+    return this.peers().filter((peer) => !this.#tabLinks.has(peer)).length;
+  }
+
   /** Whether `close()` was called. */
   get closed() {
     return this.#closed;
@@ -159,9 +226,7 @@ export class Vns extends VnsEventTarget {
     const task = { name, owner: keys.peerId, ts, difficulty: this.#node.difficulty };
     const solve = options.solve ?? inlineSolver(this.#wasm, options.chunkSize);
     const nonce = await solve(task, { onProgress, signal });
-    this.#check();
-    this.#change(() => this.#node.register(keys, name, records, ts, nonce));
-    return this.#node.resolve(name, this.#now());
+    return this.#commit(name, (node) => node.register(keys, name, records, ts, nonce));
   }
 
   /**
@@ -173,8 +238,7 @@ export class Vns extends VnsEventTarget {
    * @returns {Promise<Resolved>}
    */
   async update(keys, name, records) {
-    this.#change(() => this.#node.update(keys, name, records, this.#now()));
-    return this.#node.resolve(name, this.#now());
+    return this.#commit(name, (node, now) => node.update(keys, name, records, now));
   }
 
   /**
@@ -183,8 +247,7 @@ export class Vns extends VnsEventTarget {
    * @returns {Promise<Resolved>}
    */
   async renew(keys, name) {
-    this.#change(() => this.#node.renew(keys, name, this.#now()));
-    return this.#node.resolve(name, this.#now());
+    return this.#commit(name, (node, now) => node.renew(keys, name, now));
   }
 
   /**
@@ -193,8 +256,7 @@ export class Vns extends VnsEventTarget {
    * @returns {Promise<Resolved>}
    */
   async transfer(keys, name, newOwner) {
-    this.#change(() => this.#node.transfer(keys, name, newOwner, this.#now()));
-    return this.#node.resolve(name, this.#now());
+    return this.#commit(name, (node, now) => node.transfer(keys, name, newOwner, now));
   }
 
   /**
@@ -229,7 +291,9 @@ export class Vns extends VnsEventTarget {
   /**
    * Submits an entry block built by another node (an owner's client, through an HTTP API):
    * validated like any local change, then sent to peers or queued. Throws with the `code`
-   * of the rule it breaks.
+   * of the rule it breaks. In a follower tab it goes into this tab's copy and on to the
+   * leading tab over their link, like a peer's change (owner changes wait for the leader's
+   * answer instead).
    * @param {Uint8Array} bytes
    * @returns {{ name: string, accepted: boolean }} `accepted` is false for a version already held
    */
@@ -383,13 +447,19 @@ export class Vns extends VnsEventTarget {
   /**
    * Connects a transport (the network adapter interface): the node sends `Hello` through it
    * at once. Call `receive` for each frame and `closed` when the connection ends.
+   * `local: true` makes it a local link (another tab of this origin running on this node,
+   * see tabs.js): it syncs like any peer, but it is no way to the network, so changes stay
+   * queued until a network peer takes them, and `networkPeers()` leaves it out.
    * @param {PeerTransport} transport
+   * @param {{ local?: boolean }} [options]
    * @returns {PeerHandle}
    */
-  attach(transport) {
+  attach(transport, options = {}) {
     this.#check();
     const peer = this.#peers.add(transport);
-    this.#exchange(() => this.#node.connect(peer, this.#now()));
+    if (options.local) this.#tabLinks.add(peer);
+    const now = this.#now();
+    this.#exchange(() => (options.local ? this.#node.connectLocal(peer, now) : this.#node.connect(peer, now)));
     return {
       peer,
       receive: (bytes) => {
@@ -397,6 +467,7 @@ export class Vns extends VnsEventTarget {
         this.#exchange(() => this.#node.receive(peer, bytes, this.#now()));
       },
       closed: () => {
+        this.#tabLinks.delete(peer);
         if (!this.#peers.delete(peer) || this.#closed) return;
         this.#run(() => this.#node.disconnect(peer), () => []);
       },
@@ -426,8 +497,58 @@ export class Vns extends VnsEventTarget {
     try {
       await this.save();
     } finally {
-      await this.#node.close();
+      try {
+        await this.#node.close();
+      } finally {
+        this.#released.resolve();
+      }
     }
+  }
+
+  /**
+   * Applies an owner's change that `build` makes on a node: on this one, or, while this tab
+   * follows another, through the leading tab, whose answer (or coded error) it waits for.
+   * @param {string} name @param {(node: VnsNode, now: number) => Committed} build
+   * @returns {Promise<Resolved>}
+   */
+  async #commit(name, build) {
+    this.#check();
+    if (this.#relay) await this.#relay(name, build);
+    else this.#change(() => build(this.#node, this.#now()));
+    return this.#node.resolve(name, this.#now());
+  }
+
+  /**
+   * Puts `node` under this object (a follower tab taking over the database): links close,
+   * cached answers go, and the node it replaces is closed.
+   * @param {VnsNode} node
+   */
+  async #adopt(node) {
+    const old = this.#node;
+    this.#peers.closeAll('vns.closing', 'this tab now holds the database');
+    this.#node = node;
+    this.#answers.clear();
+    this.#announceQueue();
+    await old.close();
+  }
+
+  static {
+    tabHooksOf = (vns) => ({
+      setRole: (role) => {
+        if (vns.#role === role) return;
+        vns.#role = role;
+        vns.#emit('role', { role });
+      },
+      setRelay: (relay) => (vns.#relay = relay),
+      setLeaderStatus: (status) => {
+        vns.#leaderStatus = status;
+        vns.#emit('leader-status', status);
+      },
+      adopt: (node) => vns.#adopt(node),
+      now: () => vns.#now(),
+      whenClosed: () => vns.#released.promise,
+      reportError: (detail) => vns.#emit('error', detail),
+    });
   }
 
   #check() {
@@ -536,7 +657,17 @@ export class Vns extends VnsEventTarget {
  * @returns {Promise<Vns>}
  */
 export async function openWith(wasm, options = {}) {
-  const { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, ...nodeOptions } = options;
+  const { nodeOptions, shimOptions } = splitOpenOptions(options);
   const node = await wasm.VnsNode.open(nodeOptions);
-  return new Vns(wasm, node, { sweepIntervalMs, tickIntervalMs, saveDelayMs, now });
+  return new Vns(wasm, node, shimOptions);
+}
+
+/**
+ * `open`'s options as the wasm node's and the shim's.
+ * @param {OpenOptions} options
+ * @returns {{ nodeOptions: VnsNodeOptions, shimOptions: OpenOptions }}
+ */
+export function splitOpenOptions(options) {
+  const { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, shareTabs: _shared, ...nodeOptions } = options;
+  return { nodeOptions, shimOptions: { sweepIntervalMs, tickIntervalMs, saveDelayMs, now } };
 }

@@ -11,6 +11,7 @@
  */
 import init, { VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
+import { openShared, sharesTabs } from './tabs.js';
 import { deepFreeze } from './answer-cache.js';
 
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
@@ -30,11 +31,15 @@ export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
- * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise).
+ * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise). In a browser,
+ * tabs of the origin that open the same database share it: one tab (its `role` is `leader`)
+ * holds it and the network links, the others (`follower`) run on it (see tabs.js);
+ * `shareTabs: false` opens the database here whatever other tabs do.
  * @param {import('./core.js').OpenOptions} [options]
  */
-export function open(options) {
-  return openWith({ VnsNode, powSearch }, options);
+export function open(options = {}) {
+  const wasm = { VnsNode, powSearch };
+  return sharesTabs(options) ? openShared(wasm, options) : openWith(wasm, options);
 }
 
 /** A fresh owner keypair. */

@@ -24,9 +24,20 @@
 
 /**
  * What an `error` event carries: a peer's bad frame or the lost queue (from the core), or a
- * failure of the shim's own background work (`save`, `prune`, `gc`, `tick`).
+ * failure of the shim's own background work (`save`, `prune`, `gc`, `tick`, or `takeover`: a
+ * follower tab could not open the database it was to lead).
  * @typedef {Extract<VnsEvent, { type: 'peer-error' | 'queue-lost' }>
- *   | { type: 'save' | 'prune' | 'gc' | 'tick', error: unknown }} VnsErrorDetail
+ *   | { type: 'save' | 'prune' | 'gc' | 'tick' | 'takeover', error: unknown }} VnsErrorDetail
+ */
+
+/**
+ * A tab's part in sharing its database with the origin's other tabs (`Vns.role`).
+ * @typedef {'solo' | 'leader' | 'follower'} TabRole
+ */
+
+/**
+ * What the leading tab tells its followers: its network peers, its delta queue and its root.
+ * @typedef {{ networkPeers: number, queue: QueueStatus, root: string }} LeaderStatus
  */
 
 /**
@@ -44,6 +55,8 @@
  *   'catchup-completed': CustomEvent<Extract<VnsEvent, { type: 'catchup-completed' }>>,
  *   'catchup-aborted': CustomEvent<Extract<VnsEvent, { type: 'catchup-aborted' }>>,
  *   error: CustomEvent<VnsErrorDetail>,
+ *   role: CustomEvent<{ role: TabRole }>,
+ *   'leader-status': CustomEvent<LeaderStatus>,
  * }} VnsEventMap
  */
 

@@ -22,12 +22,16 @@
  */
 
 /**
- * Options of `open`: the wasm node's options plus the shim's timers.
+ * Options of `open`: the wasm node's options plus the shim's timers. `shareTabs` (browsers,
+ * IndexedDB storage; default `true`): tabs of the origin that open the same database share
+ * it, one leading tab writing it (see tabs.js); `false` opens the database in this tab
+ * whatever the others do.
  * @typedef {VnsNodeOptions & {
  *   sweepIntervalMs?: number,
  *   tickIntervalMs?: number,
  *   saveDelayMs?: number,
  *   now?: () => number,
+ *   shareTabs?: boolean,
  * }} OpenOptions
  */
 
@@ -48,6 +52,25 @@
  *   chunkSize?: number,
  *   solve?: PowSolver,
  * }} RegisterOptions
+ */
+
+/**
+ * Where a follower tab's owner changes go: `build` makes the change on a node of the
+ * relay's choosing; settles once the leading tab accepted it, or rejects with its code.
+ * @typedef {(name: string, build: (node: import('../pkg/web/vns.js').VnsNode, now: number) => import('../pkg/web/vns.js').Committed) => Promise<void>} ChangeRelay
+ */
+
+/**
+ * What tabs.js may do to a `Vns` that its public API does not offer (`tabHooks` in core.js).
+ * @typedef {{
+ *   setRole(role: import('./vns-events.js').TabRole): void,
+ *   setRelay(relay: ChangeRelay | undefined): void,
+ *   setLeaderStatus(status: import('./vns-events.js').LeaderStatus): void,
+ *   adopt(node: import('../pkg/web/vns.js').VnsNode): Promise<void>,
+ *   now(): number,
+ *   whenClosed(): Promise<void>,
+ *   reportError(detail: import('./vns-events.js').VnsErrorDetail): void,
+ * }} TabHooks
  */
 
 export {};

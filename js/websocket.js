@@ -163,7 +163,7 @@ export function attachWebSocket(vns, socket, text) {
  * (`minDelayMs` doubling up to `maxDelayMs`, with jitter), reset once a session completes
  * its handshake: a peer that accepts the socket but refuses the session (another network)
  * is retried ever more slowly, not at the shortest delay. Stops on `stop()` or when `vns`
- * closes.
+ * closes. In a tab that follows another (its `role` is `follower`), it waits until this tab leads.
  *
  * ```js
  * const link = connectWebSocket(vns, 'wss://node.example.com/vns');
@@ -242,6 +242,11 @@ export function connectWebSocket(vns, url, options = {}) {
 
   const dial = () => {
     if (stopped || vns.closed) return;
+    // A follower tab leaves the network to the leading tab; it dials once it leads.
+    if (vns.role === 'follower') {
+      vns.addEventListener('role', dial, { once: true });
+      return;
+    }
     const s = new WebSocketImpl(url);
     socket = s;
     attachWebSocket(vns, s, textSide(s)).then((end) => {

@@ -66,8 +66,9 @@ try {
   const banners = () => {
     const online = session.online;
     byId('offline').hidden = online || Date.now() - started < OFFLINE_GRACE_MS;
-    setField('queue', String(session.vns.queueStatus().size));
+    setField('queue', String(session.queue.size));
     document.documentElement.dataset.online = String(online);
+    document.documentElement.dataset.role = session.vns.role;
   };
   session.addEventListener('state', () => {
     banners();
@@ -84,7 +85,6 @@ try {
   });
   setTimeout(banners, OFFLINE_GRACE_MS + 50);
 
-  byId('memory-only').hidden = session.storage !== 'memory';
   byId('boot').hidden = true;
   addEventListener('hashchange', () => route(true));
   route();

@@ -32,8 +32,6 @@ import { loadKeys, storeKeys } from './keystore.js';
 
 const DB_NAME = 'vns-www';
 const STATUS_KEY = 'vns-www-status';
-/** The names database is used by one tab at a time (two writers would race on its root). */
-const STORE_LOCK = 'vns-www-store';
 const KEYS_CHANNEL = 'vns-www-keys';
 const STATUS_POLL_MS = 3000;
 /** The node's root moves a moment after ours: it has to receive the change first. */
@@ -75,12 +73,11 @@ export class Session extends EventTarget {
 
   /**
    * @param {Vns} vns
-   * @param {{ storage: 'indexeddb' | 'memory', network: OpenOptions, wsUrl: string, statusFromCache: boolean }} info
+   * @param {{ network: OpenOptions, wsUrl: string, statusFromCache: boolean }} info
    */
   constructor(vns, info) {
     super();
     this.vns = vns;
-    this.storage = info.storage;
     this.network = info.network;
     this.wsUrl = info.wsUrl;
     this.statusFromCache = info.statusFromCache;
@@ -95,6 +92,9 @@ export class Session extends EventTarget {
     // The shim saves after changes and says how it goes; the queue drains on reconnect.
     vns.addEventListener('saving', () => this.#changed());
     vns.addEventListener('queue', () => this.#changed());
+    // Tabs share the database: one leads, the others follow it (and report what it says).
+    vns.addEventListener('role', () => this.#changed());
+    vns.addEventListener('leader-status', () => this.#changed());
     this.#keysChannel.addEventListener('message', async () => {
       this.keys = await loadKeys();
       this.dispatchEvent(new Event('keys'));
@@ -107,9 +107,17 @@ export class Session extends EventTarget {
     return SAVE_STATES[this.vns.saveState];
   }
 
-  /** Whether the node is connected and past the handshake (WebRTC peers aside). */
+  /**
+   * Whether the node is connected and past the handshake (WebRTC peers aside): to this tab,
+   * or, in a tab that follows another, to the leading tab.
+   */
   get online() {
-    return this.#nodeOnline;
+    return this.vns.role === 'follower' ? this.vns.networkPeers() > 0 : this.#nodeOnline;
+  }
+
+  /** The delta queue that waits for the node: this tab's, or the leading tab's. */
+  get queue() {
+    return this.vns.leaderStatus?.queue ?? this.vns.queueStatus();
   }
 
   /**
@@ -235,30 +243,16 @@ async function networkSettings() {
 }
 
 /**
- * Holds the names database's lock for the life of the page, if no other tab holds it.
- * @returns {Promise<boolean>} whether this tab got it
- */
-function holdStoreLock() {
-  if (!navigator.locks) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    navigator.locks.request(STORE_LOCK, { ifAvailable: true }, (lock) => {
-      resolve(lock !== null);
-      // Never settles while the page lives: the lock is released when the tab goes away.
-      return lock ? new Promise(() => {}) : undefined;
-    });
-  });
-}
-
-/**
- * Opens the page's node and connects it to the node that served the page.
+ * Opens the page's node and connects it to the node that served the page. Tabs of this
+ * browser share the names database (the package elects one to hold it and the link to the
+ * node; its `role` says which); a tab that follows dials the node once it leads.
  * @returns {Promise<Session>}
  */
 export async function startSession() {
-  const [{ network, fromCache }, haveStore, keys] = await Promise.all([networkSettings(), holdStoreLock(), loadKeys()]);
-  const storage = haveStore ? 'indexeddb' : 'memory';
-  const vns = await open({ dbName: DB_NAME, ...network, storage });
+  const [{ network, fromCache }, keys] = await Promise.all([networkSettings(), loadKeys()]);
+  const vns = await open({ dbName: DB_NAME, ...network });
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/vns`;
-  const session = new Session(vns, { storage, network, wsUrl, statusFromCache: fromCache });
+  const session = new Session(vns, { network, wsUrl, statusFromCache: fromCache });
   session.keys = keys;
   session.connect();
   session.startStatusPolling();

@@ -26,6 +26,7 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "dns.bad_query" => 400, "A DNS-over-HTTPS request carries no readable DNS query (bad base64url or not a DNS message).", "`GET`/`POST /dns-query`";
     "dns.bad_media_type" => 415, "A DNS-over-HTTPS POST is not `application/dns-message`.", "`POST /dns-query`";
     "dns.too_large" => 413, "A DNS-over-HTTPS message is larger than a DNS message can be.", "`POST /dns-query`";
+    "tabs.bad_message" => -, "A tab sent the leading tab a change it cannot read (a `submit` message without a number id and the entry block as bytes).", "`open({ dbName })` in browsers, the leading tab's answer to a follower";
     "pow.worker_failed" => -, "The proof-of-work Web Worker failed to load or crashed.", "`workerSolver()`";
     "cli.usage" => -, "The command line is wrong (exit code 2).", "`vns`";
     "cli.no_key" => -, "No key file exists; create one with `vns key new`.", "`vns register`, `update`, `renew`, `transfer`";

@@ -53,20 +53,19 @@ impl SyncNode {
         for delta in &deltas {
             self.push_event(Event::Change { name: delta.entry.name().clone() });
         }
-        let targets: Vec<LinkId> = self
+        let targets: Vec<(LinkId, bool)> = self
             .sessions
             .iter()
             .filter(|(p, s)| s.ready && Some(**p) != origin)
-            .map(|(p, _)| *p)
+            .map(|(p, s)| (*p, s.local))
             .collect();
-        if targets.is_empty() {
-            // A change from a peer is on the network already; only our own must wait.
-            if origin.is_none() {
-                self.enqueue(deltas.into_iter().map(|d| d.entry).collect());
-            }
-            return;
+        // A change from a network peer is on the network already; our own, and those of
+        // local links (other tabs), wait until a network peer takes them.
+        let ours = origin.is_none_or(|o| self.sessions.get(&o).is_some_and(|s| s.local));
+        if ours && targets.iter().all(|(_, local)| *local) {
+            self.enqueue(deltas.iter().map(|d| d.entry.clone()).collect());
         }
-        for peer in targets {
+        for (peer, _) in targets {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             let fresh: Vec<EncodedEntry> = deltas
                 .iter()
@@ -80,7 +79,9 @@ impl SyncNode {
     /// Sends the whole queue to every ready peer (the sends that failed before may have
     /// reached some peers; receivers treat repeats as duplicates).
     pub(super) fn replay(&mut self, out: &mut Vec<Outbound>) {
-        let peers = self.peers();
+        // Local links (other tabs) are no way to the network: the queue waits for a real peer.
+        let peers: Vec<LinkId> =
+            self.sessions.iter().filter(|(_, s)| s.ready && !s.local).map(|(p, _)| *p).collect();
         if peers.is_empty() || self.queue.is_empty() {
             self.replay_at = None;
             return;

@@ -240,9 +240,34 @@ impl SyncNode {
     /// A connection to `peer` opened (either side may have initiated it): starts a session
     /// and sends `Hello`. An existing session with the same handle is replaced.
     pub fn connect(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
+        self.open_session(peer, false, now)
+    }
+
+    /// Like [`connect`](Self::connect), for a local link: another tab of this origin that runs
+    /// on this node's store (docs/protocol.md, "Tabs sharing one database"). It syncs like
+    /// any peer, but it is no way to the network: this node's own changes, and those that
+    /// come from local links, stay queued until a network peer takes them, and the queue is
+    /// replayed to network peers only.
+    ///
+    /// ```
+    /// use vns::sync::{SyncConfig, SyncNode};
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let mut node = SyncNode::new(Namespace::new(params.clone()), SyncConfig::default());
+    /// node.connect_local(1, 1_000);
+    /// let key = Keypair::from_secret(&[1; 32]);
+    /// let entry = build::register(&params, &key, &Name::parse("alice").unwrap(), vec![], 1_000);
+    /// node.submit(entry.unwrap(), 1_000).unwrap();
+    /// assert_eq!(node.queue_status().size, 1, "a tab is no way to the network");
+    /// ```
+    pub fn connect_local(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
+        self.open_session(peer, true, now)
+    }
+
+    fn open_session(&mut self, peer: LinkId, local: bool, now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
-        self.sessions.insert(peer, Session::new(self.config.known_capacity, now));
+        self.sessions.insert(peer, Session::new(self.config.known_capacity, local, now));
         self.send_hello(peer, now, &mut out);
         out
     }

@@ -380,6 +380,15 @@ impl VnsNode {
         self.with(|n| Ok(outbound(n.connect(peer, now))))
     }
 
+    /// Like `connect`, for a local link (another tab of this origin running on this node):
+    /// it syncs like any peer, but changes stay queued until a network peer takes them.
+    #[wasm_bindgen(js_name = connectLocal, unchecked_return_type = "Outbound[]")]
+    pub fn connect_local(&self, peer: f64, now: f64) -> JsResult<Array> {
+        let peer = args::peer(peer)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| Ok(outbound(n.connect_local(peer, now))))
+    }
+
     /// A frame from `peer`. A bad frame closes only that peer (a `close` action), never throws.
     #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
     pub fn receive(&self, peer: f64, bytes: &[u8], now: f64) -> JsResult<Array> {

@@ -48,20 +48,28 @@ test('a registration in one page appears in another page on the same node', asyn
   await two.page.locator('li.card[data-name="shared.vfs"]').waitFor();
 });
 
-test('a second tab of the same browser keeps names in memory and stays in sync', async (t) => {
+test('a second tab of the same browser runs on the first tab\'s database and takes over when it closes', async (t) => {
   const [node, browser] = await Promise.all([startNode({ t }), launchBrowser(t)]);
   const context = await browser.newContext();
-  const first = await openPage(context, node.url, { t });
+  const first = await openPage(context, `${node.url}/#network`, { t });
   const second = await openPage(context, `${node.url}/#network`, { t });
-  // One tab at a time writes the names database; the other says it keeps names in memory.
-  assert.equal(await first.page.locator('#memory-only').isHidden(), true);
-  await second.page.locator('#memory-only').waitFor();
+  // One tab leads (it holds the names database and the link to the node); each says which it is.
+  await first.page.locator('[data-field=tab-role][data-role=leader]').waitFor();
+  await second.page.locator('[data-field=tab-role][data-role=follower]').waitFor();
   await Promise.all([waitOnline(first.page), waitOnline(second.page)]);
+  await screenshot(second.page, 'network-follower-tab');
 
   await registerInPage(first.page, 'tabs', '192.0.2.61');
   await first.page.locator('#register-result [data-outcome=sent]').waitFor();
+  await second.page.goto(`${node.url}/#network`);
   await second.page.locator('#recent-changes li[data-name="tabs.vfs"]').waitFor({ timeout: 15_000 });
   // The tabs share the key (one browser, one key database): the second tab lists the name.
   await second.page.goto(`${node.url}/#names`);
   await second.page.locator('li.card[data-name="tabs.vfs"]').waitFor();
+
+  // The leading tab closes: the other takes over the database and the link to the node.
+  await first.page.close();
+  await second.page.goto(`${node.url}/#network`);
+  await second.page.locator('[data-field=tab-role][data-role=leader]').waitFor({ timeout: 15_000 });
+  await waitOnline(second.page);
 });

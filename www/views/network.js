@@ -8,6 +8,13 @@ import { h, byId } from '../ui.js';
 
 /** @typedef {import('../session.js').Session} Session */
 
+/** What each tab role means for the page (tabs of one browser share the names database). */
+const TAB_ROLES = {
+  leader: "leads: holds this browser's IndexedDB (vns-www) and the link to the node for every tab",
+  follower: 'follows the leading tab: keeps its own copy, fed by that tab, and sends changes through it',
+  solo: "holds this browser's IndexedDB (vns-www) on its own",
+};
+
 /**
  * @param {Session} session
  * @returns {{ render(): void }}
@@ -19,14 +26,16 @@ export function mountNetwork(session) {
   function render() {
     const { vns, nodeStatus } = session;
     const localRoot = vns.merkleRoot();
-    const queue = vns.queueStatus();
+    const queue = session.queue;
     const online = session.online;
     const same = nodeStatus ? nodeStatus.root === localRoot : undefined;
     const links = nodeStatus?.links ?? [];
+    // A follower tab reaches the node only through the leading tab.
+    const via = vns.role === 'follower' ? ' through the leading tab' : '';
 
     panel.replaceChildren(
       h('p', { class: online ? 'verified' : 'warn', 'data-field': 'connection', 'data-online': String(online) },
-        online ? 'Connected to the node.' : 'Offline: reconnecting to the node…'),
+        online ? `Connected to the node${via}.` : `Offline: reconnecting to the node${via}…`),
       h(
         'table',
         { class: 'peers' },
@@ -37,7 +46,7 @@ export function mountNetwork(session) {
           h('th', { scope: 'col' }, 'In sync'))),
         h('tbody', {}, h('tr', {},
           h('td', { 'data-label': 'Peer' }, h('code', {}, session.wsUrl)),
-          h('td', { 'data-label': 'State' }, online ? 'connected' : 'offline'),
+          h('td', { 'data-label': 'State' }, `${online ? 'connected' : 'offline'}${via}`),
           h('td', { 'data-label': 'Its merkle root' }, nodeStatus ? h('code', { class: 'id', 'data-field': 'node-root' }, nodeStatus.root) : 'unknown (unreachable)'),
           h('td', { 'data-label': 'Local merkle root' }, h('code', { class: 'id', 'data-field': 'local-root' }, localRoot)),
           h('td', { 'data-label': 'In sync', 'data-field': 'in-sync' }, same === undefined ? '–' : same ? 'yes' : 'not yet'))),
@@ -51,8 +60,8 @@ export function mountNetwork(session) {
         h('dt', {}, 'Delta queue'),
         h('dd', { 'data-field': 'queue-size' },
           `${queue.size} waiting (capacity ${queue.capacity}; ${queue.replayed} replayed, ${queue.dropped} dropped)`),
-        h('dt', {}, 'Stored in'),
-        h('dd', {}, session.storage === 'indexeddb' ? "this browser's IndexedDB (vns-www)" : 'memory only (another tab holds the database)'),
+        h('dt', {}, 'This tab'),
+        h('dd', { 'data-field': 'tab-role', 'data-role': vns.role }, TAB_ROLES[vns.role]),
         h('dt', {}, "This browser's copy"), h('dd', { 'data-field': 'save-state', 'data-state': session.saveState },
           { saved: 'saved', saving: 'saving…', error: 'save failed (see the console)' }[session.saveState]),
         h('dt', {}, 'Network'),
