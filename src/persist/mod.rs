@@ -7,7 +7,8 @@
 //! namespace and owner index without re-checking signatures (this node wrote those blocks after
 //! verifying them; the CIDs prove they are unchanged). [`save_and_prune`] also deletes the
 //! blocks the namespace stopped referencing, without listing the store; [`collect_garbage`]
-//! lists it and removes every block no longer reachable from the root.
+//! lists it and removes every block no longer reachable from the root. [`load_repairing`]
+//! loads what a damaged store still holds, with an account of what it does not.
 //!
 //! Saving and collecting exist once, in two phases: a synchronous prepare
 //! ([`prepare_save`], [`prepare_collection`]) that takes from the namespace what to write and
@@ -36,9 +37,11 @@
 
 pub mod acceptance;
 mod collect;
+mod repair;
 mod save;
 
 pub use collect::{collect_garbage, prepare_collection, reachable, Collected, PendingCollection};
+pub use repair::{load_repairing, DamagedBlock, RepairReport, Repaired};
 pub use save::{prepare_save, save, save_and_prune, CommitResult, Committed, LastCommit};
 pub use save::{Leftovers, PendingSave, SaveReport, StateEntry};
 

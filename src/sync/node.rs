@@ -62,7 +62,7 @@ use crate::error::Error;
 use crate::name::Name;
 use crate::namespace::{Applied, Limits, Namespace};
 use crate::params::NetworkParams;
-use crate::persist::{self, PendingCollection, PendingSave, SaveReport, StateEntry};
+use crate::persist::{self, PendingCollection, PendingSave, RepairReport, SaveReport, StateEntry};
 
 /// A node of the sync protocol. See the [module docs](crate::sync) for the protocol.
 pub struct SyncNode {
@@ -129,6 +129,31 @@ impl SyncNode {
         config: SyncConfig,
     ) -> Result<SyncNode, SyncError> {
         let ns = persist::load(store, params, limits).await?;
+        SyncNode::with_saved_queue(store, ns, config).await
+    }
+
+    /// [`SyncNode::load`] for a damaged store: every intact entry
+    /// ([`persist::load_repairing`]) and the saved queue, with the account of what was
+    /// found. The node runs normally from there; its next save writes a whole tree, and
+    /// catch-up with peers brings back what it lost and sends them what they lack.
+    pub async fn load_repairing<S: Blockstore>(
+        store: &S,
+        params: NetworkParams,
+        limits: Limits,
+        config: SyncConfig,
+    ) -> Result<(SyncNode, RepairReport), SyncError> {
+        let repaired = persist::load_repairing(store, params, limits).await?;
+        let node = SyncNode::with_saved_queue(store, repaired.namespace, config).await?;
+        Ok((node, repaired.report))
+    }
+
+    /// A node over `ns` with the queue saved in `store` (an unreadable one is reported and
+    /// replaced by an empty one).
+    async fn with_saved_queue<S: Blockstore>(
+        store: &S,
+        ns: Namespace,
+        config: SyncConfig,
+    ) -> Result<SyncNode, SyncError> {
         let capacity = config.queue_capacity;
         let queue = match store.get_state(QUEUE_KEY).await {
             Ok(None) => Ok(DeltaQueue::new(capacity)),
