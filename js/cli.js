@@ -109,6 +109,7 @@ async function serve(flags, /** @type {string[]} */ rest) {
     memory: flags.memory,
     storage: storageFlag(flags.storage),
     forceEmpty: Boolean(flags['force-empty']),
+    repair: Boolean(flags.repair),
     maxPeers: intFlag(flags, 'max-peers'),
     maxPeersPerAddress: intFlag(flags, 'max-peers-per-address'),
     peers: flags.peer ? [...flags.peer] : [],

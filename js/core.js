@@ -136,6 +136,15 @@ export class Vns extends VnsEventTarget {
     return this.#saves.state;
   }
 
+  /**
+   * What a node opened with `repair: true` found in its store: entries loaded, names lost,
+   * every damaged block (`undefined` for a normal open).
+   * @returns {import('../pkg/web/vns.js').RepairReport | undefined}
+   */
+  get repairReport() {
+    return this.#node.repairReport;
+  }
+
   /** Whether `close()` was called. */
   get closed() {
     return this.#closed;

@@ -37,6 +37,7 @@ import { startDns, DOH_PATH, createHttpServer } from './dns/index.js';
 import { silentLog } from './server-log.js';
 import { lockDataFolder } from './server-lock.js';
 import { networkNames } from './server-network.js';
+import { trackRepair, withRepairHint } from './repair.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -52,6 +53,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   memory?: boolean,
  *   storage?: 'db' | 'folder',
  *   forceEmpty?: boolean,
+ *   repair?: boolean,
  *   maxPeers?: number,
  *   maxPeersPerAddress?: number,
  *   peers?: string[],
@@ -156,9 +158,12 @@ async function listening(options, { log, www, data, lock, undo }) {
     ...openOptions(options),
     ...(data === null
       ? { storage: 'memory' }
-      : { path: data, forceEmpty: options.forceEmpty, ...(options.storage === 'folder' && { storage: 'folder' }) }),
-  });
+      : { path: data, forceEmpty: options.forceEmpty, repair: options.repair, ...(options.storage === 'folder' && { storage: 'folder' }) }),
+  }).catch((e) => Promise.reject(withRepairHint(e)));
   undo.push(() => vns.close());
+  const repairReport = vns.repairReport;
+  const repair = repairReport && trackRepair(vns, repairReport, log);
+  await repair?.saved;
   const names = await networkNames(vns, openOptions(options).network ?? 'main');
   const metrics = serverMetrics(vns);
   const host = options.host ?? '127.0.0.1';
@@ -182,7 +187,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   });
 
   /** @type {import('./server-api.js').ApiContext} */
-  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe };
+  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe, repair };
 
   /**
    * The routes, first match wins; each answers with a value for `sendOk` or throws.

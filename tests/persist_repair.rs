@@ -145,3 +145,24 @@ fn blocks_that_are_not_entries_or_nodes_are_ignored() {
     assert!(repaired.report.is_clean());
     assert_eq!(repaired.namespace.merkle_root(), ns.merkle_root());
 }
+
+#[test]
+fn a_queued_change_whose_block_is_lost_comes_back_from_the_queue() {
+    use vns::sync::{SyncConfig, SyncNode};
+    let mut node = SyncNode::new(Namespace::new(params()), SyncConfig::default());
+    for label in ["queued", "other"] {
+        node.submit(reg(1, label, T0), T0).unwrap(); // no peer: both wait in the queue
+    }
+    let store = MemoryBlockstore::new();
+    block_on(node.save(&store)).unwrap();
+    assert_eq!(node.queue_status().size, 2);
+    block_on(store.delete_many(&[entry_cid(node.namespace(), "queued")])).unwrap();
+
+    let config = SyncConfig::default();
+    let (mut repaired, report) =
+        block_on(SyncNode::load_repairing(&store, params(), Limits::default(), config)).unwrap();
+    assert_eq!(report.from_queue, 1);
+    assert!(report.lost.is_empty(), "{:?}", report.lost);
+    assert_eq!(repaired.queue_status().size, 2, "the queue still goes to peers");
+    assert_eq!(repaired.merkle_root(), node.merkle_root());
+}

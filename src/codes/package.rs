@@ -11,6 +11,7 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "vns.closing" => -, "The node is closing; sent to each peer as the session's last word.", "`close()`, to peers";
     "vns.internal" => 500, "Something failed that carries no code of its own.", "`vns serve` and the CLI, for uncoded errors";
     "storage.root_missing" => -, "The data folder holds blocks but no root pointer; restore the pointer (`state/root` in a folder, key `root` in the database) or start with `--force-empty`.", "`open({ path })`, `vns serve` start-up";
+    "repair.names_lost" => -, "A node started with `--repair` holds fewer names than its damaged store listed: the names in `status.repair.lost` were in no intact block and in no queue, and no peer has given them back yet (they leave the list as peers do).", "`vns serve --repair`: its log and `status.repair.code`";
     "storage.two_stores" => -, "The data folder holds both an LMDB database and a block folder (`blocks/`, `state/`) whose root differs from the database's (written with `--storage folder` after a migration); nothing is deleted: choose one with `--storage`.", "`open({ path })`, `vns serve` start-up";
     "vns.too_many_peers" => -, "A WebSocket peer was over the node's total or per-address connection cap; sent as the close reason with close code 1013.", "`vns serve`, `/vns` upgrades";
     "serve.data_locked" => -, "Another live `vns serve` holds the data folder (its lock file `LOCK` names the process); stop it or use another `--data`.", "`vns serve`, `startServer` start-up";

@@ -41,7 +41,7 @@ mod repair;
 mod save;
 
 pub use collect::{collect_garbage, prepare_collection, reachable, Collected, PendingCollection};
-pub use repair::{load_repairing, DamagedBlock, RepairReport, Repaired};
+pub use repair::{load_repairing, load_repairing_with, DamagedBlock, RepairReport, Repaired};
 pub use save::{prepare_save, save, save_and_prune, CommitResult, Committed, LastCommit};
 pub use save::{Leftovers, PendingSave, SaveReport, StateEntry};
 

@@ -75,6 +75,9 @@ pub struct RepairReport {
     /// Of those, entries found by the scan outside what the tree walk reached (under a
     /// damaged node, or with no root pointer at all).
     pub from_scan: usize,
+    /// Of those, entries taken from the caller's own copies (the delta queue's): names the
+    /// store had lost, or older versions of.
+    pub from_queue: usize,
     /// Names the tree lists whose entry block is missing or damaged, and for which the scan
     /// found no other version: this node no longer holds them (peers may).
     pub lost: Vec<String>,
@@ -107,6 +110,18 @@ pub async fn load_repairing<S: Blockstore>(
     store: &S,
     params: NetworkParams,
     limits: Limits,
+) -> Result<Repaired, StorageError> {
+    load_repairing_with(store, params, limits, Vec::new()).await
+}
+
+/// [`load_repairing`], also taking `copies`: entries this node holds elsewhere (the delta
+/// queue keeps the local changes peers have not had yet). A copy fills in a name the store
+/// lost, or replaces an older version of it (a higher sequence number).
+pub async fn load_repairing_with<S: Blockstore>(
+    store: &S,
+    params: NetworkParams,
+    limits: Limits,
+    copies: Vec<EncodedEntry>,
 ) -> Result<Repaired, StorageError> {
     let mut report = RepairReport::default();
     let mut blocks = Blocks::open(store).await?;
@@ -160,6 +175,12 @@ pub async fn load_repairing<S: Blockstore>(
     let walked = found.len();
     report.scanned = blocks.scan_rest(store, &mut found).await?;
     report.from_scan = found.len() - walked;
+    for copy in copies {
+        if found.get(copy.name().as_str()).is_none_or(|held| held.seq() < copy.seq()) {
+            report.from_queue += 1;
+            found.insert(copy.name().as_str().to_string(), copy);
+        }
+    }
     lost.retain(|name| !found.contains_key(name));
     lost.sort();
     report.lost = lost;

@@ -74,6 +74,8 @@ export interface RepairReport {
   entries: number;
   /** Of those, entries found in stored blocks the tree walk did not reach. */
   fromScan: number;
+  /** Of those, entries taken from the delta queue (local changes the store had lost). */
+  fromQueue: number;
   /** Names the tree listed whose entry is gone from this store (peers may hold them). */
   lost: string[];
   /** Every damaged block, in the order met. */

@@ -24,6 +24,7 @@ pub(crate) fn repair_report(report: &RepairReport) -> JsValue {
     object(&[
         ("entries", num(report.entries as u64)),
         ("fromScan", num(report.from_scan as u64)),
+        ("fromQueue", num(report.from_queue as u64)),
         ("lost", lost.into()),
         ("damaged", damaged.into()),
         ("scanned", report.scanned.into()),
