@@ -38,6 +38,7 @@ import { silentLog } from './server-log.js';
 import { lockDataFolder } from './server-lock.js';
 import { networkNames } from './server-network.js';
 import { trackRepair, withRepairHint } from './repair.js';
+import { startScrubber } from './scrub.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -54,6 +55,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   storage?: 'db' | 'folder',
  *   forceEmpty?: boolean,
  *   repair?: boolean,
+ *   scrubIntervalMs?: number,
  *   maxPeers?: number,
  *   maxPeersPerAddress?: number,
  *   peers?: string[],
@@ -186,8 +188,12 @@ async function listening(options, { log, www, data, lock, undo }) {
     log('debug', 'peer', `peer session ${peer} ${words}`, { ...e.detail });
   });
 
+  // The data folder is scrubbed in the background (nothing to scrub in memory).
+  const scrubber = data === null ? undefined : startScrubber(vns, { intervalMs: options.scrubIntervalMs, log, counts: metrics.counts });
+  undo.push(async () => scrubber?.stop());
+
   /** @type {import('./server-api.js').ApiContext} */
-  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe, repair };
+  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe, repair, scrubber };
 
   /**
    * The routes, first match wins; each answers with a value for `sendOk` or throws.
@@ -280,6 +286,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   const close = () =>
     (closing ??= (async () => {
       for (const d of dialers) d.stop();
+      await scrubber?.stop();
       const peersClosed = peers.close();
       closeAllConnections();
       await new Promise((resolve) => http.close(() => resolve(undefined)));

@@ -32,12 +32,14 @@ const DEFAULT_DB_NAME: &str = "vns";
 /// ```
 #[wasm_bindgen]
 pub struct VnsNode {
-    node: Rc<RefCell<SyncNode>>,
-    storage: Rc<Storage>,
+    pub(super) node: Rc<RefCell<SyncNode>>,
+    pub(super) storage: Rc<Storage>,
     /// What the last save committed, to skip saves with nothing new.
     last_commit: Rc<LastCommit>,
     /// The account of a repairing open.
     repair: Option<crate::persist::RepairReport>,
+    /// The scrub pass under way, if any.
+    pub(super) scrub: Rc<RefCell<crate::persist::Scrub>>,
 }
 
 fn outbound(result: Vec<crate::sync::Outbound>) -> Array {
@@ -78,6 +80,7 @@ impl VnsNode {
             storage: Rc::new(storage),
             last_commit: Default::default(),
             repair,
+            scrub: Default::default(),
         })
     }
 

@@ -63,7 +63,7 @@ export interface DamagedBlock {
   /** The block's CID (or the bad root pointer's bytes as text). */
   cid: string;
   /** What it should hold: a tree node, an entry block, or the root pointer. */
-  kind: "node" | "entry" | "root";
+  kind: "node" | "entry" | "root" | "block";
   /** `storage.missing`, `storage.corrupt`, `load.bad_entry`, `load.bad_root`, … */
   code: string;
   message: string;
@@ -82,6 +82,18 @@ export interface RepairReport {
   damaged: DamagedBlock[];
   /** Whether every stored block was read (false: names under a damaged node are unknown). */
   scanned: boolean;
+}
+/** What one `scrubStep` did. */
+export interface ScrubStep {
+  /** Blocks of the pass checked so far, and in all. */
+  checked: number;
+  total: number;
+  /** Damaged blocks met in this step, each with whether it was written again from memory. */
+  damaged: (DamagedBlock & { repaired: boolean })[];
+  /** Why writing them again failed, if it did. */
+  repairError?: Error;
+  /** Whether the pass is over. */
+  done: boolean;
 }
 /** A record as given to `register` / `update` (`ttl` in seconds, default 3600). */
 export interface RecordInput { type: string; value: string; ttl?: number }

@@ -4,36 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CID } from 'multiformats/cid';
-import { open, generateKeys } from 'vns';
 import { eventually } from 'vns/testing';
-import { vnsSharding } from '../../js/fs-storage.js';
 import { openDatabase } from '../../js/db-storage.js';
 import { ServeProcess } from '../support/serve-process.mjs';
 import { tempDirs } from '../support/temp-dirs.mjs';
+import { registerNames, blockFile } from '../support/register-names.mjs';
 
 const NET = ['--network', 'testing', '--difficulty', '4', '--registrations-per-hour', '1000'];
 const tempDir = tempDirs('vns-repair-');
-
-/**
- * Registers `labels` on `node` through its API, each signed on a client node of its network.
- * @param {ServeProcess} node @param {string[]} labels
- */
-async function register(node, labels) {
-  const status = await node.status();
-  const client = await open({ storage: 'memory', ...status.open, registrationsPerHour: 1000 });
-  try {
-    const keys = generateKeys();
-    for (const label of labels) {
-      await client.register(keys, label, [{ type: 'TXT', value: label }]);
-      const answer = await node.post(/** @type {Uint8Array} */ (client.entryBlock(label)));
-      assert.equal(answer.status, 200, JSON.stringify(answer.body));
-    }
-  } finally {
-    await client.close();
-  }
-}
 
 /** The entry block CID `node` answers for `label`. @param {ServeProcess} node @param {string} label */
 async function entryCid(node, label) {
@@ -66,17 +45,14 @@ test('blocks deleted while a folder node runs: refused at restart, then --repair
   const node = new ServeProcess(1, folder, ['--storage', 'folder', '--queue-capacity', '2', '--peer', peer.ws, ...NET]);
   await node.start();
   try {
-    await register(node, labels('shared', 20));
+    await registerNames(node, labels('shared', 20));
     await eventually(async () => (await peer.status()).root === (await node.status()).root, { timeoutMs: 20_000 });
     await peer.stop();
-    await register(node, labels('local', 5)); // local0..2 fell out of the queue; local3, local4 wait
+    await registerNames(node, labels('local', 5)); // local0..2 fell out of the queue; local3, local4 wait
 
     // Damage while running: one name the peer holds, one only the queue holds, one nothing holds.
     const gone = await Promise.all(['shared7', 'local4', 'local1'].map((l) => entryCid(node, l)));
-    for (const cid of gone) {
-      const { dir, file } = vnsSharding.encode(cid);
-      await rm(join(folder, 'blocks', dir, file));
-    }
+    for (const cid of gone) await rm(blockFile(folder, cid));
     const before = await node.status();
     assert.equal(before.entries, 25, 'the running node still holds everything in memory');
     await node.kill();
@@ -125,7 +101,7 @@ test('a corrupt block in the database: --repair loads the rest and the peer give
   const node = new ServeProcess(1, data, ['--peer', peer.ws, ...NET]);
   await node.start();
   try {
-    await register(node, labels('db', 10));
+    await registerNames(node, labels('db', 10));
     await eventually(async () => (await peer.status()).root === (await node.status()).root, { timeoutMs: 20_000 });
     const victim = await entryCid(node, 'db3');
     await node.stop();
