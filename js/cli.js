@@ -109,6 +109,8 @@ async function serve(flags, /** @type {string[]} */ rest) {
     memory: flags.memory,
     storage: storageFlag(flags.storage),
     forceEmpty: Boolean(flags['force-empty']),
+    repair: Boolean(flags.repair),
+    scrubIntervalMs: secondsToMs(intFlag(flags, 'scrub-interval')),
     maxPeers: intFlag(flags, 'max-peers'),
     maxPeersPerAddress: intFlag(flags, 'max-peers-per-address'),
     peers: flags.peer ? [...flags.peer] : [],
@@ -118,6 +120,9 @@ async function serve(flags, /** @type {string[]} */ rest) {
     tls: await tlsFiles(flags),
   });
 }
+
+/** @param {number | undefined} seconds */
+const secondsToMs = (seconds) => (seconds === undefined ? undefined : seconds * 1000);
 
 async function main() {
   let flags;

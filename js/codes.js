@@ -128,6 +128,7 @@
  *   | 'vns.closing'
  *   | 'vns.internal'
  *   | 'storage.root_missing'
+ *   | 'repair.names_lost'
  *   | 'storage.two_stores'
  *   | 'vns.too_many_peers'
  *   | 'signal.malformed'
@@ -281,6 +282,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'vns.closing': null,
   'vns.internal': 500,
   'storage.root_missing': null,
+  'repair.names_lost': null,
   'storage.two_stores': null,
   'vns.too_many_peers': null,
   'signal.malformed': null,

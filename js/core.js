@@ -203,6 +203,15 @@ export class Vns extends VnsEventTarget {
     return this.peers().filter((peer) => !this.#tabLinks.has(peer)).length;
   }
 
+  /**
+   * What a node opened with `repair: true` found in its store: entries loaded, names lost,
+   * every damaged block (`undefined` for a normal open).
+   * @returns {import('../pkg/web/vns.js').RepairReport | undefined}
+   */
+  get repairReport() {
+    return this.#node.repairReport;
+  }
+
   /** Whether `close()` was called. */
   get closed() {
     return this.#closed;
@@ -442,6 +451,32 @@ export class Vns extends VnsEventTarget {
       this.#emit('gc', report);
       return report;
     });
+  }
+
+  /**
+   * One scrub pass: reads back every stored block the current root reaches, in batches run
+   * between saves, checks each against its CID, and writes damaged ones again from memory
+   * (this node still holds every entry and tree node it reaches). Never deletes anything.
+   * `onProgress` is told after each batch. Resolves to what the pass checked and found.
+   * @param {{ batch?: number, onProgress?: (step: import('../pkg/web/vns.js').ScrubStep) => void }} [options]
+   * @returns {Promise<{ checked: number, total: number, damaged: import('../pkg/web/vns.js').ScrubStep['damaged'], repairError?: Error }>}
+   */
+  async scrub({ batch = 1024, onProgress } = {}) {
+    const total = await this.#saves.between(async () => this.#node.scrubStart());
+    /** @type {import('../pkg/web/vns.js').ScrubStep['damaged']} */
+    const damaged = [];
+    /** @type {Error | undefined} */
+    let repairError;
+    let checked = 0;
+    while (checked < total || total === 0) {
+      const step = await this.#saves.between(() => this.#node.scrubStep(batch));
+      damaged.push(...step.damaged);
+      repairError ??= step.repairError;
+      checked = step.checked;
+      onProgress?.(step);
+      if (step.done) break;
+    }
+    return { checked, total, damaged, ...(repairError && { repairError }) };
   }
 
   /**

@@ -123,6 +123,8 @@ export const SERVE_FLAGS = Object.freeze([
   },
   { flag: 'memory', type: 'boolean', default: 'off', help: 'keep nothing on disk (instead of --data)' },
   { flag: 'force-empty', type: 'boolean', default: 'off', help: 'start empty when the folder holds blocks but no root (the blocks are kept)' },
+  { flag: 'scrub-interval', type: 'string', placeholder: 'S', default: '21600', help: 'seconds between background scrubs of the stored blocks against their CIDs (0: only on demand, POST /api/vns/scrub)' },
+  { flag: 'repair', type: 'boolean', default: 'off', help: 'start on a damaged store: load every intact entry, report the damage and the names lost, fetch the rest from peers' },
   { flag: 'peer', type: 'string', multiple: true, placeholder: 'URL', default: 'none', help: 'a peer to dial and keep connected (ws://host:port/vns), repeatable' },
   { flag: 'max-peers', type: 'string', placeholder: 'N', default: '1000', help: 'peer links accepted in all' },
   { flag: 'max-peers-per-address', type: 'string', placeholder: 'N', default: '16', help: 'peer links accepted from one address' },

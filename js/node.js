@@ -41,7 +41,7 @@ export const RECORD_RULES = deepFreeze(recordRules());
  * `storage: 'folder'` keeps one file per block in that folder instead (`fsStorage`),
  * `storage: 'memory'` makes a throwaway node, and any adapter object is used as given. Stored
  * blocks without a root pointer are refused (`storage.root_missing`) unless `forceEmpty` is
- * given.
+ * given, or `repair` (which loads what the blocks hold; see `repairReport`).
  *
  * ```js
  * const vns = await open({ path: './vns-data' });                    // LMDB database
@@ -51,9 +51,11 @@ export const RECORD_RULES = deepFreeze(recordRules());
  */
 export async function open(options = {}) {
   const { path = DEFAULT_DATA_DIR, forceEmpty = false, storage, ...rest } = options;
+  // A repairing open finds the entries of a store without a root pointer by scanning it.
+  const opening = { forceEmpty: forceEmpty || Boolean(rest.repair) };
   const chosen =
-    storage === 'folder' ? await fsStorage(path, { forceEmpty })
-    : storage ?? (await dbStorage(path, { forceEmpty }));
+    storage === 'folder' ? await fsStorage(path, opening)
+    : storage ?? (await dbStorage(path, opening));
   return openWith({ VnsNode, powSearch }, { ...rest, storage: chosen });
 }
 

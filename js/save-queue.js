@@ -57,6 +57,20 @@ export class SaveQueue {
     return next;
   }
 
+  /**
+   * Runs `task` between saves (after the one in flight, before the next) without counting
+   * it as a save: the save state is left alone. For upkeep that must not interleave with a
+   * save, such as a scrub step.
+   * @template T
+   * @param {() => Promise<T>} task
+   * @returns {Promise<T>}
+   */
+  between(task) {
+    const next = this.#chain.catch(() => {}).then(task);
+    this.#chain = next;
+    return next;
+  }
+
   /** A change arrived: the state is `pending` (unless a save runs) and a save is due soon. */
   changed() {
     this.#changedSinceSave = true;

@@ -33,6 +33,8 @@ const MAX_BODY = 64 * 1024;
  *   log: import('./server-log.js').Log,
  *   observe?: import('./server-metrics.js').Observe,
  *   dns?: { status(): Record<string, unknown> },
+ *   repair?: { status(): import('./repair.js').RepairStatus },
+ *   scrubber?: { status(): import('./scrub.js').ScrubStatus, run(): Promise<unknown> },
  * }} ApiContext
  */
 
@@ -51,7 +53,7 @@ const MAX_BODY = 64 * 1024;
  * as the core enforces it, and the options a client passes to `open` to join it.
  * @param {ApiContext} context
  */
-export function nodeStatus({ vns, join, links, dns }) {
+export function nodeStatus({ vns, join, links, dns, repair, scrubber }) {
   return {
     network: { ...join, ...vns.network },
     open: { ...join, difficulty: vns.difficulty },
@@ -62,6 +64,8 @@ export function nodeStatus({ vns, join, links, dns }) {
     queue: vns.queueStatus(),
     stats: vns.stats(),
     ...(dns && { dns: dns.status() }),
+    ...(repair && { repair: repair.status() }),
+    ...(scrubber && { scrub: scrubber.status() }),
   };
 }
 
@@ -123,6 +127,18 @@ export const API_ROUTES = Object.freeze([
     },
   },
   { method: 'GET', path: 'status', handle: (context) => nodeStatus(context) },
+  {
+    // Starts a scrub pass (unless one runs) and answers with its status at once, or, with
+    // `?wait=1`, once the pass is over.
+    method: 'POST',
+    path: 'scrub',
+    async handle({ scrubber }, _name, _req, url) {
+      if (!scrubber) throw new HttpError(404, 'http.not_found', 'this node keeps nothing on disk to scrub (--memory)');
+      const pass = scrubber.run();
+      if (url.searchParams.get('wait') === '1') await pass;
+      return scrubber.status();
+    },
+  },
   {
     method: 'POST',
     path: 'ops',

@@ -40,6 +40,10 @@ export class ServerCounts {
   signalRelayed = new LabelledCounter();
   /** Clients reachable over WebRTC now (set by the server to read its signalling hub). */
   signalReachable = () => 0;
+  scrubRuns = 0;
+  scrubChecked = 0;
+  scrubDamaged = 0;
+  scrubRepaired = 0;
 }
 
 /** Reason of a session that ended without a code: its connection closed. */
@@ -115,6 +119,10 @@ export const METRICS = Object.freeze([
     type: 'counter',
     value: ({ counts }) => counts.storageGcFailures,
   },
+  { name: 'vns_scrub_runs_total', help: 'Scrub passes finished.', type: 'counter', value: ({ counts }) => counts.scrubRuns },
+  { name: 'vns_scrub_blocks_checked_total', help: 'Stored blocks read back and checked against their CIDs by scrubs.', type: 'counter', value: ({ counts }) => counts.scrubChecked },
+  { name: 'vns_scrub_damaged_total', help: 'Damaged (missing or corrupt) blocks scrubs found.', type: 'counter', value: ({ counts }) => counts.scrubDamaged },
+  { name: 'vns_scrub_repaired_total', help: 'Damaged blocks scrubs wrote again from memory.', type: 'counter', value: ({ counts }) => counts.scrubRepaired },
   {
     name: 'vns_ops_accepted_total',
     help: 'New versions accepted, by source (peer sync or the HTTP API).',

@@ -39,6 +39,8 @@ import { silentLog } from './server-log.js';
 import { lockDataFolder } from './server-lock.js';
 import { networkNames } from './server-network.js';
 import { signalHub } from './server-signal.js';
+import { trackRepair, withRepairHint } from './repair.js';
+import { startScrubber } from './scrub.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -54,6 +56,8 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   memory?: boolean,
  *   storage?: 'db' | 'folder',
  *   forceEmpty?: boolean,
+ *   repair?: boolean,
+ *   scrubIntervalMs?: number,
  *   maxPeers?: number,
  *   maxPeersPerAddress?: number,
  *   peers?: string[],
@@ -158,9 +162,12 @@ async function listening(options, { log, www, data, lock, undo }) {
     ...openOptions(options),
     ...(data === null
       ? { storage: 'memory' }
-      : { path: data, forceEmpty: options.forceEmpty, ...(options.storage === 'folder' && { storage: 'folder' }) }),
-  });
+      : { path: data, forceEmpty: options.forceEmpty, repair: options.repair, ...(options.storage === 'folder' && { storage: 'folder' }) }),
+  }).catch((e) => Promise.reject(withRepairHint(e)));
   undo.push(() => vns.close());
+  const repairReport = vns.repairReport;
+  const repair = repairReport && trackRepair(vns, repairReport, log);
+  await repair?.saved;
   const names = await networkNames(vns, openOptions(options).network ?? 'main');
   const metrics = serverMetrics(vns);
   const host = options.host ?? '127.0.0.1';
@@ -183,8 +190,12 @@ async function listening(options, { log, www, data, lock, undo }) {
     log('debug', 'peer', `peer session ${peer} ${words}`, { ...e.detail });
   });
 
+  // The data folder is scrubbed in the background (nothing to scrub in memory).
+  const scrubber = data === null ? undefined : startScrubber(vns, { intervalMs: options.scrubIntervalMs, log, counts: metrics.counts });
+  undo.push(async () => scrubber?.stop());
+
   /** @type {import('./server-api.js').ApiContext} */
-  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe };
+  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe, repair, scrubber };
 
   /**
    * The routes, first match wins; each answers with a value for `sendOk` or throws.
@@ -283,6 +294,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   const close = () =>
     (closing ??= (async () => {
       for (const d of dialers) d.stop();
+      await scrubber?.stop();
       const peersClosed = peers.close();
       closeAllConnections();
       await new Promise((resolve) => http.close(() => resolve(undefined)));

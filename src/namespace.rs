@@ -256,6 +256,20 @@ impl Namespace {
         ns
     }
 
+    /// A namespace rebuilt from entries recovered from a damaged store
+    /// ([`crate::persist::load_repairing`]): this node's own blocks, checked against their
+    /// CIDs, so signatures are not checked again. Unlike [`Namespace::from_saved`] there is no
+    /// trusted tree: every entry is dirty, so the next save writes every entry block and a
+    /// whole new tree.
+    pub fn restored(params: NetworkParams, limits: Limits, entries: Vec<EncodedEntry>) -> Self {
+        let mut ns = Self::with_limits(params, limits);
+        ns.entries.reserve(entries.len());
+        for entry in entries {
+            ns.store(entry);
+        }
+        ns
+    }
+
     /// The merkle root: CID of the root node of the tree of name → entry CID. Nodes holding
     /// the same versions have the same root.
     pub fn merkle_root(&mut self) -> Cid {

@@ -29,6 +29,8 @@ const OPTIONS = /** @type {const} */ ({
   memory: { type: 'boolean' },
   storage: { type: 'string' },
   'force-empty': { type: 'boolean' },
+  repair: { type: 'boolean' },
+  'scrub-interval': { type: 'string' },
   'max-peers': { type: 'string' },
   'max-peers-per-address': { type: 'string' },
   peer: { type: 'string', multiple: true },

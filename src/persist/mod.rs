@@ -7,7 +7,9 @@
 //! namespace and owner index without re-checking signatures (this node wrote those blocks after
 //! verifying them; the CIDs prove they are unchanged). [`save_and_prune`] also deletes the
 //! blocks the namespace stopped referencing, without listing the store; [`collect_garbage`]
-//! lists it and removes every block no longer reachable from the root.
+//! lists it and removes every block no longer reachable from the root. [`load_repairing`]
+//! loads what a damaged store still holds, with an account of what it does not; [`Scrub`]
+//! checks stored blocks against their CIDs while the node runs and writes damaged ones again.
 //!
 //! Saving and collecting exist once, in two phases: a synchronous prepare
 //! ([`prepare_save`], [`prepare_collection`]) that takes from the namespace what to write and
@@ -36,11 +38,15 @@
 
 pub mod acceptance;
 mod collect;
+mod repair;
 mod save;
+mod scrub;
 
 pub use collect::{collect_garbage, prepare_collection, reachable, Collected, PendingCollection};
+pub use repair::{load_repairing, load_repairing_with, DamagedBlock, RepairReport, Repaired};
 pub use save::{prepare_save, save, save_and_prune, CommitResult, Committed, LastCommit};
 pub use save::{Leftovers, PendingSave, SaveReport, StateEntry};
+pub use scrub::{check_blocks, replacements, Scrub};
 
 use std::collections::HashMap;
 

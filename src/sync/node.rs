@@ -62,7 +62,7 @@ use crate::error::Error;
 use crate::name::Name;
 use crate::namespace::{Applied, Limits, Namespace};
 use crate::params::NetworkParams;
-use crate::persist::{self, PendingCollection, PendingSave, SaveReport, StateEntry};
+use crate::persist::{self, PendingCollection, PendingSave, RepairReport, SaveReport, StateEntry};
 
 /// A node of the sync protocol. See the [module docs](crate::sync) for the protocol.
 pub struct SyncNode {
@@ -129,21 +129,49 @@ impl SyncNode {
         config: SyncConfig,
     ) -> Result<SyncNode, SyncError> {
         let ns = persist::load(store, params, limits).await?;
-        let capacity = config.queue_capacity;
-        let queue = match store.get_state(QUEUE_KEY).await {
-            Ok(None) => Ok(DeltaQueue::new(capacity)),
-            Ok(Some(bytes)) => DeltaQueue::decode(&bytes, capacity),
-            Err(e) => Err(SyncError::Storage(e)),
-        };
-        let (queue, lost) = match queue {
-            Ok(queue) => (queue, None),
-            Err(e) => (DeltaQueue::new(capacity), Some(e)),
-        };
+        SyncNode::with_saved_queue(store, ns, config).await
+    }
+
+    /// [`SyncNode::load`] for a damaged store: every intact entry
+    /// ([`persist::load_repairing_with`]), the saved queue, and the queued entries where the
+    /// store lost their names (the queue holds local changes peers lack), with the account of
+    /// what was found. The node runs normally from there: its next save writes a whole tree,
+    /// the queue still goes to peers, and catch-up brings back what peers hold.
+    pub async fn load_repairing<S: Blockstore>(
+        store: &S,
+        params: NetworkParams,
+        limits: Limits,
+        config: SyncConfig,
+    ) -> Result<(SyncNode, RepairReport), SyncError> {
+        let (queue, lost) = saved_queue(store, config.queue_capacity).await;
+        let copies = queue.entries().cloned().collect();
+        let repaired = persist::load_repairing_with(store, params, limits, copies).await?;
+        Ok((SyncNode::with_loaded_queue(repaired.namespace, config, queue, lost), repaired.report))
+    }
+
+    /// A node over `ns` with the queue saved in `store` (an unreadable one is reported and
+    /// replaced by an empty one).
+    async fn with_saved_queue<S: Blockstore>(
+        store: &S,
+        ns: Namespace,
+        config: SyncConfig,
+    ) -> Result<SyncNode, SyncError> {
+        let (queue, lost) = saved_queue(store, config.queue_capacity).await;
+        Ok(SyncNode::with_loaded_queue(ns, config, queue, lost))
+    }
+
+    /// A node over `ns` and a loaded queue, reporting why the saved one was lost if it was.
+    fn with_loaded_queue(
+        ns: Namespace,
+        config: SyncConfig,
+        queue: DeltaQueue,
+        lost: Option<SyncError>,
+    ) -> SyncNode {
         let mut node = SyncNode::with_queue(ns, config, queue);
         if let Some(e) = lost {
             node.push_event(Event::QueueLost { code: e.code().into(), message: e.to_string() });
         }
-        Ok(node)
+        node
     }
 
     /// Saves the namespace (incrementally) and the delta queue in one commit.
@@ -445,5 +473,19 @@ impl SyncNode {
             self.dropped_since_take += 1;
         }
         self.events.push_back(event);
+    }
+}
+
+/// The delta queue saved in `store`, or an empty one and why the saved one is unreadable
+/// (catch-up delivers what it held).
+async fn saved_queue<S: Blockstore>(store: &S, capacity: usize) -> (DeltaQueue, Option<SyncError>) {
+    let queue = match store.get_state(QUEUE_KEY).await {
+        Ok(None) => Ok(DeltaQueue::new(capacity)),
+        Ok(Some(bytes)) => DeltaQueue::decode(&bytes, capacity),
+        Err(e) => Err(SyncError::Storage(e)),
+    };
+    match queue {
+        Ok(queue) => (queue, None),
+        Err(e) => (DeltaQueue::new(capacity), Some(e)),
     }
 }

@@ -104,6 +104,15 @@ impl DeltaQueue {
         self.entries.is_empty()
     }
 
+    /// The waiting deltas, oldest first.
+    ///
+    /// ```
+    /// assert_eq!(vns::sync::DeltaQueue::new(3).entries().count(), 0);
+    /// ```
+    pub fn entries(&self) -> impl Iterator<Item = &EncodedEntry> {
+        self.entries.iter()
+    }
+
     /// Size, capacity and counters.
     ///
     /// ```

@@ -26,6 +26,7 @@
 //! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
 //! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
 //! | `types.rs` | the TypeScript types of the plain objects |
+//! | `upkeep.rs` | store upkeep: the account of a repairing open |
 
 #![deny(missing_docs)]
 
@@ -41,6 +42,7 @@ mod pow;
 mod record_check;
 mod storage;
 mod types;
+mod upkeep;
 
 pub use args::canonical_name;
 pub use convert::record_rules;

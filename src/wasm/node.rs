@@ -32,10 +32,14 @@ const DEFAULT_DB_NAME: &str = "vns";
 /// ```
 #[wasm_bindgen]
 pub struct VnsNode {
-    node: Rc<RefCell<SyncNode>>,
-    storage: Rc<Storage>,
+    pub(super) node: Rc<RefCell<SyncNode>>,
+    pub(super) storage: Rc<Storage>,
     /// What the last save committed, to skip saves with nothing new.
     last_commit: Rc<LastCommit>,
+    /// The account of a repairing open.
+    repair: Option<crate::persist::RepairReport>,
+    /// The scrub pass under way, if any.
+    pub(super) scrub: Rc<RefCell<crate::persist::Scrub>>,
 }
 
 fn outbound(result: Vec<crate::sync::Outbound>) -> Array {
@@ -61,14 +65,35 @@ impl VnsNode {
             None => DEFAULT_DB_NAME.to_string(),
             Some(v) => v.as_string().ok_or_else(|| invalid("dbName", "not a string"))?,
         };
+        let repair = option(&options, "repair").is_some_and(|v| v.is_truthy());
         let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
-        let node =
-            storage.load(settings.params, settings.limits, settings.config).await.map_err(coded)?;
+        let (params, limits, config) = (settings.params, settings.limits, settings.config);
+        let (node, repair) = if repair {
+            let (node, report) =
+                SyncNode::load_repairing(&storage, params, limits, config).await.map_err(coded)?;
+            (node, Some(report))
+        } else {
+            (storage.load(params, limits, config).await.map_err(coded)?, None)
+        };
         Ok(VnsNode {
             node: Rc::new(RefCell::new(node)),
             storage: Rc::new(storage),
             last_commit: Default::default(),
+            repair,
+            scrub: Default::default(),
         })
+    }
+
+    /// What a node opened with `repair: true` found in its store (`undefined` otherwise):
+    /// entries loaded, names lost, every damaged block.
+    ///
+    /// ```ts
+    /// const node = await VnsNode.open({ storage: adapter, repair: true });
+    /// console.log(node.repairReport?.lost); // names this store no longer holds
+    /// ```
+    #[wasm_bindgen(getter, js_name = repairReport, unchecked_return_type = "RepairReport | undefined")]
+    pub fn repair_report(&self) -> JsValue {
+        self.repair.as_ref().map_or(JsValue::UNDEFINED, super::upkeep::repair_report)
     }
 
     /// Runs `f` on the node. A re-entrant call (from a storage adapter during a wasm call)

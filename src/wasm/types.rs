@@ -25,6 +25,11 @@ export interface VnsNodeOptions {
   queueCapacity?: number;
   /** Local registrations per owner per hour (default 5). */
   registrationsPerHour?: number;
+  /**
+   * Load a damaged store instead of refusing it: every intact entry, with an account of the
+   * rest in `repairReport` (default false).
+   */
+  repair?: boolean;
 }
 /** A storage object supplied by the app; methods may return values or Promises. */
 export interface VnsBlockstoreAdapter {
@@ -44,7 +49,7 @@ export interface VnsBlockstoreAdapter {
 }
 /** One option of `VnsNode.open` as `nodeOptions()` describes it. */
 export interface NodeOptionSpec {
-  key: Exclude<keyof VnsNodeOptions, "storage" | "dbName">;
+  key: Exclude<keyof VnsNodeOptions, "storage" | "dbName" | "repair">;
   /** `"uint"`: a non-negative integer; `"choice"`: one of `choices`. */
   kind: "uint" | "choice";
   choices?: string[];
@@ -52,6 +57,43 @@ export interface NodeOptionSpec {
   network: boolean;
   /** One line naming what it sets and its default. */
   description: string;
+}
+/** One damaged block met by a repairing load. */
+export interface DamagedBlock {
+  /** The block's CID (or the bad root pointer's bytes as text). */
+  cid: string;
+  /** What it should hold: a tree node, an entry block, or the root pointer. */
+  kind: "node" | "entry" | "root" | "block";
+  /** `storage.missing`, `storage.corrupt`, `load.bad_entry`, `load.bad_root`, … */
+  code: string;
+  message: string;
+}
+/** What a node opened with `repair: true` found in its store. */
+export interface RepairReport {
+  /** Entries loaded. */
+  entries: number;
+  /** Of those, entries found in stored blocks the tree walk did not reach. */
+  fromScan: number;
+  /** Of those, entries taken from the delta queue (local changes the store had lost). */
+  fromQueue: number;
+  /** Names the tree listed whose entry is gone from this store (peers may hold them). */
+  lost: string[];
+  /** Every damaged block, in the order met. */
+  damaged: DamagedBlock[];
+  /** Whether every stored block was read (false: names under a damaged node are unknown). */
+  scanned: boolean;
+}
+/** What one `scrubStep` did. */
+export interface ScrubStep {
+  /** Blocks of the pass checked so far, and in all. */
+  checked: number;
+  total: number;
+  /** Damaged blocks met in this step, each with whether it was written again from memory. */
+  damaged: (DamagedBlock & { repaired: boolean })[];
+  /** Why writing them again failed, if it did. */
+  repairError?: Error;
+  /** Whether the pass is over. */
+  done: boolean;
 }
 /** A record as given to `register` / `update` (`ttl` in seconds, default 3600). */
 export interface RecordInput { type: string; value: string; ttl?: number }
