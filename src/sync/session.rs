@@ -12,8 +12,13 @@ use super::stats::PeerStats;
 pub(crate) struct Session {
     /// Whether the peer's `Hello` arrived and matched our network.
     pub(crate) ready: bool,
-    /// When we last sent our `Hello`.
+    /// When the link opened: the handshake must complete within the timeout from here.
+    pub(crate) opened_at: u64,
+    /// When we last sent our `Hello`, and how many times we sent it.
     pub(crate) hello_sent_at: u64,
+    pub(crate) hellos_sent: u32,
+    /// The peer's clock minus ours when its last `Hello` arrived (bounded), in ms.
+    pub(crate) clock_offset: Option<i64>,
     /// The peer's latest announced root.
     pub(crate) remote_root: Option<Cid>,
     /// Hashes of entries the peer sent us or we sent it: never sent (back) to it.
@@ -39,7 +44,10 @@ impl Session {
     pub(crate) fn new(known_capacity: usize, now: u64) -> Session {
         Session {
             ready: false,
+            opened_at: now,
             hello_sent_at: now,
+            hellos_sent: 0,
+            clock_offset: None,
             remote_root: None,
             known: Recent::new(known_capacity),
             catchup: None,

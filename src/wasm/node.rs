@@ -415,6 +415,12 @@ impl VnsNode {
         self.with(|n| Ok(outbound(n.tick(now))))
     }
 
+    /// How this node's clock stands against its peers' (`clock` events report changes).
+    #[wasm_bindgen(js_name = clockHealth, unchecked_return_type = "ClockHealth")]
+    pub fn clock_health(&self) -> JsResult<JsValue> {
+        self.with(|n| Ok(convert::clock_health(&n.clock_health())))
+    }
+
     /// Peers whose handshake completed.
     #[wasm_bindgen(unchecked_return_type = "number[]")]
     pub fn peers(&self) -> JsResult<Array> {
