@@ -60,6 +60,7 @@ export function nodeStatus({ vns, join, links, dns }) {
     peers: vns.peers().length,
     links: [...links],
     queue: vns.queueStatus(),
+    clock: vns.clock,
     stats: vns.stats(),
     ...(dns && { dns: dns.status() }),
   };

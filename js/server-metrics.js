@@ -149,6 +149,18 @@ export const METRICS = Object.freeze([
     value: ({ counts }) => counts.sessionsClosed.entries().map(([reason, n]) => /** @type {Samples[number]} */ ([{ reason }, n])),
   },
   { name: 'vns_catchups_total', help: 'Merkle catch-ups completed.', type: 'counter', value: ({ stats }) => stats.catchups },
+  {
+    name: 'vns_clock_ahead_seconds',
+    help: "How far this node's clock is ahead of its peers' median (negative: behind).",
+    type: 'gauge',
+    value: ({ vns }) => vns.clock.aheadMs / 1000,
+  },
+  {
+    name: 'vns_clock_skewed',
+    help: "1 while this node's clock is off its peers' median by more than the tolerance (rules then use the median's time).",
+    type: 'gauge',
+    value: ({ vns }) => (vns.clock.skewed ? 1 : 0),
+  },
 ]);
 
 /**

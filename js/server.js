@@ -37,6 +37,7 @@ import { startDns, DOH_PATH, createHttpServer } from './dns/index.js';
 import { silentLog } from './server-log.js';
 import { lockDataFolder } from './server-lock.js';
 import { networkNames } from './server-network.js';
+import { logClockHealth } from './server-clock.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -161,6 +162,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   undo.push(() => vns.close());
   const names = await networkNames(vns, openOptions(options).network ?? 'main');
   const metrics = serverMetrics(vns);
+  logClockHealth(vns, log);
   const host = options.host ?? '127.0.0.1';
   const dns = await startDns(vns, { ...options.dns, host });
   undo.push(() => dns.close());

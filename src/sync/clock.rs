@@ -103,8 +103,15 @@ impl SyncNode {
     }
 
     /// The time the rules are judged at for the local clock `now`: the one place every
-    /// validity decision of this node gets its time from.
-    pub(super) fn judged(&self, now: u64) -> u64 {
+    /// validity decision of this node gets its time from (`now` itself while the clock is
+    /// healthy).
+    ///
+    /// ```
+    /// use vns::{namespace::Namespace, params::NetworkParams, sync::{SyncConfig, SyncNode}};
+    /// let node = SyncNode::new(Namespace::new(NetworkParams::testing()), SyncConfig::default());
+    /// assert_eq!(node.judged(1_000), 1_000);
+    /// ```
+    pub fn judged(&self, now: u64) -> u64 {
         self.clock.judged(now)
     }
 

@@ -206,3 +206,57 @@ fn a_peer_with_an_absurd_clock_moves_the_correction_no_further_than_the_bound() 
     assert_eq!(health.ahead_ms, 3_600_000);
     assert_eq!(health.judged(T0), T0 - 3_600_000 + 60_000);
 }
+
+/// `hello` with `clock: 5` (one byte), with `from` replaced by `to`.
+fn hello_with(from: &[u8], to: &[u8]) -> Vec<u8> {
+    let bytes = hello(5);
+    let at = bytes.windows(from.len()).position(|w| w == from).expect("the part to replace");
+    [&bytes[..at], to, &bytes[at + from.len()..]].concat()
+}
+
+#[test]
+fn a_hello_clock_is_strictly_decoded() {
+    let clock = b"\x65clock\x05";
+    assert!(matches!(Message::decode(&hello(5)), Ok(Message::Hello { clock: 5, .. })));
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        ("not shortest", hello_with(clock, b"\x65clock\x18\x05"), "block.not_canonical"),
+        ("negative", hello_with(clock, b"\x65clock\x20"), "sync.malformed"),
+        ("text", hello_with(clock, b"\x65clock\x61a"), "sync.malformed"),
+        (
+            "absent (a version 1 hello in a version 2 frame)",
+            {
+                let without = hello_with(clock, b"");
+                let at = without.windows(5).position(|w| w == b"\x64root").unwrap();
+                assert_eq!(without[at - 1], 0xa3, "the hello map's header");
+                [&without[..at - 1], &[0xa2], &without[at..]].concat()
+            },
+            "sync.malformed",
+        ),
+    ];
+    for (what, bytes, code) in cases {
+        let got = Message::decode(&bytes).map(|m| m.kind()).map_err(|e| e.code());
+        assert_eq!(got, Err(code), "{what}");
+    }
+    // A session that gets one is closed with that code and keeps no clock from it.
+    let mut node = new_node(SyncConfig::default());
+    node.connect(1, T0);
+    let out = node.receive(1, &hello_with(clock, b"\x65clock\x20"), T0);
+    assert_eq!(closes(&out), ["sync.malformed"]);
+    assert_eq!(node.clock_health(), Default::default());
+}
+
+#[test]
+fn a_skewed_node_checks_local_registrations_at_the_judged_time() {
+    let fast = T0 + 10 * MIN;
+    let mut node = new_node(SyncConfig::default());
+    ready(&mut node, 1, fast, T0);
+    ready(&mut node, 2, fast, T0);
+    let params = NetworkParams::testing();
+    let key = Keypair::from_secret(&[3; 32]);
+    let own = build::register(&params, &key, &Name::parse("mine").unwrap(), vec![], fast).unwrap();
+    // Stamped by this clock, 10 minutes past its peers': they would refuse it, so does it.
+    assert_eq!(node.submit(own, fast).unwrap_err().code(), "rule.future_timestamp");
+    let honest = build::register(&params, &key, &Name::parse("ours").unwrap(), vec![], T0).unwrap();
+    assert!(node.submit(honest, fast).is_ok());
+    assert_eq!(node.judged(fast), T0 + MIN);
+}

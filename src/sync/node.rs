@@ -367,7 +367,8 @@ impl SyncNode {
     /// update, renewal or transfer through [`Namespace::update`], [`Namespace::renew`] or
     /// [`Namespace::transfer`]), then sends the accepted version to every connected peer, or
     /// queues it. Returns what happened and the frames to send; a refused change returns
-    /// the broken rule's error and changes nothing.
+    /// the broken rule's error and changes nothing. The rules, and the timestamps of the ops
+    /// an update, renewal or transfer signs, use the [judged time](SyncNode::judged) of `now`.
     ///
     /// ```
     /// use vns::sync::{LocalChange, SyncConfig, SyncNode};
@@ -396,8 +397,8 @@ impl SyncNode {
         Ok(Committed { name, applied, out })
     }
 
-    /// Removes names past their grace period ([`Namespace::sweep_expired`]) and reports a
-    /// [`Event::Change`] for each. Sends nothing: every node computes expiry itself.
+    /// Removes names past their grace period ([`Namespace::sweep_expired`]) at the
+    /// [judged time](SyncNode::judged) of `now` and reports a [`Event::Change`] for each. Sends nothing: every node computes expiry itself.
     pub fn sweep_expired(&mut self, now: u64) -> Vec<Name> {
         let judged = self.judged(now);
         let names = self.ns.sweep_expired(judged);

@@ -176,7 +176,8 @@ impl VnsNode {
             // Any nonce: the check leaves the proof-of-work out.
             let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, 0)
                 .map_err(coded)?;
-            n.namespace().check_register(&entry, ts).map_err(coded)
+            // At the time `register` will judge it (the peers' when this clock is skewed).
+            n.namespace().check_register(&entry, n.judged(ts)).map_err(coded)
         })
     }
 
