@@ -149,7 +149,7 @@ fn frames(seeds: &mut Seeds, entries: &[Entry], tree: &Tree, blocks: &[Vec<u8>])
     let root = tree.root();
     let names: Vec<Name> = entries.iter().map(|e| e.name().clone()).take(48).collect();
     let messages = [
-        Message::Hello { network: ByteArray::new(params().network_id()), root },
+        Message::Hello { network: ByteArray::new(params().network_id()), root, clock: 1 << 40 },
         Message::Ops { entries: entries[..4].iter().cloned().map(Into::into).collect() },
         Message::Root { root },
         Message::GetNodes { id: 1, cids: tree.reachable_cids().take(8).collect() },

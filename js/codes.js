@@ -116,6 +116,7 @@
  *   | 'sync.malformed'
  *   | 'sync.too_many'
  *   | 'sync.unexpected'
+ *   | 'sync.handshake_timeout'
  *   | 'sync.bad_tree'
  *   | 'sync.catchup_stalled'
  *   | 'sync.peer_bye'
@@ -270,6 +271,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'sync.malformed': null,
   'sync.too_many': null,
   'sync.unexpected': null,
+  'sync.handshake_timeout': null,
   'sync.bad_tree': null,
   'sync.catchup_stalled': null,
   'sync.peer_bye': null,

@@ -29,6 +29,7 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('../pkg/web/vns.js').GcReport} GcReport */
 /** @typedef {import('../pkg/web/vns.js').NameProof} NameProof */
 /** @typedef {import('../pkg/web/vns.js').NodeStats} NodeStats */
+/** @typedef {import('../pkg/web/vns.js').ClockHealth} ClockHealth */
 /** @typedef {import('../pkg/web/vns.js').NetworkInfo} NetworkInfo */
 /** @typedef {import('../pkg/web/vns.js').RecordRules} RecordRules */
 /** @typedef {import('../pkg/web/vns.js').NameAvailability} NameAvailability */
@@ -87,7 +88,8 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * `queue-overflow`, `catchup-started` (a catch-up with a peer began: its root differs from
  * ours), then one of `catchup-completed` (with the `entries` it fetched) or `catchup-aborted`
  * (it was abandoned, with the reason's `code`; the link stays open and a later catch-up
- * retries) for the same `peer`, unless its link closes first (`peer`), `error` (`peer-error`,
+ * retries) for the same `peer`, unless its link closes first (`peer`), `clock` (`detail.health`:
+ * this node's clock against its peers', whenever it changed), `error` (`peer-error`,
  * `queue-lost`, `{ type: 'save', error }` from a
  * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
  * blocks, `{ type: 'gc', error }` from the collection after a sweep, or `{ type: 'takeover',
@@ -137,7 +139,9 @@ export class Vns extends VnsEventTarget {
     super();
     this.#wasm = wasm;
     this.#node = node;
-    this.#now = options.now ?? Date.now;
+    const ahead = options.clockOffsetMs ?? 0;
+    // `clockOffsetMs` is a test aid: a node whose clock runs fast (see docs/protocol.md, "Clock health").
+    this.#now = options.now ?? (ahead ? () => Date.now() + ahead : Date.now);
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
     this.#saves = new SaveQueue({
@@ -166,6 +170,15 @@ export class Vns extends VnsEventTarget {
    */
   get network() {
     return this.#node.network;
+  }
+
+  /**
+   * How this node's clock stands against its peers' (`clock` events tell changes): while
+   * `skewed`, the rules are judged at the peers' median time instead of this clock.
+   * @returns {ClockHealth}
+   */
+  get clock() {
+    return this.#node.clockHealth();
   }
 
   /** Where this node's changes stand with its storage (see `SaveState`); `saving` events tell changes. */
@@ -670,6 +683,9 @@ export class Vns extends VnsEventTarget {
         case 'catchup-aborted':
           this.#emit('catchup-aborted', event);
           break;
+        case 'clock':
+          this.#emit('clock', event);
+          break;
         default:
           this.#emit('error', event);
       }
@@ -694,6 +710,7 @@ export class Vns extends VnsEventTarget {
 export async function openWith(wasm, options = {}) {
   const { nodeOptions, shimOptions } = splitOpenOptions(options);
   const node = await wasm.VnsNode.open(nodeOptions);
+  // `clockOffsetMs` also stays in `nodeOptions`: the core checks its range.
   return new Vns(wasm, node, shimOptions);
 }
 
@@ -704,5 +721,5 @@ export async function openWith(wasm, options = {}) {
  */
 export function splitOpenOptions(options) {
   const { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, shareTabs: _shared, ...nodeOptions } = options;
-  return { nodeOptions, shimOptions: { sweepIntervalMs, tickIntervalMs, saveDelayMs, now } };
+  return { nodeOptions, shimOptions: { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, clockOffsetMs: nodeOptions.clockOffsetMs } };
 }

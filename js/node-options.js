@@ -44,6 +44,8 @@ import { nodeOptions } from './node.js';
  *   sweepIntervalMs?: number,
  *   registrationsPerHour?: number,
  *   queueCapacity?: number,
+ *   handshakeTimeoutMs?: number,
+ *   clockOffsetMs?: number,
  * }} NodeOptions
  */
 

@@ -62,6 +62,7 @@ export function nodeStatus({ vns, join, links, dns, repair, scrubber }) {
     peers: vns.peers().length,
     links: [...links],
     queue: vns.queueStatus(),
+    clock: vns.clock,
     stats: vns.stats(),
     ...(dns && { dns: dns.status() }),
     ...(repair && { repair: repair.status() }),

@@ -176,6 +176,18 @@ export const METRICS = Object.freeze([
     type: 'counter',
     value: ({ counts }) => counts.signalClosed.entries().map(([code, n]) => /** @type {Samples[number]} */ ([{ code }, n])),
   },
+  {
+    name: 'vns_clock_ahead_seconds',
+    help: "How far this node's clock is ahead of its peers' median (negative: behind).",
+    type: 'gauge',
+    value: ({ vns }) => vns.clock.aheadMs / 1000,
+  },
+  {
+    name: 'vns_clock_skewed',
+    help: "1 while this node's clock is off its peers' median by more than the tolerance (rules then use the median's time).",
+    type: 'gauge',
+    value: ({ vns }) => (vns.clock.skewed ? 1 : 0),
+  },
 ]);
 
 /**

@@ -41,6 +41,7 @@ import { networkNames } from './server-network.js';
 import { signalHub } from './server-signal.js';
 import { trackRepair, withRepairHint } from './repair.js';
 import { startScrubber } from './scrub.js';
+import { logClockHealth } from './server-clock.js';
 
 /** Default port of `vns serve`. */
 export const DEFAULT_PORT = 7420;
@@ -170,6 +171,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   await repair?.saved;
   const names = await networkNames(vns, openOptions(options).network ?? 'main');
   const metrics = serverMetrics(vns);
+  logClockHealth(vns, log);
   const host = options.host ?? '127.0.0.1';
   const dns = await startDns(vns, { ...options.dns, host });
   undo.push(() => dns.close());

@@ -54,6 +54,7 @@
  *   'catchup-started': CustomEvent<Extract<VnsEvent, { type: 'catchup-started' }>>,
  *   'catchup-completed': CustomEvent<Extract<VnsEvent, { type: 'catchup-completed' }>>,
  *   'catchup-aborted': CustomEvent<Extract<VnsEvent, { type: 'catchup-aborted' }>>,
+ *   clock: CustomEvent<Extract<VnsEvent, { type: 'clock' }>>,
  *   error: CustomEvent<VnsErrorDetail>,
  *   role: CustomEvent<{ role: TabRole }>,
  *   'leader-status': CustomEvent<LeaderStatus>,

@@ -222,17 +222,19 @@ fn cases() -> Vec<Case> {
         };
         push(name, "frame", &frame, frame_code);
     }
-    // The third finding: a `hello` whose `v` is written as 0x18 0x01.
+    // A `hello` whose `v` is written as 0x18 0x02 instead of 0x02.
     let hello = Message::Hello {
         network: serde_bytes::ByteArray::new(params().network_id()),
         root: empty_root(),
+        clock: 1_700_000_000_000,
     };
     let bytes = hello.encode();
-    let v = [&text("v")[..], &[1]].concat();
+    let version = vns::sync::PROTOCOL_VERSION as u8;
+    let v = [&text("v")[..], &[version]].concat();
     push(
         "hello_version_not_shortest",
         "frame",
-        &swap(&bytes, &v, &[&text("v")[..], &[0x18, 1]].concat()),
+        &swap(&bytes, &v, &[&text("v")[..], &[0x18, version]].concat()),
         "block.not_canonical",
     );
     for (name, bytes, code) in tree_mutations() {

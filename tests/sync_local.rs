@@ -21,7 +21,7 @@ fn node(limits: Limits) -> SyncNode {
 fn connect_peer(node: &mut SyncNode, root: cid::Cid, now: u64) -> Vec<Message> {
     let mut out = node.connect(1, now);
     let network = ByteArray::new(node.namespace().params().network_id());
-    out.extend(node.receive(1, &Message::Hello { network, root }.encode(), now));
+    out.extend(node.receive(1, &Message::Hello { network, root, clock: now }.encode(), now));
     out.iter()
         .filter_map(|o| match o {
             Outbound::Send { bytes, .. } => Some(Message::decode(bytes).unwrap()),

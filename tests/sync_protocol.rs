@@ -13,7 +13,7 @@ use vns::namespace::{Limits, Namespace};
 use vns::params::NetworkParams;
 use vns::sync::{
     DeltaQueue, Event, Message, Outbound, SyncConfig, SyncNode, MAX_FRAME_BYTES,
-    MAX_NODES_PER_FRAME,
+    MAX_NODES_PER_FRAME, PROTOCOL_VERSION,
 };
 use vns::tree::empty_root;
 
@@ -38,8 +38,10 @@ fn close_code(out: &[Outbound]) -> Option<&str> {
     })
 }
 
+/// A `Hello` on `params`' network, its clock at the tests' time.
 fn hello(params: &NetworkParams) -> Vec<u8> {
-    Message::Hello { network: ByteArray::new(params.network_id()), root: empty_root() }.encode()
+    let network = ByteArray::new(params.network_id());
+    Message::Hello { network, root: empty_root(), clock: T0 }.encode()
 }
 
 #[test]
@@ -47,14 +49,16 @@ fn another_protocol_version_is_refused_with_a_clear_reason() {
     let params = NetworkParams::testing();
     let mut a = node(params.clone());
     a.connect(1, T0);
-    // The frame is the map {"m": …, "v": 1}; its last byte is the version.
+    // The frame is the map {"m": …, "v": PROTOCOL_VERSION}; its last byte is the version.
     let mut frame = hello(&params);
-    *frame.last_mut().unwrap() = 2;
+    let theirs = PROTOCOL_VERSION + 1;
+    *frame.last_mut().unwrap() = theirs as u8;
     let out = a.receive(1, &frame, T0);
     assert_eq!(close_code(&out), Some("sync.version_mismatch"));
     let Message::Bye { code, reason } = &frames(&out)[0] else { panic!("{out:?}") };
     assert_eq!(code, "sync.version_mismatch");
-    assert!(reason.contains("version 2") && reason.contains("speaks 1"), "{reason}");
+    let versions = (format!("version {theirs}"), format!("speaks {PROTOCOL_VERSION}"));
+    assert!(reason.contains(&versions.0) && reason.contains(&versions.1), "{reason}");
     assert!(!a.has_session(1));
     assert_eq!(a.counters().sessions_failed, 1);
 }
@@ -142,7 +146,7 @@ fn frame_limits_are_enforced() {
     assert_eq!(Message::decode(&long.encode()).unwrap_err().code(), "sync.too_many");
     // Every message kind round-trips.
     let all = [
-        Message::Hello { network: ByteArray::new([7; 32]), root: empty_root() },
+        Message::Hello { network: ByteArray::new([7; 32]), root: empty_root(), clock: T0 },
         Message::Ops { entries: vec![reg(1, "alice", T0).into()] },
         Message::Root { root: empty_root() },
         Message::GetNodes { id: 3, cids: vec![empty_root()] },

@@ -262,7 +262,8 @@ fn a_malicious_peer_cannot_forge_and_only_its_session_suffers() {
     sim.run(16 * 60_000);
 
     // The attacker opens a session with node 0 and completes the handshake.
-    let hello = Message::Hello { network: ByteArray::new(params.network_id()), root: empty_root() };
+    let network = ByteArray::new(params.network_id());
+    let hello = Message::Hello { network, root: empty_root(), clock: sim.now };
     sim.connect_external(0, 99);
     let reply = sim.inject(0, 99, &hello.encode());
     assert!(reply.iter().all(|o| matches!(o, Outbound::Send { .. })), "{reply:?}");

@@ -112,6 +112,7 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "sync.malformed" => -, "A frame is not a valid sync message.", "frames, the session is closed";
     "sync.too_many" => -, "A list in a frame is longer than the protocol allows.", "frames, the session is closed";
     "sync.unexpected" => -, "A message arrived before the handshake.", "frames before `hello` (ignored and counted)";
+    "sync.handshake_timeout" => -, "The peer did not send a matching `hello` in time (10 s by default).", "links before the handshake, the session is closed";
     "sync.bad_tree" => -, "The peer's tree nodes do not form a valid tree.", "catch-up, the session is closed";
     "sync.catchup_stalled" => -, "A catch-up was abandoned; the session stays open and a later one retries.", "catch-up";
     "sync.peer_bye" => -, "The peer closed the session (its `bye` code follows).", "`bye`";

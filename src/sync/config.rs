@@ -1,4 +1,5 @@
-//! Tunables of a sync node. None of them affects which version of a name wins.
+//! Tunables of a sync node. None of them affects which version of a name wins between nodes
+//! whose clocks agree.
 
 use super::queue::DEFAULT_QUEUE_CAPACITY;
 
@@ -27,8 +28,21 @@ pub struct SyncConfig {
     pub resync_interval_ms: u64,
     /// A catch-up whose peer has not answered for this long is abandoned (default 10 s).
     pub request_timeout_ms: u64,
-    /// `Hello` is sent again after this long without the peer's (default 2 s).
+    /// `Hello` is sent again after this long without the peer's (default 2 s), then after
+    /// twice as long each time, at most [`hello_retries`](SyncConfig::hello_retries) times.
     pub hello_retry_ms: u64,
+    /// How many times `Hello` is sent again to a peer that has not sent its own (default 3).
+    pub hello_retries: u32,
+    /// A link whose peer has not sent a matching `Hello` this long after it opened is closed
+    /// with `sync.handshake_timeout` (default 10 s).
+    pub handshake_timeout_ms: u64,
+    /// How far this node's clock may be from its peers' median before it counts as skewed
+    /// and the rules are judged at the median's time instead (default 60 s; see
+    /// [`ClockHealth`](crate::sync::ClockHealth)).
+    pub clock_tolerance_ms: u64,
+    /// The most a peer's clock counts as being off from ours (default one hour): a peer
+    /// sending an absurd clock weighs in the median as this far off, no further.
+    pub max_clock_offset_ms: u64,
     /// Per peer, how many entry hashes are remembered as known to it, so deltas are not
     /// sent back or twice (default 4096).
     pub known_capacity: usize,
@@ -56,6 +70,10 @@ impl Default for SyncConfig {
             resync_interval_ms: 60_000,
             request_timeout_ms: 10_000,
             hello_retry_ms: 2000,
+            hello_retries: 3,
+            handshake_timeout_ms: 10_000,
+            clock_tolerance_ms: 60_000,
+            max_clock_offset_ms: 3_600_000,
             known_capacity: 4096,
             max_catchup_bytes: 64 * 1024 * 1024,
             entry_requests_in_flight: 32,

@@ -21,11 +21,12 @@ impl SyncNode {
         match message {
             Message::Bye { code, reason } => {
                 self.sessions.remove(&peer);
+                self.refresh_clock();
                 self.counters.sessions_failed += 1;
                 self.push_event(Event::PeerDisconnected { peer, code: Some(code.clone()) });
                 out.push(Outbound::Close { peer, code, reason });
             }
-            Message::Hello { network, root } => {
+            Message::Hello { network, root, clock } => {
                 if *network != self.network {
                     let err = SyncError::NetworkMismatch {
                         ours: hex(&self.network),
@@ -36,18 +37,21 @@ impl SyncNode {
                 let retry = self.config.hello_retry_ms;
                 let Some(s) = self.sessions.get_mut(&peer) else { return };
                 s.remote_root = Some(root);
-                if !s.ready {
-                    s.ready = true;
+                let first = !s.ready;
+                s.ready = true;
+                let resend = !first && now >= s.hello_sent_at.saturating_add(retry);
+                if first {
                     self.counters.sessions_opened += 1;
                     self.push_event(Event::PeerConnected { peer });
                     if !self.queue.is_empty() {
                         let at = now.saturating_add(self.config.replay_delay_ms);
                         self.replay_at.get_or_insert(at);
                     }
-                } else if now >= s.hello_sent_at.saturating_add(retry) {
+                } else if resend {
                     // The peer is still waiting for our Hello (it was lost): send it again.
                     self.send_hello(peer, now, out);
                 }
+                self.peer_clock(peer, clock, now);
                 self.maybe_catch_up(peer, now, out);
             }
             // Before the handshake nothing else is acted upon. Reordering transports may
@@ -122,10 +126,13 @@ impl SyncNode {
         let root = self.ns.merkle_root();
         if let Some(s) = self.sessions.get_mut(&peer) {
             s.hello_sent_at = now;
+            s.hellos_sent = s.hellos_sent.saturating_add(1);
             s.announced = Some(root);
             s.announced_at = now;
         }
-        let hello = Message::Hello { network: ByteArray::new(self.network), root };
+        // Our own clock, uncorrected: peers measure against it, and a corrected one would
+        // feed each node's correction back into the others'.
+        let hello = Message::Hello { network: ByteArray::new(self.network), root, clock: now };
         self.send(peer, &hello, out);
     }
 

@@ -20,7 +20,7 @@ fn ready_node(peers: &[u64]) -> SyncNode {
     let mut node = SyncNode::new(Namespace::new(params), SyncConfig::default());
     for &peer in peers {
         node.connect(peer, T0);
-        let hello = Message::Hello { network, root: empty_root() }.encode();
+        let hello = Message::Hello { network, root: empty_root(), clock: T0 }.encode();
         node.receive(peer, &hello, T0);
     }
     node

@@ -65,6 +65,12 @@ pub enum SyncError {
         /// The message kind.
         message: &'static str,
     },
+    /// The peer did not complete the handshake (a `Hello` on our network) in time.
+    #[error("no hello from the peer within {waited_ms} ms of the link opening; closing it")]
+    HandshakeTimeout {
+        /// How long the link waited.
+        waited_ms: u64,
+    },
     /// The peer sent tree nodes that do not form a valid tree.
     #[error("peer sent an invalid tree: {0}")]
     BadTree(Box<TreeError>),
@@ -135,6 +141,7 @@ impl SyncError {
             SyncError::NotCanonical(e) => e.code(),
             SyncError::TooMany { .. } => "sync.too_many",
             SyncError::Unexpected { .. } => "sync.unexpected",
+            SyncError::HandshakeTimeout { .. } => "sync.handshake_timeout",
             SyncError::BadTree(_) => "sync.bad_tree",
             SyncError::Stalled(_) => "sync.catchup_stalled",
             SyncError::PeerBye { .. } => "sync.peer_bye",

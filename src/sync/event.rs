@@ -4,6 +4,7 @@
 //! shim performs each [`Outbound`] after the call returns and fires each [`Event`] taken with
 //! [`SyncNode::take_events`](crate::sync::SyncNode::take_events).
 
+use super::clock::ClockHealth;
 use crate::name::Name;
 
 /// The caller's opaque number for one peer connection, a link (chosen by the caller, e.g. a
@@ -143,6 +144,13 @@ pub enum Event {
         code: String,
         /// Explanation.
         message: String,
+    },
+    /// This node's clock health changed (a peer's `hello` arrived or a session ended): when
+    /// `health.skewed`, its clock is further from its peers' median than the tolerance and
+    /// the rules are judged at the corrected time ([`ClockHealth::judged`]).
+    Clock {
+        /// The new health.
+        health: ClockHealth,
     },
     /// Events were dropped since the last [`SyncNode::take_events`](crate::sync::SyncNode::take_events)
     /// because the bounded buffer was full (always the first event taken): listeners that

@@ -18,11 +18,12 @@ impl SyncNode {
         entries: Vec<EncodedEntry>,
         now: u64,
     ) -> Result<(), SyncError> {
+        let judged = self.judged(now);
         for entry in entries {
             if let Some(s) = self.sessions.get_mut(&peer) {
                 s.known.insert(entry.digest());
             }
-            match self.ns.apply(entry, now) {
+            match self.ns.apply(entry, judged) {
                 Ok(Applied::Accepted) => self.stat(peer, |s| s.accepted += 1),
                 Ok(Applied::Duplicate) => self.stat(peer, |s| s.duplicates += 1),
                 Err(e) => {

@@ -28,8 +28,8 @@ use crate::entry::Entry;
 use crate::name::Name;
 
 /// Version of the sync protocol spoken by this build. A frame with another version ends the
-/// session with `sync.version_mismatch`.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// session with `sync.version_mismatch`. Version 2 added the `clock` of `Hello`.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Largest frame accepted, in bytes (1 MiB). Checked before decoding.
 pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
@@ -61,12 +61,16 @@ pub(crate) const FRAME_PAYLOAD_BUDGET: usize = MAX_FRAME_BYTES - 4096;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Message {
-    /// First message of a session, from both sides: the network id and the sender's root.
+    /// First message of a session, from both sides: the network id, the sender's root and
+    /// its clock.
     Hello {
         /// [`NetworkParams::network_id`](crate::params::NetworkParams::network_id).
         network: ByteArray<32>,
         /// The sender's merkle root.
         root: Cid,
+        /// The sender's clock when it sent this `Hello` (ms since the Unix epoch, its own
+        /// uncorrected clock): what the receiver's clock health is measured against.
+        clock: u64,
     },
     /// Live deltas: versions the sender just accepted (self-contained entries).
     Ops {
@@ -173,8 +177,8 @@ impl Message {
     /// ```
     /// use vns::sync::Message;
     /// assert_eq!(Message::decode(b"\xff").unwrap_err().code(), "sync.malformed");
-    /// // A `hello` whose `v` is written as 0x18 0x01 instead of 0x01.
-    /// let bytes = [&b"\xa2\x61m\xa0\x61v\x18\x01"[..]].concat();
+    /// // A frame whose `v` is written as 0x18 0x02 instead of 0x02.
+    /// let bytes = [&b"\xa2\x61m\xa0\x61v\x18\x02"[..]].concat();
     /// assert_eq!(Message::decode(&bytes).unwrap_err().code(), "block.not_canonical");
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Message, SyncError> {

@@ -6,8 +6,12 @@
 //! Time is an argument. The protocol, its messages and limits are specified in
 //! `docs/protocol.md`, "Peer sync":
 //!
-//! * **handshake**: both sides send [`Message::Hello`] (network id, root); a version or
-//!   network mismatch closes the session with a `Bye` naming the error code;
+//! * **handshake**: both sides send [`Message::Hello`] (network id, root, clock); a version or
+//!   network mismatch closes the session with a `Bye` naming the error code, and so does a
+//!   handshake not completed in time; `Hello` is re-sent with backoff, a few times;
+//! * **clock health**: the peers' clocks from their `Hello`s give the network's median; a
+//!   node whose clock is off by more than a tolerance judges the rules at the median's time
+//!   ([`ClockHealth`]);
 //! * **live deltas**: every version a node accepts (local or from a peer) goes to every other
 //!   connected peer once ([`Message::Ops`]), never back to its sender, so changes travel hop
 //!   by hop;
@@ -26,6 +30,7 @@
 //! | `queue.rs` | the bounded, persisted delta queue |
 //! | `catchup.rs` | one catch-up: tree diff over round trips, then entry fetch |
 //! | `session.rs` | per-peer state |
+//! | `clock.rs` | clock health: peers' clocks, their median, the time rules are judged at |
 //! | `node.rs` | the node's public face: sessions, frames in, ticks, local changes, persistence |
 //! | `local.rs` | local changes ([`LocalChange`]) and what each did ([`Committed`]) |
 //! | `driver.rs` | handling each message, running catch-ups |
@@ -35,6 +40,7 @@
 #![deny(missing_docs)]
 
 mod catchup;
+mod clock;
 mod config;
 mod driver;
 #[cfg(test)]
@@ -42,6 +48,8 @@ mod encodings;
 mod error;
 mod event;
 mod gossip;
+#[cfg(test)]
+mod handshake;
 mod local;
 mod message;
 mod node;
@@ -50,6 +58,7 @@ mod recent;
 mod session;
 mod stats;
 
+pub use clock::ClockHealth;
 pub use config::SyncConfig;
 pub use error::SyncError;
 pub use event::{Event, LinkId, Outbound};

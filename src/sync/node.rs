@@ -49,6 +49,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use cid::Cid;
 
+use super::clock::ClockHealth;
 use super::config::SyncConfig;
 use super::error::SyncError;
 use super::event::{Event, LinkId, Outbound};
@@ -77,6 +78,8 @@ pub struct SyncNode {
     /// Events dropped (buffer full) since the last [`SyncNode::take_events`].
     pub(super) dropped_since_take: u64,
     pub(super) counters: Counters,
+    /// This node's clock against its ready peers' (recomputed on each `Hello` and session end).
+    pub(super) clock: ClockHealth,
 }
 
 impl SyncNode {
@@ -105,6 +108,7 @@ impl SyncNode {
             events: VecDeque::new(),
             dropped_since_take: 0,
             counters: Counters::default(),
+            clock: ClockHealth::default(),
         }
     }
 
@@ -295,7 +299,11 @@ impl SyncNode {
     fn open_session(&mut self, peer: LinkId, local: bool, now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
-        self.sessions.insert(peer, Session::new(self.config.known_capacity, local, now));
+        let session = Session::new(self.config.known_capacity, local, now);
+        let replaced = self.sessions.insert(peer, session);
+        if replaced.is_some_and(|s| s.ready) {
+            self.refresh_clock();
+        }
         self.send_hello(peer, now, &mut out);
         out
     }
@@ -304,6 +312,7 @@ impl SyncNode {
     pub fn disconnect(&mut self, peer: LinkId) {
         if self.sessions.remove(&peer).is_some() {
             self.push_event(Event::PeerDisconnected { peer, code: None });
+            self.refresh_clock();
         }
     }
 
@@ -344,8 +353,8 @@ impl SyncNode {
     }
 
     /// Periodic work: broadcast pending local changes, replay the queue when due, announce
-    /// the root, start catch-ups where roots differ, retry handshakes, abandon catch-ups that
-    /// timed out. Call it every few hundred milliseconds.
+    /// the root, start catch-ups where roots differ, retry handshakes (with backoff) and close
+    /// those that timed out, abandon catch-ups that timed out. Call it every few hundred milliseconds.
     pub fn tick(&mut self, now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
@@ -357,9 +366,7 @@ impl SyncNode {
         for peer in peers {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             if !s.ready {
-                if now >= s.hello_sent_at.saturating_add(self.config.hello_retry_ms) {
-                    self.send_hello(peer, now, &mut out);
-                }
+                self.await_hello(peer, now, &mut out);
                 continue;
             }
             let timed_out = s.catchup.as_ref().is_some_and(|c| {
@@ -383,6 +390,22 @@ impl SyncNode {
         out
     }
 
+    /// A link still waiting for the peer's `Hello`: closed once the handshake timeout has
+    /// passed since it opened, else our `Hello` re-sent when due (after the retry interval,
+    /// doubling with each retry, at most the configured number of times).
+    fn await_hello(&mut self, peer: LinkId, now: u64, out: &mut Vec<Outbound>) {
+        let Some(s) = self.sessions.get(&peer) else { return };
+        let waited = now.saturating_sub(s.opened_at);
+        if waited >= self.config.handshake_timeout_ms {
+            return self.fail(peer, SyncError::HandshakeTimeout { waited_ms: waited }, out);
+        }
+        let retries = s.hellos_sent.saturating_sub(1);
+        let backoff = self.config.hello_retry_ms.saturating_mul(1 << retries.min(32));
+        if retries < self.config.hello_retries && now >= s.hello_sent_at.saturating_add(backoff) {
+            self.send_hello(peer, now, out);
+        }
+    }
+
     /// Sends the queued deltas to every connected peer now, without waiting for the replay
     /// delay. With no peer connected, nothing happens.
     pub fn replay_queued(&mut self, _now: u64) -> Vec<Outbound> {
@@ -398,7 +421,8 @@ impl SyncNode {
     /// update, renewal or transfer through [`Namespace::update`], [`Namespace::renew`] or
     /// [`Namespace::transfer`]), then sends the accepted version to every connected peer, or
     /// queues it. Returns what happened and the frames to send; a refused change returns
-    /// the broken rule's error and changes nothing.
+    /// the broken rule's error and changes nothing. The rules, and the timestamps of the ops
+    /// an update, renewal or transfer signs, use the [judged time](SyncNode::judged) of `now`.
     ///
     /// ```
     /// use vns::sync::{LocalChange, SyncConfig, SyncNode};
@@ -417,7 +441,8 @@ impl SyncNode {
         change: impl Into<LocalChange<'k>>,
         now: u64,
     ) -> Result<Committed, Error> {
-        let (name, applied) = change.into().apply_to(&mut self.ns, now)?;
+        let judged = self.judged(now);
+        let (name, applied) = change.into().apply_to(&mut self.ns, judged)?;
         if applied == Applied::Accepted {
             self.counters.local_changes += 1;
         }
@@ -426,10 +451,11 @@ impl SyncNode {
         Ok(Committed { name, applied, out })
     }
 
-    /// Removes names past their grace period ([`Namespace::sweep_expired`]) and reports a
-    /// [`Event::Change`] for each. Sends nothing: every node computes expiry itself.
+    /// Removes names past their grace period ([`Namespace::sweep_expired`]) at the
+    /// [judged time](SyncNode::judged) of `now` and reports a [`Event::Change`] for each. Sends nothing: every node computes expiry itself.
     pub fn sweep_expired(&mut self, now: u64) -> Vec<Name> {
-        let names = self.ns.sweep_expired(now);
+        let judged = self.judged(now);
+        let names = self.ns.sweep_expired(judged);
         for name in &names {
             self.push_event(Event::Change { name: name.clone() });
         }
@@ -445,6 +471,7 @@ impl SyncNode {
         self.sessions.remove(&peer);
         self.counters.sessions_failed += 1;
         self.push_event(Event::PeerDisconnected { peer, code: Some(code.clone()) });
+        self.refresh_clock();
         out.push(Outbound::Close { peer, code, reason: message });
     }
 

@@ -15,8 +15,13 @@ pub(crate) struct Session {
     /// A local link ([`SyncNode::connect_local`](super::SyncNode::connect_local)): another
     /// tab of this origin, which gets every change but is no way to the network.
     pub(crate) local: bool,
-    /// When we last sent our `Hello`.
+    /// When the link opened: the handshake must complete within the timeout from here.
+    pub(crate) opened_at: u64,
+    /// When we last sent our `Hello`, and how many times we sent it.
     pub(crate) hello_sent_at: u64,
+    pub(crate) hellos_sent: u32,
+    /// The peer's clock minus ours when its last `Hello` arrived (bounded), in ms.
+    pub(crate) clock_offset: Option<i64>,
     /// The peer's latest announced root.
     pub(crate) remote_root: Option<Cid>,
     /// Hashes of entries the peer sent us or we sent it: never sent (back) to it.
@@ -43,7 +48,10 @@ impl Session {
         Session {
             ready: false,
             local,
+            opened_at: now,
             hello_sent_at: now,
+            hellos_sent: 0,
+            clock_offset: None,
             remote_root: None,
             known: Recent::new(known_capacity),
             catchup: None,

@@ -12,7 +12,9 @@ use crate::record::{
     DEFAULT_TTL, KINDS, MAX_RECORDS, MAX_RECORDS_BYTES, MAX_TTL, MAX_TXT_BYTES, MAX_VALUE_BYTES,
     MIN_TTL,
 };
-use crate::sync::{Committed, Counters, Event, Outbound, QueueStatus, MAX_FRAME_BYTES};
+use crate::sync::{
+    ClockHealth, Committed, Counters, Event, Outbound, QueueStatus, MAX_FRAME_BYTES,
+};
 
 /// Builds a plain object from `(key, value)` pairs.
 pub(crate) fn object(fields: &[(&str, JsValue)]) -> JsValue {
@@ -127,6 +129,9 @@ pub(crate) fn event(event: Event) -> JsValue {
             ("code", c.into()),
             ("message", message.into()),
         ]),
+        Event::Clock { health } => {
+            object(&[("type", "clock".into()), ("health", clock_health(&health))])
+        }
         Event::PeerError { peer, code: c, message } => object(&[
             ("type", "peer-error".into()),
             ("peer", num(peer)),
@@ -134,6 +139,16 @@ pub(crate) fn event(event: Event) -> JsValue {
             ("message", message.into()),
         ]),
     }
+}
+
+/// `ClockHealth`: how this node's clock stands against its peers' (see `types.rs`).
+pub(crate) fn clock_health(health: &ClockHealth) -> JsValue {
+    object(&[
+        ("aheadMs", JsValue::from_f64(health.ahead_ms as f64)),
+        ("peers", num(health.peers as u64)),
+        ("skewed", health.skewed.into()),
+        ("correctionMs", JsValue::from_f64(health.correction_ms as f64)),
+    ])
 }
 
 /// `NetworkInfo`: every parameter of `params`, and the protocol's limits (see `types.rs`).

@@ -201,7 +201,8 @@ impl VnsNode {
             // Any nonce: the check leaves the proof-of-work out.
             let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, 0)
                 .map_err(coded)?;
-            n.namespace().check_register(&entry, ts).map_err(coded)
+            // At the time `register` will judge it (the peers' when this clock is skewed).
+            n.namespace().check_register(&entry, n.judged(ts)).map_err(coded)
         })
     }
 
@@ -447,6 +448,12 @@ impl VnsNode {
     pub fn tick(&self, now: f64) -> JsResult<Array> {
         let now = args::uint("now", now)?;
         self.with(|n| Ok(outbound(n.tick(now))))
+    }
+
+    /// How this node's clock stands against its peers' (`clock` events report changes).
+    #[wasm_bindgen(js_name = clockHealth, unchecked_return_type = "ClockHealth")]
+    pub fn clock_health(&self) -> JsResult<JsValue> {
+        self.with(|n| Ok(convert::clock_health(&n.clock_health())))
     }
 
     /// Peers whose handshake completed.

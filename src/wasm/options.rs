@@ -134,7 +134,35 @@ const NODE_OPTIONS: &[NodeOption] = &[
             Ok(())
         },
     },
+    NodeOption {
+        key: "handshakeTimeoutMs",
+        kind: Kind::Uint,
+        network: false,
+        description: "how long a peer link may stay open without a hello before it is closed, in ms (default 10000)",
+        apply: |s, v| {
+            s.config.handshake_timeout_ms = Some(v.uint())
+                .filter(|ms| *ms > 0)
+                .ok_or_else(|| invalid("handshakeTimeoutMs", "must be positive"))?;
+            Ok(())
+        },
+    },
+    NodeOption {
+        key: "clockOffsetMs",
+        kind: Kind::Uint,
+        network: false,
+        description: "a test aid: runs this node's clock this many ms ahead of the system's (default 0), to see how a node with a fast clock behaves",
+        apply: |_, v| {
+            // The clock is the shim's (`open({ now })`); the core only bounds the offset.
+            Some(v.uint())
+                .filter(|ms| *ms <= MAX_CLOCK_OFFSET_MS)
+                .map(|_| ())
+                .ok_or_else(|| invalid("clockOffsetMs", "more than a year"))
+        },
+    },
 ];
+
+/// The largest `clockOffsetMs`: a year.
+const MAX_CLOCK_OFFSET_MS: u64 = 365 * crate::params::DAY_MS;
 
 /// The settings `options` (a `VnsNodeOptions` object, or `undefined`) ask for: each option
 /// of [`NODE_OPTIONS`] that is present, checked and applied in turn.

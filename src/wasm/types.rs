@@ -30,6 +30,10 @@ export interface VnsNodeOptions {
    * rest in `repairReport` (default false).
    */
   repair?: boolean;
+  /** How long a peer link may stay open without a `hello`, in ms (default 10000). */
+  handshakeTimeoutMs?: number;
+  /** Test aid: ms the shim's clock runs ahead of the system's (default 0; `now` wins if given). */
+  clockOffsetMs?: number;
 }
 /** A storage object supplied by the app; methods may return values or Promises. */
 export interface VnsBlockstoreAdapter {
@@ -126,7 +130,15 @@ export type VnsEvent =
   | { type: "catchup-started"; peer: number }
   | { type: "catchup-completed"; peer: number; entries: number }
   | { type: "catchup-aborted"; peer: number; code: string; message: string }
-  | { type: "peer-error"; peer: number; code: string; message: string };
+  | { type: "peer-error"; peer: number; code: string; message: string }
+  | { type: "clock"; health: ClockHealth };
+/**
+ * How this node's clock stands against its ready peers' (the lower median of its own clock
+ * and theirs, from their `hello`s): `aheadMs` (negative: behind), `skewed` when that is
+ * beyond the tolerance (60 s), and `correctionMs`, what the rules add to the local clock
+ * while it is skewed (docs/protocol.md, "Clock health").
+ */
+export interface ClockHealth { aheadMs: number; peers: number; skewed: boolean; correctionMs: number }
 /** The offline delta queue. */
 export interface QueueStatus { size: number; capacity: number; dropped: number; replayed: number }
 /** Node-wide counters since open. `rejected` counts entries refused from peers, by code. */

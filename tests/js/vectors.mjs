@@ -115,10 +115,10 @@ function plain(/** @type {unknown} */ value) {
   return value;
 }
 
-test('sync frames: { m: { kind: fields }, v: 1 }, entries embedded as maps', () => {
+test('sync frames: { m: { kind: fields }, v: 2 }, entries embedded as maps', () => {
   for (const { name, inputs, outputs } of load('sync.json').messages) {
     const frame = decode(outputs.frame);
-    assert.equal(frame.v, 1, name);
+    assert.equal(frame.v, 2, name);
     const [[kind, fields]] = Object.entries(inputs);
     const expected = { ...fields };
     if (expected.entries) expected.entries = expected.entries.map((e) => plain(decode(e)));

@@ -19,7 +19,7 @@ import * as dagCbor from '@ipld/dag-cbor';
 import { CID } from 'multiformats/cid';
 
 /** Protocol version of the frames (src/sync/message.rs PROTOCOL_VERSION). */
-const VERSION = 1;
+const VERSION = 2;
 /** The node's frame limit (MAX_FRAME_BYTES); the oversized frame is half as large again. */
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -109,7 +109,7 @@ async function runSession(url, session, opts, attack) {
       ws.once('open', resolve);
       ws.once('error', reject);
     });
-    if (opts.hello !== false) send(frame({ hello: { network: opts.network, root: opts.root } }));
+    if (opts.hello !== false) send(frame({ hello: { network: opts.network, root: opts.root, clock: Date.now() } }));
     await waitFor('hello');
     report.handshake = true;
     await attack(send, waitFor);
@@ -192,7 +192,7 @@ export async function attack(url, plan) {
   // 8. Another protocol version.
   reports.push(
     await runSession(url, 'wrong-version', { ...base, hello: false }, async (send) => {
-      send(dagCbor.encode({ m: { hello: { network, root } }, v: 2 }));
+      send(dagCbor.encode({ m: { hello: { network, root, clock: Date.now() } }, v: VERSION + 1 }));
     }),
   );
   // 9. A flood of forgeries: more than the node's limit (100) of entries no honest peer

@@ -3,7 +3,7 @@
 // from `nodeOptions()`, and `open` reads the same list.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nodeOptions, open } from '../../js/node.js';
+import { generateKeys, nodeOptions, open } from '../../js/node.js';
 import { NODE_OPTIONS, cliFlags, openOptions, optionsFromFlags, usageText } from '../../js/node-options.js';
 
 test('the CLI options are the core list plus the shim sweep interval', () => {
@@ -12,7 +12,17 @@ test('the CLI options are the core list plus the shim sweep interval', () => {
   assert.deepEqual(shim.map((o) => [o.key, o.network]), core.map((o) => [o.key, o.network]));
   assert.deepEqual(
     NODE_OPTIONS.map((o) => o.flag),
-    ['network', 'difficulty', 'registration-period-ms', 'grace-period-ms', 'sweep-interval-ms', 'registrations-per-hour', 'queue-capacity'],
+    [
+      'network',
+      'difficulty',
+      'registration-period-ms',
+      'grace-period-ms',
+      'sweep-interval-ms',
+      'registrations-per-hour',
+      'queue-capacity',
+      'handshake-timeout-ms',
+      'clock-offset-ms',
+    ],
   );
   assert.match(usageText(), /^\[--network main\|testing\] \[--difficulty N\]/);
   assert.deepEqual(Object.keys(cliFlags()), NODE_OPTIONS.map((o) => o.flag));
@@ -27,6 +37,18 @@ test('status.open carries exactly the core network options', () => {
   for (const key of Object.keys(openOptions(options, { network: true }))) assert.ok(network.some((k) => k === key), key);
 });
 
+test('clockOffsetMs runs the node clock ahead (a test aid)', async () => {
+  const vns = await open({ storage: 'memory', network: 'testing', clockOffsetMs: 10 * 60_000 });
+  try {
+    const before = Date.now();
+    const resolved = await vns.register(generateKeys(), 'ahead');
+    const history = vns.history(resolved.name);
+    assert.ok(history[0].at >= before + 10 * 60_000, `registered at ${history[0].at}, ${history[0].at - before} ms ahead`);
+  } finally {
+    await vns.close();
+  }
+});
+
 test('open reads its options through the same list and checks each value', async () => {
   const vns = await open({ storage: 'memory', network: 'testing', difficulty: 3, gracePeriodMs: 7, queueCapacity: 4 });
   assert.equal(vns.difficulty, 3);
@@ -39,6 +61,9 @@ test('open reads its options through the same list and checks each value', async
     [{ registrationPeriodMs: 0 }, 'registrationPeriodMs'],
     [{ queueCapacity: 0 }, 'queueCapacity'],
     [{ gracePeriodMs: -1 }, 'gracePeriodMs'],
+    [{ handshakeTimeoutMs: 0 }, 'handshakeTimeoutMs'],
+    [{ clockOffsetMs: 366 * 24 * 3600 * 1000 }, 'clockOffsetMs'],
+    [{ clockOffsetMs: -1 }, 'clockOffsetMs'],
   ])) {
     // Wrong on purpose: what a caller without the types could pass.
     const bad = /** @type {import('../../js/vns-types.js').OpenOptions} */ (/** @type {unknown} */ ({ storage: 'memory', ...options }));

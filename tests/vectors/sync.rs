@@ -13,7 +13,7 @@ use super::kit::{hex, unhex, unhex32, VectorFile};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Inputs {
-    Hello { network: String, root: String },
+    Hello { network: String, root: String, clock: u64 },
     Ops { entries: Vec<String> },
     Root { root: String },
     GetNodes { id: u64, cids: Vec<String> },
@@ -38,9 +38,11 @@ fn entries(list: &[String]) -> Vec<EncodedEntry> {
 
 fn message(i: &Inputs) -> Message {
     match i {
-        Inputs::Hello { network, root } => {
-            Message::Hello { network: ByteArray::new(unhex32(network)), root: cid(root) }
-        }
+        Inputs::Hello { network, root, clock } => Message::Hello {
+            network: ByteArray::new(unhex32(network)),
+            root: cid(root),
+            clock: *clock,
+        },
         Inputs::Ops { entries: e } => Message::Ops { entries: entries(e) },
         Inputs::Root { root } => Message::Root { root: cid(root) },
         Inputs::GetNodes { id, cids } => {
@@ -88,7 +90,7 @@ fn sync_vectors() {
     let empty = vns::tree::empty_root().to_string();
     let network = hex(vns::params::NetworkParams::testing().network_id());
     let list = vec![
-        ("hello", Inputs::Hello { network, root: empty.clone() }),
+        ("hello", Inputs::Hello { network, root: empty.clone(), clock: 1_764_547_200_000 }),
         ("ops", Inputs::Ops { entries: vec![entry(0), entry(4)] }),
         ("root", Inputs::Root { root: root.to_string() }),
         ("get_nodes", Inputs::GetNodes { id: 1, cids: vec![root.to_string()] }),
