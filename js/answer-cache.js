@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The answer cache of `Vns.resolve`: frozen answers by the name as asked, forgotten when the
- * core's `change` event names them, and the answers themselves as they come from the core.
+ * core's `change` event names them.
  *
  * ```js
  * const cache = new AnswerCache();
@@ -12,7 +12,6 @@
  */
 
 /** @typedef {import('../pkg/web/vns.js').Resolved} Resolved */
-/** @typedef {import('../pkg/web/vns.js').ResolvedRecord} ResolvedRecord */
 
 /**
  * Freezes an answer and what it holds, so a cached answer cannot be changed by a caller.
@@ -26,37 +25,6 @@ export function deepFreeze(value) {
     Object.freeze(value);
   }
   return value;
-}
-
-/**
- * The frozen `Resolved` of the text `VnsNode.resolveText` gives: its newline-separated fields
- * `name`, `owner`, `expires`, `seq`, `entry`, then `type`, `value`, `ttl` per record (no field
- * can hold a newline; the core writes the text, this only splits it).
- *
- * ```js
- * answerFromText('alice.vfs\n12D3KooW…\n1796000000000\n0\nbafy…\nA\n10.0.0.1\n3600');
- * // { name: 'alice.vfs', records: [{ type: 'A', value: '10.0.0.1', ttl: 3600 }], owner: '12D3KooW…', … }
- * ```
- * @param {string} text
- * @returns {Resolved}
- */
-export function answerFromText(text) {
-  const fields = text.split('\n');
-  /** @type {ResolvedRecord[]} */
-  const records = [];
-  for (let i = 5; i < fields.length; i += 3) {
-    const type = /** @type {ResolvedRecord['type']} */ (fields[i]);
-    records.push(Object.freeze({ type, value: fields[i + 1], ttl: Number(fields[i + 2]) }));
-  }
-  Object.freeze(records);
-  return Object.freeze({
-    name: fields[0],
-    records,
-    owner: fields[1],
-    expires: Number(fields[2]),
-    seq: Number(fields[3]),
-    entry: fields[4],
-  });
 }
 
 /** Most answers kept; past this the cache starts over (it refills from the core). */

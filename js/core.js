@@ -10,7 +10,7 @@
  * @module
  */
 
-import { AnswerCache, answerFromText } from './answer-cache.js';
+import { AnswerCache, deepFreeze } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
@@ -221,7 +221,7 @@ export class Vns extends VnsEventTarget {
     const now = this.#now();
     const hit = this.#answers.get(name);
     if (hit && now < hit.expires) return hit;
-    const resolved = answerFromText(this.#node.resolveText(name, now));
+    const resolved = deepFreeze(this.#node.resolve(name, now));
     this.#answers.set(name, resolved);
     return resolved;
   }

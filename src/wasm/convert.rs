@@ -58,27 +58,6 @@ pub(crate) fn resolved(r: &Resolved<'_>, entry: Option<Cid>) -> JsValue {
     ])
 }
 
-/// `resolved` as one text for the shim: the fields `name`, `owner`, `expires`, `seq`, `entry`
-/// (empty when absent), then `type`, `value` and `ttl` of each record, joined by newlines.
-/// One string crosses the boundary, where the object of [`resolved`] costs a call into JS and
-/// a UTF-8 decode per key and value. No field can hold a newline (names, peer ids and CIDs
-/// are ASCII letters, digits and `.-`; record values refuse control characters), so the shim
-/// splits it back without escapes.
-pub(crate) fn resolved_text(r: &Resolved<'_>, entry: Option<Cid>) -> String {
-    use std::fmt::Write;
-    let mut text = String::with_capacity(160 + 48 * r.records.len());
-    // Writing to a String cannot fail.
-    let _ =
-        write!(text, "{}\n{}\n{}\n{}\n", r.name.as_str(), r.owner.to_peer_id(), r.expires, r.seq);
-    if let Some(cid) = entry {
-        let _ = write!(text, "{cid}");
-    }
-    for rec in r.records {
-        let _ = write!(text, "\n{}\n{}\n{}", rec.kind(), rec.data, rec.ttl);
-    }
-    text
-}
-
 /// `{ peer, bytes }` or `{ peer, close: { code, reason } }`, as an array.
 pub(crate) fn outbound(actions: Vec<Outbound>) -> Array {
     actions

@@ -6,7 +6,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use cid::Cid;
 use js_sys::{Array, Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -19,7 +18,6 @@ use super::options;
 use super::storage::{collect_garbage, commit, LastCommit, Storage};
 use crate::blockstore::Blockstore;
 use crate::build;
-use crate::namespace::Resolved;
 use crate::sync::{LocalChange, SyncNode};
 use crate::tree::{verify_proof, Proof};
 
@@ -78,25 +76,6 @@ impl VnsNode {
     pub(super) fn with<T>(&self, f: impl FnOnce(&mut SyncNode) -> JsResult<T>) -> JsResult<T> {
         let mut node = self.node.try_borrow_mut().map_err(|_| busy())?;
         f(&mut node)
-    }
-
-    /// Resolves `name` at `now` and gives the answer, with the CID of its entry block, to
-    /// `build` (an answer's JS form).
-    fn answer<T>(
-        &self,
-        name: &str,
-        now: f64,
-        build: impl FnOnce(&Resolved<'_>, Option<Cid>) -> T,
-    ) -> JsResult<T> {
-        let name = args::name(name)?;
-        let now = args::uint("now", now)?;
-        self.with(|n| {
-            let namespace = n.namespace();
-            let resolved = namespace.resolve(&name, now).map_err(coded)?;
-            // What the tree maps the name to (a proof leads to it), kept beside the entry.
-            let entry = namespace.get_encoded(resolved.name).map(|e| *e.cid());
-            Ok(build(&resolved, entry))
-        })
     }
 
     /// Proof-of-work difficulty of this node's network, in leading zero bits.
@@ -303,20 +282,15 @@ impl VnsNode {
     /// The records of `name` at `now`; throws `resolve.not_found`, `resolve.in_grace`, ….
     #[wasm_bindgen(unchecked_return_type = "Resolved")]
     pub fn resolve(&self, name: &str, now: f64) -> JsResult<JsValue> {
-        self.answer(name, now, convert::resolved)
-    }
-
-    /// What `resolve` answers, as the newline-separated text the shim turns back into a
-    /// `Resolved` (`name`, `owner`, `expires`, `seq`, `entry`, then `type`, `value`, `ttl` per
-    /// record): one string crossing instead of an object built field by field. Throws like
-    /// `resolve`.
-    ///
-    /// ```ts
-    /// node.resolveText('alice', Date.now()); // "alice.vfs\n12D3KooW…\n1796…\n0\nbafy…\nA\n10.0.0.1\n3600"
-    /// ```
-    #[wasm_bindgen(js_name = resolveText)]
-    pub fn resolve_text(&self, name: &str, now: f64) -> JsResult<String> {
-        self.answer(name, now, convert::resolved_text)
+        let name = args::name(name)?;
+        let now = args::uint("now", now)?;
+        self.with(|n| {
+            let namespace = n.namespace();
+            let resolved = namespace.resolve(&name, now).map_err(coded)?;
+            // What the tree maps the name to (a proof leads to it), kept beside the entry.
+            let entry = namespace.get_encoded(resolved.name).map(|e| *e.cid());
+            Ok(convert::resolved(&resolved, entry))
+        })
     }
 
     /// Names held by `owner` (a peer id), in name order.
@@ -362,7 +336,7 @@ impl VnsNode {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] blocks: JsValue,
     ) -> JsResult<Option<String>> {
         super::init();
-        let root = Cid::try_from(root).map_err(|e| invalid("root", e))?;
+        let root = cid::Cid::try_from(root).map_err(|e| invalid("root", e))?;
         let name = args::name(name)?;
         let array = blocks.dyn_ref::<Array>().ok_or_else(|| invalid("blocks", "not an array"))?;
         let blocks = array
