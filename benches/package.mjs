@@ -1,21 +1,35 @@
 // Benchmarks of the npm package in Node, each beside its baseline measured in the same run:
-//  - resolve at 100k names through the package, beside a plain JS Map of the same records;
+//  - the first (uncached) resolve of each name at 100k names through the package, beside a
+//    plain JS Map of the same answers and the native core's `resolve/vns_100000` criterion
+//    median, with where the time goes: a bare call into wasm, the name's parsing (and one
+//    string back), the wasm `VnsNode.resolve` alone, and the shim's wrapping and caching;
+//  - cached resolves through the package, beside the same Map;
 //  - registrations applied per second (`submit` of signed entry blocks), beside the native
-//    core's `apply/register` criterion median (read from target/criterion, written by
-//    `cargo bench --bench core` just before: `bash scripts/bench.sh package`).
+//    core's `apply/register` criterion median.
+// Native medians are read from target/criterion, written by `cargo bench --bench core` just
+// before (`bash scripts/bench.sh package`). Per-call times are the process's CPU time
+// (`process.cpuUsage`), which a loaded machine inflates far less than wall time.
 // Prints medians and ratios. Run: node benches/package.mjs [names]
 import { readFileSync } from 'node:fs';
-import { open, generateKeys } from 'vns';
+import { open, generateKeys, VnsNode, powSearch, canonicalName } from 'vns';
+import { openWith } from '../js/core.js';
 
 const NAMES = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const hour = 3_600_000;
 const quiet = { tickIntervalMs: hour, sweepIntervalMs: hour, saveDelayMs: hour };
+const nodeOptions = { storage: 'memory', network: 'testing', registrationsPerHour: 1e9 };
+
+/** CPU time of this process in ns. */
+const cpuNs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+};
 
 /** Signed registrations of `count` names by a few owners, as entry blocks. */
 async function signedBlocks(count, prefix) {
-  const client = await open({ storage: 'memory', network: 'testing', registrationsPerHour: 1e9, ...quiet });
+  const client = await open({ ...nodeOptions, ...quiet });
   const owners = Array.from({ length: 16 }, () => generateKeys());
   const blocks = [];
   for (let i = 0; i < count; i++) {
@@ -27,15 +41,45 @@ async function signedBlocks(count, prefix) {
   return blocks;
 }
 
-/** Nanoseconds per call of `fn(i)` over `n` calls, median of ROUNDS rounds. */
-async function perCall(n, fn) {
+/** ns per call of `fn(item)` over `items`, median of ROUNDS rounds. */
+function perCall(items, fn) {
   const rounds = [];
   for (let r = 0; r < ROUNDS; r++) {
-    const t = process.hrtime.bigint();
-    for (let i = 0; i < n; i++) await fn(i);
-    rounds.push(Number(process.hrtime.bigint() - t) / n);
+    const t0 = cpuNs();
+    for (let i = 0; i < items.length; i++) fn(items[i]);
+    rounds.push((cpuNs() - t0) / items.length);
   }
   return median(rounds);
+}
+
+/** `perCall` for an async `fn`, each call awaited. */
+async function perAwaitedCall(items, fn) {
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = cpuNs();
+    for (let i = 0; i < items.length; i++) await fn(items[i]);
+    rounds.push((cpuNs() - t0) / items.length);
+  }
+  return median(rounds);
+}
+
+/** A criterion median (ns) from target/criterion, or undefined if that bench has not run. */
+function nativeMedian(path) {
+  try {
+    return JSON.parse(readFileSync(`target/criterion/${path}/new/estimates.json`, 'utf8')).median.point_estimate;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A shuffled copy (Fisher–Yates). @template T @param {T[]} xs */
+function shuffled(xs) {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 console.log(`==> building ${NAMES.toLocaleString('en')} signed registrations`);
@@ -47,57 +91,64 @@ console.log(`    ${((performance.now() - t) / 1000).toFixed(1)} s (proof-of-work
 const APPLY = Math.min(10_000, NAMES);
 const applyRounds = [];
 for (let r = 0; r < 5; r++) {
-  const node = await open({ storage: 'memory', network: 'testing', registrationsPerHour: 1e9, ...quiet });
-  const start = process.hrtime.bigint();
+  const node = await open({ ...nodeOptions, ...quiet });
+  const start = cpuNs();
   for (let i = 0; i < APPLY; i++) node.submit(blocks[(r * APPLY + i) % NAMES]);
-  applyRounds.push(Number(process.hrtime.bigint() - start) / APPLY);
+  applyRounds.push((cpuNs() - start) / APPLY);
   await node.close();
 }
 const applyNs = median(applyRounds);
-let nativeNs;
-try {
-  const est = JSON.parse(readFileSync('target/criterion/apply/register/new/estimates.json', 'utf8'));
-  nativeNs = est.median.point_estimate;
-} catch {
-  nativeNs = undefined;
-}
+const nativeApplyNs = nativeMedian('apply/register');
+const nativeResolveNs = nativeMedian(`resolve/vns_${NAMES}`);
 
-// Resolve at NAMES names.
-const node = await open({ storage: 'memory', network: 'testing', registrationsPerHour: 1e9, ...quiet });
-for (const b of blocks) node.submit(b);
+// Resolve at NAMES names: one wasm node, also driven through the package's `Vns` (the same
+// store), so the shim's share is measured on the same data.
+const raw = await VnsNode.open(nodeOptions);
+const vns = await openWith({ VnsNode: { open: async () => raw }, powSearch }, quiet);
+for (const b of blocks) vns.submit(b);
 const names = Array.from({ length: NAMES }, (_, i) => `bench${i}.vfs`);
+const order = shuffled(names);
+const now = Date.now();
+
+// First resolves: each round asks names no round asked before (disjoint slices of one random
+// order), so every call misses the shim's cache.
+const slice = Math.floor(NAMES / ROUNDS);
+const firstRounds = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const part = order.slice(r * slice, (r + 1) * slice);
+  const t0 = cpuNs();
+  for (const name of part) vns.resolveSync(name);
+  firstRounds.push((cpuNs() - t0) / part.length);
+}
+const first = median(firstRounds);
+
+// Where a first resolve's time goes (the wasm node caches nothing, so these repeat freely).
+const bareCall = perCall(order, () => raw.size);
+const parse = perCall(order, (name) => canonicalName(name));
+const wasmResolve = perCall(order, (name) => raw.resolve(name, now));
+
 const map = new Map();
-for (const name of names) map.set(name, await node.resolve(name));
-// The same random order for both, so cache effects match.
-const order = Array.from({ length: NAMES }, () => names[Math.floor(Math.random() * NAMES)]);
-const viaPackage = await perCall(NAMES, (i) => node.resolve(order[i]));
-const viaMap = await perCall(NAMES, (i) => map.get(order[i]));
-const viaPackageSync = (() => {
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < NAMES; i++) node.resolveSync(order[i]);
-    rounds.push(Number(process.hrtime.bigint() - t0) / NAMES);
-  }
-  return median(rounds);
-})();
-const viaMapSync = (() => {
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    let hits = 0;
-    for (let i = 0; i < NAMES; i++) if (map.get(order[i])) hits++;
-    rounds.push(Number(process.hrtime.bigint() - t0) / NAMES);
-    if (hits !== NAMES) throw new Error('map lookups missed');
-  }
-  return median(rounds);
-})();
-await node.close();
+for (const name of names) map.set(name, vns.resolveSync(name));
+let hits = 0;
+const mapGet = perCall(order, (name) => {
+  if (map.get(name)) hits++;
+});
+if (hits !== NAMES * ROUNDS) throw new Error('map lookups missed');
+const cached = perCall(order, (name) => vns.resolveSync(name));
+const cachedAwait = await perAwaitedCall(order, (name) => vns.resolve(name));
+const mapAwait = await perAwaitedCall(order, async (name) => map.get(name));
+await vns.close();
 
 const f = (ns) => (ns >= 1000 ? `${(ns / 1000).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
-console.log(`==> package benchmarks (Node ${process.version}, medians of ${ROUNDS} rounds)`);
-console.log(`resolve @${NAMES / 1000}k: await vns.resolve ${f(viaPackage)} vs await Map.get ${f(viaMap)} -> ${(viaPackage / viaMap).toFixed(2)}x (target <= 5x)`);
-console.log(`resolve @${NAMES / 1000}k: vns.resolveSync ${f(viaPackageSync)} vs Map.get ${f(viaMapSync)} -> ${(viaPackageSync / viaMapSync).toFixed(2)}x (target <= 5x)`);
+const k = `@${NAMES / 1000}k`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+console.log(`==> package benchmarks (Node ${process.version}, CPU-time medians of ${ROUNDS} rounds)`);
+console.log(`first resolve ${k}: vns.resolveSync ${f(first)} vs Map.get ${f(mapGet)} -> ${ratio(first, mapGet)}` +
+  (nativeResolveNs ? `; native resolve ${f(nativeResolveNs)} -> ${ratio(first, nativeResolveNs)}` : '; native figure missing (run cargo bench --bench core -- resolve first)') +
+  ' (target <= 2 µs)');
+console.log(`  of which: bare wasm call ${f(bareCall)}, canonicalName ${f(parse)}, VnsNode.resolve ${f(wasmResolve)}, shim (wrapping, caching) ${f(first - wasmResolve)}`);
+console.log(`cached resolve ${k}: await vns.resolve ${f(cachedAwait)} vs await Map.get ${f(mapAwait)} -> ${ratio(cachedAwait, mapAwait)} (target <= 5x)`);
+console.log(`cached resolve ${k}: vns.resolveSync ${f(cached)} vs Map.get ${f(mapGet)} -> ${ratio(cached, mapGet)} (target <= 5x)`);
 const perSec = (ns) => Math.round(1e9 / ns).toLocaleString('en');
 console.log(`apply registration: package submit ${f(applyNs)} (${perSec(applyNs)}/s)` +
-  (nativeNs ? `; native apply/register ${f(nativeNs)} (${perSec(nativeNs)}/s) -> ${(applyNs / nativeNs).toFixed(2)}x` : '; native figure missing (run cargo bench --bench core first)'));
+  (nativeApplyNs ? `; native apply/register ${f(nativeApplyNs)} (${perSec(nativeApplyNs)}/s) -> ${ratio(applyNs, nativeApplyNs)}` : '; native figure missing (run cargo bench --bench core first)'));

@@ -19,10 +19,10 @@ for bench in "${benches[@]}"; do
     continue
   fi
   if [ "$bench" = package ]; then
-    # The npm package in Node, beside a JS Map and the native apply/register median (so the
-    # criterion apply/register bench runs first, in this same run).
-    echo "==> package: native baseline (cargo bench --bench core -- apply/register\$)"
-    cargo bench --bench core -- --noplot 'apply/register$'
+    # The npm package in Node, beside a JS Map and the native apply/register and resolve
+    # medians (so those criterion benches run first, in this same run).
+    echo "==> package: native baselines (cargo bench --bench core -- 'apply/register\$|resolve/vns_100000\$')"
+    cargo bench --bench core -- --noplot 'apply/register$|resolve/vns_100000$'
     echo "==> package: benches/package.mjs (built package in Node)"
     [ -f pkg/web/vns_bg.wasm ] || bash scripts/build-pkg.sh
     node benches/package.mjs

@@ -34,6 +34,41 @@ test('resolve names its entry; proof carries root, entry and blocks together', a
   }
 });
 
+test('a first resolve answers what the core answers, for every record type and awkward text', async () => {
+  const vns = await testNode();
+  try {
+    const keys = generateKeys();
+    const fs = (await vns.register(keys, 'target', [{ type: 'A', value: '192.0.2.9' }])).entry;
+    const records = [
+      { type: 'A', value: '192.0.2.1' },
+      { type: 'AAAA', value: '2001:DB8:0:0::1', ttl: 60 },
+      { type: 'TXT', value: 'quotes " \\ back | pipes, émoji 🦀, 中文, \u2028 line separator' },
+      { type: 'TXT', value: 'x'.repeat(200) },
+      { type: 'FS', value: fs },
+      { type: 'SYNC', value: 'wss://peer.example:7420/vns' },
+    ];
+    // `register` answers with the core's own object; `resolve` builds its answer from text.
+    const registered = await vns.register(keys, 'Awkward', records);
+    const first = vns.resolveSync('awkward.vfs');
+    assert.notEqual(first, registered, 'not a cached copy');
+    assert.deepEqual(first, registered);
+    assert.deepEqual(first.records.map((r) => r.type), ['A', 'AAAA', 'TXT', 'TXT', 'FS', 'SYNC']);
+    assert.equal(first.records[1].value, '2001:db8::1');
+    assert.equal(first.records[1].ttl, 60);
+    assert.equal(first.records[2].value, records[2].value);
+    assert.equal(typeof first.expires, 'number');
+    assert.equal(first.seq, 0);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.records) && first.records.every(Object.isFrozen));
+
+    const bare = await vns.register(keys, 'bare', []);
+    assert.deepEqual(vns.resolveSync('bare'), bare, 'no records');
+    assert.deepEqual(vns.resolveSync('bare').records, []);
+    assert.throws(() => vns.resolveSync('nobody'), { code: 'resolve.not_found' });
+  } finally {
+    await vns.close();
+  }
+});
+
 test('canonicalName spells names as the core stores them', async () => {
   assert.equal(canonicalName('münchen'), 'xn--mnchen-3ya.vfs');
   assert.equal(canonicalName('München.vfs'), 'xn--mnchen-3ya.vfs');
