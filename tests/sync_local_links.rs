@@ -20,10 +20,10 @@ fn node() -> SyncNode {
     SyncNode::new(Namespace::new(NetworkParams::testing()), SyncConfig::default())
 }
 
-/// The peer's side of the handshake: its `Hello` with an empty root.
-fn hello(node: &SyncNode) -> Vec<u8> {
+/// The peer's side of the handshake: its `Hello` with an empty root and a clock of `now`.
+fn hello(node: &SyncNode, now: u64) -> Vec<u8> {
     let network = ByteArray::new(node.namespace().params().network_id());
-    Message::Hello { network, root: empty_root() }.encode()
+    Message::Hello { network, root: empty_root(), clock: now }.encode()
 }
 
 /// The `Ops` frames in `out` sent to `peer`, as the number of entries they carry.
@@ -41,7 +41,7 @@ fn ops_to(out: &[Outbound], peer: LinkId) -> usize {
 
 fn connect(node: &mut SyncNode, peer: LinkId, local: bool, now: u64) -> Vec<Outbound> {
     let mut out = if local { node.connect_local(peer, now) } else { node.connect(peer, now) };
-    let frame = hello(node);
+    let frame = hello(node, now);
     out.extend(node.receive(peer, &frame, now));
     out
 }
