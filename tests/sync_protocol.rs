@@ -49,14 +49,28 @@ fn another_protocol_version_is_refused_with_a_clear_reason() {
     a.connect(1, T0);
     // The frame is the map {"m": …, "v": 1}; its last byte is the version.
     let mut frame = hello(&params);
-    *frame.last_mut().unwrap() = 2;
+    *frame.last_mut().unwrap() = 3;
     let out = a.receive(1, &frame, T0);
     assert_eq!(close_code(&out), Some("sync.version_mismatch"));
     let Message::Bye { code, reason } = &frames(&out)[0] else { panic!("{out:?}") };
     assert_eq!(code, "sync.version_mismatch");
-    assert!(reason.contains("version 2") && reason.contains("speaks 1"), "{reason}");
+    assert!(reason.contains("version 3") && reason.contains("speaks 2"), "{reason}");
     assert!(!a.has_session(1));
     assert_eq!(a.counters().sessions_failed, 1);
+}
+
+#[test]
+fn a_message_in_a_frame_of_another_version_than_its_own_is_malformed() {
+    let params = NetworkParams::testing();
+    // `hello` is a version-1 message: a version-2 frame of it is a second encoding.
+    let mut frame = hello(&params);
+    *frame.last_mut().unwrap() = 2;
+    assert_eq!(Message::decode(&frame).unwrap_err().code(), "sync.malformed");
+    // `watch` is a version-2 message: version 1 never had it.
+    let mut frame = Message::Watch { names: vec![] }.encode();
+    assert_eq!(*frame.last().unwrap(), 2);
+    *frame.last_mut().unwrap() = 1;
+    assert_eq!(Message::decode(&frame).unwrap_err().code(), "sync.malformed");
 }
 
 #[test]

@@ -59,17 +59,21 @@ impl SyncNode {
             .filter(|(p, s)| s.ready && Some(**p) != origin)
             .map(|(p, _)| *p)
             .collect();
+        // Light clients hold no replica: a change only they heard has not reached the network.
+        let replicas = targets.iter().filter(|p| self.sessions.get(p).is_some_and(|s| !s.light));
+        if replicas.count() == 0 && origin.is_none() {
+            self.enqueue(deltas.iter().map(|d| d.entry.clone()).collect());
+        }
         if targets.is_empty() {
-            // A change from a peer is on the network already; only our own must wait.
-            if origin.is_none() {
-                self.enqueue(deltas.into_iter().map(|d| d.entry).collect());
-            }
+            // A change from a peer is on the network already; only our own waited (above).
             return;
         }
         for peer in targets {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             let fresh: Vec<EncodedEntry> = deltas
                 .iter()
+                // A light session gets the names it watches, nothing else.
+                .filter(|d| !s.light || s.watch.contains(d.entry.name()))
                 .filter(|d| s.known.insert(d.entry.digest()))
                 .map(|d| d.entry.clone())
                 .collect();
@@ -80,7 +84,12 @@ impl SyncNode {
     /// Sends the whole queue to every ready peer (the sends that failed before may have
     /// reached some peers; receivers treat repeats as duplicates).
     pub(super) fn replay(&mut self, out: &mut Vec<Outbound>) {
-        let peers = self.peers();
+        // Only to replicas: the queue waits for the network, and light clients watch names.
+        let peers: Vec<LinkId> = self
+            .peers()
+            .into_iter()
+            .filter(|p| self.sessions.get(p).is_some_and(|s| !s.light))
+            .collect();
         if peers.is_empty() || self.queue.is_empty() {
             self.replay_at = None;
             return;

@@ -1,17 +1,25 @@
 //! What a node remembers about one peer connection.
 
+use std::collections::BTreeSet;
+
 use cid::Cid;
 
 use super::catchup::CatchUp;
 use super::recent::Recent;
 use super::stats::PeerStats;
+use crate::name::Name;
 
 /// One peer session: handshake state, what the peer is known to hold, the catch-up in
 /// progress and counters.
 #[derive(Debug)]
 pub(crate) struct Session {
-    /// Whether the peer's `Hello` arrived and matched our network.
+    /// Whether the peer's `Hello` (or `LightHello`) arrived and matched our network.
     pub(crate) ready: bool,
+    /// Whether the peer opened with `LightHello`: it holds no replica, gets no root
+    /// announcements or catch-up, and only the deltas of the names it watches.
+    pub(crate) light: bool,
+    /// The names a light peer watches (at most `MAX_WATCHED_NAMES`).
+    pub(crate) watch: BTreeSet<Name>,
     /// When we last sent our `Hello`.
     pub(crate) hello_sent_at: u64,
     /// The peer's latest announced root.
@@ -39,6 +47,8 @@ impl Session {
     pub(crate) fn new(known_capacity: usize, now: u64) -> Session {
         Session {
             ready: false,
+            light: false,
+            watch: BTreeSet::new(),
             hello_sent_at: now,
             remote_root: None,
             known: Recent::new(known_capacity),
