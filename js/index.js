@@ -9,8 +9,9 @@
  * ```
  * @module
  */
-import init, { VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
+import init, { VnsNode, VnsLight, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
+import { openLight, isLight } from './light.js';
 import { deepFreeze } from './answer-cache.js';
 
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
@@ -29,10 +30,23 @@ export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
- * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise).
+ * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise), or with
+ * `mode: 'light'` a light client that holds no replica (see `light.js`).
+ * @overload
  * @param {import('./core.js').OpenOptions} [options]
+ * @returns {Promise<import('./core.js').Vns>}
+ */
+/**
+ * @overload
+ * @param {import('./light.js').LightOpenOptions} options
+ * @returns {Promise<import('./light.js').LightVns>}
+ */
+/**
+ * @param {import('./core.js').OpenOptions | import('./light.js').LightOpenOptions} [options]
+ * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export function open(options) {
+  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
   return openWith({ VnsNode, powSearch }, options);
 }
 

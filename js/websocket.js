@@ -6,7 +6,10 @@
  * @module
  */
 
-/** @typedef {import('./core.js').Vns} Vns */
+/**
+ * What a socket is attached to: a full node (`Vns`) or a light client (`LightVns`).
+ * @typedef {Pick<import('./core.js').Vns, 'attach' | 'closed' | 'onClose' | 'addEventListener' | 'removeEventListener'>} Vns
+ */
 
 /**
  * The part of the WebSocket API used here (browser WebSocket, Deno, npm `ws` all have it).
