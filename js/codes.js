@@ -91,6 +91,7 @@
  *   | 'resolve.reserved'
  *   | 'resolve.in_grace'
  *   | 'resolve.expired'
+ *   | 'resolve.offline'
  *   | 'tree.missing_block'
  *   | 'tree.corrupt_block'
  *   | 'tree.invalid_node'
@@ -122,6 +123,13 @@
  *   | 'sync.peer_bye'
  *   | 'sync.faulty_peer'
  *   | 'sync.unknown_peer'
+ *   | 'light.entry_mismatch'
+ *   | 'light.missing_entry'
+ *   | 'light.unexpected_entry'
+ *   | 'light.wrong_name'
+ *   | 'light.timeout'
+ *   | 'light.no_answer'
+ *   | 'light.no_peers'
  *   | 'sync.queue_corrupt'
  *   | 'vns.invalid_argument'
  *   | 'vns.busy'
@@ -246,6 +254,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'resolve.reserved': 422,
   'resolve.in_grace': 422,
   'resolve.expired': 422,
+  'resolve.offline': 503,
   'tree.missing_block': 500,
   'tree.corrupt_block': 500,
   'tree.invalid_node': 500,
@@ -277,6 +286,13 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'sync.peer_bye': null,
   'sync.faulty_peer': null,
   'sync.unknown_peer': null,
+  'light.entry_mismatch': null,
+  'light.missing_entry': null,
+  'light.unexpected_entry': null,
+  'light.wrong_name': null,
+  'light.timeout': null,
+  'light.no_answer': 502,
+  'light.no_peers': 503,
   'sync.queue_corrupt': null,
   'vns.invalid_argument': 400,
   'vns.busy': 503,

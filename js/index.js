@@ -9,9 +9,10 @@
  * ```
  * @module
  */
-import init, { VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
+import init, { VnsNode, VnsLight, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
 import { openShared, sharesTabs } from './tabs.js';
+import { openLight, isLight } from './light.js';
 import { deepFreeze } from './answer-cache.js';
 
 // Fetches and instantiates the wasm next to the glue (a file: URL in Deno).
@@ -31,13 +32,26 @@ export { Keys, VnsNode, powSearch, canonicalName, checkRecord, nodeOptions };
 export const RECORD_RULES = deepFreeze(recordRules());
 
 /**
- * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise). In a browser,
- * tabs of the origin that open the same database share it: one tab (its `role` is `leader`)
- * holds it and the network links, the others (`follower`) run on it (see tabs.js);
+ * Opens a node (IndexedDB database `"vns"` unless `options` say otherwise), or with
+ * `mode: 'light'` a light client that holds no replica (see `light.js`). In a browser, tabs
+ * of the origin that open the same database share it: one tab (its `role` is `leader`) holds
+ * it and the network links, the others (`follower`) run on it (see tabs.js);
  * `shareTabs: false` opens the database here whatever other tabs do.
+ * @overload
  * @param {import('./core.js').OpenOptions} [options]
+ * @returns {Promise<import('./core.js').Vns>}
+ */
+/**
+ * @overload
+ * @param {import('./light.js').LightOpenOptions} options
+ * @returns {Promise<import('./light.js').LightVns>}
+ */
+/**
+ * @param {import('./core.js').OpenOptions | import('./light.js').LightOpenOptions} [options]
+ * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export function open(options = {}) {
+  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
   const wasm = { VnsNode, powSearch };
   return sharesTabs(options) ? openShared(wasm, options) : openWith(wasm, options);
 }

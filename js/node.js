@@ -11,8 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { initSync, VnsNode, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
+import { initSync, VnsNode, VnsLight, Keys, powSearch, canonicalName, checkRecord, recordRules, nodeOptions } from '../pkg/web/vns.js';
 import { openWith } from './core.js';
+import { openLight, isLight } from './light.js';
 import { deepFreeze } from './answer-cache.js';
 import { connectWebSocket as connect } from './websocket.js';
 import { connectWebRTC as connectRTC } from './webrtc.js';
@@ -46,10 +47,23 @@ export const RECORD_RULES = deepFreeze(recordRules());
  * ```js
  * const vns = await open({ path: './vns-data' });                    // LMDB database
  * const old = await open({ path: './vns-data', storage: 'folder' }); // blockstore-fs folder
+ * const light = await open({ mode: 'light', network: 'testing' });    // no replica at all
  * ```
+ * @overload
  * @param {NodeOpenOptions} [options]
+ * @returns {Promise<import('./core.js').Vns>}
+ */
+/**
+ * @overload
+ * @param {import('./light.js').LightOpenOptions} options
+ * @returns {Promise<import('./light.js').LightVns>}
+ */
+/**
+ * @param {NodeOpenOptions | import('./light.js').LightOpenOptions} [options]
+ * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export async function open(options = {}) {
+  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
   const { path = DEFAULT_DATA_DIR, forceEmpty = false, storage, ...rest } = options;
   // A repairing open finds the entries of a store without a root pointer by scanning it.
   const opening = { forceEmpty: forceEmpty || Boolean(rest.repair) };
@@ -75,7 +89,7 @@ export function generateKeys() {
 
 /**
  * `connectWebSocket` with npm `ws` as the default WebSocket.
- * @param {import('./core.js').Vns} vns
+ * @param {import('./core.js').Vns | import('./light.js').LightVns} vns
  * @param {string} url
  * @param {import('./websocket.js').ConnectOptions} [options]
  * @returns {import('./websocket.js').WebSocketLink}

@@ -11,6 +11,7 @@ export {
   DEFAULT_SAVE_DELAY_MS,
 } from './core.js';
 export { attachMessagePort } from './message-port.js';
+export { LightVns } from './light.js';
 export { attachWebSocket } from './websocket.js';
 // Recovery phrases: 24 BIP-39 words that are the secret key (docs/protocol.md). Both entry
 // points instantiate the wasm behind this glue before anything can call them.

@@ -7,7 +7,11 @@
  */
 import { decodeSignal, encodeSignal } from './webrtc-signal.js';
 
-/** @typedef {import('./core.js').Vns} Vns */
+/**
+ * What a socket is attached to: a full node (`Vns`) or a light client (`LightVns`, which has
+ * no `role`: it never follows another tab).
+ * @typedef {Pick<import('./core.js').Vns, 'attach' | 'closed' | 'onClose' | 'addEventListener' | 'removeEventListener'> & { role?: import('./core.js').Vns['role'] }} Vns
+ */
 /** @typedef {import('./webrtc-signal.js').TextSide} TextSide */
 /** @typedef {import('./webrtc-signal.js').UpFrame} UpFrame */
 /** @typedef {import('./webrtc-signal.js').DownFrame} DownFrame */

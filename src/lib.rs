@@ -22,6 +22,7 @@
 //! | [`tree`] | the merkle search tree: root, proofs, diff |
 //! | [`blockstore`], [`persist`] | content-addressed persistence |
 //! | [`sync`] | peer sync: wire messages, delta queue, gossip and catch-up |
+//! | [`light`] | light clients: verified answers from untrusted full nodes, no replica |
 //! | [`codes`] | every error code: meaning, where it arises, HTTP status |
 //! | [`when`] | dates and waits in error messages |
 
@@ -36,6 +37,7 @@ pub mod entry;
 pub mod error;
 pub mod history;
 pub mod identity;
+pub mod light;
 pub mod name;
 pub mod namespace;
 pub mod op;

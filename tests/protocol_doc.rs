@@ -76,7 +76,7 @@ fn tables() -> String {
     out += &row("reserved names", reserved(&main), reserved(&test));
     out += "\nLimits fixed by the format, the same on every network and not part of the id:\n\n";
     out += "| limit | value | constant |\n|---|---|---|\n";
-    let limits: [(&str, String, &str); 14] = [
+    let limits: [(&str, String, &str); 17] = [
         ("records per name", record::MAX_RECORDS.to_string(), "record::MAX_RECORDS"),
         ("TXT value", format!("{} bytes", record::MAX_TXT_BYTES), "record::MAX_TXT_BYTES"),
         (
@@ -127,6 +127,13 @@ fn tables() -> String {
             sync::MAX_NAMES_PER_REQUEST.to_string(),
             "sync::MAX_NAMES_PER_REQUEST",
         ),
+        (
+            "names per `get_proofs`, answers per `proofs`",
+            sync::MAX_NAMES_PER_PROOF_REQUEST.to_string(),
+            "sync::MAX_NAMES_PER_PROOF_REQUEST",
+        ),
+        ("blocks per proof", sync::MAX_PROOF_BLOCKS.to_string(), "sync::MAX_PROOF_BLOCKS"),
+        ("names per `watch`", sync::MAX_WATCHED_NAMES.to_string(), "sync::MAX_WATCHED_NAMES"),
     ];
     for (what, value, constant) in limits {
         out += &format!("| {what} | {value} | `{constant}` |\n");

@@ -64,6 +64,20 @@ fn another_protocol_version_is_refused_with_a_clear_reason() {
 }
 
 #[test]
+fn a_message_in_a_frame_of_another_version_than_its_own_is_malformed() {
+    let params = NetworkParams::testing();
+    // `hello` is a version-1 message: a version-2 frame of it is a second encoding.
+    let mut frame = hello(&params);
+    *frame.last_mut().unwrap() = 2;
+    assert_eq!(Message::decode(&frame).unwrap_err().code(), "sync.malformed");
+    // `watch` is a version-2 message: version 1 never had it.
+    let mut frame = Message::Watch { names: vec![] }.encode();
+    assert_eq!(*frame.last().unwrap(), 2);
+    *frame.last_mut().unwrap() = 1;
+    assert_eq!(Message::decode(&frame).unwrap_err().code(), "sync.malformed");
+}
+
+#[test]
 fn another_network_is_refused_on_both_sides() {
     let mut sim = Sim::new(2, 1, T0, NetworkParams::testing(), SyncConfig::default());
     // Node 1 runs the main network's parameters: swap it in before linking.

@@ -27,11 +27,7 @@ impl SyncNode {
                 out.push(Outbound::Close { peer, code, reason });
             }
             Message::Hello { network, root, clock } => {
-                if *network != self.network {
-                    let err = SyncError::NetworkMismatch {
-                        ours: hex(&self.network),
-                        theirs: hex(&network[..]),
-                    };
+                if let Err(err) = self.same_network(&network) {
                     return self.fail(peer, err, out);
                 }
                 let retry = self.config.hello_retry_ms;
@@ -54,6 +50,7 @@ impl SyncNode {
                 self.peer_clock(peer, clock, now);
                 self.maybe_catch_up(peer, now, out);
             }
+            Message::LightHello { network } => self.open_light(peer, network, now, out),
             // Before the handshake nothing else is acted upon. Reordering transports may
             // deliver a message ahead of the Hello; it is dropped, and catch-up repairs it.
             _ if !ready => self.stat(peer, |s| s.ignored += 1),
@@ -104,6 +101,10 @@ impl SyncNode {
                 let entries = names.iter().filter_map(|n| self.ns.get_encoded(n)).collect();
                 self.send(peer, &Message::Entries { id, entries }, out);
             }
+            Message::GetProofs { id, names } => self.serve_proofs(peer, id, &names, out),
+            Message::Watch { names } => self.set_watch(peer, names),
+            // A full node asks nobody for proofs: a reply is to no request of ours.
+            Message::Proofs { .. } => self.stat(peer, |s| s.ignored += 1),
             Message::Entries { id, entries } => {
                 let count = entries.len() as u64;
                 let ours = self
@@ -120,6 +121,14 @@ impl SyncNode {
                 }
             }
         }
+    }
+
+    /// `sync.network_mismatch` unless `network` is this node's network id.
+    pub(super) fn same_network(&self, network: &[u8; 32]) -> Result<(), SyncError> {
+        if *network == self.network {
+            return Ok(());
+        }
+        Err(SyncError::NetworkMismatch { ours: hex(&self.network), theirs: hex(&network[..]) })
     }
 
     pub(super) fn send_hello(&mut self, peer: LinkId, now: u64, out: &mut Vec<Outbound>) {
@@ -142,7 +151,7 @@ impl SyncNode {
         let resync = self.config.resync_interval_ms;
         let max_bytes = self.config.max_catchup_bytes;
         let Some(s) = self.sessions.get_mut(&peer) else { return };
-        if !s.ready || s.catchup.is_some() {
+        if !s.ready || s.light || s.catchup.is_some() {
             return;
         }
         let Some(remote) = s.remote_root else { return };

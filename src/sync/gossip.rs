@@ -61,15 +61,22 @@ impl SyncNode {
             .map(|(p, s)| (*p, s.local))
             .collect();
         // A change from a network peer is on the network already; our own, and those of
-        // local links (other tabs), wait until a network peer takes them.
+        // local links (other tabs), wait until a full network peer takes them (light clients
+        // hold no replica, and other tabs are no way to the network).
         let ours = origin.is_none_or(|o| self.sessions.get(&o).is_some_and(|s| s.local));
-        if ours && targets.iter().all(|(_, local)| *local) {
+        let replicas = targets
+            .iter()
+            .filter(|(p, local)| !*local && self.sessions.get(p).is_some_and(|s| !s.light))
+            .count();
+        if ours && replicas == 0 {
             self.enqueue(deltas.iter().map(|d| d.entry.clone()).collect());
         }
         for (peer, _) in targets {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             let fresh: Vec<EncodedEntry> = deltas
                 .iter()
+                // A light session gets the names it watches, nothing else.
+                .filter(|d| !s.light || s.watch.contains(d.entry.name()))
                 .filter(|d| s.known.insert(d.entry.digest()))
                 .map(|d| d.entry.clone())
                 .collect();
@@ -80,9 +87,14 @@ impl SyncNode {
     /// Sends the whole queue to every ready peer (the sends that failed before may have
     /// reached some peers; receivers treat repeats as duplicates).
     pub(super) fn replay(&mut self, out: &mut Vec<Outbound>) {
-        // Local links (other tabs) are no way to the network: the queue waits for a real peer.
-        let peers: Vec<LinkId> =
-            self.sessions.iter().filter(|(_, s)| s.ready && !s.local).map(|(p, _)| *p).collect();
+        // Only to full network peers: the queue waits for the network; local links (other
+        // tabs) are no way to it, and light clients watch names.
+        let peers: Vec<LinkId> = self
+            .sessions
+            .iter()
+            .filter(|(_, s)| s.ready && !s.local && !s.light)
+            .map(|(p, _)| *p)
+            .collect();
         if peers.is_empty() || self.queue.is_empty() {
             self.replay_at = None;
             return;

@@ -1,7 +1,8 @@
 //! The wire protocol: versioned, length-bounded DAG-CBOR frames.
 //!
-//! A frame is the DAG-CBOR map `{ "v": PROTOCOL_VERSION, "m": message }` where `message` is one
-//! [`Message`] (externally tagged: `{ "ops": { "entries": [...] } }`). Frames larger than
+//! A frame is the DAG-CBOR map `{ "v": version, "m": message }` where `message` is one
+//! [`Message`] (externally tagged: `{ "ops": { "entries": [...] } }`) and `version` is the
+//! protocol version that introduced it ([`Message::version`]). Frames larger than
 //! [`MAX_FRAME_BYTES`] are refused before any decoding, every list has a documented bound, and
 //! decoding is strict (canonical DAG-CBOR, no unknown fields), so a peer cannot make a node
 //! allocate more than a frame's worth of memory or hold a non-canonical variant of a message.
@@ -22,14 +23,26 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::{ByteArray, ByteBuf};
 
 use super::error::SyncError;
+use super::proof_answer::{ProofAnswer, MAX_NAMES_PER_PROOF_REQUEST, MAX_WATCHED_NAMES};
 use crate::block::{self, array_items, from_cbor, to_cbor, write_head, BlockError};
 use crate::entry::EncodedEntry;
 use crate::entry::Entry;
 use crate::name::Name;
 
-/// Version of the sync protocol spoken by this build. A frame with another version ends the
-/// session with `sync.version_mismatch`. Version 2 added the `clock` of `Hello`.
+/// Highest version of the sync protocol spoken by this build. Each frame carries the version
+/// of its message ([`Message::version`]). Version 2 added the `clock` of `Hello` and the
+/// light-client messages; version 1 is no longer spoken (its `Hello` lacks the clock). A frame of
+/// another version ends the session with `sync.version_mismatch`, which is also how a node of an
+/// older build answers a light client: clearly, with that code.
 pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The version of full-node sync (`hello`, `ops`, `root`, catch-up, `bye`): 2 since `hello`
+/// carries the sender's clock.
+pub const FULL_SYNC_VERSION: u32 = 2;
+
+/// The version that added the light-client messages (`light_hello`, `get_proofs`, `proofs`,
+/// `watch`).
+pub const LIGHT_VERSION: u32 = 2;
 
 /// Largest frame accepted, in bytes (1 MiB). Checked before decoding.
 pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
@@ -116,6 +129,37 @@ pub enum Message {
         #[serde(deserialize_with = "detached_entries")]
         entries: Vec<EncodedEntry>,
     },
+    /// First message of a light client (version 2): it holds no replica, so the node sends it
+    /// no root announcements, starts no catch-up with it and pushes it only the deltas of the
+    /// names it watches. The node answers with its `Hello`.
+    LightHello {
+        /// [`NetworkParams::network_id`](crate::params::NetworkParams::network_id).
+        network: ByteArray<32>,
+    },
+    /// Request for the current entries of names with merkle proofs (version 2).
+    GetProofs {
+        /// Request id, echoed in the reply.
+        id: u64,
+        /// At most [`MAX_NAMES_PER_PROOF_REQUEST`], canonical names.
+        names: Vec<Name>,
+    },
+    /// Reply to `GetProofs` (version 2): for each name answered, in request order, the entry
+    /// held (or none) and the proof against `root`. Names left out did not fit the frame.
+    Proofs {
+        /// The request's id.
+        id: u64,
+        /// The sender's merkle root the proofs are against.
+        root: Cid,
+        /// At most [`MAX_NAMES_PER_PROOF_REQUEST`].
+        answers: Vec<ProofAnswer>,
+    },
+    /// The names a light session wants pushed (version 2): it replaces the session's whole
+    /// watch list. From then on the node sends the session the accepted versions of these
+    /// names only.
+    Watch {
+        /// At most [`MAX_WATCHED_NAMES`], canonical names.
+        names: Vec<Name>,
+    },
     /// The sender closes the session.
     Bye {
         /// Dotted error code, e.g. `sync.network_mismatch`.
@@ -133,6 +177,12 @@ struct FrameOut<'a> {
     v: u32,
 }
 
+/// A version this build speaks, for a frame's `v`: [`FULL_SYNC_VERSION`] up to
+/// [`PROTOCOL_VERSION`].
+fn spoken(v: u32) -> bool {
+    (FULL_SYNC_VERSION..=PROTOCOL_VERSION).contains(&v)
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FrameIn {
@@ -148,7 +198,25 @@ struct Probe {
 }
 
 impl Message {
-    /// The frame bytes of this message at [`PROTOCOL_VERSION`].
+    /// The protocol version that introduced this message, the `v` of its frame.
+    ///
+    /// ```
+    /// use vns::sync::{Message, FULL_SYNC_VERSION, LIGHT_VERSION};
+    /// use vns::tree::empty_root;
+    /// assert_eq!(Message::Root { root: empty_root() }.version(), FULL_SYNC_VERSION);
+    /// assert_eq!(Message::Watch { names: vec![] }.version(), LIGHT_VERSION);
+    /// ```
+    pub fn version(&self) -> u32 {
+        match self {
+            Message::LightHello { .. }
+            | Message::GetProofs { .. }
+            | Message::Proofs { .. }
+            | Message::Watch { .. } => LIGHT_VERSION,
+            _ => FULL_SYNC_VERSION,
+        }
+    }
+
+    /// The frame bytes of this message at its [`version`](Message::version).
     ///
     /// ```
     /// use vns::sync::Message;
@@ -166,7 +234,7 @@ impl Message {
     /// The frame as serde writes it: every message but those carrying entries, and the
     /// reference [`frame_around_entries`] is tested against.
     fn encode_with_serde(&self) -> Vec<u8> {
-        to_cbor(&FrameOut { m: self, v: PROTOCOL_VERSION }).expect("sync messages always encode")
+        to_cbor(&FrameOut { m: self, v: self.version() }).expect("sync messages always encode")
     }
 
     /// Decodes and checks one frame: size first, then canonical DAG-CBOR (else
@@ -191,17 +259,22 @@ impl Message {
             Err(e) => {
                 // Only on failure: is this a frame of another version?
                 if let Ok(Probe { v }) = from_cbor::<Probe>(bytes) {
-                    if v != PROTOCOL_VERSION {
+                    if !spoken(v) {
                         return Err(version_mismatch(v));
                     }
                 }
                 return Err(SyncError::Malformed(e.to_string()));
             }
         };
-        if frame.v != PROTOCOL_VERSION {
+        if !spoken(frame.v) {
             return Err(version_mismatch(frame.v));
         }
         let mut message = frame.m;
+        if message.version() != frame.v {
+            // One encoding per message: its frame carries the version that introduced it.
+            let (kind, v) = (message.kind(), message.version());
+            return Err(SyncError::Malformed(format!("a {kind} frame carries v {v}")));
+        }
         message.check()?;
         message.attach_entry_bytes(bytes)?;
         // The frame's own fields, the same way; its entries are written from the kept bytes.
@@ -247,6 +320,10 @@ impl Message {
             Message::Nodes { .. } => "nodes",
             Message::GetEntries { .. } => "get_entries",
             Message::Entries { .. } => "entries",
+            Message::LightHello { .. } => "light_hello",
+            Message::GetProofs { .. } => "get_proofs",
+            Message::Proofs { .. } => "proofs",
+            Message::Watch { .. } => "watch",
             Message::Bye { .. } => "bye",
         }
     }
@@ -280,7 +357,15 @@ impl Message {
             }
         };
         match self {
-            Message::Hello { .. } | Message::Root { .. } => Ok(()),
+            Message::Hello { .. } | Message::Root { .. } | Message::LightHello { .. } => Ok(()),
+            Message::GetProofs { names, .. } => {
+                bound("proof request", names.len(), MAX_NAMES_PER_PROOF_REQUEST)
+            }
+            Message::Proofs { answers, .. } => {
+                bound("proof reply", answers.len(), MAX_NAMES_PER_PROOF_REQUEST)?;
+                answers.iter().try_for_each(ProofAnswer::check)
+            }
+            Message::Watch { names } => bound("watch list", names.len(), MAX_WATCHED_NAMES),
             Message::Ops { entries } | Message::Entries { entries, .. } => {
                 // Entries without ops were refused by their decoder.
                 bound("entry list", entries.len(), MAX_ENTRIES_PER_FRAME)
@@ -302,7 +387,7 @@ impl Message {
 
 /// The frame of an `Ops` (`id` absent) or `Entries` message written around the entries' kept
 /// bytes, so sending an entry never encodes it: `{ "m": { kind: { "id": id, "entries": [...] } },
-/// "v": PROTOCOL_VERSION }`, keys in canonical order ("m" before "v", "id" before "entries").
+/// "v": FULL_SYNC_VERSION }`, keys in canonical order ("m" before "v", "id" before "entries").
 fn frame_around_entries(kind: &str, id: Option<u64>, entries: &[EncodedEntry]) -> Vec<u8> {
     const MAP: u8 = 5;
     const ARRAY: u8 = 4;
@@ -329,7 +414,7 @@ fn frame_around_entries(kind: &str, id: Option<u64>, entries: &[EncodedEntry]) -
         out.extend_from_slice(entry.bytes());
     }
     text(&mut out, "v");
-    write_head(&mut out, UINT, u64::from(PROTOCOL_VERSION));
+    write_head(&mut out, UINT, u64::from(FULL_SYNC_VERSION));
     out
 }
 

@@ -17,6 +17,9 @@
 //!   by hop;
 //! * **queue**: local changes made with no peer connected wait in a bounded, persisted
 //!   [`DeltaQueue`] and are replayed on reconnect;
+//! * **light sessions**: a light client opens with [`Message::LightHello`]; the node answers
+//!   its [`Message::GetProofs`] with entries and merkle proofs and pushes it the accepted
+//!   versions of the names on its [`Message::Watch`] list only (see [`crate::light`]);
 //! * **catch-up**: when roots differ, each side walks the other's merkle tree
 //!   ([`tree::DiffWalk`](crate::tree::DiffWalk)) fetching only differing nodes, then fetches
 //!   the differing entries and applies them with full validation.
@@ -34,6 +37,8 @@
 //! | `node.rs` | the node's public face: sessions, frames in, ticks, local changes, persistence |
 //! | `local.rs` | local changes ([`LocalChange`]) and what each did ([`Committed`]) |
 //! | `driver.rs` | handling each message, running catch-ups |
+//! | `serve_light.rs` | what a node does for light sessions: proofs and watch lists |
+//! | `proof_answer.rs` | one answer of a `proofs` reply, the light-client limits |
 //! | `gossip.rs` | live deltas: broadcast, the queue, replay |
 //! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
 
@@ -53,8 +58,10 @@ mod handshake;
 mod local;
 mod message;
 mod node;
+mod proof_answer;
 mod queue;
 mod recent;
+mod serve_light;
 mod session;
 mod stats;
 
@@ -64,9 +71,12 @@ pub use error::SyncError;
 pub use event::{Event, LinkId, Outbound};
 pub use local::{Committed, LocalChange};
 pub use message::{
-    Message, MAX_ENTRIES_PER_FRAME, MAX_FRAME_BYTES, MAX_NAMES_PER_REQUEST, MAX_NODES_PER_FRAME,
-    MAX_REASON_BYTES, PROTOCOL_VERSION,
+    Message, FULL_SYNC_VERSION, LIGHT_VERSION, MAX_ENTRIES_PER_FRAME, MAX_FRAME_BYTES,
+    MAX_NAMES_PER_REQUEST, MAX_NODES_PER_FRAME, MAX_REASON_BYTES, PROTOCOL_VERSION,
 };
 pub use node::SyncNode;
+pub use proof_answer::{
+    ProofAnswer, MAX_NAMES_PER_PROOF_REQUEST, MAX_PROOF_BLOCKS, MAX_WATCHED_NAMES,
+};
 pub use queue::{DeltaQueue, QueueStatus, DEFAULT_QUEUE_CAPACITY, QUEUE_KEY};
 pub use stats::{Counters, PeerStats};

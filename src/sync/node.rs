@@ -330,11 +330,7 @@ impl SyncNode {
             });
             return out;
         }
-        let len = bytes.len() as u64;
-        self.stat(peer, |s| {
-            s.frames_in += 1;
-            s.bytes_in += len;
-        });
+        self.stat(peer, |s| s.frame_in(bytes.len()));
         match Message::decode(bytes) {
             Ok(message) => self.handle(peer, message, now, &mut out),
             Err(e) => self.fail(peer, e, &mut out),
@@ -367,6 +363,10 @@ impl SyncNode {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             if !s.ready {
                 self.await_hello(peer, now, &mut out);
+                continue;
+            }
+            if s.light {
+                // No replica to compare or announce to: a light client asks when it needs.
                 continue;
             }
             let timed_out = s.catchup.as_ref().is_some_and(|c| {
@@ -477,11 +477,7 @@ impl SyncNode {
 
     pub(super) fn send(&mut self, peer: LinkId, message: &Message, out: &mut Vec<Outbound>) {
         let bytes = message.encode();
-        let len = bytes.len() as u64;
-        self.stat(peer, |s| {
-            s.frames_out += 1;
-            s.bytes_out += len;
-        });
+        self.stat(peer, |s| s.frame_out(bytes.len()));
         out.push(Outbound::Send { peer, bytes });
     }
 

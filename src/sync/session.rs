@@ -1,20 +1,28 @@
 //! What a node remembers about one peer connection.
 
+use std::collections::BTreeSet;
+
 use cid::Cid;
 
 use super::catchup::CatchUp;
 use super::recent::Recent;
 use super::stats::PeerStats;
+use crate::name::Name;
 
 /// One peer session: handshake state, what the peer is known to hold, the catch-up in
 /// progress and counters.
 #[derive(Debug)]
 pub(crate) struct Session {
-    /// Whether the peer's `Hello` arrived and matched our network.
+    /// Whether the peer's `Hello` (or `LightHello`) arrived and matched our network.
     pub(crate) ready: bool,
     /// A local link ([`SyncNode::connect_local`](super::SyncNode::connect_local)): another
     /// tab of this origin, which gets every change but is no way to the network.
     pub(crate) local: bool,
+    /// Whether the peer opened with `LightHello`: it holds no replica, gets no root
+    /// announcements or catch-up, and only the deltas of the names it watches.
+    pub(crate) light: bool,
+    /// The names a light peer watches (at most `MAX_WATCHED_NAMES`).
+    pub(crate) watch: BTreeSet<Name>,
     /// When the link opened: the handshake must complete within the timeout from here.
     pub(crate) opened_at: u64,
     /// When we last sent our `Hello`, and how many times we sent it.
@@ -49,6 +57,8 @@ impl Session {
             ready: false,
             local,
             opened_at: now,
+            light: false,
+            watch: BTreeSet::new(),
             hello_sent_at: now,
             hellos_sent: 0,
             clock_offset: None,

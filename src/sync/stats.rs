@@ -39,9 +39,23 @@ pub struct PeerStats {
     pub catchups: u64,
     /// Catch-ups abandoned (timeout, stalled peer, too much data).
     pub catchups_aborted: u64,
+    /// Names answered with a proof to light clients (`get_proofs`).
+    pub proofs_served: u64,
 }
 
 impl PeerStats {
+    /// Counts one frame of `len` bytes received.
+    pub(crate) fn frame_in(&mut self, len: usize) {
+        self.frames_in += 1;
+        self.bytes_in += len as u64;
+    }
+
+    /// Counts one frame of `len` bytes handed to the transport.
+    pub(crate) fn frame_out(&mut self, len: usize) {
+        self.frames_out += 1;
+        self.bytes_out += len as u64;
+    }
+
     /// All rejections, whatever the code.
     ///
     /// ```

@@ -52,7 +52,8 @@ coded!(
     crate::identity::IdentityError,
     crate::name::NameError,
     crate::record::RecordError,
-    crate::tree::ProofError
+    crate::tree::ProofError,
+    crate::light::LightError
 );
 
 /// Converts a coded core error into a JS `Error` (for `map_err`).

@@ -22,6 +22,7 @@
 //! | `record_check.rs` | `checkRecord`: one record checked on its own (editors) |
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
+//! | `light.rs` | the `VnsLight` class over [`LightClient`](crate::light::LightClient) |
 //! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
 //! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
 //! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
@@ -34,6 +35,7 @@ mod args;
 mod convert;
 mod error;
 mod keys;
+mod light;
 mod node;
 mod options;
 mod owners;
@@ -47,6 +49,7 @@ mod upkeep;
 pub use args::canonical_name;
 pub use convert::record_rules;
 pub use keys::Keys;
+pub use light::VnsLight;
 pub use node::VnsNode;
 pub use options::node_options;
 pub use phrase::{generate_phrase, keys_from_phrase, phrase_of};

@@ -118,8 +118,8 @@ function plain(/** @type {unknown} */ value) {
 test('sync frames: { m: { kind: fields }, v: 2 }, entries embedded as maps', () => {
   for (const { name, inputs, outputs } of load('sync.json').messages) {
     const frame = decode(outputs.frame);
-    assert.equal(frame.v, 2, name);
     const [[kind, fields]] = Object.entries(inputs);
+    assert.equal(frame.v, 2, name);
     const expected = { ...fields };
     if (expected.entries) expected.entries = expected.entries.map((e) => plain(decode(e)));
     assert.deepEqual(plain(frame.m), { [kind]: expected }, name);

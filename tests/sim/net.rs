@@ -99,6 +99,9 @@ pub enum Kind {
     /// Catch-up entry fetch: `get_entries` and `entries`.
     Entries,
     Bye,
+    /// Light-client messages (`light_hello`, `get_proofs`, `proofs`, `watch`): the
+    /// simulation runs none, so any counted here would be a bug.
+    Light,
     /// A frame the harness could not decode (only hostile tests send these).
     Garbage,
     /// Gossip control: message ids offered to a non-mesh peer.
@@ -126,6 +129,12 @@ impl Kind {
                 (Kind::Entries, entries.iter().map(|e| msg_id(e)).collect())
             }
             Ok(Message::Bye { .. }) => (Kind::Bye, Vec::new()),
+            Ok(
+                Message::LightHello { .. }
+                | Message::GetProofs { .. }
+                | Message::Proofs { .. }
+                | Message::Watch { .. },
+            ) => (Kind::Light, Vec::new()),
             Err(_) => (Kind::Garbage, Vec::new()),
         }
     }

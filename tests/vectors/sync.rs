@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_bytes::{ByteArray, ByteBuf};
 use vns::entry::EncodedEntry;
 use vns::name::Name;
-use vns::sync::Message;
+use vns::sync::{Message, ProofAnswer};
 
 use super::kit::{hex, unhex, unhex32, VectorFile};
 
@@ -20,7 +20,20 @@ pub enum Inputs {
     Nodes { id: u64, root: String, blocks: Vec<String> },
     GetEntries { id: u64, names: Vec<String> },
     Entries { id: u64, entries: Vec<String> },
+    LightHello { network: String },
+    GetProofs { id: u64, names: Vec<String> },
+    Proofs { id: u64, root: String, answers: Vec<Answer> },
+    Watch { names: Vec<String> },
     Bye { code: String, reason: String },
+}
+
+/// One answer of a `proofs` reply: the entry block and the proof blocks as hex.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entry: Option<String>,
+    proof: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +47,10 @@ fn cid(s: &str) -> Cid {
 
 fn entries(list: &[String]) -> Vec<EncodedEntry> {
     list.iter().map(|h| EncodedEntry::decode(&unhex(h)).unwrap()).collect()
+}
+
+fn canonical(names: &[String]) -> Vec<Name> {
+    names.iter().map(|n| Name::from_canonical(n).unwrap()).collect()
 }
 
 fn message(i: &Inputs) -> Message {
@@ -58,6 +75,23 @@ fn message(i: &Inputs) -> Message {
             names: names.iter().map(|n| Name::from_canonical(n).unwrap()).collect(),
         },
         Inputs::Entries { id, entries: e } => Message::Entries { id: *id, entries: entries(e) },
+        Inputs::LightHello { network } => {
+            Message::LightHello { network: ByteArray::new(unhex32(network)) }
+        }
+        Inputs::GetProofs { id, names } => Message::GetProofs { id: *id, names: canonical(names) },
+        Inputs::Proofs { id, root, answers } => Message::Proofs {
+            id: *id,
+            root: cid(root),
+            answers: answers
+                .iter()
+                .map(|a| ProofAnswer {
+                    name: Name::from_canonical(&a.name).unwrap(),
+                    entry: a.entry.as_ref().map(|e| ByteBuf::from(unhex(e))),
+                    proof: a.proof.iter().map(|b| ByteBuf::from(unhex(b))).collect(),
+                })
+                .collect(),
+        },
+        Inputs::Watch { names } => Message::Watch { names: canonical(names) },
         Inputs::Bye { code, reason } => Message::Bye { code: code.clone(), reason: reason.clone() },
     }
 }
@@ -90,7 +124,14 @@ fn sync_vectors() {
     let empty = vns::tree::empty_root().to_string();
     let network = hex(vns::params::NetworkParams::testing().network_id());
     let list = vec![
-        ("hello", Inputs::Hello { network, root: empty.clone(), clock: 1_764_547_200_000 }),
+        (
+            "hello",
+            Inputs::Hello {
+                network: network.clone(),
+                root: empty.clone(),
+                clock: 1_764_547_200_000,
+            },
+        ),
         ("ops", Inputs::Ops { entries: vec![entry(0), entry(4)] }),
         ("root", Inputs::Root { root: root.to_string() }),
         ("get_nodes", Inputs::GetNodes { id: 1, cids: vec![root.to_string()] }),
@@ -110,6 +151,31 @@ fn sync_vectors() {
             },
         ),
         ("entries", Inputs::Entries { id: 2, entries: vec![entry(4)] }),
+        ("light_hello", Inputs::LightHello { network: network.clone() }),
+        (
+            "get_proofs",
+            Inputs::GetProofs { id: 3, names: vec!["alice.vfs".into(), "bob.vfs".into()] },
+        ),
+        (
+            "proofs",
+            Inputs::Proofs {
+                id: 3,
+                root: root.to_string(),
+                answers: vec![
+                    Answer {
+                        name: "alice.vfs".into(),
+                        entry: Some(entry(0)),
+                        proof: tree.prove("alice.vfs").blocks.into_iter().map(hex).collect(),
+                    },
+                    Answer {
+                        name: "bob.vfs".into(),
+                        entry: None,
+                        proof: tree.prove("bob.vfs").blocks.into_iter().map(hex).collect(),
+                    },
+                ],
+            },
+        ),
+        ("watch", Inputs::Watch { names: vec!["alice.vfs".into()] }),
         (
             "bye",
             Inputs::Bye {

@@ -1,0 +1,213 @@
+// @ts-check
+/**
+ * Light mode: a `LightVns` holds no replica. `resolve(name)` answers from the core's verified
+ * cache when it can, otherwise asks its connected peers for the entry with a merkle proof,
+ * and answers once the core verified the answers and kept the winner. Names it resolved stay
+ * on its peers' watch lists, so their new versions are pushed. Every rule is the core's
+ * (`src/light/`); this class only runs the timer and the transports.
+ *
+ * ```js
+ * const vns = await open({ mode: 'light', network: 'testing' });
+ * connectWebSocket(vns, 'ws://127.0.0.1:7420/vns');
+ * await vns.ready();
+ * console.log(await vns.resolve('alice.vfs')); // { name, records, owner, …, stale }
+ * ```
+ * @module
+ */
+
+import { PeerLinks } from './peer-links.js';
+import { VnsEventTarget } from './vns-events.js';
+
+/** @typedef {import('../pkg/web/vns.js').VnsLight} VnsLight */
+/** @typedef {import('../pkg/web/vns.js').VnsNodeOptions} VnsNodeOptions */
+/** @typedef {import('../pkg/web/vns.js').LightResolved} LightResolved */
+/** @typedef {import('../pkg/web/vns.js').LightTraffic} LightTraffic */
+/** @typedef {import('../pkg/web/vns.js').LightEventObject} LightEventObject */
+/** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
+/** @typedef {import('./peer-links.js').PeerTransport} PeerTransport */
+/** @typedef {import('./vns-types.js').PeerHandle} PeerHandle */
+
+/**
+ * Options of light mode: the network options of `open`, `mode: 'light'`, the tick period and
+ * a clock (tests).
+ * @typedef {VnsNodeOptions & { mode: 'light', tickIntervalMs?: number, now?: () => number }} LightOpenOptions
+ */
+
+/** The wasm exports light mode needs. @typedef {{ VnsLight: typeof import('../pkg/web/vns.js').VnsLight, canonicalName: (name: string) => string }} LightWasm */
+
+/** A light client over the network. Events: `peer`, `change` (`detail: { name }`), `error`. */
+export class LightVns extends VnsEventTarget {
+  /** @type {VnsLight} */ #client;
+  /** @type {(name: string) => string} */ #canonicalName;
+  #links = new PeerLinks();
+  /** @type {Map<string, Array<() => void>>} */ #waiting = new Map();
+  /** @type {Set<() => void>} */ #onClose = new Set();
+  /** @type {Array<() => void>} */ #onPeer = [];
+  /** @type {() => number} */ #now;
+  /** @type {ReturnType<typeof setInterval>} */ #timer;
+  #closed = false;
+
+  /**
+   * @param {VnsLight} client
+   * @param {(name: string) => string} canonicalName the core's spelling of a name
+   * @param {{ tickIntervalMs?: number, now?: () => number }} options
+   */
+  constructor(client, canonicalName, options) {
+    super();
+    this.#client = client;
+    this.#canonicalName = canonicalName;
+    this.#now = options.now ?? Date.now;
+    this.#timer = setInterval(() => this.#perform(this.#client.tick(this.#now())), options.tickIntervalMs ?? 250);
+  }
+
+  /** `'light'`: this client holds no replica. */
+  get mode() {
+    return 'light';
+  }
+
+  /** Whether `close()` was called. */
+  get closed() {
+    return this.#closed;
+  }
+
+  /** The network's parameters, as the core enforces them. */
+  get network() {
+    return this.#client.network;
+  }
+
+  /** Frames and bytes over every peer session so far. @returns {LightTraffic} */
+  traffic() {
+    return this.#client.traffic();
+  }
+
+  /** The names kept current through the peers' watch lists. @returns {string[]} */
+  watched() {
+    return this.#client.watched();
+  }
+
+  /** Settles once at least one peer completed its handshake. @returns {Promise<void>} */
+  ready() {
+    if (this.#client.peers().length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#onPeer.push(resolve));
+  }
+
+  /**
+   * The verified answer for `name`: from the cache, or after asking the connected peers.
+   * Throws the core's coded error (`resolve.not_found`, `resolve.offline`, `light.no_answer`…).
+   * @param {string} name
+   * @returns {Promise<LightResolved>}
+   */
+  async resolve(name) {
+    this.#check();
+    const started = this.#client.lookup(name, this.#now());
+    if (!started.ready) {
+      const answered = new Promise((resolve) => {
+        const key = this.#canonicalName(name);
+        this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), () => resolve(undefined)]);
+      });
+      this.#perform(started.out);
+      await answered;
+    }
+    return this.#client.answer(name, this.#now());
+  }
+
+  /**
+   * Sends a signed entry block (built by an owner's client) to every connected peer, after
+   * the core checked it; the name is watched from then on.
+   * @param {Uint8Array} bytes
+   */
+  submit(bytes) {
+    this.#check();
+    this.#perform(this.#client.submit(bytes, this.#now()));
+  }
+
+  /**
+   * Connects a transport (the network adapter interface, as `Vns.attach`).
+   * @param {PeerTransport} transport
+   * @returns {PeerHandle}
+   */
+  attach(transport) {
+    this.#check();
+    const peer = this.#links.add(transport);
+    this.#perform(this.#client.connect(peer, this.#now()));
+    return {
+      peer,
+      receive: (bytes) => {
+        if (this.#closed || !this.#links.has(peer)) return;
+        this.#perform(this.#client.receive(peer, bytes, this.#now()));
+      },
+      closed: () => {
+        if (!this.#links.delete(peer) || this.#closed) return;
+        this.#client.disconnect(peer, this.#now());
+        this.#dispatch();
+      },
+    };
+  }
+
+  /** Registers cleanup run on `close()`. @param {() => void} fn @returns {() => void} */
+  onClose(fn) {
+    this.#onClose.add(fn);
+    return () => this.#onClose.delete(fn);
+  }
+
+  /** Stops the timer and closes every peer link. */
+  async close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    for (const fn of this.#onClose) fn();
+    this.#links.closeAll('vns.closing', 'light client closing');
+    this.#client.free();
+  }
+
+  #check() {
+    if (this.#closed) throw Object.assign(new Error('the light client is closed'), { code: 'vns.closed' });
+  }
+
+  /** Sends the frames, then fires the events they caused. @param {Outbound[]} actions */
+  #perform(actions) {
+    this.#links.perform(actions, () => {});
+    this.#dispatch();
+  }
+
+  #dispatch() {
+    for (const event of /** @type {LightEventObject[]} */ (this.#client.takeEvents())) {
+      if (event.type === 'answered') {
+        const waiting = this.#waiting.get(event.name) ?? [];
+        this.#waiting.delete(event.name);
+        for (const wake of waiting) wake();
+      } else if (event.type === 'change') {
+        this.dispatchEvent(new CustomEvent('change', { detail: { type: 'change', name: event.name } }));
+      } else if (event.type === 'peer-connected') {
+        this.dispatchEvent(new CustomEvent('peer', { detail: { type: 'peer-connected', peer: event.peer } }));
+        for (const wake of this.#onPeer.splice(0)) wake();
+      } else if (event.type === 'peer-disconnected') {
+        const detail = { type: 'peer-disconnected', peer: event.peer, code: event.code };
+        this.dispatchEvent(new CustomEvent('peer', { detail }));
+      } else {
+        const detail = { type: 'peer-error', peer: event.peer, code: event.code, message: event.message };
+        this.dispatchEvent(new CustomEvent('error', { detail }));
+      }
+    }
+  }
+}
+
+/**
+ * Whether `options` ask for light mode.
+ * @param {object | undefined} options
+ * @returns {options is LightOpenOptions}
+ */
+export function isLight(options) {
+  return /** @type {{ mode?: unknown } | undefined} */ (options)?.mode === 'light';
+}
+
+/**
+ * Opens a light client over an initialised wasm module.
+ * @param {LightWasm} wasm
+ * @param {LightOpenOptions} options
+ * @returns {Promise<LightVns>}
+ */
+export async function openLight(wasm, options) {
+  const { mode: _mode, tickIntervalMs, now, ...network } = options;
+  return new LightVns(new wasm.VnsLight(network), wasm.canonicalName, { tickIntervalMs, now });
+}

@@ -1,0 +1,32 @@
+//! Light clients: names resolved from untrusted full nodes, verified, without a replica.
+//!
+//! A [`LightClient`] asks its peers (`get_proofs`) for a name's current entry with a merkle
+//! proof against each peer's current root, checks each answer on its own
+//! ([`verify_answer`]: the proof, the entry's hash against the proven tree, then the entry by
+//! every rule a full node applies, at this client's clock), keeps the winner among the answers
+//! and what it verified before, and puts the name on its peers' watch lists so that they push
+//! its new versions, which it validates the same way. What this can and cannot detect is in
+//! `docs/protocol.md`, "Light clients".
+//!
+//! | file | concept |
+//! |---|---|
+//! | `verify.rs` | one answer checked against the peer's root |
+//! | `lookup.rs` | one lookup across peers, and the winner among answers |
+//! | `cache.rs` | the watched names and what was verified about each (bounded, LRU) |
+//! | `client.rs` | the client's public face: sessions, lookups, answers, local changes |
+//! | `receive.rs` | each frame from a peer |
+//! | `event.rs`, `error.rs` | events, tunables, errors |
+
+mod cache;
+mod client;
+mod error;
+mod event;
+mod lookup;
+mod receive;
+mod verify;
+
+pub use cache::Known;
+pub use client::{Answer, LightClient, Started};
+pub use error::LightError;
+pub use event::{LightConfig, LightEvent};
+pub use verify::{verify_answer, Verified};

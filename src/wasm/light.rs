@@ -1,0 +1,200 @@
+//! The `VnsLight` class: one [`LightClient`] driven from JS. Every method is synchronous;
+//! peer methods return the frames to send (`Outbound[]`), events are taken with
+//! `takeEvents()`.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::args;
+use super::convert::{self, num, object};
+use super::error::{busy, coded, JsResult};
+use super::options;
+use crate::entry::EncodedEntry;
+use crate::light::{LightClient, LightConfig, LightEvent, Started};
+use crate::namespace::Resolved;
+
+#[wasm_bindgen(typescript_custom_section)]
+const LIGHT_TYPES: &'static str = r#"
+/** Where a lookup stands: `ready` (read `answer` now), or the frames that ask the peers. */
+export interface LightLookup { ready: boolean; out: Outbound[] }
+/** A verified answer: `stale` when no connected peer has watched the name since it was verified. */
+export interface LightResolved extends Resolved { stale: boolean; verifiedAt: number }
+/** Frames and bytes over every session of a light client. */
+export interface LightTraffic { framesIn: number; bytesIn: number; framesOut: number; bytesOut: number }
+/** Events of a light client. */
+export type LightEventObject =
+  | { type: "answered"; name: string }
+  | { type: "change"; name: string }
+  | { type: "peer-connected"; peer: number; code: null }
+  | { type: "peer-disconnected"; peer: number; code: string | null }
+  | { type: "peer-fault"; peer: number; name: string; code: string; message: string };
+"#;
+
+/// A light client: no replica, answers verified against its peers' roots.
+///
+/// ```ts
+/// const light = new VnsLight({ network: 'testing' });
+/// const out = light.connect(1, Date.now()); // the light_hello for peer 1
+/// ```
+#[wasm_bindgen]
+pub struct VnsLight {
+    client: RefCell<LightClient>,
+}
+
+#[wasm_bindgen]
+impl VnsLight {
+    /// A light client on the network `options` name (the same network options as `VnsNode`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "VnsNodeOptions | undefined")] options: JsValue,
+    ) -> JsResult<VnsLight> {
+        super::init();
+        let settings = options::settings(&options)?;
+        let client = LightClient::new(settings.params, LightConfig::default());
+        Ok(VnsLight { client: RefCell::new(client) })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut LightClient) -> JsResult<T>) -> JsResult<T> {
+        let mut client = self.client.try_borrow_mut().map_err(|_| busy())?;
+        f(&mut client)
+    }
+
+    /// The network's parameters, as `VnsNode.network` gives them.
+    #[wasm_bindgen(getter, unchecked_return_type = "NetworkInfo")]
+    pub fn network(&self) -> JsResult<JsValue> {
+        self.with(|c| Ok(convert::network(c.params())))
+    }
+
+    /// A connection to a full node opened: returns the `light_hello`.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn connect(&self, peer: f64, now: f64) -> JsResult<Array> {
+        let (peer, now) = (args::peer(peer)?, args::uint("now", now)?);
+        self.with(|c| Ok(convert::outbound(c.connect(peer, now))))
+    }
+
+    /// A frame from `peer`. A bad frame closes only that peer (a `close` action), never throws.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn receive(&self, peer: f64, bytes: &[u8], now: f64) -> JsResult<Array> {
+        let (peer, now) = (args::peer(peer)?, args::uint("now", now)?);
+        self.with(|c| Ok(convert::outbound(c.receive(peer, bytes, now))))
+    }
+
+    /// The connection to `peer` closed.
+    pub fn disconnect(&self, peer: f64, now: f64) -> JsResult<()> {
+        let (peer, now) = (args::peer(peer)?, args::uint("now", now)?);
+        self.with(|c| {
+            c.disconnect(peer, now);
+            Ok(())
+        })
+    }
+
+    /// Periodic work (every few hundred ms): handshake retries, lookup timeouts.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn tick(&self, now: f64) -> JsResult<Array> {
+        let now = args::uint("now", now)?;
+        self.with(|c| Ok(convert::outbound(c.tick(now))))
+    }
+
+    /// Starts a lookup: `{ ready: true, out: [] }` when `answer` can be read now, else the
+    /// frames asking the peers (an `answered` event follows). Throws `resolve.offline` with
+    /// nothing cached and no peer, `resolve.reserved`, or a name's own error.
+    #[wasm_bindgen(unchecked_return_type = "LightLookup")]
+    pub fn lookup(&self, name: &str, now: f64) -> JsResult<JsValue> {
+        let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| {
+            let (ready, out) = match c.lookup(&name, now).map_err(coded)? {
+                Started::Ready => (true, Vec::new()),
+                Started::Asked(out) => (false, out),
+            };
+            Ok(object(&[("ready", ready.into()), ("out", convert::outbound(out).into())]))
+        })
+    }
+
+    /// The verified answer (`Resolved` with `stale` and `verifiedAt`), or the coded error.
+    #[wasm_bindgen(unchecked_return_type = "LightResolved")]
+    pub fn answer(&self, name: &str, now: f64) -> JsResult<JsValue> {
+        let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| {
+            let answer = c.answer(&name, now).map_err(coded)?;
+            let entry = answer.entry;
+            let resolved = Resolved {
+                name: entry.name(),
+                records: &entry.records,
+                owner: entry.owner(),
+                expires: entry.expires(),
+                seq: entry.seq(),
+            };
+            let value = convert::resolved(&resolved, Some(*entry.cid()));
+            let _ = Reflect::set(&value, &"stale".into(), &answer.stale.into());
+            let _ = Reflect::set(&value, &"verifiedAt".into(), &num(answer.verified_at));
+            Ok(value)
+        })
+    }
+
+    /// A signed entry block (from an owner's client): checked, then sent to every peer.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn submit(&self, bytes: &[u8], now: f64) -> JsResult<Array> {
+        let now = args::uint("now", now)?;
+        let entry = EncodedEntry::decode(bytes).map_err(coded)?;
+        self.with(|c| Ok(convert::outbound(c.submit(entry, now).map_err(coded)?)))
+    }
+
+    /// Peers whose `hello` arrived.
+    #[wasm_bindgen(unchecked_return_type = "number[]")]
+    pub fn peers(&self) -> JsResult<Array> {
+        self.with(|c| Ok(c.peers().into_iter().map(num).collect()))
+    }
+
+    /// The watched names, in name order.
+    pub fn watched(&self) -> JsResult<Vec<String>> {
+        self.with(|c| Ok(c.watched().into_iter().map(String::from).collect()))
+    }
+
+    /// Frames and bytes in and out over every session: `{ framesIn, bytesIn, framesOut,
+    /// bytesOut }`.
+    #[wasm_bindgen(unchecked_return_type = "LightTraffic")]
+    pub fn traffic(&self) -> JsResult<JsValue> {
+        self.with(|c| {
+            let t = c.totals();
+            Ok(object(&[
+                ("framesIn", num(t.frames_in)),
+                ("bytesIn", num(t.bytes_in)),
+                ("framesOut", num(t.frames_out)),
+                ("bytesOut", num(t.bytes_out)),
+            ]))
+        })
+    }
+
+    /// Events since the last call, oldest first.
+    #[wasm_bindgen(js_name = takeEvents, unchecked_return_type = "LightEventObject[]")]
+    pub fn take_events(&self) -> JsResult<Array> {
+        self.with(|c| Ok(c.take_events().into_iter().map(event).collect()))
+    }
+}
+
+/// `{ type, … }` for one [`LightEvent`].
+fn event(e: LightEvent) -> JsValue {
+    let peer_code = |kind: &str, peer: u64, code: Option<String>| {
+        let code = code.map_or(JsValue::NULL, JsValue::from);
+        object(&[("type", kind.into()), ("peer", num(peer)), ("code", code)])
+    };
+    match e {
+        LightEvent::Answered { name } => {
+            object(&[("type", "answered".into()), ("name", String::from(name).into())])
+        }
+        LightEvent::Change { name } => {
+            object(&[("type", "change".into()), ("name", String::from(name).into())])
+        }
+        LightEvent::PeerConnected { peer } => peer_code("peer-connected", peer, None),
+        LightEvent::PeerDisconnected { peer, code } => peer_code("peer-disconnected", peer, code),
+        LightEvent::PeerFault { peer, name, code, message } => object(&[
+            ("type", "peer-fault".into()),
+            ("peer", num(peer)),
+            ("name", String::from(name).into()),
+            ("code", code.into()),
+            ("message", message.into()),
+        ]),
+    }
+}
