@@ -4,7 +4,9 @@
 // a node's first save hands its storage: every block and the root pointer), the load of those
 // N names by a node opened over it (through the package), and one change's durable save
 // (a registration, then `save()`), medians of several rounds. The baseline of the same run:
-// the same commit into a Map, and the same load from a Map-backed adapter.
+// the same commit into a Map, and the same load from a Map-backed adapter. On a shared machine
+// the wall times follow the load average; the CPU time of each load (this process, every
+// thread) is printed beside them.
 //
 //   cargo run --release --example bench_fixture -- 100000   (once: target/bench-storage/)
 //   node scripts/bench-storage.mjs [--names 100000] [--rounds 3] [--changes 20] [--folder]
@@ -128,11 +130,11 @@ const engines = [
   ...(flags.folder ? [['blockstore-fs folder', folderStorage]] : []),
 ];
 
-/** @type {Record<string, { save: number[], load: number[], change: number[] }>} */
+/** @type {Record<string, { save: number[], load: number[], loadCpu: number[], change: number[] }>} */
 const results = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const [label, make] of engines) {
-    const r = (results[label] ??= { save: [], load: [], change: [] });
+    const r = (results[label] ??= { save: [], load: [], loadCpu: [], change: [] });
     const dir = await mkdtemp(join(tmpdir(), 'vns-bench-storage-'));
     try {
       let storage = await make(dir);
@@ -145,8 +147,11 @@ for (let round = 0; round < ROUNDS; round++) {
         storage = await make(dir);
       }
       t = performance.now();
+      const cpu = process.cpuUsage();
       const vns = await open({ storage, network: 'testing', registrationsPerHour: 100_000, saveDelayMs: 3_600_000 });
       r.load.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      r.loadCpu.push((used.user + used.system) / 1000);
       if (vns.size !== N) throw new Error(`${label}: loaded ${vns.size} names, not ${N}`);
       const keys = generateKeys();
       for (let i = 0; i < CHANGES; i++) {
@@ -164,10 +169,10 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const base = results['map (baseline)'];
-console.log(`\n| storage | full save (${N}) | load (${N}) | one change, durable |`);
-console.log('|---|---|---|---|');
+console.log(`\n| storage | full save (${N}) | load (${N}) | load, CPU time | one change, durable |`);
+console.log('|---|---|---|---|---|');
 for (const [label, r] of Object.entries(results)) {
   const ratio = (xs, b) => (label === 'map (baseline)' ? '' : ` (${(median(xs) / median(b)).toFixed(1)}x)`);
-  console.log(`| ${label} | ${ms(median(r.save))}${ratio(r.save, base.save)} | ${ms(median(r.load))}${ratio(r.load, base.load)} | ${ms(median(r.change))} |`);
+  console.log(`| ${label} | ${ms(median(r.save))}${ratio(r.save, base.save)} | ${ms(median(r.load))}${ratio(r.load, base.load)} | ${ms(median(r.loadCpu))} | ${ms(median(r.change))} |`);
 }
-console.log('\nrounds (ms):', JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { save: v.save.map(Math.round), load: v.load.map(Math.round) }]))));
+console.log('\nrounds (ms):', JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { save: v.save.map(Math.round), load: v.load.map(Math.round), loadCpu: v.loadCpu.map(Math.round) }]))));
