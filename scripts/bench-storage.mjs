@@ -10,13 +10,13 @@
 //
 //   cargo run --release --example bench_fixture -- 100000   (once: target/bench-storage/)
 //   node scripts/bench-storage.mjs [--names 100000] [--rounds 3] [--changes 20] [--folder]
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClassicLevel } from 'classic-level';
 import { dbStorage } from '../js/db-storage.js';
+import { readFixture } from './bench-fixture.mjs';
 import { fsStorage } from '../js/fs-storage.js';
 import { open, generateKeys } from '../js/node.js';
 
@@ -32,23 +32,6 @@ const N = Number(flags.names);
 const ROUNDS = Number(flags.rounds);
 const CHANGES = Number(flags.changes);
 
-/** The fixture: root pointer and every block, as `commit` takes them. */
-function readFixture() {
-  const path = `target/bench-storage/fixture-${N}.bin`;
-  const buf = readFileSync(path);
-  let at = 0;
-  const take = (n) => new Uint8Array(buf.buffer, buf.byteOffset + (at += n) - n, n).slice();
-  const u16 = () => buf.readUInt16LE((at += 2) - 2);
-  const u32 = () => buf.readUInt32LE((at += 4) - 4);
-  const root = take(u16());
-  /** @type {[Uint8Array, Uint8Array][]} */
-  const blocks = [];
-  while (at < buf.length) {
-    const cid = take(u16());
-    blocks.push([cid, take(u32())]);
-  }
-  return { root, blocks };
-}
 
 /** LevelDB through classic-level, with the same commit shape as the LMDB adapter. */
 async function levelStorage(dir) {
@@ -119,7 +102,7 @@ async function folderStorage(dir) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
 
-const fixture = readFixture();
+const fixture = readFixture(N);
 const bytes = fixture.blocks.reduce((n, [, b]) => n + b.length, 0);
 console.log(`${N} names: ${fixture.blocks.length} blocks, ${(bytes / 1e6).toFixed(1)} MB; ${ROUNDS} rounds, ${CHANGES} one-change saves per round`);
 
