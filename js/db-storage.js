@@ -103,9 +103,19 @@ export async function dbStorage(dir, { forceEmpty = false } = {}) {
 /**
  * The byte-level adapter over an open database: single-block calls for the core's reads,
  * `commit` for saves (one transaction), `readAll` for loading, `list` for garbage collection.
+ *
+ * Deletes are held until the next `commit` and applied in its transaction, before its puts: a
+ * save is then one synced LMDB transaction instead of two (its commit, then its deletes; LMDB
+ * has one writer, so the second sync delayed the next save). The blocks deleted are those the
+ * last committed root no longer reaches, so deleting them with the next state is as safe as
+ * deleting them after this one; a block needed again is put by that same commit, after the
+ * deletes. A crash first leaves them stored, unreachable, for the next full garbage
+ * collection; `close` applies what is still held.
  * @param {Database} db
  */
 export function dbAdapter({ env, blocks, state }) {
+  /** @type {Uint8Array[]} blocks to delete with the next commit */
+  let doomed = [];
   return {
     /** @param {Uint8Array} key @param {Uint8Array} bytes */
     async put(key, bytes) {
@@ -116,15 +126,13 @@ export function dbAdapter({ env, blocks, state }) {
     /** @param {Uint8Array} key */
     has: (key) => blocks.doesExist(key),
     /**
-     * Deletes a block the saved root no longer reaches. Not awaited: the core deletes after
-     * its commit, one block at a time, and each awaited LMDB write would be a synced
-     * transaction of its own (a few ms each, several per save); left to LMDB's batching, the
-     * deletes of one save share one transaction. A delete that fails only leaves an
-     * unreachable block, which the next full garbage collection removes.
+     * Deletes a block the saved root no longer reaches, in the next commit's transaction (see
+     * above). A delete that never happens only leaves an unreachable block, which the next
+     * full garbage collection removes.
      * @param {Uint8Array} key
      */
     delete(key) {
-      blocks.remove(key).catch(() => {});
+      doomed.push(key);
     },
     list() {
       return Array.from(blocks.getKeys(), (key) => own(/** @type {Uint8Array} */ (key)));
@@ -143,20 +151,42 @@ export function dbAdapter({ env, blocks, state }) {
       await (bytes === undefined ? state.remove(key) : state.put(key, bytes));
     },
     /**
-     * One save: every block and state entry in one write transaction (synced before it
-     * resolves), so a crash leaves the old or the new state.
+     * One save: the held deletes, then every block and state entry, in one write transaction
+     * (synced before it resolves), so a crash leaves the old or the new state. If it fails,
+     * the deletes are held for the next one.
      * @param {[Uint8Array, Uint8Array][]} puts
      * @param {[string, Uint8Array | undefined][]} entries
      */
     async commit(puts, entries) {
-      await env.transaction(() => {
-        for (const [key, bytes] of puts) blocks.put(key, bytes);
-        for (const [key, bytes] of entries) {
-          if (bytes === undefined) state.remove(key);
-          else state.put(key, bytes);
-        }
-      });
+      const deleting = doomed;
+      doomed = [];
+      try {
+        await env.transaction(() => {
+          for (const key of deleting) blocks.remove(key);
+          for (const [key, bytes] of puts) blocks.put(key, bytes);
+          for (const [key, bytes] of entries) {
+            if (bytes === undefined) state.remove(key);
+            else state.put(key, bytes);
+          }
+        });
+      } catch (e) {
+        doomed = deleting.concat(doomed);
+        throw e;
+      }
     },
-    close: () => env.close(),
+    /** Applies the held deletes (one transaction), then closes the database. */
+    async close() {
+      if (doomed.length > 0) {
+        const deleting = doomed;
+        doomed = [];
+        // A failure here only leaves unreachable blocks (see above).
+        await env
+          .transaction(() => {
+            for (const key of deleting) blocks.remove(key);
+          })
+          .catch(() => {});
+      }
+      await env.close();
+    },
   };
 }

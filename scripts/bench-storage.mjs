@@ -4,17 +4,19 @@
 // a node's first save hands its storage: every block and the root pointer), the load of those
 // N names by a node opened over it (through the package), and one change's durable save
 // (a registration, then `save()`), medians of several rounds. The baseline of the same run:
-// the same commit into a Map, and the same load from a Map-backed adapter.
+// the same commit into a Map, and the same load from a Map-backed adapter. On a shared machine
+// the wall times follow the load average; the CPU time of each load (this process, every
+// thread) is printed beside them.
 //
 //   cargo run --release --example bench_fixture -- 100000   (once: target/bench-storage/)
 //   node scripts/bench-storage.mjs [--names 100000] [--rounds 3] [--changes 20] [--folder]
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClassicLevel } from 'classic-level';
 import { dbStorage } from '../js/db-storage.js';
+import { readFixture } from './bench-fixture.mjs';
 import { fsStorage } from '../js/fs-storage.js';
 import { open, generateKeys } from '../js/node.js';
 
@@ -30,23 +32,6 @@ const N = Number(flags.names);
 const ROUNDS = Number(flags.rounds);
 const CHANGES = Number(flags.changes);
 
-/** The fixture: root pointer and every block, as `commit` takes them. */
-function readFixture() {
-  const path = `target/bench-storage/fixture-${N}.bin`;
-  const buf = readFileSync(path);
-  let at = 0;
-  const take = (n) => new Uint8Array(buf.buffer, buf.byteOffset + (at += n) - n, n).slice();
-  const u16 = () => buf.readUInt16LE((at += 2) - 2);
-  const u32 = () => buf.readUInt32LE((at += 4) - 4);
-  const root = take(u16());
-  /** @type {[Uint8Array, Uint8Array][]} */
-  const blocks = [];
-  while (at < buf.length) {
-    const cid = take(u16());
-    blocks.push([cid, take(u32())]);
-  }
-  return { root, blocks };
-}
 
 /** LevelDB through classic-level, with the same commit shape as the LMDB adapter. */
 async function levelStorage(dir) {
@@ -117,7 +102,7 @@ async function folderStorage(dir) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
 
-const fixture = readFixture();
+const fixture = readFixture(N);
 const bytes = fixture.blocks.reduce((n, [, b]) => n + b.length, 0);
 console.log(`${N} names: ${fixture.blocks.length} blocks, ${(bytes / 1e6).toFixed(1)} MB; ${ROUNDS} rounds, ${CHANGES} one-change saves per round`);
 
@@ -128,11 +113,11 @@ const engines = [
   ...(flags.folder ? [['blockstore-fs folder', folderStorage]] : []),
 ];
 
-/** @type {Record<string, { save: number[], load: number[], change: number[] }>} */
+/** @type {Record<string, { save: number[], load: number[], loadCpu: number[], change: number[] }>} */
 const results = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const [label, make] of engines) {
-    const r = (results[label] ??= { save: [], load: [], change: [] });
+    const r = (results[label] ??= { save: [], load: [], loadCpu: [], change: [] });
     const dir = await mkdtemp(join(tmpdir(), 'vns-bench-storage-'));
     try {
       let storage = await make(dir);
@@ -145,8 +130,11 @@ for (let round = 0; round < ROUNDS; round++) {
         storage = await make(dir);
       }
       t = performance.now();
+      const cpu = process.cpuUsage();
       const vns = await open({ storage, network: 'testing', registrationsPerHour: 100_000, saveDelayMs: 3_600_000 });
       r.load.push(performance.now() - t);
+      const used = process.cpuUsage(cpu);
+      r.loadCpu.push((used.user + used.system) / 1000);
       if (vns.size !== N) throw new Error(`${label}: loaded ${vns.size} names, not ${N}`);
       const keys = generateKeys();
       for (let i = 0; i < CHANGES; i++) {
@@ -164,10 +152,10 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const base = results['map (baseline)'];
-console.log(`\n| storage | full save (${N}) | load (${N}) | one change, durable |`);
-console.log('|---|---|---|---|');
+console.log(`\n| storage | full save (${N}) | load (${N}) | load, CPU time | one change, durable |`);
+console.log('|---|---|---|---|---|');
 for (const [label, r] of Object.entries(results)) {
   const ratio = (xs, b) => (label === 'map (baseline)' ? '' : ` (${(median(xs) / median(b)).toFixed(1)}x)`);
-  console.log(`| ${label} | ${ms(median(r.save))}${ratio(r.save, base.save)} | ${ms(median(r.load))}${ratio(r.load, base.load)} | ${ms(median(r.change))} |`);
+  console.log(`| ${label} | ${ms(median(r.save))}${ratio(r.save, base.save)} | ${ms(median(r.load))}${ratio(r.load, base.load)} | ${ms(median(r.loadCpu))} | ${ms(median(r.change))} |`);
 }
-console.log('\nrounds (ms):', JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { save: v.save.map(Math.round), load: v.load.map(Math.round) }]))));
+console.log('\nrounds (ms):', JSON.stringify(Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { save: v.save.map(Math.round), load: v.load.map(Math.round), loadCpu: v.loadCpu.map(Math.round) }]))));

@@ -164,6 +164,20 @@ pub(crate) fn array_items(
     canonical::array_items(bytes, keys)
 }
 
+/// CBOR major type of an unsigned integer, for [`write_head`].
+pub(crate) const MAJOR_UINT: u8 = 0;
+/// CBOR major type of an array, for [`write_head`].
+pub(crate) const MAJOR_ARRAY: u8 = 4;
+/// CBOR major type of a map, for [`write_head`].
+pub(crate) const MAJOR_MAP: u8 = 5;
+
+/// Appends a CBOR text string (a map key, for encoders that splice items, like
+/// [`write_head`]).
+pub(crate) fn write_text(out: &mut Vec<u8>, text: &str) {
+    write_head(out, 3, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
 /// Appends the head of a CBOR item of `major` type with argument `arg` (an integer's value, a
 /// length, an element count), in its shortest form as canonical DAG-CBOR requires. For
 /// encoders that splice already encoded items into a larger one.

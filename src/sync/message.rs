@@ -24,7 +24,8 @@ use serde_bytes::{ByteArray, ByteBuf};
 
 use super::error::SyncError;
 use super::proof_answer::{ProofAnswer, MAX_NAMES_PER_PROOF_REQUEST, MAX_WATCHED_NAMES};
-use crate::block::{self, array_items, from_cbor, to_cbor, write_head, BlockError};
+use crate::block::{self, array_items, from_cbor, to_cbor, write_head, write_text, BlockError};
+use crate::block::{MAJOR_ARRAY, MAJOR_MAP, MAJOR_UINT};
 use crate::entry::EncodedEntry;
 use crate::entry::Entry;
 use crate::name::Name;
@@ -389,32 +390,24 @@ impl Message {
 /// bytes, so sending an entry never encodes it: `{ "m": { kind: { "id": id, "entries": [...] } },
 /// "v": FULL_SYNC_VERSION }`, keys in canonical order ("m" before "v", "id" before "entries").
 fn frame_around_entries(kind: &str, id: Option<u64>, entries: &[EncodedEntry]) -> Vec<u8> {
-    const MAP: u8 = 5;
-    const ARRAY: u8 = 4;
-    const TEXT: u8 = 3;
-    const UINT: u8 = 0;
-    let text = |out: &mut Vec<u8>, s: &str| {
-        write_head(out, TEXT, s.len() as u64);
-        out.extend_from_slice(s.as_bytes());
-    };
     let payload: usize = entries.iter().map(|e| e.bytes().len()).sum();
     let mut out = Vec::with_capacity(payload + 48);
-    write_head(&mut out, MAP, 2);
-    text(&mut out, "m");
-    write_head(&mut out, MAP, 1);
-    text(&mut out, kind);
-    write_head(&mut out, MAP, 1 + u64::from(id.is_some()));
+    write_head(&mut out, MAJOR_MAP, 2);
+    write_text(&mut out, "m");
+    write_head(&mut out, MAJOR_MAP, 1);
+    write_text(&mut out, kind);
+    write_head(&mut out, MAJOR_MAP, 1 + u64::from(id.is_some()));
     if let Some(id) = id {
-        text(&mut out, "id");
-        write_head(&mut out, UINT, id);
+        write_text(&mut out, "id");
+        write_head(&mut out, MAJOR_UINT, id);
     }
-    text(&mut out, "entries");
-    write_head(&mut out, ARRAY, entries.len() as u64);
+    write_text(&mut out, "entries");
+    write_head(&mut out, MAJOR_ARRAY, entries.len() as u64);
     for entry in entries {
         out.extend_from_slice(entry.bytes());
     }
-    text(&mut out, "v");
-    write_head(&mut out, UINT, u64::from(FULL_SYNC_VERSION));
+    write_text(&mut out, "v");
+    write_head(&mut out, MAJOR_UINT, u64::from(FULL_SYNC_VERSION));
     out
 }
 

@@ -15,6 +15,7 @@
 //! | file | concept |
 //! |---|---|
 //! | `error.rs` | JS `Error` objects carrying the core's dotted `code` |
+//! | `heap.rs` | the global allocator: linear memory grown in large steps |
 //! | `args.rs` | checking JS input once, at the edge |
 //! | `convert.rs` | core values as plain JS objects |
 //! | `keys.rs` | the `Keys` class (Ed25519 keypair) |
@@ -34,6 +35,8 @@
 mod args;
 mod convert;
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod heap;
 mod keys;
 mod light;
 mod node;

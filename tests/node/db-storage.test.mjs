@@ -12,7 +12,7 @@ import { blake3 } from '@noble/hashes/blake3.js';
 import { CID } from 'multiformats/cid';
 import * as Digest from 'multiformats/hashes/digest';
 import { open, generateKeys, fsStorage } from 'vns';
-import { dbStorage, openDatabase } from 'vns/db-storage';
+import { dbStorage, dbAdapter, openDatabase } from 'vns/db-storage';
 
 const NET = { network: /** @type {const} */ ('testing'), difficulty: 4, registrationsPerHour: 10_000, saveDelayMs: 3_600_000 };
 const DB_STORAGE = new URL('../../js/db-storage.js', import.meta.url).href;
@@ -82,6 +82,68 @@ test('a save is one commit of blocks and root pointer, and a reopened node finds
     assert.equal(again.merkleRoot(), root);
     assert.equal(again.size, 3);
     assert.equal((await again.resolve('kept2')).records[0].value, 'kept 2');
+  } finally {
+    await again.close();
+  }
+});
+
+test('a save is one synced transaction: its deletes go in the next commit, and close applies the last', async () => {
+  const dir = await tempDir();
+  const db = await openDatabase(dir);
+  let transactions = 0;
+  let inside = false;
+  let removesOutside = 0;
+  // The database's calls as dbAdapter makes them, counting transactions and where removes run.
+  const env = {
+    /** @param {() => void} body */
+    transaction: (body) => {
+      transactions += 1;
+      return db.env.transaction(() => {
+        inside = true;
+        try {
+          body();
+        } finally {
+          inside = false;
+        }
+      });
+    },
+    close: () => db.env.close(),
+  };
+  const blocks = {
+    /** @param {Uint8Array} k @param {Uint8Array} b */
+    put: (k, b) => db.blocks.put(k, b),
+    /** @param {Uint8Array} k */
+    remove: (k) => {
+      if (!inside) removesOutside += 1;
+      return db.blocks.remove(k);
+    },
+    /** @param {Uint8Array} k */
+    getBinary: (k) => db.blocks.getBinary(k),
+    /** @param {Uint8Array} k */
+    doesExist: (k) => db.blocks.doesExist(k),
+    /** @param {Parameters<typeof db.blocks.getKeys>} a */
+    getKeys: (...a) => db.blocks.getKeys(...a),
+    /** @param {Parameters<typeof db.blocks.getRange>} a */
+    getRange: (...a) => db.blocks.getRange(...a),
+  };
+  const adapter = dbAdapter(/** @type {import('vns/db-storage').Database} */ (/** @type {unknown} */ ({ env, blocks, state: db.state })));
+  const vns = await open({ storage: adapter, ...NET });
+  const keys = generateKeys();
+  await vns.register(keys, 'moving', [{ type: 'TXT', value: 'first' }]);
+  await vns.save();
+  for (const value of ['second', 'third']) {
+    await vns.update(keys, 'moving', [{ type: 'TXT', value }]);
+    const report = await vns.save();
+    assert.ok(report.pruned > 0, 'each update drops the old entry and tree nodes');
+  }
+  assert.equal(transactions, 3, 'one transaction per save, deletes included');
+  await vns.close();
+  assert.equal(removesOutside, 0, 'every delete ran inside a transaction');
+
+  const again = await open({ path: dir, ...NET });
+  try {
+    assert.equal((await again.resolve('moving')).records[0].value, 'third');
+    assert.equal((await again.collectGarbage()).removed, 0, 'nothing unreachable was left behind');
   } finally {
     await again.close();
   }
