@@ -7,7 +7,7 @@ use super::event::{Event, LinkId, Outbound};
 use super::message::{pack_entries, Message};
 use super::node::SyncNode;
 use crate::entry::EncodedEntry;
-use crate::namespace::Applied;
+use crate::namespace::{Applied, Delta};
 
 impl SyncNode {
     /// Applies entries from `peer` with full validation, counting the outcomes. Refuses the
@@ -43,9 +43,21 @@ impl SyncNode {
         Ok(())
     }
 
-    /// Sends every accepted change to every ready peer except `origin` (which sent it), once
-    /// per peer; with no peer to send to, local changes wait in the queue.
+    /// Sends every accepted change to every ready live peer except `origin` (which sent it),
+    /// once per peer, and to the topic when it is enabled; with nowhere to send to, local
+    /// changes wait in the queue.
     pub(super) fn broadcast(&mut self, origin: Option<LinkId>, out: &mut Vec<Outbound>) {
+        self.broadcast_from(origin, true, out);
+    }
+
+    /// [`SyncNode::broadcast`], publishing on the topic only if `publish` (false for entries
+    /// that came from the topic: the topic forwards those itself).
+    pub(super) fn broadcast_from(
+        &mut self,
+        origin: Option<LinkId>,
+        publish: bool,
+        out: &mut Vec<Outbound>,
+    ) {
         let deltas = self.ns.take_deltas();
         if deltas.is_empty() {
             return;
@@ -53,19 +65,37 @@ impl SyncNode {
         for delta in &deltas {
             self.push_event(Event::Change { name: delta.entry.name().clone() });
         }
-        let targets: Vec<LinkId> = self
-            .sessions
-            .iter()
-            .filter(|(p, s)| s.ready && Some(**p) != origin)
-            .map(|(p, _)| *p)
-            .collect();
-        if targets.is_empty() {
+        if let Some(topic) = self.publications.as_mut() {
+            if publish {
+                topic.extend(deltas.iter().map(|d| d.entry.clone()));
+            }
+            // The topic reaches the network (or catch-up repairs what it missed): no queue.
+            self.send_deltas(origin, &deltas, out);
+            return;
+        }
+        if !self.send_deltas(origin, &deltas, out) {
             // A change from a peer is on the network already; only our own must wait.
             if origin.is_none() {
                 self.enqueue(deltas.into_iter().map(|d| d.entry).collect());
             }
-            return;
         }
+    }
+
+    /// Sends `deltas` to every ready live peer but `origin`, skipping what each is known to
+    /// hold; whether there was any such peer.
+    fn send_deltas(
+        &mut self,
+        origin: Option<LinkId>,
+        deltas: &[Delta],
+        out: &mut Vec<Outbound>,
+    ) -> bool {
+        let targets: Vec<LinkId> = self
+            .sessions
+            .iter()
+            .filter(|(p, s)| s.ready && s.live && Some(**p) != origin)
+            .map(|(p, _)| *p)
+            .collect();
+        let any = !targets.is_empty();
         for peer in targets {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             let fresh: Vec<EncodedEntry> = deltas
@@ -75,12 +105,14 @@ impl SyncNode {
                 .collect();
             self.send_ops(peer, fresh, out);
         }
+        any
     }
 
     /// Sends the whole queue to every ready peer (the sends that failed before may have
     /// reached some peers; receivers treat repeats as duplicates).
     pub(super) fn replay(&mut self, out: &mut Vec<Outbound>) {
-        let peers = self.peers();
+        let peers: Vec<LinkId> =
+            self.sessions.iter().filter(|(_, s)| s.ready && s.live).map(|(p, _)| *p).collect();
         if peers.is_empty() || self.queue.is_empty() {
             self.replay_at = None;
             return;

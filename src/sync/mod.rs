@@ -30,6 +30,7 @@
 //! | `local.rs` | local changes ([`LocalChange`]) and what each did ([`Committed`]) |
 //! | `driver.rs` | handling each message, running catch-ups |
 //! | `gossip.rs` | live deltas: broadcast, the queue, replay |
+//! | `topic.rs` | live deltas on a pub-sub topic: verdicts, publications |
 //! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
 
 #![deny(missing_docs)]
@@ -49,6 +50,7 @@ mod queue;
 mod recent;
 mod session;
 mod stats;
+mod topic;
 
 pub use config::SyncConfig;
 pub use error::SyncError;
@@ -61,3 +63,4 @@ pub use message::{
 pub use node::SyncNode;
 pub use queue::{DeltaQueue, QueueStatus, DEFAULT_QUEUE_CAPACITY, QUEUE_KEY};
 pub use stats::{Counters, PeerStats};
+pub use topic::{Published, Verdict};

@@ -58,6 +58,7 @@ use super::queue::{DeltaQueue, QueueStatus, QUEUE_KEY};
 use super::session::Session;
 use super::stats::{Counters, PeerStats};
 use crate::blockstore::Blockstore;
+use crate::entry::EncodedEntry;
 use crate::error::Error;
 use crate::name::Name;
 use crate::namespace::{Applied, Limits, Namespace};
@@ -77,6 +78,8 @@ pub struct SyncNode {
     /// Events dropped (buffer full) since the last [`SyncNode::take_events`].
     pub(super) dropped_since_take: u64,
     pub(super) counters: Counters,
+    /// Entries to publish on the topic, once [`SyncNode::enable_topic`] was called.
+    pub(super) publications: Option<Vec<EncodedEntry>>,
 }
 
 impl SyncNode {
@@ -105,6 +108,7 @@ impl SyncNode {
             events: VecDeque::new(),
             dropped_since_take: 0,
             counters: Counters::default(),
+            publications: None,
         }
     }
 
@@ -240,9 +244,20 @@ impl SyncNode {
     /// A connection to `peer` opened (either side may have initiated it): starts a session
     /// and sends `Hello`. An existing session with the same handle is replaced.
     pub fn connect(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
+        self.open_session(peer, true, now)
+    }
+
+    /// Like [`SyncNode::connect`], for a link that carries catch-up only: handshake, root
+    /// announcements and the merkle diff, but no live deltas (they travel on the topic, see
+    /// [`SyncNode::enable_topic`]). Every frame and limit is the same as on a full link.
+    pub fn connect_catch_up(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
+        self.open_session(peer, false, now)
+    }
+
+    fn open_session(&mut self, peer: LinkId, live: bool, now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
-        self.sessions.insert(peer, Session::new(self.config.known_capacity, now));
+        self.sessions.insert(peer, Session::new(self.config.known_capacity, live, now));
         self.send_hello(peer, now, &mut out);
         out
     }

@@ -12,6 +12,9 @@ use super::stats::PeerStats;
 pub(crate) struct Session {
     /// Whether the peer's `Hello` arrived and matched our network.
     pub(crate) ready: bool,
+    /// Whether live deltas go to this peer (false on catch-up links, whose live deltas
+    /// travel on the topic instead).
+    pub(crate) live: bool,
     /// When we last sent our `Hello`.
     pub(crate) hello_sent_at: u64,
     /// The peer's latest announced root.
@@ -36,9 +39,10 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(known_capacity: usize, now: u64) -> Session {
+    pub(crate) fn new(known_capacity: usize, live: bool, now: u64) -> Session {
         Session {
             ready: false,
+            live,
             hello_sent_at: now,
             remote_root: None,
             known: Recent::new(known_capacity),

@@ -24,6 +24,7 @@
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
 //! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
 //! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
+//! | `topic.rs` | `VnsNode`'s pub-sub face: catch-up links, topic verdicts, publications |
 //! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
 //! | `types.rs` | the TypeScript types of the plain objects |
 
@@ -40,6 +41,7 @@ mod phrase;
 mod pow;
 mod record_check;
 mod storage;
+mod topic;
 mod types;
 
 pub use args::canonical_name;
