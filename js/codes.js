@@ -140,6 +140,8 @@
  *   | 'dns.bad_query'
  *   | 'dns.bad_media_type'
  *   | 'dns.too_large'
+ *   | 'serve.bad_node_key'
+ *   | 'dht.bad_manifest'
  *   | 'pow.worker_failed'
  *   | 'cli.usage'
  *   | 'cli.no_key'
@@ -289,6 +291,8 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'dns.bad_query': 400,
   'dns.bad_media_type': 415,
   'dns.too_large': 413,
+  'serve.bad_node_key': null,
+  'dht.bad_manifest': null,
   'pow.worker_failed': null,
   'cli.usage': null,
   'cli.no_key': null,

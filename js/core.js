@@ -89,6 +89,8 @@ export class Vns extends VnsEventTarget {
   #closed = false;
   /** The queue status last announced with a `queue` event. */
   /** @type {QueueStatus} */ #queue;
+  /** Where accepted versions are published once a topic is enabled. @type {((entry: Uint8Array) => void) | undefined} */
+  #publish;
 
   /**
    * Use `open()` instead.
@@ -382,14 +384,17 @@ export class Vns extends VnsEventTarget {
 
   /**
    * Connects a transport (the network adapter interface): the node sends `Hello` through it
-   * at once. Call `receive` for each frame and `closed` when the connection ends.
+   * at once. Call `receive` for each frame and `closed` when the connection ends. With
+   * `catchUp`, the link carries catch-up only (handshake, roots, the merkle diff), no live
+   * deltas: those travel on the topic (`enableTopic`).
    * @param {PeerTransport} transport
+   * @param {{ catchUp?: boolean }} [options]
    * @returns {PeerHandle}
    */
-  attach(transport) {
+  attach(transport, { catchUp = false } = {}) {
     this.#check();
     const peer = this.#peers.add(transport);
-    this.#exchange(() => this.#node.connect(peer, this.#now()));
+    this.#exchange(() => (catchUp ? this.#node.connectCatchUp(peer, this.#now()) : this.#node.connect(peer, this.#now())));
     return {
       peer,
       receive: (bytes) => {
@@ -401,6 +406,31 @@ export class Vns extends VnsEventTarget {
         this.#run(() => this.#node.disconnect(peer), () => []);
       },
     };
+  }
+
+  /**
+   * Turns on a publish-subscribe topic for live deltas: every version this node accepts
+   * (its own, from links, from catch-ups; not those from the topic) is handed to `publish`
+   * as one entry block, after the call that accepted it returns.
+   * @param {(entry: Uint8Array) => void} publish
+   */
+  enableTopic(publish) {
+    this.#check();
+    this.#node.enableTopic();
+    this.#publish = publish;
+  }
+
+  /**
+   * One message from the topic, validated and applied by the core like any entry from a
+   * peer: `accept` (new and applied), `reject` (invalid: penalise its sender) or `ignore`
+   * (old news or an honest race), with the entry's `name` and the rule's `code`.
+   * @param {Uint8Array} bytes
+   * @returns {{ verdict: 'accept' | 'reject' | 'ignore', name: string | null, code: string | null }}
+   */
+  receivePublished(bytes) {
+    this.#check();
+    const { verdict, name, code } = this.#run(() => this.#node.receivePublished(bytes, this.#now()), (p) => p.out);
+    return { verdict, name, code };
   }
 
   /**
@@ -461,6 +491,7 @@ export class Vns extends VnsEventTarget {
       this.#flush();
     }
     this.#peers.perform(framesOf(value), (frame) => this.#node.sendFailed(frame.peer, frame.bytes, this.#now()));
+    if (this.#publish) for (const entry of this.#node.takePublications()) this.#publish(entry);
     this.#flush();
     this.#announceQueue();
     return value;

@@ -33,6 +33,7 @@ const MAX_BODY = 64 * 1024;
  *   log: import('./server-log.js').Log,
  *   observe?: import('./server-metrics.js').Observe,
  *   dns?: { status(): Record<string, unknown> },
+ *   libp2p?: { status(): import('./libp2p/node.js').Libp2pStatus } | null,
  * }} ApiContext
  */
 
@@ -51,7 +52,7 @@ const MAX_BODY = 64 * 1024;
  * as the core enforces it, and the options a client passes to `open` to join it.
  * @param {ApiContext} context
  */
-export function nodeStatus({ vns, join, links, dns }) {
+export function nodeStatus({ vns, join, links, dns, libp2p }) {
   return {
     network: { ...join, ...vns.network },
     open: { ...join, difficulty: vns.difficulty },
@@ -62,6 +63,7 @@ export function nodeStatus({ vns, join, links, dns }) {
     queue: vns.queueStatus(),
     stats: vns.stats(),
     ...(dns && { dns: dns.status() }),
+    ...(libp2p && { libp2p: libp2p.status() }),
   };
 }
 
