@@ -3,16 +3,20 @@
  * Finding the network's nodes in the Kademlia DHT: every node is a provider of its network's
  * key (the CID of `/vns/manifest/<network id>`, raw codec, SHA-256) and keeps its signed
  * manifest there (`manifest.js`); every few seconds a node with fewer connections than it
- * wants asks the DHT for providers and dials those it is not connected to, reading their
- * manifests (root, entry count). The connection manager bounds the total.
+ * wants dials its bootstrap addresses it is not connected to (again and again: a node may be
+ * down, or refuse a burst of connections from one address), asks the DHT for providers and
+ * dials those it is not connected to (of a pair, the greater peer ID dials), reading their
+ * manifests (root, entry count). The
+ * connection manager bounds the total.
  *
  * ```js
- * const discovery = startDiscovery(libp2p, vns, { privateKey, wantedPeers: 8 });
+ * const discovery = startDiscovery(libp2p, vns, { privateKey, bootstrap: [], wantedPeers: 8 });
  * discovery.status();  // { providers: 4, manifests: 4, lastError: null }
  * discovery.stop();
  * ```
  * @module
  */
+import { multiaddr } from '@multiformats/multiaddr';
 import { CID } from 'multiformats/cid';
 import * as raw from 'multiformats/codecs/raw';
 import { sha256 } from 'multiformats/hashes/sha2';
@@ -36,9 +40,10 @@ export async function networkKey(networkId) {
  * Runs discovery until `stop()`.
  * @param {import('libp2p').Libp2p<{ dht: import('@libp2p/kad-dht').KadDHT }>} libp2p
  * @param {import('../core.js').Vns} vns
- * @param {{ privateKey: import('@libp2p/interface').PrivateKey, wantedPeers: number, now?: () => number }} options
+ * @param {{ privateKey: import('@libp2p/interface').PrivateKey, bootstrap: string[], wantedPeers: number, now?: () => number }} options
  */
-export function startDiscovery(libp2p, vns, { privateKey, wantedPeers, now = Date.now }) {
+export function startDiscovery(libp2p, vns, { privateKey, bootstrap, wantedPeers, now = Date.now }) {
+  const bootstrapAddrs = bootstrap.map((a) => multiaddr(a));
   const dht = libp2p.services.dht;
   const network = vns.networkId;
   const self = libp2p.peerId.toString();
@@ -83,6 +88,12 @@ export function startDiscovery(libp2p, vns, { privateKey, wantedPeers, now = Dat
   };
 
   const search = async () => {
+    for (const addr of bootstrapAddrs) {
+      if (stopped || libp2p.getConnections().length >= wantedPeers) break;
+      const peer = addr.getComponents().find((c) => c.name === 'p2p')?.value;
+      if (peer && libp2p.getConnections().some((c) => c.remotePeer.toString() === peer)) continue;
+      await libp2p.dial(addr, { signal }).catch(note);
+    }
     const key = await networkKey(network);
     for await (const event of dht.findProviders(key, { signal })) {
       if (stopped) return;
@@ -93,6 +104,9 @@ export function startDiscovery(libp2p, vns, { privateKey, wantedPeers, now = Dat
         providers.add(id);
         if (libp2p.getConnections(provider.id).length > 0) continue;
         if (libp2p.getConnections().length >= wantedPeers) continue;
+        // Of two nodes that find each other, the one with the greater peer ID dials, so a
+        // pair never dials at once (two crossing connections confuse gossipsub's peer state).
+        if (id < self) continue;
         await libp2p.dial(provider.id, { signal }).catch(note);
       }
     }
@@ -117,7 +131,7 @@ export function startDiscovery(libp2p, vns, { privateKey, wantedPeers, now = Dat
     }, ms);
   };
   schedulePublish(500);
-  scheduleSearch(1_000);
+  scheduleSearch(100);
 
   return {
     status() {

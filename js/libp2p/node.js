@@ -24,7 +24,6 @@ import { identify } from '@libp2p/identify';
 import { ping } from '@libp2p/ping';
 import { gossipsub } from '@libp2p/gossipsub';
 import { kadDHT, passthroughMapper } from '@libp2p/kad-dht';
-import { bootstrap } from '@libp2p/bootstrap';
 import { loadNodeKey } from './node-key.js';
 import { deltaTopic, contentId, scoreParams, topicName } from './topic.js';
 import { syncStreams } from './sync-stream.js';
@@ -87,7 +86,6 @@ export async function startLibp2p(vns, options) {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionManager: { maxConnections },
-    peerDiscovery: bootstrapList.length ? [bootstrap({ list: bootstrapList, timeout: 100 })] : [],
     services: {
       identify: identify(),
       ping: ping(),
@@ -130,6 +128,7 @@ export async function startLibp2p(vns, options) {
   for (const connection of libp2p.getConnections()) dialled(connection);
   const discovery = startDiscovery(/** @type {never} */ (libp2p), vns, {
     privateKey,
+    bootstrap: bootstrapList,
     wantedPeers: options.wantedPeers ?? LIBP2P_DEFAULTS.wantedPeers,
     now,
   });

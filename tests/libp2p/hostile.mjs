@@ -24,8 +24,8 @@ import { contentId, topicName } from '../../js/libp2p/topic.js';
 /** @param {string} networkId */
 export async function hostilePeer(networkId) {
   const topic = topicName(networkId);
+  // It listens nowhere: it only dials, so no node dials it back (two crossing connections).
   const libp2p = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -40,6 +40,8 @@ export async function hostilePeer(networkId) {
     peerId: libp2p.peerId.toString(),
     /** @param {string} address */
     dial: (address) => libp2p.dial(multiaddr(address)),
+    /** Closes every connection to the peer at `address`. @param {string} address */
+    hangUp: (address) => libp2p.hangUp(multiaddr(address)),
     /** @param {Uint8Array} bytes */
     publish: (bytes) => pubsub.publish(topic, bytes),
     /** Peers that subscribed to the topic, as this peer sees them. */
