@@ -133,12 +133,14 @@ export async function startLibp2p(vns, options) {
     now,
   });
   const unregister = vns.onClose(() => void close());
+  const watchdog = setInterval(() => repairTopicLinks(libp2p, links, new Set(deltas.subscribers()), now()), REPAIR_INTERVAL_MS);
 
   /** @type {Promise<void> | undefined} */
   let closing;
   const close = () =>
     (closing ??= (async () => {
       unregister();
+      clearInterval(watchdog);
       discovery.stop();
       deltas.close();
       await libp2p.stop();
@@ -199,6 +201,36 @@ export async function startLibp2p(vns, options) {
     metrics,
     close,
   };
+}
+
+/** How often peers are checked for a missing topic subscription. */
+const REPAIR_INTERVAL_MS = 5_000;
+/** How long a VNS peer may stay connected without its topic subscription reaching us. */
+const SUBSCRIPTION_GRACE_MS = 15_000;
+/** Since when each linked peer has been missing from the topic's subscribers. @type {WeakMap<object, Map<string, number>>} */
+const missingSince = new WeakMap();
+
+/**
+ * Hangs up on VNS peers (those with a catch-up link) whose topic subscription has not reached
+ * this node for a while: a stream negotiation that timed out on a loaded machine leaves a
+ * connection without its gossipsub exchange, and gossipsub never retries it. Discovery (or
+ * the peer) dials again, and the new connection starts the exchange afresh.
+ * @param {import('libp2p').Libp2p} libp2p @param {Map<string, number>} links
+ * @param {Set<string>} subscribers @param {number} now
+ */
+function repairTopicLinks(libp2p, links, subscribers, now) {
+  const since = missingSince.get(libp2p) ?? new Map();
+  missingSince.set(libp2p, since);
+  for (const peer of [...since.keys()]) if (subscribers.has(peer) || !links.has(peer)) since.delete(peer);
+  for (const peer of links.keys()) {
+    if (subscribers.has(peer)) continue;
+    const first = since.get(peer) ?? now;
+    since.set(peer, first);
+    if (now - first < SUBSCRIPTION_GRACE_MS) continue;
+    since.delete(peer);
+    const connection = libp2p.getConnections().find((c) => c.remotePeer.toString() === peer);
+    if (connection) void libp2p.hangUp(connection.remotePeer).catch(() => {});
+  }
 }
 
 /** @typedef {Awaited<ReturnType<typeof startLibp2p>>} Libp2pNode */

@@ -5,7 +5,7 @@
  * node behind it.
  *
  * ```js
- * const mallory = await hostilePeer(networkId);
+ * const mallory = await hostilePeer((await node1.libp2pStatus()).topic);
  * await mallory.dial(node1.tcpAddress);
  * await mallory.publish(forgedBytes);
  * ```
@@ -19,11 +19,10 @@ import { yamux } from '@libp2p/yamux';
 import { identify } from '@libp2p/identify';
 import { gossipsub } from '@libp2p/gossipsub';
 import { multiaddr } from '@multiformats/multiaddr';
-import { contentId, topicName } from '../../js/libp2p/topic.js';
+import { contentId } from '../../js/libp2p/topic.js';
 
-/** @param {string} networkId */
-export async function hostilePeer(networkId) {
-  const topic = topicName(networkId);
+/** @param {string} topic the network's delta topic (`topicName(networkId)`) */
+export async function hostilePeer(topic) {
   // It listens nowhere: it only dials, so no node dials it back (two crossing connections).
   const libp2p = await createLibp2p({
     transports: [tcp()],

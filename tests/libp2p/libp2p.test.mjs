@@ -75,8 +75,7 @@ test('a late joiner with an empty folder and one bootstrap address catches up', 
 
 test('a hostile peer publishing forged entries is rejected, scored below zero and pruned', async () => {
   const node1 = cluster.nodes[0];
-  const { network } = await node1.status();
-  const mallory = await hostilePeer(network.id);
+  const mallory = await hostilePeer((await node1.libp2pStatus()).topic);
   try {
     // On a loaded machine a stream negotiation may time out and leave the connection without
     // its gossipsub exchange: connect again until node 1 has the peer in its mesh.
