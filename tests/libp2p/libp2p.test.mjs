@@ -105,8 +105,12 @@ test('a hostile peer publishing forged entries is rejected, scored below zero an
     // The first forgery puts the sender below the graylist threshold: later ones may be
     // dropped before validation, so at least one rejection, never an acceptance.
     await eventually(async () => (await node1.libp2pStatus()).validation.reject > before.node1, { timeoutMs: 10_000, what: 'node 1 rejects the forgeries' });
-    const s = await node1.libp2pStatus();
-    assert.ok(s.scores[mallory.peerId] < 0, `score ${s.scores[mallory.peerId]}`);
+    // gossipsub refreshes its cached scores at heartbeats (every second).
+    let score = NaN;
+    await eventually(async () => (score = (await node1.libp2pStatus()).scores[mallory.peerId]) < 0, { timeoutMs: 5_000, what: 'a negative score' }).catch(() => {
+      throw new Error(`score ${score}`);
+    });
+    assert.ok(score < 0, `score ${score}`);
     await eventually(async () => !(await node1.libp2pStatus()).meshPeerIds.includes(mallory.peerId), { timeoutMs: 10_000, what: 'the hostile peer pruned from the mesh' });
     assert.equal(await rejectsElsewhere(), before.others, 'no forgery was forwarded to another node');
     for (const node of cluster.alive) {
