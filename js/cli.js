@@ -18,6 +18,7 @@ import { runServe } from './server-command.js';
 import { createLogger } from './server-log.js';
 import { optionsFromFlags, FlagError, logLevelFlag } from './node-options.js';
 import { dnsOptionsFromFlags } from './dns/index.js';
+import { libp2pOptionsFromFlags } from './libp2p/options.js';
 import { CliError, EXIT, usage } from './cli/errors.js';
 import { parse, intFlag, args, storageFlag } from './cli/options.js';
 import { getJson } from './cli/node-client.js';
@@ -97,8 +98,10 @@ async function serve(flags, /** @type {string[]} */ rest) {
   }
   const log = createLogger({ json: Boolean(flags.json), level });
   let dns;
+  let libp2p;
   try {
     dns = dnsOptionsFromFlags(flags);
+    libp2p = libp2pOptionsFromFlags(flags);
   } catch (e) {
     throw usage(e instanceof Error ? e.message : String(e));
   }
@@ -117,6 +120,7 @@ async function serve(flags, /** @type {string[]} */ rest) {
     ...nodeOptions,
     log,
     dns,
+    libp2p,
     tls: await tlsFiles(flags),
   });
 }

@@ -154,6 +154,8 @@
  *   | 'dns.bad_media_type'
  *   | 'dns.too_large'
  *   | 'tabs.bad_message'
+ *   | 'serve.bad_node_key'
+ *   | 'dht.bad_manifest'
  *   | 'pow.worker_failed'
  *   | 'cli.usage'
  *   | 'cli.no_key'
@@ -317,6 +319,8 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'dns.bad_media_type': 415,
   'dns.too_large': 413,
   'tabs.bad_message': null,
+  'serve.bad_node_key': null,
+  'dht.bad_manifest': null,
   'pow.worker_failed': null,
   'cli.usage': null,
   'cli.no_key': null,

@@ -128,6 +128,8 @@ export class Vns extends VnsEventTarget {
   /** @type {LeaderStatus | undefined} */ #leaderStatus;
   /** Settles once `close()` has saved and released the storage. */
   #released = deferred();
+  /** Where accepted versions are published once a topic is enabled. @type {((entry: Uint8Array) => void) | undefined} */
+  #publish;
 
   /**
    * Use `open()` instead.
@@ -497,9 +499,11 @@ export class Vns extends VnsEventTarget {
    * at once. Call `receive` for each frame and `closed` when the connection ends.
    * `local: true` makes it a local link (another tab of this origin running on this node,
    * see tabs.js): it syncs like any peer, but it is no way to the network, so changes stay
-   * queued until a network peer takes them, and `networkPeers()` leaves it out.
+   * queued until a network peer takes them, and `networkPeers()` leaves it out. With
+   * `catchUp`, the link carries catch-up only (handshake, roots, the merkle diff), no live
+   * deltas: those travel on the topic (`enableTopic`).
    * @param {PeerTransport} transport
-   * @param {{ local?: boolean }} [options]
+   * @param {{ local?: boolean, catchUp?: boolean }} [options]
    * @returns {PeerHandle}
    */
   attach(transport, options = {}) {
@@ -507,7 +511,10 @@ export class Vns extends VnsEventTarget {
     const peer = this.#peers.add(transport);
     if (options.local) this.#tabLinks.add(peer);
     const now = this.#now();
-    this.#exchange(() => (options.local ? this.#node.connectLocal(peer, now) : this.#node.connect(peer, now)));
+    this.#exchange(() => {
+      if (options.local) return this.#node.connectLocal(peer, now);
+      return options.catchUp ? this.#node.connectCatchUp(peer, now) : this.#node.connect(peer, now);
+    });
     return {
       peer,
       receive: (bytes) => {
@@ -520,6 +527,31 @@ export class Vns extends VnsEventTarget {
         this.#run(() => this.#node.disconnect(peer), () => []);
       },
     };
+  }
+
+  /**
+   * Turns on a publish-subscribe topic for live deltas: every version this node accepts
+   * (its own, from links, from catch-ups; not those from the topic) is handed to `publish`
+   * as one entry block, after the call that accepted it returns.
+   * @param {(entry: Uint8Array) => void} publish
+   */
+  enableTopic(publish) {
+    this.#check();
+    this.#node.enableTopic();
+    this.#publish = publish;
+  }
+
+  /**
+   * One message from the topic, validated and applied by the core like any entry from a
+   * peer: `accept` (new and applied), `reject` (invalid: penalise its sender) or `ignore`
+   * (old news or an honest race), with the entry's `name` and the rule's `code`.
+   * @param {Uint8Array} bytes
+   * @returns {{ verdict: 'accept' | 'reject' | 'ignore', name: string | null, code: string | null }}
+   */
+  receivePublished(bytes) {
+    this.#check();
+    const { verdict, name, code } = this.#run(() => this.#node.receivePublished(bytes, this.#now()), (p) => p.out);
+    return { verdict, name, code };
   }
 
   /**
@@ -630,6 +662,7 @@ export class Vns extends VnsEventTarget {
       this.#flush();
     }
     this.#peers.perform(framesOf(value), (frame) => this.#node.sendFailed(frame.peer, frame.bytes, this.#now()));
+    if (this.#publish) for (const entry of this.#node.takePublications()) this.#publish(entry);
     this.#flush();
     this.#announceQueue();
     return value;

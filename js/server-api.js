@@ -35,6 +35,7 @@ const MAX_BODY = 64 * 1024;
  *   dns?: { status(): Record<string, unknown> },
  *   repair?: { status(): import('./repair.js').RepairStatus },
  *   scrubber?: { status(): import('./scrub.js').ScrubStatus, run(): Promise<unknown> },
+ *   libp2p?: { status(): import('./libp2p/node.js').Libp2pStatus } | null,
  * }} ApiContext
  */
 
@@ -53,7 +54,7 @@ const MAX_BODY = 64 * 1024;
  * as the core enforces it, and the options a client passes to `open` to join it.
  * @param {ApiContext} context
  */
-export function nodeStatus({ vns, join, links, dns, repair, scrubber }) {
+export function nodeStatus({ vns, join, links, dns, repair, scrubber, libp2p }) {
   return {
     network: { ...join, ...vns.network },
     open: { ...join, difficulty: vns.difficulty },
@@ -67,6 +68,7 @@ export function nodeStatus({ vns, join, links, dns, repair, scrubber }) {
     ...(dns && { dns: dns.status() }),
     ...(repair && { repair: repair.status() }),
     ...(scrubber && { scrub: scrubber.status() }),
+    ...(libp2p && { libp2p: libp2p.status() }),
   };
 }
 

@@ -38,6 +38,13 @@ export function announce(log, server) {
   log('info', 'endpoint', `demo page ${server.url}/  API ${server.url}/api/vns/status  metrics ${server.url}/metrics`, { url: server.url });
   const udp = server.dns ? `; UDP/TCP on ${server.dns.host}:${server.dns.port}` : '';
   log('info', 'endpoint', `DNS for .vfs: DoH ${server.url}/dns-query${udp}`, { dns: server.dns });
+  if (server.libp2p) {
+    const addresses = server.libp2p.addresses();
+    log('info', 'libp2p', `libp2p peer ${server.libp2p.peerId} on ${addresses.join(' ')} (for other nodes' --libp2p-bootstrap)`, {
+      peerId: server.libp2p.peerId,
+      addresses,
+    });
+  }
 }
 
 /**

@@ -66,6 +66,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   log?: import('./server-log.js').Log,
  *   dns?: import('./dns/options.js').DnsOptions,
  *   tls?: import('./dns/https.js').TlsOptions,
+ *   libp2p?: Omit<import('./libp2p/node.js').Libp2pOptions, 'data'>,
  * }} ServerOptions
  */
 
@@ -81,6 +82,7 @@ const MAX_PEER_MESSAGE = 4 * 1024 * 1024;
  *   data: string | null,
  *   vns: import('./core.js').Vns,
  *   dns: { host: string, port: number } | null,
+ *   libp2p: import('./libp2p/node.js').Libp2pNode | null,
  *   close(): Promise<void>,
  * }} Server
  */
@@ -175,6 +177,9 @@ async function listening(options, { log, www, data, lock, undo }) {
   const host = options.host ?? '127.0.0.1';
   const dns = await startDns(vns, { ...options.dns, host });
   undo.push(() => dns.close());
+  // Loaded only when asked for: libp2p takes a while to import.
+  const p2p = options.libp2p ? await (await import('./libp2p/node.js')).startLibp2p(vns, { ...options.libp2p, data }) : null;
+  if (p2p) undo.push(() => p2p.close());
   vns.addEventListener('error', (e) => {
     const detail = e.detail;
     if (detail.type === 'peer-error') {
@@ -197,7 +202,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   undo.push(async () => scrubber?.stop());
 
   /** @type {import('./server-api.js').ApiContext} */
-  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, observe: metrics.observe, repair, scrubber };
+  const api = { vns, counts: metrics.counts, join: openOptions(options, { network: true }), links: new Set(), log, dns, libp2p: p2p, observe: metrics.observe, repair, scrubber };
 
   /**
    * The routes, first match wins; each answers with a value for `sendOk` or throws.
@@ -208,7 +213,7 @@ async function listening(options, { log, www, data, lock, undo }) {
     {
       match: (req, url) => url.pathname === '/metrics' && req.method === 'GET',
       answer: async (_req, _url, res) => {
-        const text = await metrics.render(dns.metrics());
+        const text = await metrics.render([...dns.metrics(), ...(p2p?.metrics() ?? [])]);
         res.writeHead(200, { 'content-type': metrics.contentType }).end(text);
       },
     },
@@ -302,6 +307,7 @@ async function listening(options, { log, www, data, lock, undo }) {
       await new Promise((resolve) => http.close(() => resolve(undefined)));
       await peersClosed;
       await dns.close();
+      await p2p?.close();
       try {
         await vns.close(); // saves state and queue
       } finally {
@@ -319,6 +325,7 @@ async function listening(options, { log, www, data, lock, undo }) {
     data,
     vns,
     dns: dns.listening,
+    libp2p: p2p,
     close,
   };
 }

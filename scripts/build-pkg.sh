@@ -31,7 +31,7 @@ if [ -z "${VNS_PKG_DEV:-}" ]; then
 fi
 # Type declarations of the shim (js/*.d.ts, generated from its checked JSDoc).
 # Stale declarations would shadow the sources they are generated from.
-rm -f js/*.d.ts js/dns/*.d.ts js/cli/*.d.ts
+rm -f js/*.d.ts js/dns/*.d.ts js/cli/*.d.ts js/libp2p/*.d.ts
 node_modules/.bin/tsc -p tsconfig.types.json
 
 raw=$(wc -c <"$wasm")

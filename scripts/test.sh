@@ -117,6 +117,7 @@ check_js() {
   # The multi-node harness and its script are checked JSDoc too, and so are the Node tests
   # of the package with the shared helpers of tests/support/.
   node_modules/.bin/tsc -p tests/multinode/tsconfig.json
+  node_modules/.bin/tsc -p tests/libp2p/tsconfig.json
   node_modules/.bin/tsc -p tests/node/tsconfig.json
   node_modules/.bin/tsc -p tests/webrtc/tsconfig.json
   # And so is the demo page.
@@ -134,6 +135,11 @@ step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read
 # Real `vns serve` processes killed, restarted, partitioned, loaded and attacked (~2-3 min on
 # 2 cores; the large run is `node scripts/multinode.mjs --registrations 10000`, a benchmark).
 step test-multinode node --test --test-concurrency=1 tests/multinode/
+# Real `vns serve --libp2p` processes on loopback: DHT discovery from one bootstrap address,
+# gossipsub deltas, /vns/sync/1 catch-up, a hostile publisher, restarts, a bridged WebSocket
+# node (~7 min on a busy 2-core machine; 2,000 registrations and 20 nodes are
+# `node scripts/bench-libp2p.mjs --registrations 2000 --sizes 20`).
+step test-libp2p node --test --test-concurrency=1 tests/libp2p/
 # DNS for .vfs against real `vns serve --dns` nodes with real clients (dig, kdig, dnspython,
 # curl, Node's dns.Resolver), 10,000 fuzz packets, a rate-limited flood, HTTPS + HTTP/2.
 step test-dns node --test --test-concurrency=1 tests/dns/

@@ -8,6 +8,7 @@
  */
 import { NODE_OPTIONS, SERVE_FLAGS } from '../node-options.js';
 import { DNS_USAGE } from '../dns/index.js';
+import { LIBP2P_USAGE } from '../libp2p/options.js';
 import { DEFAULT_PORT } from '../server.js';
 
 const RECORDS = `Records (each repeatable):
@@ -69,6 +70,9 @@ ${serveFlagLines()}
 
 DNS (README "DNS"):
 ${DNS_USAGE}
+
+libp2p (README "libp2p"):
+${LIBP2P_USAGE}
 
 Example:
   vns serve --host 0.0.0.0 --port 7420 --data ./vns-data --peer ws://other.example:7420/vns`,

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { cliFlags, uintFlag, FlagError } from '../node-options.js';
 import { DNS_FLAGS } from '../dns/index.js';
+import { LIBP2P_FLAGS } from '../libp2p/options.js';
 import { usage } from './errors.js';
 
 const OPTIONS = /** @type {const} */ ({
@@ -39,6 +40,7 @@ const OPTIONS = /** @type {const} */ ({
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   ...DNS_FLAGS,
+  ...LIBP2P_FLAGS,
 });
 
 /** @typedef {ReturnType<typeof parse>['values']} Flags */

@@ -7,7 +7,7 @@ use super::event::{Event, LinkId, Outbound};
 use super::message::{pack_entries, Message};
 use super::node::SyncNode;
 use crate::entry::EncodedEntry;
-use crate::namespace::Applied;
+use crate::namespace::{Applied, Delta};
 
 impl SyncNode {
     /// Applies entries from `peer` with full validation, counting the outcomes. Refuses the
@@ -44,9 +44,21 @@ impl SyncNode {
         Ok(())
     }
 
-    /// Sends every accepted change to every ready peer except `origin` (which sent it), once
-    /// per peer; with no peer to send to, local changes wait in the queue.
+    /// Sends every accepted change to every ready live peer except `origin` (which sent it),
+    /// once per peer, and to the topic when it is enabled; with nowhere to send to, local
+    /// changes wait in the queue.
     pub(super) fn broadcast(&mut self, origin: Option<LinkId>, out: &mut Vec<Outbound>) {
+        self.broadcast_from(origin, true, out);
+    }
+
+    /// [`SyncNode::broadcast`], publishing on the topic only if `publish` (false for entries
+    /// that came from the topic: the topic forwards those itself).
+    pub(super) fn broadcast_from(
+        &mut self,
+        origin: Option<LinkId>,
+        publish: bool,
+        out: &mut Vec<Outbound>,
+    ) {
         let deltas = self.ns.take_deltas();
         if deltas.is_empty() {
             return;
@@ -54,24 +66,43 @@ impl SyncNode {
         for delta in &deltas {
             self.push_event(Event::Change { name: delta.entry.name().clone() });
         }
-        let targets: Vec<(LinkId, bool)> = self
-            .sessions
-            .iter()
-            .filter(|(p, s)| s.ready && Some(**p) != origin)
-            .map(|(p, s)| (*p, s.local))
-            .collect();
+        if let Some(topic) = self.publications.as_mut() {
+            if publish {
+                topic.extend(deltas.iter().map(|d| d.entry.clone()));
+            }
+            // The topic reaches the network (or catch-up repairs what it missed): no queue.
+            self.send_deltas(origin, &deltas, out);
+            return;
+        }
         // A change from a network peer is on the network already; our own, and those of
         // local links (other tabs), wait until a full network peer takes them (light clients
         // hold no replica, and other tabs are no way to the network).
         let ours = origin.is_none_or(|o| self.sessions.get(&o).is_some_and(|s| s.local));
+        if self.send_deltas(origin, &deltas, out) == 0 && ours {
+            self.enqueue(deltas.into_iter().map(|d| d.entry).collect());
+        }
+    }
+
+    /// Sends `deltas` to every ready live peer but `origin`, skipping what each is known to
+    /// hold (and, to a light session, what it does not watch); how many of them were full
+    /// network peers (neither other tabs nor light clients).
+    fn send_deltas(
+        &mut self,
+        origin: Option<LinkId>,
+        deltas: &[Delta],
+        out: &mut Vec<Outbound>,
+    ) -> usize {
+        let targets: Vec<LinkId> = self
+            .sessions
+            .iter()
+            .filter(|(p, s)| s.ready && s.live && Some(**p) != origin)
+            .map(|(p, _)| *p)
+            .collect();
         let replicas = targets
             .iter()
-            .filter(|(p, local)| !*local && self.sessions.get(p).is_some_and(|s| !s.light))
+            .filter(|p| self.sessions.get(p).is_some_and(|s| !s.local && !s.light))
             .count();
-        if ours && replicas == 0 {
-            self.enqueue(deltas.iter().map(|d| d.entry.clone()).collect());
-        }
-        for (peer, _) in targets {
+        for peer in targets {
             let Some(s) = self.sessions.get_mut(&peer) else { continue };
             let fresh: Vec<EncodedEntry> = deltas
                 .iter()
@@ -82,17 +113,19 @@ impl SyncNode {
                 .collect();
             self.send_ops(peer, fresh, out);
         }
+        replicas
     }
 
     /// Sends the whole queue to every ready peer (the sends that failed before may have
     /// reached some peers; receivers treat repeats as duplicates).
     pub(super) fn replay(&mut self, out: &mut Vec<Outbound>) {
-        // Only to full network peers: the queue waits for the network; local links (other
-        // tabs) are no way to it, and light clients watch names.
+        // Only to full network peers with live deltas: the queue waits for the network; local
+        // links (other tabs) are no way to it, light clients watch names, and catch-up links
+        // get their deltas on the topic.
         let peers: Vec<LinkId> = self
             .sessions
             .iter()
-            .filter(|(_, s)| s.ready && !s.local && !s.light)
+            .filter(|(_, s)| s.ready && s.live && !s.local && !s.light)
             .map(|(p, _)| *p)
             .collect();
         if peers.is_empty() || self.queue.is_empty() {

@@ -40,6 +40,7 @@
 //! | `serve_light.rs` | what a node does for light sessions: proofs and watch lists |
 //! | `proof_answer.rs` | one answer of a `proofs` reply, the light-client limits |
 //! | `gossip.rs` | live deltas: broadcast, the queue, replay |
+//! | `topic.rs` | live deltas on a pub-sub topic: verdicts, publications |
 //! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
 
 #![deny(missing_docs)]
@@ -64,6 +65,7 @@ mod recent;
 mod serve_light;
 mod session;
 mod stats;
+mod topic;
 
 pub use clock::ClockHealth;
 pub use config::SyncConfig;
@@ -80,3 +82,4 @@ pub use proof_answer::{
 };
 pub use queue::{DeltaQueue, QueueStatus, DEFAULT_QUEUE_CAPACITY, QUEUE_KEY};
 pub use stats::{Counters, PeerStats};
+pub use topic::{Published, Verdict};

@@ -59,6 +59,7 @@ use super::queue::{DeltaQueue, QueueStatus, QUEUE_KEY};
 use super::session::Session;
 use super::stats::{Counters, PeerStats};
 use crate::blockstore::Blockstore;
+use crate::entry::EncodedEntry;
 use crate::error::Error;
 use crate::name::Name;
 use crate::namespace::{Applied, Limits, Namespace};
@@ -80,6 +81,8 @@ pub struct SyncNode {
     pub(super) counters: Counters,
     /// This node's clock against its ready peers' (recomputed on each `Hello` and session end).
     pub(super) clock: ClockHealth,
+    /// Entries to publish on the topic, once [`SyncNode::enable_topic`] was called.
+    pub(super) publications: Option<Vec<EncodedEntry>>,
 }
 
 impl SyncNode {
@@ -109,6 +112,7 @@ impl SyncNode {
             dropped_since_take: 0,
             counters: Counters::default(),
             clock: ClockHealth::default(),
+            publications: None,
         }
     }
 
@@ -272,7 +276,7 @@ impl SyncNode {
     /// A connection to `peer` opened (either side may have initiated it): starts a session
     /// and sends `Hello`. An existing session with the same handle is replaced.
     pub fn connect(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
-        self.open_session(peer, false, now)
+        self.open_session(peer, false, true, now)
     }
 
     /// Like [`connect`](Self::connect), for a local link: another tab of this origin that runs
@@ -293,13 +297,22 @@ impl SyncNode {
     /// assert_eq!(node.queue_status().size, 1, "a tab is no way to the network");
     /// ```
     pub fn connect_local(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
-        self.open_session(peer, true, now)
+        self.open_session(peer, true, true, now)
     }
 
-    fn open_session(&mut self, peer: LinkId, local: bool, now: u64) -> Vec<Outbound> {
+    /// Like [`SyncNode::connect`], for a link that carries catch-up only: handshake, root
+    /// announcements and the merkle diff, but no live deltas (they travel on the topic, see
+    /// [`SyncNode::enable_topic`]). Every frame and limit is the same as on a full link.
+    pub fn connect_catch_up(&mut self, peer: LinkId, now: u64) -> Vec<Outbound> {
+        self.open_session(peer, false, false, now)
+    }
+
+    /// Opens a session: `local` for another tab's link, `live` unless live deltas travel on
+    /// the topic.
+    fn open_session(&mut self, peer: LinkId, local: bool, live: bool, now: u64) -> Vec<Outbound> {
         let mut out = Vec::new();
         self.broadcast(None, &mut out);
-        let session = Session::new(self.config.known_capacity, local, now);
+        let session = Session::new(self.config.known_capacity, local, live, now);
         let replaced = self.sessions.insert(peer, session);
         if replaced.is_some_and(|s| s.ready) {
             self.refresh_clock();

@@ -18,6 +18,9 @@ pub(crate) struct Session {
     /// A local link ([`SyncNode::connect_local`](super::SyncNode::connect_local)): another
     /// tab of this origin, which gets every change but is no way to the network.
     pub(crate) local: bool,
+    /// Whether live deltas go to this peer (false on catch-up links, whose live deltas
+    /// travel on the topic instead).
+    pub(crate) live: bool,
     /// Whether the peer opened with `LightHello`: it holds no replica, gets no root
     /// announcements or catch-up, and only the deltas of the names it watches.
     pub(crate) light: bool,
@@ -52,10 +55,11 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    pub(crate) fn new(known_capacity: usize, local: bool, now: u64) -> Session {
+    pub(crate) fn new(known_capacity: usize, local: bool, live: bool, now: u64) -> Session {
         Session {
             ready: false,
             local,
+            live,
             opened_at: now,
             light: false,
             watch: BTreeSet::new(),

@@ -26,6 +26,7 @@
 //! | `light.rs` | the `VnsLight` class over [`LightClient`](crate::light::LightClient) |
 //! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
 //! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
+//! | `topic.rs` | `VnsNode`'s pub-sub face: catch-up links, topic verdicts, publications |
 //! | `phrase.rs` | recovery phrases: `generatePhrase`, `keysFromPhrase`, `phraseOf` |
 //! | `types.rs` | the TypeScript types of the plain objects |
 //! | `upkeep.rs` | store upkeep: the account of a repairing open |
@@ -46,6 +47,7 @@ mod phrase;
 mod pow;
 mod record_check;
 mod storage;
+mod topic;
 mod types;
 mod upkeep;
 

@@ -1,0 +1,236 @@
+// @ts-check
+/**
+ * A VNS node on libp2p: TCP and WebSocket transports, noise, yamux, identify, ping,
+ * gossipsub for live deltas (`topic.js`), `/vns/sync/1` catch-up links (`sync-stream.js`) and
+ * the Kademlia DHT for discovery (`discovery.js`, `manifest.js`), with a persistent node key
+ * (`node-key.js`). The same `Vns` may serve WebSocket peers and browsers at once: entries
+ * from them are published on the topic, entries from the topic go on to them.
+ *
+ * ```js
+ * const vns = await open({ storage: 'memory', network: 'testing' });
+ * const p2p = await startLibp2p(vns, { data: null, listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] });
+ * console.log(p2p.peerId, p2p.addresses());
+ * await p2p.close();
+ * ```
+ * @module
+ */
+import './polyfill.js';
+import { createLibp2p } from 'libp2p';
+import { tcp } from '@libp2p/tcp';
+import { webSockets } from '@libp2p/websockets';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@libp2p/yamux';
+import { identify } from '@libp2p/identify';
+import { ping } from '@libp2p/ping';
+import { gossipsub } from '@libp2p/gossipsub';
+import { kadDHT, passthroughMapper } from '@libp2p/kad-dht';
+import { loadNodeKey } from './node-key.js';
+import { deltaTopic, contentId, scoreParams, topicName } from './topic.js';
+import { syncStreams } from './sync-stream.js';
+import { startDiscovery } from './discovery.js';
+import { manifestRecords } from './manifest.js';
+import { LIBP2P_DEFAULTS } from './options.js';
+
+/** The DHT protocol of VNS networks: a DHT of VNS nodes only, not the public IPFS one. */
+export const DHT_PROTOCOL = '/vns/kad/1.0.0';
+
+/**
+ * Options of `startLibp2p`: the data folder holding the node key (`null`: a new key each
+ * start), listen and bootstrap multiaddrs, how many peers discovery looks for and the most
+ * connections kept.
+ * @typedef {{
+ *   data: string | null,
+ *   listen?: string[],
+ *   bootstrap?: string[],
+ *   wantedPeers?: number,
+ *   maxConnections?: number,
+ *   now?: () => number,
+ * }} Libp2pOptions
+ */
+
+/**
+ * What `status` reports of the libp2p side.
+ * @typedef {{
+ *   peerId: string,
+ *   addresses: string[],
+ *   peers: number,
+ *   links: number,
+ *   topic: string,
+ *   mesh: number,
+ *   meshPeerIds: string[],
+ *   subscribers: number,
+ *   subscriberIds: string[],
+ *   scores: Record<string, number>,
+ *   routingTable: number,
+ *   validation: { accept: number, reject: number, ignore: number, rejected: Record<string, number> },
+ *   published: { sent: number, failed: number },
+ *   discovery: { providers: number, manifests: number, published: number, lastError: string | null },
+ * }} Libp2pStatus
+ */
+
+/**
+ * Starts the libp2p side of `vns`.
+ * @param {import('../core.js').Vns} vns
+ * @param {Libp2pOptions} options
+ */
+export async function startLibp2p(vns, options) {
+  const privateKey = await loadNodeKey(options.data);
+  const topic = topicName(vns.networkId);
+  const now = options.now ?? Date.now;
+  const maxConnections = options.maxConnections ?? LIBP2P_DEFAULTS.maxConnections;
+  const bootstrapList = options.bootstrap ?? [];
+  const libp2p = await createLibp2p({
+    privateKey,
+    addresses: { listen: options.listen ?? [...LIBP2P_DEFAULTS.listen] },
+    transports: [tcp(), webSockets()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionManager: { maxConnections },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: 'StrictNoSign',
+        msgIdFn: contentId,
+        allowPublishToZeroTopicPeers: true,
+        ignoreDuplicatePublishError: true,
+        scoreParams: scoreParams(topic),
+      }),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: false,
+        peerInfoMapper: passthroughMapper,
+        allowQueryWithZeroPeers: true,
+        ...manifestRecords(now),
+      }),
+    },
+  });
+  const pubsub = /** @type {import('./topic.js').Pubsub} */ (/** @type {unknown} */ (libp2p.services.pubsub));
+  const deltas = deltaTopic(pubsub, vns);
+  /** Open catch-up links by remote peer ID. @type {Map<string, number>} */
+  const links = new Map();
+  const streams = await syncStreams(libp2p, vns, {
+    onLink(peer, closed) {
+      links.set(peer, (links.get(peer) ?? 0) + 1);
+      closed.then(() => {
+        const left = (links.get(peer) ?? 1) - 1;
+        if (left > 0) links.set(peer, left);
+        else links.delete(peer);
+      });
+    },
+  });
+  /** @param {import('@libp2p/interface').Connection} connection */
+  const dialled = (connection) => {
+    // One link per pair: the side that dialled opens it, once identify says the peer is VNS.
+    if (connection.direction === 'outbound') setTimeout(() => streams.open(connection), 50);
+  };
+  libp2p.addEventListener('connection:open', (e) => dialled(e.detail));
+  for (const connection of libp2p.getConnections()) dialled(connection);
+  const discovery = startDiscovery(/** @type {never} */ (libp2p), vns, {
+    privateKey,
+    bootstrap: bootstrapList,
+    wantedPeers: options.wantedPeers ?? LIBP2P_DEFAULTS.wantedPeers,
+    now,
+  });
+  const unregister = vns.onClose(() => void close());
+  const watchdog = setInterval(() => repairTopicLinks(libp2p, links, new Set(deltas.subscribers()), now()), REPAIR_INTERVAL_MS);
+
+  /** @type {Promise<void> | undefined} */
+  let closing;
+  const close = () =>
+    (closing ??= (async () => {
+      unregister();
+      clearInterval(watchdog);
+      discovery.stop();
+      deltas.close();
+      await libp2p.stop();
+    })());
+
+  /** @returns {Libp2pStatus} */
+  const status = () => {
+    const dht = /** @type {{ routingTable?: { size: number } }} */ (/** @type {unknown} */ (libp2p.services.dht));
+    const meshPeerIds = deltas.meshPeers();
+    const subscriberIds = deltas.subscribers();
+    return {
+      peerId: libp2p.peerId.toString(),
+      addresses: libp2p.getMultiaddrs().map(String),
+      peers: libp2p.getPeers().length,
+      links: [...links.values()].reduce((a, b) => a + b, 0),
+      topic,
+      mesh: meshPeerIds.length,
+      meshPeerIds,
+      subscribers: subscriberIds.length,
+      subscriberIds,
+      scores: Object.fromEntries(subscriberIds.map((peer) => [peer, pubsub.getScore(peer)])),
+      routingTable: dht.routingTable?.size ?? 0,
+      validation: { ...deltas.verdicts, rejected: Object.fromEntries(deltas.rejected) },
+      published: deltas.published,
+      discovery: discovery.status(),
+    };
+  };
+
+  /** The `/metrics` families of the libp2p side. @returns {import('../metrics.js').Metric[]} */
+  const metrics = () => {
+    const s = status();
+    /** @type {(name: string, help: string, value: number) => import('../metrics.js').Metric} */
+    const gauge = (name, help, value) => ({ name, help, type: 'gauge', samples: [[{}, value]] });
+    return [
+      gauge('vns_libp2p_peers', 'libp2p peers connected.', s.peers),
+      gauge('vns_libp2p_sync_links', 'Open /vns/sync/1 catch-up links.', s.links),
+      gauge('vns_libp2p_mesh_peers', 'Peers in this node\'s gossipsub mesh for the delta topic.', s.mesh),
+      gauge('vns_libp2p_routing_table_peers', 'Peers in the DHT routing table.', s.routingTable),
+      {
+        name: 'vns_libp2p_validations_total',
+        help: 'Delta topic messages by the core\'s verdict (accept, reject, ignore).',
+        type: 'counter',
+        samples: [[{ verdict: 'accept' }, s.validation.accept], [{ verdict: 'reject' }, s.validation.reject], [{ verdict: 'ignore' }, s.validation.ignore]],
+      },
+      { name: 'vns_libp2p_published_total', help: 'Entries published on the delta topic.', type: 'counter', samples: [[{}, s.published.sent]] },
+    ];
+  };
+
+  return {
+    peerId: libp2p.peerId.toString(),
+    libp2p,
+    /** The multiaddrs this node listens on, with its peer ID. */
+    addresses: () => libp2p.getMultiaddrs().map(String),
+    /** This node's gossipsub score of `peer` (a peer ID): below zero, its messages cost it. */
+    score: (/** @type {string} */ peer) => pubsub.getScore(peer),
+    manifests: () => discovery.manifests(),
+    status,
+    metrics,
+    close,
+  };
+}
+
+/** How often peers are checked for a missing topic subscription. */
+const REPAIR_INTERVAL_MS = 5_000;
+/** How long a VNS peer may stay connected without its topic subscription reaching us. */
+const SUBSCRIPTION_GRACE_MS = 15_000;
+/** Since when each linked peer has been missing from the topic's subscribers. @type {WeakMap<object, Map<string, number>>} */
+const missingSince = new WeakMap();
+
+/**
+ * Hangs up on VNS peers (those with a catch-up link) whose topic subscription has not reached
+ * this node for a while: a stream negotiation that timed out on a loaded machine leaves a
+ * connection without its gossipsub exchange, and gossipsub never retries it. Discovery (or
+ * the peer) dials again, and the new connection starts the exchange afresh.
+ * @param {import('libp2p').Libp2p} libp2p @param {Map<string, number>} links
+ * @param {Set<string>} subscribers @param {number} now
+ */
+function repairTopicLinks(libp2p, links, subscribers, now) {
+  const since = missingSince.get(libp2p) ?? new Map();
+  missingSince.set(libp2p, since);
+  for (const peer of [...since.keys()]) if (subscribers.has(peer) || !links.has(peer)) since.delete(peer);
+  for (const peer of links.keys()) {
+    if (subscribers.has(peer)) continue;
+    const first = since.get(peer) ?? now;
+    since.set(peer, first);
+    if (now - first < SUBSCRIPTION_GRACE_MS) continue;
+    since.delete(peer);
+    const connection = libp2p.getConnections().find((c) => c.remotePeer.toString() === peer);
+    if (connection) void libp2p.hangUp(connection.remotePeer).catch(() => {});
+  }
+}
+
+/** @typedef {Awaited<ReturnType<typeof startLibp2p>>} Libp2pNode */

@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * libp2p against the WebSocket mesh, in one run: for each size (default 5 and 20 nodes),
+ * starts that many `vns serve --libp2p` processes (node 1 the only bootstrap address, peers
+ * found through the DHT) and that many WebSocket-only processes in a full mesh of `--peer`
+ * links, POSTs registrations one at a time to a rotating node and times each until it
+ * resolves on every node (medians of `--samples`, default 20), reads each process's resident
+ * memory from /metrics, and with `--registrations N` also times N registrations spread over
+ * the libp2p nodes until every node has one root.
+ *
+ *   node scripts/bench-libp2p.mjs                      # 5 and 20 nodes, 20 samples each
+ *   node scripts/bench-libp2p.mjs --sizes 5 --registrations 2000
+ *
+ * Needs the built package (bash scripts/build-pkg.sh).
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registrar, nameFor } from '../tests/multinode/harness.mjs';
+import { buildEntries, submitAll } from '../tests/multinode/workload.mjs';
+import { startLibp2pCluster, Libp2pServe, Libp2pCluster, eventually } from '../tests/libp2p/harness.mjs';
+import { parseMetrics } from '../tests/support/serve-process.mjs';
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '5,20' },
+    samples: { type: 'string', default: '20' },
+    registrations: { type: 'string', default: '0' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const sizes = String(flags.sizes).split(',').map(Number);
+const samples = Number(flags.samples);
+const registrations = Number(flags.registrations);
+
+/** @param {number[]} xs */
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** A WebSocket-only full mesh of `n` nodes (node i dials every node before it). @param {number} n */
+async function startWebSocketMesh(n) {
+  const root = await mkdtemp(join(tmpdir(), 'vns-wsmesh-'));
+  /** @type {Libp2pServe[]} */
+  const nodes = [];
+  for (let i = 1; i <= n; i++) {
+    const peers = nodes.flatMap((p) => ['--peer', p.wsUrl]);
+    const node = new Libp2pServe(i, undefined, { libp2p: false, extraArgs: peers });
+    await node.start();
+    nodes.push(node);
+  }
+  await eventually(async () => (await Promise.all(nodes.map((x) => x.status()))).every((s) => s.peers >= n - 1), { timeoutMs: 60_000, what: 'the WebSocket mesh' });
+  return new Libp2pCluster(nodes, root);
+}
+
+/**
+ * Milliseconds from each POST until the name resolves on every node.
+ * @param {Libp2pCluster} cluster @param {Registrar} registrar @param {string} tag
+ */
+async function propagation(cluster, registrar, tag) {
+  /** @type {number[]} */
+  const times = [];
+  for (let i = 0; i < samples; i++) {
+    const { name, owner, bytes } = await registrar.build(nameFor(tag, i));
+    const target = cluster.nodes[i % cluster.nodes.length];
+    const started = performance.now();
+    const answer = await target.post(bytes);
+    if (answer.status !== 200) throw new Error(`node ${target.id} refused ${name}: ${JSON.stringify(answer.body)}`);
+    await eventually(async () => (await cluster.unresolved([{ name, owner }])).length === 0, { timeoutMs: 10_000, intervalMs: 5, what: `${name} everywhere` });
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** Resident memory of each node in MB. @param {Libp2pCluster} cluster */
+async function memory(cluster) {
+  const rss = await Promise.all(cluster.nodes.map(async (n) => parseMetrics(await (await n.fetch('/metrics')).text()).get('process_resident_memory_bytes') ?? 0));
+  return rss.map((b) => b / 1e6);
+}
+
+const report = [];
+for (const n of sizes) {
+  for (const kind of /** @type {const} */ (['libp2p', 'websocket'])) {
+    const started = Date.now();
+    const cluster = kind === 'libp2p' ? await startLibp2pCluster({ nodes: n, memory: true }) : await startWebSocketMesh(n);
+    try {
+      if (kind === 'libp2p') await cluster.waitMeshed({ timeoutMs: 120_000, peers: Math.min(n - 1, 8) });
+      const setupMs = Date.now() - started;
+      const registrar = await Registrar.create(cluster.nodes[0]);
+      const times = await propagation(cluster, registrar, `${kind}-${n}`);
+      const mb = await memory(cluster);
+      /** @type {Record<string, unknown>} */
+      const row = { kind, nodes: n, setupMs, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), rssMedianMb: median(mb), rssMaxMb: Math.max(...mb) };
+      if (registrations > 0 && kind === 'libp2p') {
+        const before = (await cluster.nodes[0].status()).entries;
+        const entries = await buildEntries(registrar, `load-${n}`, registrations);
+        const t0 = Date.now();
+        await submitAll(/** @type {never} */ (cluster), entries, { concurrency: 16 });
+        const { root } = await cluster.waitConverged({ entries: before + registrations, timeoutMs: 300_000 });
+        row.registrations = registrations;
+        row.convergedMs = Date.now() - t0;
+        row.root = root;
+      }
+      report.push(row);
+      await registrar.close();
+      if (!flags.json) console.log(JSON.stringify(row));
+    } finally {
+      await cluster.stop();
+    }
+  }
+}
+if (flags.json) console.log(JSON.stringify(report, null, 1));
+else {
+  console.log('\nnodes | transport | propagation to all, median (min-max) of ' + samples + ' | RSS per node, median (max)');
+  for (const r of report) console.log(`${r.nodes} | ${r.kind} | ${Number(r.medianMs).toFixed(0)} ms (${Number(r.minMs).toFixed(0)}-${Number(r.maxMs).toFixed(0)}) | ${Number(r.rssMedianMb).toFixed(0)} MB (${Number(r.rssMaxMb).toFixed(0)})`);
+}
