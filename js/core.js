@@ -1,4 +1,7 @@
 // @ts-check
+// Over ~500 lines: the `Vns` class holds the private state (node, links, saves, tab role,
+// topic) that its change paths share; the tab follower's relay (`#relay`, `#adopt`) and the
+// topic's publishing are the next parts to move out, as `save-queue.js` was.
 /**
  * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
  * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.

@@ -1,3 +1,6 @@
+// Over ~500 lines: the node's constructor and public face (kinds of links, frames in, ticks,
+// local changes, persistence, the clock, the topic) share its private state; persistence
+// (`load`, `load_repairing`, `save_state`) is the next part to move into a module of its own.
 //! The sync node: one namespace, its peer sessions, the delta queue and the counters, and
 //! its public face (connections, frames in, ticks, local changes, persistence). How each
 //! message is handled and catch-ups are driven is in `driver.rs`; how accepted changes
