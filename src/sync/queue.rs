@@ -155,7 +155,7 @@ impl DeltaQueue {
     ///
     /// Written around the entries' kept bytes (every save of a node writes its queue, up to
     /// [`DEFAULT_QUEUE_CAPACITY`] entries, so encoding each entry again made the queue most of
-    /// a save's work); the bytes are those serde writes for [`Saved`], keys in canonical order
+    /// a save's work); the bytes are those serde writes for `Saved`, keys in canonical order
     /// (`v`, then `dropped`, `entries`, `replayed`: shorter keys first, then bytewise).
     pub fn encode(&self) -> Vec<u8> {
         let payload: usize = self.entries.iter().map(|e| e.bytes().len()).sum();
