@@ -41,8 +41,24 @@ const STATUS_DELAY_MS = 50;
 export function sharesTabs(options) {
   if (options.shareTabs === false) return false;
   if ((options.storage ?? 'indexeddb') !== 'indexeddb') return false;
-  if (typeof document !== 'object' || typeof BroadcastChannel !== 'function') return false;
-  return typeof navigator === 'object' && navigator.locks !== undefined;
+  if (!('document' in globalThis) || typeof BroadcastChannel !== 'function') return false;
+  return webLocks() !== undefined;
+}
+
+/**
+ * The options of a Web Locks request that this module uses.
+ * @typedef {{ ifAvailable?: boolean, signal?: AbortSignal }} LockRequest
+ */
+/**
+ * The part of the Web Locks API this module uses (typed here, since Deno's and Node's
+ * `Navigator` types lack `locks`, and the browser entry is type-checked there too).
+ * @typedef {{ request(name: string, options: LockRequest, callback: (lock: object | null) => unknown): Promise<unknown> }} WebLocks
+ */
+
+/** The platform's Web Locks, if it has them. @returns {WebLocks | undefined} */
+function webLocks() {
+  const platform = /** @type {{ navigator?: { locks?: WebLocks } }} */ (/** @type {unknown} */ (globalThis));
+  return platform.navigator?.locks;
 }
 
 /**
@@ -85,12 +101,14 @@ function lockNames(dbName = 'vns') {
 /**
  * Holds the lock `name` until the returned function is called; `undefined` when
  * `ifAvailable` was asked and another tab holds it, or when `signal` aborted the wait.
- * @param {string} name @param {LockOptions} options
+ * @param {string} name @param {LockRequest} options
  * @returns {Promise<(() => void) | undefined>}
  */
 function holdLock(name, options) {
   return new Promise((resolve) => {
-    navigator.locks
+    const locks = webLocks();
+    if (!locks) return resolve(undefined);
+    locks
       .request(name, options, (lock) => {
         if (!lock) return resolve(undefined);
         return new Promise((release) => resolve(() => release(undefined)));
