@@ -183,7 +183,8 @@ export async function attack(url, plan) {
       send(frame({ get_entries: { id: 1, names } }));
     }),
   );
-  // 7. A text frame (VNS frames are binary).
+  // 7. A text frame after the handshake that is no signalling frame (sync frames are binary;
+  //    text frames carry WebRTC signalling).
   reports.push(
     await runSession(url, 'text-frame', base, async (send) => {
       send('hello?');

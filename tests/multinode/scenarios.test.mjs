@@ -413,7 +413,6 @@ test('7. hostile peer: forged transfers, replays, a flood of forgeries, oversize
         'unknown-field': 'sync.malformed',
         'garbage-entry': 'sync.malformed',
         'too-many': 'sync.too_many',
-        'text-frame': 'sync.malformed',
         'wrong-version': 'sync.version_mismatch',
         flood: 'sync.faulty_peer',
       };
@@ -421,6 +420,12 @@ test('7. hostile peer: forged transfers, replays, a flood of forgeries, oversize
         assert.equal(by[session].bye, code, JSON.stringify(by[session]));
         assert.equal(by[session].stillOpen, false, `${session} left open`);
       }
+      // After the handshake, text frames carry WebRTC signalling (docs/protocol.md, "WebRTC
+      // signalling"): one that is not a signalling frame closes the socket with 4000.
+      const text = by['text-frame'];
+      assert.equal(text.closeCode, 4000, JSON.stringify(text));
+      assert.ok(String(text.closeReason).startsWith('signal.malformed'), JSON.stringify(text));
+      assert.equal(text.stillOpen, false, 'text-frame left open');
 
       // Nothing was accepted: same roots, same answers everywhere, no intruder.
       await cluster.waitConverged({ entries: 2 });
