@@ -140,7 +140,9 @@ test('a second server on one data folder refuses with a clear message; a lock le
   await first.start(); // the dead holder's lock is taken over
   const now = JSON.parse(await readFile(join(data, 'LOCK'), 'utf8'));
   assert.equal(now.pid, first.child?.pid);
-  assert.equal(await first.stop(), 0);
+  // A generous grace: on a loaded machine the saving shutdown once took over the default 10 s,
+  // and the SIGKILL that followed left an exit code of null rather than a wrong one.
+  assert.equal(await first.stop(30_000), 0);
   await assert.rejects(readFile(join(data, 'LOCK')), { code: 'ENOENT' }, 'a clean stop removes the lock');
 });
 
