@@ -17,6 +17,7 @@ import { AnswerCache, deepFreeze } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
+import { TabSharing } from './tab-sharing.js';
 import { VnsEventTarget } from './vns-events.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
@@ -122,15 +123,15 @@ export class Vns extends VnsEventTarget {
   #closed = false;
   /** The queue status last announced with a `queue` event. */
   /** @type {QueueStatus} */ #queue;
-  /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
-  /** @type {TabRole} */ #role = 'solo';
-  /** Local links (other tabs running on this node): not network peers. */
-  /** @type {Set<number>} */ #tabLinks = new Set();
-  /** While this tab follows another: where its owner changes go, and what the leader reported. */
-  /** @type {ChangeRelay | undefined} */ #relay;
-  /** @type {LeaderStatus | undefined} */ #leaderStatus;
   /** Settles once `close()` has saved and released the storage. */
   #released = deferred();
+  /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
+  #tabs = new TabSharing({
+    emit: (type, detail) => this.#emit(type, detail),
+    adopt: (node) => this.#adopt(node),
+    now: () => this.#now(),
+    whenClosed: () => this.#released.promise,
+  });
   /** Where accepted versions are published once a topic is enabled. @type {((entry: Uint8Array) => void) | undefined} */
   #publish;
 
@@ -199,7 +200,7 @@ export class Vns extends VnsEventTarget {
    * @returns {TabRole}
    */
   get role() {
-    return this.#role;
+    return this.#tabs.role;
   }
 
   /**
@@ -208,7 +209,7 @@ export class Vns extends VnsEventTarget {
    * @returns {LeaderStatus | undefined}
    */
   get leaderStatus() {
-    return this.#leaderStatus;
+    return this.#tabs.leaderStatus;
   }
 
   /**
@@ -217,8 +218,7 @@ export class Vns extends VnsEventTarget {
    * @returns {number}
    */
   networkPeers() {
-    if (this.#role === 'follower') return this.#leaderStatus?.networkPeers ?? 0;
-    return this.peers().filter((peer) => !this.#tabLinks.has(peer)).length;
+    return this.#tabs.networkPeers(this.peers());
   }
 
   /**
@@ -512,7 +512,7 @@ export class Vns extends VnsEventTarget {
   attach(transport, options = {}) {
     this.#check();
     const peer = this.#peers.add(transport);
-    if (options.local) this.#tabLinks.add(peer);
+    this.#tabs.linked(peer, options.local ?? false);
     const now = this.#now();
     this.#exchange(() => {
       if (options.local) return this.#node.connectLocal(peer, now);
@@ -525,7 +525,7 @@ export class Vns extends VnsEventTarget {
         this.#exchange(() => this.#node.receive(peer, bytes, this.#now()));
       },
       closed: () => {
-        this.#tabLinks.delete(peer);
+        this.#tabs.unlinked(peer);
         if (!this.#peers.delete(peer) || this.#closed) return;
         this.#run(() => this.#node.disconnect(peer), () => []);
       },
@@ -596,7 +596,8 @@ export class Vns extends VnsEventTarget {
    */
   async #commit(name, build) {
     this.#check();
-    if (this.#relay) await this.#relay(name, build);
+    const relay = this.#tabs.relay;
+    if (relay) await relay(name, build);
     else this.#change(() => build(this.#node, this.#now()));
     return this.#node.resolve(name, this.#now());
   }
@@ -616,22 +617,7 @@ export class Vns extends VnsEventTarget {
   }
 
   static {
-    tabHooksOf = (vns) => ({
-      setRole: (role) => {
-        if (vns.#role === role) return;
-        vns.#role = role;
-        vns.#emit('role', { role });
-      },
-      setRelay: (relay) => (vns.#relay = relay),
-      setLeaderStatus: (status) => {
-        vns.#leaderStatus = status;
-        vns.#emit('leader-status', status);
-      },
-      adopt: (node) => vns.#adopt(node),
-      now: () => vns.#now(),
-      whenClosed: () => vns.#released.promise,
-      reportError: (detail) => vns.#emit('error', detail),
-    });
+    tabHooksOf = (vns) => vns.#tabs.hooks();
   }
 
   #check() {
