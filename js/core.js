@@ -15,6 +15,7 @@
 
 import { AnswerCache, deepFreeze } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
+import { NodeCalls } from './node-calls.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
 import { TabSharing } from './tab-sharing.js';
@@ -121,8 +122,8 @@ export class Vns extends VnsEventTarget {
   /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
   #answers = new AnswerCache();
   #closed = false;
-  /** The queue status last announced with a `queue` event. */
-  /** @type {QueueStatus} */ #queue;
+  /** Calls into the node, each followed by its frames, publications and events. @type {NodeCalls} */
+  #calls;
   /** Settles once `close()` has saved and released the storage. */
   #released = deferred();
   /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
@@ -132,8 +133,6 @@ export class Vns extends VnsEventTarget {
     now: () => this.#now(),
     whenClosed: () => this.#released.promise,
   });
-  /** Where accepted versions are published once a topic is enabled. @type {((entry: Uint8Array) => void) | undefined} */
-  #publish;
 
   /**
    * Use `open()` instead.
@@ -155,7 +154,20 @@ export class Vns extends VnsEventTarget {
       onState: (state) => this.#emit('saving', { state }),
       autosave: () => this.save().catch((error) => this.#emit('error', { type: 'save', error })),
     });
-    this.#queue = node.queueStatus();
+    this.#calls = new NodeCalls({
+      node: () => this.#node,
+      peers: this.#peers,
+      now: () => this.#now(),
+      changed: (name) => {
+        this.#answers.forget(name);
+        this.#saves.changed();
+      },
+      eventsLost: () => {
+        this.#answers.clear();
+        this.#saves.changed();
+      },
+      emit: (type, detail) => this.#emit(type, detail),
+    });
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
   }
@@ -326,7 +338,7 @@ export class Vns extends VnsEventTarget {
    */
   submit(bytes) {
     this.#check();
-    const { name, accepted } = this.#change(() => this.#node.submit(bytes, this.#now()));
+    const { name, accepted } = this.#calls.change(() => this.#node.submit(bytes, this.#now()));
     return { name, accepted };
   }
 
@@ -422,13 +434,13 @@ export class Vns extends VnsEventTarget {
 
   /** Sends queued deltas to connected peers now. */
   replayQueued() {
-    this.#exchange(() => this.#node.replayQueued(this.#now()));
+    this.#calls.exchange(() => this.#node.replayQueued(this.#now()));
   }
 
   /** Removes names past their grace period (the sweep timer calls this). @returns {string[]} */
   sweep() {
     if (this.#closed) return [];
-    const names = this.#run(() => this.#node.sweepExpired(this.#now()), () => []);
+    const names = this.#calls.run(() => this.#node.sweepExpired(this.#now()), () => []);
     this.#emit('sweep', { removed: names });
     // Expired names leave their blocks behind: collect them, and anything a crash left.
     if (names.length > 0) {
@@ -514,7 +526,7 @@ export class Vns extends VnsEventTarget {
     const peer = this.#peers.add(transport);
     this.#tabs.linked(peer, options.local ?? false);
     const now = this.#now();
-    this.#exchange(() => {
+    this.#calls.exchange(() => {
       if (options.local) return this.#node.connectLocal(peer, now);
       return options.catchUp ? this.#node.connectCatchUp(peer, now) : this.#node.connect(peer, now);
     });
@@ -522,12 +534,12 @@ export class Vns extends VnsEventTarget {
       peer,
       receive: (bytes) => {
         if (this.#closed || !this.#peers.has(peer)) return;
-        this.#exchange(() => this.#node.receive(peer, bytes, this.#now()));
+        this.#calls.exchange(() => this.#node.receive(peer, bytes, this.#now()));
       },
       closed: () => {
         this.#tabs.unlinked(peer);
         if (!this.#peers.delete(peer) || this.#closed) return;
-        this.#run(() => this.#node.disconnect(peer), () => []);
+        this.#calls.run(() => this.#node.disconnect(peer), () => []);
       },
     };
   }
@@ -540,8 +552,7 @@ export class Vns extends VnsEventTarget {
    */
   enableTopic(publish) {
     this.#check();
-    this.#node.enableTopic();
-    this.#publish = publish;
+    this.#calls.enableTopic(publish);
   }
 
   /**
@@ -553,7 +564,7 @@ export class Vns extends VnsEventTarget {
    */
   receivePublished(bytes) {
     this.#check();
-    const { verdict, name, code } = this.#run(() => this.#node.receivePublished(bytes, this.#now()), (p) => p.out);
+    const { verdict, name, code } = this.#calls.run(() => this.#node.receivePublished(bytes, this.#now()), (p) => p.out);
     return { verdict, name, code };
   }
 
@@ -598,7 +609,7 @@ export class Vns extends VnsEventTarget {
     this.#check();
     const relay = this.#tabs.relay;
     if (relay) await relay(name, build);
-    else this.#change(() => build(this.#node, this.#now()));
+    else this.#calls.change(() => build(this.#node, this.#now()));
     return this.#node.resolve(name, this.#now());
   }
 
@@ -612,7 +623,7 @@ export class Vns extends VnsEventTarget {
     this.#peers.closeAll('vns.closing', 'this tab now holds the database');
     this.#node = node;
     this.#answers.clear();
-    this.#announceQueue();
+    this.#calls.announceQueue();
     await old.close();
   }
 
@@ -629,88 +640,9 @@ export class Vns extends VnsEventTarget {
   #tick() {
     if (this.#closed) return;
     try {
-      this.#exchange(() => this.#node.tick(this.#now()));
+      this.#calls.exchange(() => this.#node.tick(this.#now()));
     } catch (error) {
       this.#emit('error', { type: 'tick', error });
-    }
-  }
-
-  /**
-   * Runs a wasm call, performs the frames `framesOf` finds in its value, then fires its
-   * events (so listeners never run inside wasm), and returns the call's value.
-   * @template T
-   * @param {() => T} call
-   * @param {(value: T) => Outbound[]} framesOf
-   * @returns {T}
-   */
-  #run(call, framesOf) {
-    let value;
-    try {
-      value = call();
-    } finally {
-      this.#flush();
-    }
-    this.#peers.perform(framesOf(value), (frame) => this.#node.sendFailed(frame.peer, frame.bytes, this.#now()));
-    if (this.#publish) for (const entry of this.#node.takePublications()) this.#publish(entry);
-    this.#flush();
-    this.#announceQueue();
-    return value;
-  }
-
-  /** `#run` for a peer call, whose value is the frames. @param {() => Outbound[]} call */
-  #exchange(call) {
-    this.#run(call, (out) => out);
-  }
-
-  /** `#run` for a local change: what it did. @param {() => Committed} call @returns {Committed} */
-  #change(call) {
-    return this.#run(call, (committed) => committed.out);
-  }
-
-  /** Fires `queue` when the queue's status moved (it drains, fills or replays without other events). */
-  #announceQueue() {
-    const now = this.#node.queueStatus();
-    const last = this.#queue;
-    if (now.size === last.size && now.dropped === last.dropped && now.replayed === last.replayed && now.capacity === last.capacity) return;
-    this.#queue = now;
-    this.#emit('queue', now);
-  }
-
-  #flush() {
-    for (const event of this.#node.takeEvents()) {
-      switch (event.type) {
-        case 'change':
-          this.#answers.forget(event.name);
-          this.#saves.changed();
-          this.#emit('change', event);
-          break;
-        case 'peer-connected':
-        case 'peer-disconnected':
-          this.#emit('peer', event);
-          break;
-        case 'events-dropped':
-          // Some change events were lost: no cached answer can be trusted.
-          this.#answers.clear();
-          this.#saves.changed();
-          break;
-        case 'queue-overflow':
-          this.#emit('queue-overflow', event);
-          break;
-        case 'catchup-started':
-          this.#emit('catchup-started', event);
-          break;
-        case 'catchup-completed':
-          this.#emit('catchup-completed', event);
-          break;
-        case 'catchup-aborted':
-          this.#emit('catchup-aborted', event);
-          break;
-        case 'clock':
-          this.#emit('clock', event);
-          break;
-        default:
-          this.#emit('error', event);
-      }
     }
   }
 

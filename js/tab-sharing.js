@@ -15,7 +15,7 @@
  */
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
-/** @typedef {import('./vns-events.js').VnsEventMap} VnsEventMap */
+/** @typedef {import('./vns-events.js').EmitVnsEvent} EmitVnsEvent */
 /** @typedef {import('./vns-events.js').TabRole} TabRole */
 /** @typedef {import('./vns-events.js').LeaderStatus} LeaderStatus */
 /** @typedef {import('./vns-types.js').ChangeRelay} ChangeRelay */
@@ -25,7 +25,7 @@
  * What the sharing needs from its `Vns`: to fire its events, to put a node under it (a
  * follower taking over the database), its clock, and when it has closed.
  * @typedef {{
- *   emit: <K extends keyof VnsEventMap>(type: K, detail: VnsEventMap[K]['detail']) => void,
+ *   emit: EmitVnsEvent,
  *   adopt(node: VnsNode): Promise<void>,
  *   now(): number,
  *   whenClosed(): Promise<void>,

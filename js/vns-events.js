@@ -62,6 +62,12 @@
  */
 
 /**
+ * Fires one `Vns` event of `type` with its `detail`, typed by `VnsEventMap` (how the parts of
+ * a `Vns` tell it to fire one).
+ * @typedef {<K extends keyof VnsEventMap>(type: K, detail: VnsEventMap[K]['detail']) => void} EmitVnsEvent
+ */
+
+/**
  * An `EventTarget` whose listeners are typed by `VnsEventMap` (the base of `Vns`).
  *
  * ```js
