@@ -5,7 +5,7 @@
 mod common;
 mod sim;
 
-use common::{name, reg, T0};
+use common::{name, ops_to, reg, T0};
 use serde_bytes::ByteArray;
 use sim::{NetConfig, Rng, Sim};
 use vns::blockstore::MemoryBlockstore;
@@ -199,15 +199,6 @@ fn a_delta_is_not_echoed_to_its_sender() {
     b.connect(3, T0);
     b.receive(3, &hello(&params), T0);
     let out = b.receive(1, &Message::Ops { entries: vec![reg(2, "bob", T0).into()] }.encode(), T0);
-    let ops_to = |out: &[Outbound]| -> Vec<u64> {
-        out.iter()
-            .filter(|o| {
-                matches!(o, Outbound::Send { bytes, .. }
-                    if matches!(Message::decode(bytes), Ok(Message::Ops { .. })))
-            })
-            .map(Outbound::peer)
-            .collect()
-    };
     assert_eq!(ops_to(&out), vec![3]);
     let out = b.submit(reg(3, "carol", T0), T0).unwrap().out;
     assert_eq!(ops_to(&out), vec![1, 3]);
