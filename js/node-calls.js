@@ -117,19 +117,12 @@ export class NodeCalls {
           host.eventsLost();
           break;
         case 'queue-overflow':
-          host.emit('queue-overflow', event);
-          break;
         case 'catchup-started':
-          host.emit('catchup-started', event);
-          break;
         case 'catchup-completed':
-          host.emit('catchup-completed', event);
-          break;
         case 'catchup-aborted':
-          host.emit('catchup-aborted', event);
-          break;
         case 'clock':
-          host.emit('clock', event);
+          // Fired as they come, under their own type.
+          host.emit(event.type, event);
           break;
         default:
           host.emit('error', event);
