@@ -13,13 +13,13 @@
  * @module
  */
 
-import { AnswerCache, deepFreeze } from './answer-cache.js';
+import { AnswerCache } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
 import { NodeCalls } from './node-calls.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
 import { TabSharing } from './tab-sharing.js';
-import { VnsEventTarget } from './vns-events.js';
+import { VnsReads } from './vns-reads.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
 /** @typedef {import('../pkg/web/vns.js').Keys} Keys */
@@ -110,8 +110,9 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * await vns.close();
  * ```
  */
-export class Vns extends VnsEventTarget {
-  /** @type {VnsNode} */ #node;
+export class Vns extends VnsReads {
+  /** The node, shared with the reads (a follower tab taking over replaces it). @type {import('./vns-reads.js').NodeSlot} */
+  #slot;
   /** @type {WasmExports} */ #wasm;
   /** @type {() => number} */ #now;
   #peers = new PeerLinks();
@@ -119,8 +120,8 @@ export class Vns extends VnsEventTarget {
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
   /** @type {SaveQueue} */ #saves;
   /** @type {Set<() => void>} */ #onClose = new Set();
-  /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
-  #answers = new AnswerCache();
+  /** Resolved answers by the name as asked, shared with the reads. @type {AnswerCache} */
+  #answers;
   #closed = false;
   /** Calls into the node, each followed by its frames, publications and events. @type {NodeCalls} */
   #calls;
@@ -141,12 +142,16 @@ export class Vns extends VnsEventTarget {
    * @param {OpenOptions} options
    */
   constructor(wasm, node, options) {
-    super();
-    this.#wasm = wasm;
-    this.#node = node;
+    const slot = { node };
     const ahead = options.clockOffsetMs ?? 0;
     // `clockOffsetMs` is a test aid: a node whose clock runs fast (see docs/protocol.md, "Clock health").
-    this.#now = options.now ?? (ahead ? () => Date.now() + ahead : Date.now);
+    const now = options.now ?? (ahead ? () => Date.now() + ahead : Date.now);
+    const answers = new AnswerCache();
+    super({ wasm, slot, now, answers });
+    this.#wasm = wasm;
+    this.#slot = slot;
+    this.#now = now;
+    this.#answers = answers;
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
     this.#saves = new SaveQueue({
@@ -172,31 +177,8 @@ export class Vns extends VnsEventTarget {
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
   }
 
-  /** Proof-of-work difficulty of this node's network. */
-  get difficulty() {
-    return this.#node.difficulty;
-  }
-
-  /** The network id (hex). */
-  get networkId() {
-    return this.#node.networkId;
-  }
-
-  /**
-   * Every parameter of this node's network, as the core enforces it.
-   * @returns {NetworkInfo}
-   */
-  get network() {
-    return this.#node.network;
-  }
-
-  /**
-   * How this node's clock stands against its peers' (`clock` events tell changes): while
-   * `skewed`, the rules are judged at the peers' median time instead of this clock.
-   * @returns {ClockHealth}
-   */
-  get clock() {
-    return this.#node.clockHealth();
+  get #node() {
+    return this.#slot.node;
   }
 
   /** Where this node's changes stand with its storage (see `SaveState`); `saving` events tell changes. */
@@ -231,15 +213,6 @@ export class Vns extends VnsEventTarget {
    */
   networkPeers() {
     return this.#tabs.networkPeers(this.peers());
-  }
-
-  /**
-   * What a node opened with `repair: true` found in its store: entries loaded, names lost,
-   * every damaged block (`undefined` for a normal open).
-   * @returns {import('../pkg/web/vns.js').RepairReport | undefined}
-   */
-  get repairReport() {
-    return this.#node.repairReport;
   }
 
   /** Whether `close()` was called. */
@@ -299,35 +272,6 @@ export class Vns extends VnsEventTarget {
   }
 
   /**
-   * The records of `name` now. Rejects with `code` `resolve.not_found`, `resolve.in_grace`, ….
-   * Answers are cached (frozen) until the name changes or expires.
-   * @param {string} name
-   * @returns {Promise<Resolved>}
-   */
-  async resolve(name) {
-    return this.#resolveNow(name);
-  }
-
-  /**
-   * `resolve` without the promise, for hot loops.
-   * @param {string} name
-   * @returns {Resolved}
-   */
-  resolveSync(name) {
-    return this.#resolveNow(name);
-  }
-
-  /** @param {string} name @returns {Resolved} */
-  #resolveNow(name) {
-    const now = this.#now();
-    const hit = this.#answers.get(name);
-    if (hit && now < hit.expires) return hit;
-    const resolved = deepFreeze(this.#node.resolve(name, now));
-    this.#answers.set(name, resolved);
-    return resolved;
-  }
-
-  /**
    * Submits an entry block built by another node (an owner's client, through an HTTP API):
    * validated like any local change, then sent to peers or queued. Throws with the `code`
    * of the rule it breaks. In a follower tab it goes into this tab's copy and on to the
@@ -340,96 +284,6 @@ export class Vns extends VnsEventTarget {
     this.#check();
     const { name, accepted } = this.#calls.change(() => this.#node.submit(bytes, this.#now()));
     return { name, accepted };
-  }
-
-  /**
-   * The current version of `name` as its DAG-CBOR entry block, or `undefined`.
-   * @param {string} name
-   * @returns {Uint8Array | undefined}
-   */
-  entryBlock(name) {
-    return this.#node.entryBlock(name);
-  }
-
-  /** How many names the store holds. */
-  get size() {
-    return this.#node.size;
-  }
-
-  /** Counters since open: entries accepted, rejected by code, traffic. @returns {NodeStats} */
-  stats() {
-    return this.#node.stats();
-  }
-
-  /**
-   * Whether `name` can be registered, at this node's clock: `free`, `taken` (by `owner` until
-   * `expires`), `grace` (expired; only `owner` may renew until `graceEnds`) or `invalid` (with
-   * the name rules' `code` and `message`; never thrown).
-   *
-   * ```js
-   * const a = vns.availability('alice'); // { name: 'alice.vfs', state: 'taken', owner, expires }
-   * ```
-   * @param {string} name
-   * @returns {NameAvailability}
-   */
-  availability(name) {
-    return this.#node.availability(name, this.#now());
-  }
-
-  /**
-   * The operations the held entry of `name` carries, oldest first: the registration, every
-   * renewal and transfer, and the latest update unless a renewal or transfer followed it
-   * (earlier updates are replaced, not carried). Throws `store.not_found`.
-   * @param {string} name
-   * @returns {NameHistoryEvent[]}
-   */
-  history(name) {
-    return this.#node.history(name);
-  }
-
-  /**
-   * What renewing `name` now would do: `renewedExpires` and its `gain` over `expires`, and
-   * `worthwhileFrom`, the start of the renewal window (the last 30 days before expiry).
-   * Throws `store.not_found` or `rule.lapsed`.
-   * @param {string} name
-   * @returns {RenewalOutlook}
-   */
-  renewal(name) {
-    return this.#node.renewal(name, this.#now());
-  }
-
-  /** @param {string} owner a peer id @returns {string[]} */
-  namesByOwner(owner) {
-    return this.#node.namesByOwner(owner);
-  }
-
-  /** @returns {string} the merkle root (CID) */
-  merkleRoot() {
-    return this.#node.merkleRoot();
-  }
-
-  /**
-   * A merkle proof for `name` under the current root, with the CID of its entry block (the
-   * `entry` of `resolve`'s answer) or `null` when the name is absent: one call gives what a
-   * light client checks and what it should find.
-   * @param {string} name @returns {NameProof}
-   */
-  proof(name) {
-    return this.#node.proof(name);
-  }
-
-  /**
-   * Checks a proof from anywhere (only its `root` and `blocks` are used): the name's entry
-   * CID, or `null` if the proof shows it absent. Throws `proof.*` if the blocks do not check.
-   * @param {Pick<NameProof, 'root' | 'blocks'>} proof @param {string} name @returns {string | null}
-   */
-  verifyProof(proof, name) {
-    return this.#wasm.VnsNode.verifyProof(proof.root, name, proof.blocks) ?? null;
-  }
-
-  /** @returns {QueueStatus} */
-  queueStatus() {
-    return this.#node.queueStatus();
   }
 
   /** Sends queued deltas to connected peers now. */
@@ -447,11 +301,6 @@ export class Vns extends VnsEventTarget {
       this.collectGarbage().catch((error) => this.#emit('error', { type: 'gc', error }));
     }
     return names;
-  }
-
-  /** Handles of peers whose handshake completed. @returns {number[]} */
-  peers() {
-    return this.#node.peers();
   }
 
   /**
@@ -621,7 +470,7 @@ export class Vns extends VnsEventTarget {
   async #adopt(node) {
     const old = this.#node;
     this.#peers.closeAll('vns.closing', 'this tab now holds the database');
-    this.#node = node;
+    this.#slot.node = node;
     this.#answers.clear();
     this.#calls.announceQueue();
     await old.close();
