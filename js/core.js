@@ -18,6 +18,7 @@ import { inlineSolver } from './inline-solver.js';
 import { NodeCalls } from './node-calls.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
+import { scrubPass } from './scrub-pass.js';
 import { TabSharing } from './tab-sharing.js';
 import { VnsReads } from './vns-reads.js';
 
@@ -337,25 +338,11 @@ export class Vns extends VnsReads {
    * between saves, checks each against its CID, and writes damaged ones again from memory
    * (this node still holds every entry and tree node it reaches). Never deletes anything.
    * `onProgress` is told after each batch. Resolves to what the pass checked and found.
-   * @param {{ batch?: number, onProgress?: (step: import('../pkg/web/vns.js').ScrubStep) => void }} [options]
-   * @returns {Promise<{ checked: number, total: number, damaged: import('../pkg/web/vns.js').ScrubStep['damaged'], repairError?: Error }>}
+   * @param {import('./scrub-pass.js').ScrubOptions} [options]
+   * @returns {Promise<import('./scrub-pass.js').ScrubResult>}
    */
-  async scrub({ batch = 1024, onProgress } = {}) {
-    const total = await this.#saves.between(async () => this.#node.scrubStart());
-    /** @type {import('../pkg/web/vns.js').ScrubStep['damaged']} */
-    const damaged = [];
-    /** @type {Error | undefined} */
-    let repairError;
-    let checked = 0;
-    while (checked < total || total === 0) {
-      const step = await this.#saves.between(() => this.#node.scrubStep(batch));
-      damaged.push(...step.damaged);
-      repairError ??= step.repairError;
-      checked = step.checked;
-      onProgress?.(step);
-      if (step.done) break;
-    }
-    return { checked, total, damaged, ...(repairError && { repairError }) };
+  scrub(options) {
+    return scrubPass(() => this.#node, this.#saves, options);
   }
 
   /**
