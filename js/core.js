@@ -16,6 +16,7 @@
 import { AnswerCache } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
 import { NodeCalls } from './node-calls.js';
+import { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS, shimClock, splitOpenOptions } from './open-options.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
 import { scrubPass } from './scrub-pass.js';
@@ -79,12 +80,8 @@ function deferred() {
   return { promise, resolve };
 }
 
-/** Default expiry sweep period: hourly. */
-export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-/** Default sync tick period. */
-export const DEFAULT_TICK_INTERVAL_MS = 250;
-/** Default delay between a change and the automatic save that persists it. */
-export const DEFAULT_SAVE_DELAY_MS = 200;
+export { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS, splitOpenOptions } from './open-options.js';
+
 /**
  * A running VNS node. Events (typed by `VnsEventMap`): `change` (`detail: { name }`), `sweep`
  * (`detail: { removed }`, after every expiry sweep), `save` (`detail` is the `SaveReport` of
@@ -144,9 +141,7 @@ export class Vns extends VnsReads {
    */
   constructor(wasm, node, options) {
     const slot = { node };
-    const ahead = options.clockOffsetMs ?? 0;
-    // `clockOffsetMs` is a test aid: a node whose clock runs fast (see docs/protocol.md, "Clock health").
-    const now = options.now ?? (ahead ? () => Date.now() + ahead : Date.now);
+    const now = shimClock(options);
     const answers = new AnswerCache();
     super({ wasm, slot, now, answers });
     this.#wasm = wasm;
@@ -502,14 +497,4 @@ export async function openWith(wasm, options = {}) {
   const node = await wasm.VnsNode.open(nodeOptions);
   // `clockOffsetMs` also stays in `nodeOptions`: the core checks its range.
   return new Vns(wasm, node, shimOptions);
-}
-
-/**
- * `open`'s options as the wasm node's and the shim's.
- * @param {OpenOptions} options
- * @returns {{ nodeOptions: VnsNodeOptions, shimOptions: OpenOptions }}
- */
-export function splitOpenOptions(options) {
-  const { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, shareTabs: _shared, ...nodeOptions } = options;
-  return { nodeOptions, shimOptions: { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, clockOffsetMs: nodeOptions.clockOffsetMs } };
 }
