@@ -1,14 +1,15 @@
 // @ts-check
-// Over ~500 lines: the `Vns` class holds the private state (node, links, saves, tab role,
-// topic) that its change paths share; the tab follower's relay (`#relay`, `#adopt`) and the
-// topic's publishing are the next parts to move out, as `save-queue.js` was.
 /**
  * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
  * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.
  *
- * What stands alone lives beside it: `save-queue.js` (when saves run, the save state),
- * `peer-links.js` (transports by link number), `vns-types.js` (option and handle types),
- * `vns-events.js` (the event types), `answer-cache.js`, `inline-solver.js`.
+ * What stands alone lives beside it: `vns-reads.js` (what a node answers without changing
+ * anything: the base of `Vns`), `node-calls.js` (each call into the node and what follows
+ * it: frames, topic publications, events), `tab-sharing.js` (this tab's part in sharing its
+ * database), `save-queue.js` (when saves run, the save state), `scrub-pass.js`,
+ * `open-options.js` (the shim's own options), `peer-links.js` (transports by link number),
+ * `vns-types.js` (option and handle types), `vns-events.js` (the event types),
+ * `answer-cache.js`, `inline-solver.js`.
  *
  * @module
  */
@@ -83,22 +84,9 @@ function deferred() {
 export { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS, splitOpenOptions } from './open-options.js';
 
 /**
- * A running VNS node. Events (typed by `VnsEventMap`): `change` (`detail: { name }`), `sweep`
- * (`detail: { removed }`, after every expiry sweep), `save` (`detail` is the `SaveReport` of
- * each save), `saving` (`detail: { state }` whenever `saveState` changes), `gc` (`detail` is
- * the `GcReport` of each garbage collection), `peer` (`detail` is a `peer-connected` or
- * `peer-disconnected` event), `queue` (`detail` is the `QueueStatus`, whenever it changed),
- * `queue-overflow`, `catchup-started` (a catch-up with a peer began: its root differs from
- * ours), then one of `catchup-completed` (with the `entries` it fetched) or `catchup-aborted`
- * (it was abandoned, with the reason's `code`; the link stays open and a later catch-up
- * retries) for the same `peer`, unless its link closes first (`peer`), `clock` (`detail.health`:
- * this node's clock against its peers', whenever it changed), `error` (`peer-error`,
- * `queue-lost`, `{ type: 'save', error }` from a
- * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
- * blocks, `{ type: 'gc', error }` from the collection after a sweep, or `{ type: 'takeover',
- * error }` when a follower tab could not open the database it was to lead), `role` (`detail:
- * { role }`, this tab's part in sharing its database changed) and `leader-status` (the
- * leading tab's report, in a follower).
+ * A running VNS node: what it answers (`VnsReads`, its base), the owner changes, peer links,
+ * saves and timers. Its events are typed by `VnsEventMap` (vns-events.js), which says when
+ * each fires and what its `detail` carries.
  *
  * ```js
  * const vns = await open({ storage: 'memory', network: 'testing' });
@@ -109,6 +97,10 @@ export { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL
  * ```
  */
 export class Vns extends VnsReads {
+  /** Fires one of this node's events (the parts below fire theirs through it). @type {import('./vns-events.js').EmitVnsEvent} */
+  #emit = (type, detail) => {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  };
   /** The node, shared with the reads (a follower tab taking over replaces it). @type {import('./vns-reads.js').NodeSlot} */
   #slot;
   /** @type {WasmExports} */ #wasm;
@@ -127,7 +119,7 @@ export class Vns extends VnsReads {
   #released = deferred();
   /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
   #tabs = new TabSharing({
-    emit: (type, detail) => this.#emit(type, detail),
+    emit: this.#emit,
     adopt: (node) => this.#adopt(node),
     now: () => this.#now(),
     whenClosed: () => this.#released.promise,
@@ -167,7 +159,7 @@ export class Vns extends VnsReads {
         this.#answers.clear();
         this.#saves.changed();
       },
-      emit: (type, detail) => this.#emit(type, detail),
+      emit: this.#emit,
     });
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
@@ -477,13 +469,6 @@ export class Vns extends VnsReads {
     }
   }
 
-  /**
-   * @template {keyof VnsEventMap} K
-   * @param {K} type @param {VnsEventMap[K]['detail']} detail
-   */
-  #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
-  }
 }
 
 /**
