@@ -44,6 +44,14 @@ fn hello(params: &NetworkParams) -> Vec<u8> {
     Message::Hello { network, root: empty_root(), clock: T0 }.encode()
 }
 
+/// A node on `params` whose peer 1 has completed the handshake.
+fn node_with_peer(params: &NetworkParams) -> SyncNode {
+    let mut b = node(params.clone());
+    b.connect(1, T0);
+    b.receive(1, &hello(params), T0);
+    b
+}
+
 #[test]
 fn another_protocol_version_is_refused_with_a_clear_reason() {
     let params = NetworkParams::testing();
@@ -188,9 +196,7 @@ fn messages_before_the_handshake_are_ignored() {
 #[test]
 fn a_delta_is_not_echoed_to_its_sender() {
     let params = NetworkParams::testing();
-    let mut b = node(params.clone());
-    b.connect(1, T0);
-    b.receive(1, &hello(&params), T0);
+    let mut b = node_with_peer(&params);
     let out =
         b.receive(1, &Message::Ops { entries: vec![reg(1, "alice", T0).into()] }.encode(), T0);
     assert_eq!(b.peer_stats(1).unwrap().accepted, 1);
@@ -407,9 +413,7 @@ fn a_peer_sending_forgeries_is_closed_after_the_limit_and_others_keep_syncing() 
 #[test]
 fn refusals_honest_peers_cause_in_races_never_close_a_session() {
     let params = NetworkParams::testing();
-    let mut b = node(params.clone());
-    b.connect(1, T0);
-    b.receive(1, &hello(&params), T0);
+    let mut b = node_with_peer(&params);
     let limit = SyncConfig::default().max_faulty_entries;
     // Versions that lose a conflict here (an earlier claim is held), many times over.
     let held: Vec<_> = (0..=limit).map(|i| reg(2, &format!("race{i}"), T0)).collect();
