@@ -1,23 +1,28 @@
 // @ts-check
-// Over ~500 lines: the `Vns` class holds the private state (node, links, saves, tab role,
-// topic) that its change paths share; the tab follower's relay (`#relay`, `#adopt`) and the
-// topic's publishing are the next parts to move out, as `save-queue.js` was.
 /**
  * The `Vns` object: the wasm node plus everything that needs a JS runtime (timers, events,
  * peer transports, serialised saves). Shared by the browser/Deno and Node entry points.
  *
- * What stands alone lives beside it: `save-queue.js` (when saves run, the save state),
- * `peer-links.js` (transports by link number), `vns-types.js` (option and handle types),
- * `vns-events.js` (the event types), `answer-cache.js`, `inline-solver.js`.
+ * What stands alone lives beside it: `vns-reads.js` (what a node answers without changing
+ * anything: the base of `Vns`), `node-calls.js` (each call into the node and what follows
+ * it: frames, topic publications, events), `tab-sharing.js` (this tab's part in sharing its
+ * database), `save-queue.js` (when saves run, the save state), `scrub-pass.js`,
+ * `open-options.js` (the shim's own options), `peer-links.js` (transports by link number),
+ * `vns-types.js` (option and handle types), `vns-events.js` (the event types),
+ * `answer-cache.js`, `inline-solver.js`.
  *
  * @module
  */
 
-import { AnswerCache, deepFreeze } from './answer-cache.js';
+import { AnswerCache } from './answer-cache.js';
 import { inlineSolver } from './inline-solver.js';
+import { NodeCalls } from './node-calls.js';
+import { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS, shimClock, splitOpenOptions } from './open-options.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
-import { VnsEventTarget } from './vns-events.js';
+import { scrubPass } from './scrub-pass.js';
+import { TabSharing } from './tab-sharing.js';
+import { VnsReads } from './vns-reads.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
 /** @typedef {import('../pkg/web/vns.js').Keys} Keys */
@@ -76,29 +81,12 @@ function deferred() {
   return { promise, resolve };
 }
 
-/** Default expiry sweep period: hourly. */
-export const DEFAULT_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-/** Default sync tick period. */
-export const DEFAULT_TICK_INTERVAL_MS = 250;
-/** Default delay between a change and the automatic save that persists it. */
-export const DEFAULT_SAVE_DELAY_MS = 200;
+export { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS, splitOpenOptions } from './open-options.js';
+
 /**
- * A running VNS node. Events (typed by `VnsEventMap`): `change` (`detail: { name }`), `sweep`
- * (`detail: { removed }`, after every expiry sweep), `save` (`detail` is the `SaveReport` of
- * each save), `saving` (`detail: { state }` whenever `saveState` changes), `gc` (`detail` is
- * the `GcReport` of each garbage collection), `peer` (`detail` is a `peer-connected` or
- * `peer-disconnected` event), `queue` (`detail` is the `QueueStatus`, whenever it changed),
- * `queue-overflow`, `catchup-started` (a catch-up with a peer began: its root differs from
- * ours), then one of `catchup-completed` (with the `entries` it fetched) or `catchup-aborted`
- * (it was abandoned, with the reason's `code`; the link stays open and a later catch-up
- * retries) for the same `peer`, unless its link closes first (`peer`), `clock` (`detail.health`:
- * this node's clock against its peers', whenever it changed), `error` (`peer-error`,
- * `queue-lost`, `{ type: 'save', error }` from a
- * failed automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
- * blocks, `{ type: 'gc', error }` from the collection after a sweep, or `{ type: 'takeover',
- * error }` when a follower tab could not open the database it was to lead), `role` (`detail:
- * { role }`, this tab's part in sharing its database changed) and `leader-status` (the
- * leading tab's report, in a follower).
+ * A running VNS node: what it answers (`VnsReads`, its base), the owner changes, peer links,
+ * saves and timers. Its events are typed by `VnsEventMap` (vns-events.js), which says when
+ * each fires and what its `detail` carries.
  *
  * ```js
  * const vns = await open({ storage: 'memory', network: 'testing' });
@@ -108,8 +96,13 @@ export const DEFAULT_SAVE_DELAY_MS = 200;
  * await vns.close();
  * ```
  */
-export class Vns extends VnsEventTarget {
-  /** @type {VnsNode} */ #node;
+export class Vns extends VnsReads {
+  /** Fires one of this node's events (the parts below fire theirs through it). @type {import('./vns-events.js').EmitVnsEvent} */
+  #emit = (type, detail) => {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  };
+  /** The node, shared with the reads (a follower tab taking over replaces it). @type {import('./vns-reads.js').NodeSlot} */
+  #slot;
   /** @type {WasmExports} */ #wasm;
   /** @type {() => number} */ #now;
   #peers = new PeerLinks();
@@ -117,22 +110,20 @@ export class Vns extends VnsEventTarget {
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
   /** @type {SaveQueue} */ #saves;
   /** @type {Set<() => void>} */ #onClose = new Set();
-  /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
-  #answers = new AnswerCache();
+  /** Resolved answers by the name as asked, shared with the reads. @type {AnswerCache} */
+  #answers;
   #closed = false;
-  /** The queue status last announced with a `queue` event. */
-  /** @type {QueueStatus} */ #queue;
-  /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
-  /** @type {TabRole} */ #role = 'solo';
-  /** Local links (other tabs running on this node): not network peers. */
-  /** @type {Set<number>} */ #tabLinks = new Set();
-  /** While this tab follows another: where its owner changes go, and what the leader reported. */
-  /** @type {ChangeRelay | undefined} */ #relay;
-  /** @type {LeaderStatus | undefined} */ #leaderStatus;
+  /** Calls into the node, each followed by its frames, publications and events. @type {NodeCalls} */
+  #calls;
   /** Settles once `close()` has saved and released the storage. */
   #released = deferred();
-  /** Where accepted versions are published once a topic is enabled. @type {((entry: Uint8Array) => void) | undefined} */
-  #publish;
+  /** This tab's part in sharing its database with the origin's other tabs (tabs.js). */
+  #tabs = new TabSharing({
+    emit: this.#emit,
+    adopt: (node) => this.#adopt(node),
+    now: () => this.#now(),
+    whenClosed: () => this.#released.promise,
+  });
 
   /**
    * Use `open()` instead.
@@ -141,12 +132,14 @@ export class Vns extends VnsEventTarget {
    * @param {OpenOptions} options
    */
   constructor(wasm, node, options) {
-    super();
+    const slot = { node };
+    const now = shimClock(options);
+    const answers = new AnswerCache();
+    super({ wasm, slot, now, answers });
     this.#wasm = wasm;
-    this.#node = node;
-    const ahead = options.clockOffsetMs ?? 0;
-    // `clockOffsetMs` is a test aid: a node whose clock runs fast (see docs/protocol.md, "Clock health").
-    this.#now = options.now ?? (ahead ? () => Date.now() + ahead : Date.now);
+    this.#slot = slot;
+    this.#now = now;
+    this.#answers = answers;
     const sweepMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
     const tickMs = options.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
     this.#saves = new SaveQueue({
@@ -154,36 +147,26 @@ export class Vns extends VnsEventTarget {
       onState: (state) => this.#emit('saving', { state }),
       autosave: () => this.save().catch((error) => this.#emit('error', { type: 'save', error })),
     });
-    this.#queue = node.queueStatus();
+    this.#calls = new NodeCalls({
+      node: () => this.#node,
+      peers: this.#peers,
+      now: () => this.#now(),
+      changed: (name) => {
+        this.#answers.forget(name);
+        this.#saves.changed();
+      },
+      eventsLost: () => {
+        this.#answers.clear();
+        this.#saves.changed();
+      },
+      emit: this.#emit,
+    });
     this.#sweepTimer = setInterval(() => this.sweep(), sweepMs);
     this.#tickTimer = setInterval(() => this.#tick(), tickMs);
   }
 
-  /** Proof-of-work difficulty of this node's network. */
-  get difficulty() {
-    return this.#node.difficulty;
-  }
-
-  /** The network id (hex). */
-  get networkId() {
-    return this.#node.networkId;
-  }
-
-  /**
-   * Every parameter of this node's network, as the core enforces it.
-   * @returns {NetworkInfo}
-   */
-  get network() {
-    return this.#node.network;
-  }
-
-  /**
-   * How this node's clock stands against its peers' (`clock` events tell changes): while
-   * `skewed`, the rules are judged at the peers' median time instead of this clock.
-   * @returns {ClockHealth}
-   */
-  get clock() {
-    return this.#node.clockHealth();
+  get #node() {
+    return this.#slot.node;
   }
 
   /** Where this node's changes stand with its storage (see `SaveState`); `saving` events tell changes. */
@@ -199,7 +182,7 @@ export class Vns extends VnsEventTarget {
    * @returns {TabRole}
    */
   get role() {
-    return this.#role;
+    return this.#tabs.role;
   }
 
   /**
@@ -208,7 +191,7 @@ export class Vns extends VnsEventTarget {
    * @returns {LeaderStatus | undefined}
    */
   get leaderStatus() {
-    return this.#leaderStatus;
+    return this.#tabs.leaderStatus;
   }
 
   /**
@@ -217,17 +200,7 @@ export class Vns extends VnsEventTarget {
    * @returns {number}
    */
   networkPeers() {
-    if (this.#role === 'follower') return this.#leaderStatus?.networkPeers ?? 0;
-    return this.peers().filter((peer) => !this.#tabLinks.has(peer)).length;
-  }
-
-  /**
-   * What a node opened with `repair: true` found in its store: entries loaded, names lost,
-   * every damaged block (`undefined` for a normal open).
-   * @returns {import('../pkg/web/vns.js').RepairReport | undefined}
-   */
-  get repairReport() {
-    return this.#node.repairReport;
+    return this.#tabs.networkPeers(this.peers());
   }
 
   /** Whether `close()` was called. */
@@ -287,35 +260,6 @@ export class Vns extends VnsEventTarget {
   }
 
   /**
-   * The records of `name` now. Rejects with `code` `resolve.not_found`, `resolve.in_grace`, ….
-   * Answers are cached (frozen) until the name changes or expires.
-   * @param {string} name
-   * @returns {Promise<Resolved>}
-   */
-  async resolve(name) {
-    return this.#resolveNow(name);
-  }
-
-  /**
-   * `resolve` without the promise, for hot loops.
-   * @param {string} name
-   * @returns {Resolved}
-   */
-  resolveSync(name) {
-    return this.#resolveNow(name);
-  }
-
-  /** @param {string} name @returns {Resolved} */
-  #resolveNow(name) {
-    const now = this.#now();
-    const hit = this.#answers.get(name);
-    if (hit && now < hit.expires) return hit;
-    const resolved = deepFreeze(this.#node.resolve(name, now));
-    this.#answers.set(name, resolved);
-    return resolved;
-  }
-
-  /**
    * Submits an entry block built by another node (an owner's client, through an HTTP API):
    * validated like any local change, then sent to peers or queued. Throws with the `code`
    * of the rule it breaks. In a follower tab it goes into this tab's copy and on to the
@@ -326,120 +270,25 @@ export class Vns extends VnsEventTarget {
    */
   submit(bytes) {
     this.#check();
-    const { name, accepted } = this.#change(() => this.#node.submit(bytes, this.#now()));
+    const { name, accepted } = this.#calls.change(() => this.#node.submit(bytes, this.#now()));
     return { name, accepted };
-  }
-
-  /**
-   * The current version of `name` as its DAG-CBOR entry block, or `undefined`.
-   * @param {string} name
-   * @returns {Uint8Array | undefined}
-   */
-  entryBlock(name) {
-    return this.#node.entryBlock(name);
-  }
-
-  /** How many names the store holds. */
-  get size() {
-    return this.#node.size;
-  }
-
-  /** Counters since open: entries accepted, rejected by code, traffic. @returns {NodeStats} */
-  stats() {
-    return this.#node.stats();
-  }
-
-  /**
-   * Whether `name` can be registered, at this node's clock: `free`, `taken` (by `owner` until
-   * `expires`), `grace` (expired; only `owner` may renew until `graceEnds`) or `invalid` (with
-   * the name rules' `code` and `message`; never thrown).
-   *
-   * ```js
-   * const a = vns.availability('alice'); // { name: 'alice.vfs', state: 'taken', owner, expires }
-   * ```
-   * @param {string} name
-   * @returns {NameAvailability}
-   */
-  availability(name) {
-    return this.#node.availability(name, this.#now());
-  }
-
-  /**
-   * The operations the held entry of `name` carries, oldest first: the registration, every
-   * renewal and transfer, and the latest update unless a renewal or transfer followed it
-   * (earlier updates are replaced, not carried). Throws `store.not_found`.
-   * @param {string} name
-   * @returns {NameHistoryEvent[]}
-   */
-  history(name) {
-    return this.#node.history(name);
-  }
-
-  /**
-   * What renewing `name` now would do: `renewedExpires` and its `gain` over `expires`, and
-   * `worthwhileFrom`, the start of the renewal window (the last 30 days before expiry).
-   * Throws `store.not_found` or `rule.lapsed`.
-   * @param {string} name
-   * @returns {RenewalOutlook}
-   */
-  renewal(name) {
-    return this.#node.renewal(name, this.#now());
-  }
-
-  /** @param {string} owner a peer id @returns {string[]} */
-  namesByOwner(owner) {
-    return this.#node.namesByOwner(owner);
-  }
-
-  /** @returns {string} the merkle root (CID) */
-  merkleRoot() {
-    return this.#node.merkleRoot();
-  }
-
-  /**
-   * A merkle proof for `name` under the current root, with the CID of its entry block (the
-   * `entry` of `resolve`'s answer) or `null` when the name is absent: one call gives what a
-   * light client checks and what it should find.
-   * @param {string} name @returns {NameProof}
-   */
-  proof(name) {
-    return this.#node.proof(name);
-  }
-
-  /**
-   * Checks a proof from anywhere (only its `root` and `blocks` are used): the name's entry
-   * CID, or `null` if the proof shows it absent. Throws `proof.*` if the blocks do not check.
-   * @param {Pick<NameProof, 'root' | 'blocks'>} proof @param {string} name @returns {string | null}
-   */
-  verifyProof(proof, name) {
-    return this.#wasm.VnsNode.verifyProof(proof.root, name, proof.blocks) ?? null;
-  }
-
-  /** @returns {QueueStatus} */
-  queueStatus() {
-    return this.#node.queueStatus();
   }
 
   /** Sends queued deltas to connected peers now. */
   replayQueued() {
-    this.#exchange(() => this.#node.replayQueued(this.#now()));
+    this.#calls.exchange(() => this.#node.replayQueued(this.#now()));
   }
 
   /** Removes names past their grace period (the sweep timer calls this). @returns {string[]} */
   sweep() {
     if (this.#closed) return [];
-    const names = this.#run(() => this.#node.sweepExpired(this.#now()), () => []);
+    const names = this.#calls.run(() => this.#node.sweepExpired(this.#now()), () => []);
     this.#emit('sweep', { removed: names });
     // Expired names leave their blocks behind: collect them, and anything a crash left.
     if (names.length > 0) {
       this.collectGarbage().catch((error) => this.#emit('error', { type: 'gc', error }));
     }
     return names;
-  }
-
-  /** Handles of peers whose handshake completed. @returns {number[]} */
-  peers() {
-    return this.#node.peers();
   }
 
   /**
@@ -476,25 +325,11 @@ export class Vns extends VnsEventTarget {
    * between saves, checks each against its CID, and writes damaged ones again from memory
    * (this node still holds every entry and tree node it reaches). Never deletes anything.
    * `onProgress` is told after each batch. Resolves to what the pass checked and found.
-   * @param {{ batch?: number, onProgress?: (step: import('../pkg/web/vns.js').ScrubStep) => void }} [options]
-   * @returns {Promise<{ checked: number, total: number, damaged: import('../pkg/web/vns.js').ScrubStep['damaged'], repairError?: Error }>}
+   * @param {import('./scrub-pass.js').ScrubOptions} [options]
+   * @returns {Promise<import('./scrub-pass.js').ScrubResult>}
    */
-  async scrub({ batch = 1024, onProgress } = {}) {
-    const total = await this.#saves.between(async () => this.#node.scrubStart());
-    /** @type {import('../pkg/web/vns.js').ScrubStep['damaged']} */
-    const damaged = [];
-    /** @type {Error | undefined} */
-    let repairError;
-    let checked = 0;
-    while (checked < total || total === 0) {
-      const step = await this.#saves.between(() => this.#node.scrubStep(batch));
-      damaged.push(...step.damaged);
-      repairError ??= step.repairError;
-      checked = step.checked;
-      onProgress?.(step);
-      if (step.done) break;
-    }
-    return { checked, total, damaged, ...(repairError && { repairError }) };
+  scrub(options) {
+    return scrubPass(() => this.#node, this.#saves, options);
   }
 
   /**
@@ -512,9 +347,9 @@ export class Vns extends VnsEventTarget {
   attach(transport, options = {}) {
     this.#check();
     const peer = this.#peers.add(transport);
-    if (options.local) this.#tabLinks.add(peer);
+    this.#tabs.linked(peer, options.local ?? false);
     const now = this.#now();
-    this.#exchange(() => {
+    this.#calls.exchange(() => {
       if (options.local) return this.#node.connectLocal(peer, now);
       return options.catchUp ? this.#node.connectCatchUp(peer, now) : this.#node.connect(peer, now);
     });
@@ -522,12 +357,12 @@ export class Vns extends VnsEventTarget {
       peer,
       receive: (bytes) => {
         if (this.#closed || !this.#peers.has(peer)) return;
-        this.#exchange(() => this.#node.receive(peer, bytes, this.#now()));
+        this.#calls.exchange(() => this.#node.receive(peer, bytes, this.#now()));
       },
       closed: () => {
-        this.#tabLinks.delete(peer);
+        this.#tabs.unlinked(peer);
         if (!this.#peers.delete(peer) || this.#closed) return;
-        this.#run(() => this.#node.disconnect(peer), () => []);
+        this.#calls.run(() => this.#node.disconnect(peer), () => []);
       },
     };
   }
@@ -540,8 +375,7 @@ export class Vns extends VnsEventTarget {
    */
   enableTopic(publish) {
     this.#check();
-    this.#node.enableTopic();
-    this.#publish = publish;
+    this.#calls.enableTopic(publish);
   }
 
   /**
@@ -553,7 +387,7 @@ export class Vns extends VnsEventTarget {
    */
   receivePublished(bytes) {
     this.#check();
-    const { verdict, name, code } = this.#run(() => this.#node.receivePublished(bytes, this.#now()), (p) => p.out);
+    const { verdict, name, code } = this.#calls.run(() => this.#node.receivePublished(bytes, this.#now()), (p) => p.out);
     return { verdict, name, code };
   }
 
@@ -596,8 +430,9 @@ export class Vns extends VnsEventTarget {
    */
   async #commit(name, build) {
     this.#check();
-    if (this.#relay) await this.#relay(name, build);
-    else this.#change(() => build(this.#node, this.#now()));
+    const relay = this.#tabs.relay;
+    if (relay) await relay(name, build);
+    else this.#calls.change(() => build(this.#node, this.#now()));
     return this.#node.resolve(name, this.#now());
   }
 
@@ -609,29 +444,14 @@ export class Vns extends VnsEventTarget {
   async #adopt(node) {
     const old = this.#node;
     this.#peers.closeAll('vns.closing', 'this tab now holds the database');
-    this.#node = node;
+    this.#slot.node = node;
     this.#answers.clear();
-    this.#announceQueue();
+    this.#calls.announceQueue();
     await old.close();
   }
 
   static {
-    tabHooksOf = (vns) => ({
-      setRole: (role) => {
-        if (vns.#role === role) return;
-        vns.#role = role;
-        vns.#emit('role', { role });
-      },
-      setRelay: (relay) => (vns.#relay = relay),
-      setLeaderStatus: (status) => {
-        vns.#leaderStatus = status;
-        vns.#emit('leader-status', status);
-      },
-      adopt: (node) => vns.#adopt(node),
-      now: () => vns.#now(),
-      whenClosed: () => vns.#released.promise,
-      reportError: (detail) => vns.#emit('error', detail),
-    });
+    tabHooksOf = (vns) => vns.#tabs.hooks();
   }
 
   #check() {
@@ -643,98 +463,12 @@ export class Vns extends VnsEventTarget {
   #tick() {
     if (this.#closed) return;
     try {
-      this.#exchange(() => this.#node.tick(this.#now()));
+      this.#calls.exchange(() => this.#node.tick(this.#now()));
     } catch (error) {
       this.#emit('error', { type: 'tick', error });
     }
   }
 
-  /**
-   * Runs a wasm call, performs the frames `framesOf` finds in its value, then fires its
-   * events (so listeners never run inside wasm), and returns the call's value.
-   * @template T
-   * @param {() => T} call
-   * @param {(value: T) => Outbound[]} framesOf
-   * @returns {T}
-   */
-  #run(call, framesOf) {
-    let value;
-    try {
-      value = call();
-    } finally {
-      this.#flush();
-    }
-    this.#peers.perform(framesOf(value), (frame) => this.#node.sendFailed(frame.peer, frame.bytes, this.#now()));
-    if (this.#publish) for (const entry of this.#node.takePublications()) this.#publish(entry);
-    this.#flush();
-    this.#announceQueue();
-    return value;
-  }
-
-  /** `#run` for a peer call, whose value is the frames. @param {() => Outbound[]} call */
-  #exchange(call) {
-    this.#run(call, (out) => out);
-  }
-
-  /** `#run` for a local change: what it did. @param {() => Committed} call @returns {Committed} */
-  #change(call) {
-    return this.#run(call, (committed) => committed.out);
-  }
-
-  /** Fires `queue` when the queue's status moved (it drains, fills or replays without other events). */
-  #announceQueue() {
-    const now = this.#node.queueStatus();
-    const last = this.#queue;
-    if (now.size === last.size && now.dropped === last.dropped && now.replayed === last.replayed && now.capacity === last.capacity) return;
-    this.#queue = now;
-    this.#emit('queue', now);
-  }
-
-  #flush() {
-    for (const event of this.#node.takeEvents()) {
-      switch (event.type) {
-        case 'change':
-          this.#answers.forget(event.name);
-          this.#saves.changed();
-          this.#emit('change', event);
-          break;
-        case 'peer-connected':
-        case 'peer-disconnected':
-          this.#emit('peer', event);
-          break;
-        case 'events-dropped':
-          // Some change events were lost: no cached answer can be trusted.
-          this.#answers.clear();
-          this.#saves.changed();
-          break;
-        case 'queue-overflow':
-          this.#emit('queue-overflow', event);
-          break;
-        case 'catchup-started':
-          this.#emit('catchup-started', event);
-          break;
-        case 'catchup-completed':
-          this.#emit('catchup-completed', event);
-          break;
-        case 'catchup-aborted':
-          this.#emit('catchup-aborted', event);
-          break;
-        case 'clock':
-          this.#emit('clock', event);
-          break;
-        default:
-          this.#emit('error', event);
-      }
-    }
-  }
-
-  /**
-   * @template {keyof VnsEventMap} K
-   * @param {K} type @param {VnsEventMap[K]['detail']} detail
-   */
-  #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
-  }
 }
 
 /**
@@ -748,14 +482,4 @@ export async function openWith(wasm, options = {}) {
   const node = await wasm.VnsNode.open(nodeOptions);
   // `clockOffsetMs` also stays in `nodeOptions`: the core checks its range.
   return new Vns(wasm, node, shimOptions);
-}
-
-/**
- * `open`'s options as the wasm node's and the shim's.
- * @param {OpenOptions} options
- * @returns {{ nodeOptions: VnsNodeOptions, shimOptions: OpenOptions }}
- */
-export function splitOpenOptions(options) {
-  const { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, shareTabs: _shared, ...nodeOptions } = options;
-  return { nodeOptions, shimOptions: { sweepIntervalMs, tickIntervalMs, saveDelayMs, now, clockOffsetMs: nodeOptions.clockOffsetMs } };
 }

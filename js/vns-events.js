@@ -42,6 +42,21 @@
 
 /**
  * The events of `Vns` and what each carries in `detail`: listeners get typed events.
+ * `change` (`detail: { name }`), `sweep` (`detail: { removed }`, after every expiry sweep),
+ * `save` (`detail` is the `SaveReport` of each save), `saving` (`detail: { state }` whenever
+ * `saveState` changes), `gc` (`detail` is the `GcReport` of each garbage collection), `peer`
+ * (`detail` is a `peer-connected` or `peer-disconnected` event), `queue` (`detail` is the
+ * `QueueStatus`, whenever it changed), `queue-overflow`, `catchup-started` (a catch-up with a
+ * peer began: its root differs from ours), then one of `catchup-completed` (with the
+ * `entries` it fetched) or `catchup-aborted` (it was abandoned, with the reason's `code`; the
+ * link stays open and a later catch-up retries) for the same `peer`, unless its link closes
+ * first (`peer`), `clock` (`detail.health`: this node's clock against its peers', whenever it
+ * changed), `error` (`peer-error`, `queue-lost`, `{ type: 'save', error }` from a failed
+ * automatic save, `{ type: 'prune', error }` when a save could not delete unreachable
+ * blocks, `{ type: 'gc', error }` from the collection after a sweep, or `{ type: 'takeover',
+ * error }` when a follower tab could not open the database it was to lead), `role`
+ * (`detail: { role }`, this tab's part in sharing its database changed) and
+ * `leader-status` (the leading tab's report, in a follower).
  * @typedef {{
  *   change: CustomEvent<{ type: 'change', name: string }>,
  *   sweep: CustomEvent<{ removed: string[] }>,
@@ -59,6 +74,12 @@
  *   role: CustomEvent<{ role: TabRole }>,
  *   'leader-status': CustomEvent<LeaderStatus>,
  * }} VnsEventMap
+ */
+
+/**
+ * Fires one `Vns` event of `type` with its `detail`, typed by `VnsEventMap` (how the parts of
+ * a `Vns` tell it to fire one).
+ * @typedef {<K extends keyof VnsEventMap>(type: K, detail: VnsEventMap[K]['detail']) => void} EmitVnsEvent
  */
 
 /**

@@ -5,7 +5,7 @@
 mod common;
 mod sim;
 
-use common::{name, reg, T0};
+use common::{name, ops_to, reg, T0};
 use serde_bytes::ByteArray;
 use sim::{NetConfig, Rng, Sim};
 use vns::blockstore::MemoryBlockstore;
@@ -42,6 +42,14 @@ fn close_code(out: &[Outbound]) -> Option<&str> {
 fn hello(params: &NetworkParams) -> Vec<u8> {
     let network = ByteArray::new(params.network_id());
     Message::Hello { network, root: empty_root(), clock: T0 }.encode()
+}
+
+/// A node on `params` whose peer 1 has completed the handshake.
+fn node_with_peer(params: &NetworkParams) -> SyncNode {
+    let mut b = node(params.clone());
+    b.connect(1, T0);
+    b.receive(1, &hello(params), T0);
+    b
 }
 
 #[test]
@@ -188,9 +196,7 @@ fn messages_before_the_handshake_are_ignored() {
 #[test]
 fn a_delta_is_not_echoed_to_its_sender() {
     let params = NetworkParams::testing();
-    let mut b = node(params.clone());
-    b.connect(1, T0);
-    b.receive(1, &hello(&params), T0);
+    let mut b = node_with_peer(&params);
     let out =
         b.receive(1, &Message::Ops { entries: vec![reg(1, "alice", T0).into()] }.encode(), T0);
     assert_eq!(b.peer_stats(1).unwrap().accepted, 1);
@@ -199,15 +205,6 @@ fn a_delta_is_not_echoed_to_its_sender() {
     b.connect(3, T0);
     b.receive(3, &hello(&params), T0);
     let out = b.receive(1, &Message::Ops { entries: vec![reg(2, "bob", T0).into()] }.encode(), T0);
-    let ops_to = |out: &[Outbound]| -> Vec<u64> {
-        out.iter()
-            .filter(|o| {
-                matches!(o, Outbound::Send { bytes, .. }
-                    if matches!(Message::decode(bytes), Ok(Message::Ops { .. })))
-            })
-            .map(Outbound::peer)
-            .collect()
-    };
     assert_eq!(ops_to(&out), vec![3]);
     let out = b.submit(reg(3, "carol", T0), T0).unwrap().out;
     assert_eq!(ops_to(&out), vec![1, 3]);
@@ -416,9 +413,7 @@ fn a_peer_sending_forgeries_is_closed_after_the_limit_and_others_keep_syncing() 
 #[test]
 fn refusals_honest_peers_cause_in_races_never_close_a_session() {
     let params = NetworkParams::testing();
-    let mut b = node(params.clone());
-    b.connect(1, T0);
-    b.receive(1, &hello(&params), T0);
+    let mut b = node_with_peer(&params);
     let limit = SyncConfig::default().max_faulty_entries;
     // Versions that lose a conflict here (an earlier claim is held), many times over.
     let held: Vec<_> = (0..=limit).map(|i| reg(2, &format!("race{i}"), T0)).collect();

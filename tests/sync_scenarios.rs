@@ -32,6 +32,13 @@ fn holds_all(sim: &mut Sim, i: usize, entries: &[Entry]) -> bool {
     entries.iter().all(|e| node.namespace().get(e.name()) == Some(e))
 }
 
+/// `nodes` nodes on `params` over a lossy network drawn from `seed`, not linked yet.
+fn lossy_sim(nodes: usize, seed: u64, params: &NetworkParams) -> Sim {
+    let mut sim = Sim::new(nodes, seed, T0, params.clone(), SyncConfig::default());
+    sim.net = NetConfig::lossy();
+    sim
+}
+
 fn assert_same_roots(sim: &mut Sim) {
     let roots = sim.roots();
     assert!(roots.windows(2).all(|w| w[0].1 == w[1].1), "roots differ: {roots:?}");
@@ -40,8 +47,7 @@ fn assert_same_roots(sim: &mut Sim) {
 #[test]
 fn register_on_one_node_resolves_on_the_others_over_two_hops() {
     let params = NetworkParams::testing();
-    let mut sim = Sim::new(3, 1, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(3, 1, &params);
     // A chain 0 - 1 - 2: node 2 only hears of node 0's change through node 1.
     sim.link(0, 1);
     sim.link(1, 2);
@@ -64,8 +70,7 @@ fn register_on_one_node_resolves_on_the_others_over_two_hops() {
 #[test]
 fn a_restarted_node_catches_up_without_the_senders_queue() {
     let params = NetworkParams::testing();
-    let mut sim = Sim::new(3, 2, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(3, 2, &params);
     sim.link_all();
     let early = registrations(&params, "early", 5, sim.now);
     for e in &early {
@@ -106,8 +111,7 @@ fn a_restarted_node_catches_up_without_the_senders_queue() {
 #[test]
 fn queue_overflow_is_repaired_by_catch_up() {
     let params = NetworkParams::testing();
-    let mut sim = Sim::new(2, 3, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(2, 3, &params);
     sim.link_all();
     sim.partition(&[&[0], &[1]]);
     let batch = registrations(&params, "offline", 2000, sim.now);
@@ -135,8 +139,7 @@ fn queue_overflow_is_repaired_by_catch_up() {
 #[test]
 fn partitioned_conflicting_registrations_converge_to_the_earliest() {
     let params = NetworkParams::testing();
-    let mut sim = Sim::new(5, 4, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(5, 4, &params);
     sim.link_all();
     sim.run(500);
     sim.partition(&[&[0, 1], &[2, 3, 4]]);
@@ -175,8 +178,7 @@ fn expiry_happens_everywhere_at_once_without_messages() {
         grace_period_ms: 30_000,
         ..NetworkParams::testing()
     };
-    let mut sim = Sim::new(3, 5, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(3, 5, &params);
     sim.link_all();
     let short = name("shortlived");
     let registered = sim.now;
@@ -221,8 +223,7 @@ fn ten_thousand_registrations_spread_over_five_nodes_converge() {
 
 fn spread(n: usize, seed: u64) {
     let params = NetworkParams::testing();
-    let mut sim = Sim::new(5, seed, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(5, seed, &params);
     sim.link_all();
     let all = registrations(&params, "spread", n, sim.now);
     for (i, e) in all.iter().enumerate() {
@@ -245,8 +246,7 @@ fn a_malicious_peer_cannot_forge_and_only_its_session_suffers() {
     use vns::sync::{Message, Outbound};
 
     let params = NetworkParams::testing();
-    let mut sim = Sim::new(3, 6, T0, params.clone(), SyncConfig::default());
-    sim.net = NetConfig::lossy();
+    let mut sim = lossy_sim(3, 6, &params);
     sim.link_all();
     let owner = key(1);
     let evil = key(66);

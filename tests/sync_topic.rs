@@ -5,7 +5,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::{key, name, reg, T0};
+use common::{key, name, ops_to, reg, T0};
 use serde_bytes::ByteArray;
 use vns::build;
 use vns::entry::{EncodedEntry, Entry};
@@ -27,17 +27,6 @@ fn bytes(entry: &Entry) -> Vec<u8> {
 fn hello() -> Vec<u8> {
     let network = NetworkParams::testing().network_id();
     Message::Hello { network: ByteArray::new(network), root: empty_root(), clock: T0 }.encode()
-}
-
-/// Peers that got an `Ops` frame in `out`.
-fn ops_to(out: &[Outbound]) -> Vec<u64> {
-    out.iter()
-        .filter(|o| {
-            matches!(o, Outbound::Send { bytes, .. }
-                if matches!(Message::decode(bytes), Ok(Message::Ops { .. })))
-        })
-        .map(Outbound::peer)
-        .collect()
 }
 
 #[test]

@@ -22,6 +22,20 @@ fn code(kind: &str, value: &str) -> &'static str {
     Record::parse(kind, value, None).expect_err(value).code()
 }
 
+/// Asserts that each of `values` is parsed as `kind` into its canonical form.
+fn canonical(kind: &str, values: &[(&str, &str)]) {
+    for (given, canonical) in values {
+        assert_eq!(ok(kind, given), *canonical, "{given:?}");
+    }
+}
+
+/// Asserts that every one of `values` is refused as `kind` with `expected`.
+fn refused(kind: &str, expected: &str, values: &[&str]) {
+    for value in values {
+        assert_eq!(code(kind, value), expected, "{value:?}");
+    }
+}
+
 /// Encodes a record map with arbitrary field contents, as a peer could send it.
 fn wire(kind: &str, value: &str, ttl: u32) -> Vec<u8> {
     to_cbor(&WireRecord { kind: kind.into(), value: value.into(), ttl }).unwrap()
@@ -114,13 +128,18 @@ fn fs_rejections() {
 
 #[test]
 fn sync_urls() {
-    assert_eq!(ok("SYNC", "wss://node.example.com/vns"), "wss://node.example.com/vns");
-    assert_eq!(ok("SYNC", "WSS://Node.Example.COM/Path"), "wss://node.example.com/Path");
-    assert_eq!(ok("SYNC", "ws://127.0.0.1:8080"), "ws://127.0.0.1:8080");
-    assert_eq!(ok("SYNC", "ws://host.example:80/x"), "ws://host.example/x");
-    assert_eq!(ok("SYNC", "wss://host.example:0443"), "wss://host.example");
-    assert_eq!(ok("SYNC", "wss://[2001:DB8::1]:9000/s?x=1"), "wss://[2001:db8::1]:9000/s?x=1");
-    assert_eq!(ok("SYNC", "wss://localhost?token=a"), "wss://localhost?token=a");
+    canonical(
+        "SYNC",
+        &[
+            ("wss://node.example.com/vns", "wss://node.example.com/vns"),
+            ("WSS://Node.Example.COM/Path", "wss://node.example.com/Path"),
+            ("ws://127.0.0.1:8080", "ws://127.0.0.1:8080"),
+            ("ws://host.example:80/x", "ws://host.example/x"),
+            ("wss://host.example:0443", "wss://host.example"),
+            ("wss://[2001:DB8::1]:9000/s?x=1", "wss://[2001:db8::1]:9000/s?x=1"),
+            ("wss://localhost?token=a", "wss://localhost?token=a"),
+        ],
+    );
     let bad = [
         "http://node.example.com",
         "node.example.com",
@@ -145,9 +164,7 @@ fn sync_urls() {
         "wss://[zz]",
         "wss://a_b.example",
     ];
-    for bad in bad {
-        assert_eq!(code("SYNC", bad), "record.bad_sync", "{bad:?}");
-    }
+    refused("SYNC", "record.bad_sync", &bad);
     let long = format!("wss://{}.example", "a".repeat(MAX_VALUE_BYTES));
     assert_eq!(code("SYNC", &long), "record.value_too_long");
 }
@@ -195,9 +212,7 @@ fn sync_multiaddrs() {
         "/ip4/1.2.3.4/udp/1/webrtc-direct/certhash/uAAAA",
         "/ip4/1.2.3.4/tcp/1 /ws",
     ];
-    for bad in bad {
-        assert_eq!(code("SYNC", bad), "record.bad_sync", "{bad:?}");
-    }
+    refused("SYNC", "record.bad_sync", &bad);
 }
 
 #[test]

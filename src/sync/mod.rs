@@ -34,7 +34,8 @@
 //! | `catchup.rs` | one catch-up: tree diff over round trips, then entry fetch |
 //! | `session.rs` | per-peer state |
 //! | `clock.rs` | clock health: peers' clocks, their median, the time rules are judged at |
-//! | `node.rs` | the node's public face: sessions, frames in, ticks, local changes, persistence |
+//! | `node.rs` | the node's public face: sessions, frames in, ticks, local changes |
+//! | `persistence.rs` | loading a node (or repairing its store) and saving it with its queue |
 //! | `local.rs` | local changes ([`LocalChange`]) and what each did ([`Committed`]) |
 //! | `driver.rs` | handling each message, running catch-ups |
 //! | `serve_light.rs` | what a node does for light sessions: proofs and watch lists |
@@ -59,6 +60,7 @@ mod handshake;
 mod local;
 mod message;
 mod node;
+mod persistence;
 mod proof_answer;
 mod queue;
 mod recent;

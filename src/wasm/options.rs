@@ -3,6 +3,8 @@
 //! options and `status.open` (`js/node-options.js`) derive from it. Adding an option here
 //! adds its flag and its place in a node's status.
 
+use std::fmt::Display;
+
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
@@ -46,15 +48,40 @@ struct NodeOption {
 /// A present option's value, read by its [`Kind`].
 enum Value {
     Text(String),
-    Uint(u64),
+    /// A [`Kind::Uint`] option's value, with the option's key for its errors.
+    Uint {
+        key: &'static str,
+        n: u64,
+    },
 }
 
 impl Value {
-    fn uint(self) -> u64 {
+    /// A uint option's key and number.
+    fn parts(self) -> (&'static str, u64) {
         match self {
-            Value::Uint(n) => n,
+            Value::Uint { key, n } => (key, n),
             Value::Text(_) => unreachable!("a uint option reads as Value::Uint"),
         }
+    }
+
+    fn uint(self) -> u64 {
+        self.parts().1
+    }
+
+    /// The value as a `T` that `accept` takes, else `vns.invalid_argument` naming the option
+    /// and `why` (a value too large for `T` is refused alike).
+    fn uint_if<T: TryFrom<u64>>(
+        self,
+        accept: impl Fn(&T) -> bool,
+        why: impl Display,
+    ) -> JsResult<T> {
+        let (key, n) = self.parts();
+        T::try_from(n).ok().filter(accept).ok_or_else(|| invalid(key, why))
+    }
+
+    /// The value, if above zero.
+    fn positive(self) -> JsResult<u64> {
+        self.uint_if(|n: &u64| *n > 0, "must be positive")
     }
 }
 
@@ -80,10 +107,8 @@ const NODE_OPTIONS: &[NodeOption] = &[
         network: true,
         description: "proof-of-work bits a registration needs (default: the network's, 22 on main, 4 on testing); another value makes another network",
         apply: |s, v| {
-            s.params.pow_difficulty = u8::try_from(v.uint())
-                .ok()
-                .filter(|d| *d <= MAX_SOLVABLE_DIFFICULTY)
-                .ok_or_else(|| invalid("difficulty", format!("above {MAX_SOLVABLE_DIFFICULTY}")))?;
+            let above = format!("above {MAX_SOLVABLE_DIFFICULTY}");
+            s.params.pow_difficulty = v.uint_if(|d| *d <= MAX_SOLVABLE_DIFFICULTY, above)?;
             Ok(())
         },
     },
@@ -93,10 +118,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         network: true,
         description: "how long a registration or renewal lasts, in ms (default one year); another value makes another network",
         apply: |s, v| {
-            let ms = Some(v.uint())
-                .filter(|ms| *ms > 0)
-                .ok_or_else(|| invalid("registrationPeriodMs", "must be positive"))?;
-            s.params.registration_period_ms = ms;
+            s.params.registration_period_ms = v.positive()?;
             Ok(())
         },
     },
@@ -116,8 +138,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         network: false,
         description: "registrations this node takes per owner per hour (default 5)",
         apply: |s, v| {
-            s.limits.registrations_per_hour = u32::try_from(v.uint())
-                .map_err(|_| invalid("registrationsPerHour", "too large"))?;
+            s.limits.registrations_per_hour = v.uint_if(|_| true, "too large")?;
             Ok(())
         },
     },
@@ -127,10 +148,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         network: false,
         description: "changes kept for peers while none is connected (default 1000)",
         apply: |s, v| {
-            s.config.queue_capacity = usize::try_from(v.uint())
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| invalid("queueCapacity", "must be at least 1"))?;
+            s.config.queue_capacity = v.uint_if(|n| *n > 0, "must be at least 1")?;
             Ok(())
         },
     },
@@ -140,9 +158,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         network: false,
         description: "how long a peer link may stay open without a hello before it is closed, in ms (default 10000)",
         apply: |s, v| {
-            s.config.handshake_timeout_ms = Some(v.uint())
-                .filter(|ms| *ms > 0)
-                .ok_or_else(|| invalid("handshakeTimeoutMs", "must be positive"))?;
+            s.config.handshake_timeout_ms = v.positive()?;
             Ok(())
         },
     },
@@ -153,10 +169,7 @@ const NODE_OPTIONS: &[NodeOption] = &[
         description: "a test aid: runs this node's clock this many ms ahead of the system's (default 0), to see how a node with a fast clock behaves",
         apply: |_, v| {
             // The clock is the shim's (`open({ now })`); the core only bounds the offset.
-            Some(v.uint())
-                .filter(|ms| *ms <= MAX_CLOCK_OFFSET_MS)
-                .map(|_| ())
-                .ok_or_else(|| invalid("clockOffsetMs", "more than a year"))
+            v.uint_if(|ms: &u64| *ms <= MAX_CLOCK_OFFSET_MS, "more than a year").map(|_| ())
         },
     },
 ];
@@ -174,7 +187,7 @@ pub(crate) fn settings(options: &JsValue) -> JsResult<Settings> {
     };
     for o in NODE_OPTIONS {
         let value = match o.kind {
-            Kind::Uint => option_uint(options, o.key)?.map(Value::Uint),
+            Kind::Uint => option_uint(options, o.key)?.map(|n| Value::Uint { key: o.key, n }),
             Kind::Choice(choices) => match option(options, o.key) {
                 None => None,
                 Some(v) => {

@@ -7,6 +7,7 @@ use vns::identity::Keypair;
 use vns::name::Name;
 use vns::params::{NetworkParams, DAY_MS};
 use vns::record::Record;
+use vns::sync::{Message, Outbound};
 
 /// 2026-11-01T00:00:00Z.
 pub const T0: u64 = 1_793_491_200_000;
@@ -31,6 +32,17 @@ pub fn a(ip: &str) -> Record {
 
 pub fn txt(t: &str) -> Record {
     Record::parse("TXT", t, None).unwrap()
+}
+
+/// Peers that got an `Ops` frame in `out`, in order.
+pub fn ops_to(out: &[Outbound]) -> Vec<u64> {
+    out.iter()
+        .filter(|o| {
+            matches!(o, Outbound::Send { bytes, .. }
+                if matches!(Message::decode(bytes), Ok(Message::Ops { .. })))
+        })
+        .map(Outbound::peer)
+        .collect()
 }
 
 /// A registration of `n` by key `k` at `ts` with one A record.

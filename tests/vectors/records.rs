@@ -105,31 +105,17 @@ fn record_vectors() {
         ],
         build_record,
     );
+    let several =
+        vec![c("TXT", "hello", 3600), c("A", "192.0.2.1", 3600), c("AAAA", "2001:db8::1", 600)];
+    // The first two swapped: the same records make another set in another order.
+    let reordered = vec![several[1].clone(), several[0].clone(), several[2].clone()];
     file.section(
         "sets",
         vec![
             ("empty", SetIn { records: vec![] }),
             ("one A", SetIn { records: vec![c("A", "192.0.2.1", 3600)] }),
-            (
-                "several, in the owner's order",
-                SetIn {
-                    records: vec![
-                        c("TXT", "hello", 3600),
-                        c("A", "192.0.2.1", 3600),
-                        c("AAAA", "2001:db8::1", 600),
-                    ],
-                },
-            ),
-            (
-                "the same, another order (another set)",
-                SetIn {
-                    records: vec![
-                        c("A", "192.0.2.1", 3600),
-                        c("TXT", "hello", 3600),
-                        c("AAAA", "2001:db8::1", 600),
-                    ],
-                },
-            ),
+            ("several, in the owner's order", SetIn { records: several.clone() }),
+            ("the same, another order (another set)", SetIn { records: reordered }),
         ],
         build_set,
     );
