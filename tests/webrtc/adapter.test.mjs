@@ -52,7 +52,7 @@ adapterSuite('WebRTC', () => {
             if ('sdp' in f.data) {
               if (f.data.sdp.type === 'answer') pc.setRemoteDescription(f.data.sdp).then(() => resolve());
             }
-            else pc.addIceCandidate(f.data.candidate).catch(() => {});
+            else if ('candidate' in f.data) pc.addIceCandidate(f.data.candidate).catch(() => {});
           },
         });
       });
@@ -60,7 +60,7 @@ adapterSuite('WebRTC', () => {
       await new Promise((resolve) => setTimeout(resolve, 20)); // the welcome
       await pc.setLocalDescription(await pc.createOffer());
       const local = /** @type {RTCSessionDescription} */ (pc.localDescription);
-      signalling.send({ type: 'signal', to: target, data: { sdp: { type: 'offer', sdp: local.sdp } } });
+      signalling.send({ type: 'signal', to: target, data: { sdp: { type: 'offer', sdp: local.sdp }, peers: 0 } });
       await answered;
       await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
       /** @type {Promise<unknown>} */
