@@ -118,7 +118,10 @@ const MAX_EARLY_CANDIDATES = 64;
  * its connection is up gets a new channel (no node needed); a link whose connection fails, or
  * that stays silent past `silenceMs`, is dropped and its peer called again only after a
  * backoff (`minDelayMs` doubling to `maxDelayMs`), while other clients take its place.
- * `pause()` closes every channel and keeps the connections; `resume()` reopens them.
+ * `pause()` closes every channel and keeps the connections; `resume()` reopens them. In a
+ * tab that follows another (`vns.role === 'follower'`, see tabs.js) it waits: the leading tab
+ * holds the network links, and its WebRTC peers carry this tab's changes; this tab announces
+ * itself and makes connections only once it leads.
  * @param {Vns} vns
  * @param {WebRTCOptions} options
  * @returns {WebRTCLink}
@@ -208,6 +211,7 @@ export function connectWebRTC(vns, options) {
     link.closed.then((why) => {
       if (peer.link !== link || stopped) return;
       peer.link = undefined;
+      peer.otherPeers = link.stats.remotePeers ?? peer.otherPeers;
       if (why === 'silent' || peer.pc.connectionState !== 'connected') return drop(peer);
       // The connection is up: the caller opens a new channel on it, the other side waits
       // for it (a connection that fails meanwhile is dropped).
@@ -341,7 +345,8 @@ export function connectWebRTC(vns, options) {
   };
   const discovery = setInterval(discover, discoverIntervalMs);
 
-  const unlisten = signalling.listen({
+  /** @type {import('./websocket.js').SignalListener} */
+  const listener = {
     open: () => signalling.send({ type: 'announce' }),
     close: () => {
       self = undefined;
@@ -362,7 +367,17 @@ export function connectWebRTC(vns, options) {
         });
       }
     },
-  });
+  };
+  /** @type {() => void} */
+  let unlisten = () => {};
+  // A follower tab leaves the network to the leading tab, whose links carry this tab's
+  // changes too; whatever signalling it was handed, it announces itself only once it leads.
+  const whenLeading = () => {
+    if (stopped || vns.closed) return;
+    if (vns.role === 'follower') vns.addEventListener('role', whenLeading, { once: true });
+    else unlisten = signalling.listen(listener);
+  };
+  whenLeading();
 
   const stop = () => {
     if (stopped) return;

@@ -18,8 +18,11 @@ const open = (rtc) => rtc.peers().filter((p) => p.state === 'open').length;
 /** Links of every client, checked: at least one open, none over `cap`. @param {ReturnType<typeof connectWebRTC>[]} rtcs @param {number} cap */
 const everyoneLinked = (rtcs, cap) => rtcs.every((r) => open(r) >= 1 && r.peers().length <= cap);
 
-/** What each client holds, for a failure message. @param {ReturnType<typeof connectWebRTC>[]} rtcs */
-const shape = (rtcs) => rtcs.map((r) => `${r.id?.slice(0, 4)}:${open(r)}/${r.peers().length}`).join(' ');
+/** Signalling faults seen by the hub of the test running now. @type {string[]} */
+let faults = [];
+
+/** What each client holds (id: open/all), and any signalling fault, for a failure message. @param {ReturnType<typeof connectWebRTC>[]} rtcs */
+const shape = (rtcs) => `${rtcs.map((r) => `${r.id?.slice(0, 4)}:${open(r)}/${r.peers().length}`).join(' ')}; faults: [${faults}]`;
 
 /**
  * Waits until every client has an open peer, then watches for a while that none goes over
@@ -42,13 +45,15 @@ async function assertEveryoneLinked(rtcs, cap, what) {
  * @param {number} count @param {number} cap @param {number} first
  */
 async function network(count, cap, first) {
-  /** Signalling faults: a client that keeps to the rules is never closed by the node. @type {string[]} */
-  const faults = [];
-  const { join } = localHub({ onClosed: (code) => faults.push(code) });
+  // A client that keeps to the rules is never closed by the node for a signalling fault.
+  /** @type {string[]} */
+  const seen = [];
+  faults = seen;
+  const { join } = localHub({ onClosed: (code) => seen.push(code) });
   const nodes = await Promise.all(Array.from({ length: count }, () => testNode()));
   const connect = (/** @type {import('../../js/core.js').Vns} */ vns) => connectWebRTC(vns, { signalling: join(), maxPeers: cap, ...FAST });
   const rtcs = nodes.slice(0, first).map(connect);
-  return { nodes, rtcs, connect, faults };
+  return { nodes, rtcs, connect, faults: seen };
 }
 
 test('cap 2, five clients joining at once: every client gets a peer, none goes over the cap', { timeout: 90_000 }, async () => {
