@@ -124,6 +124,19 @@ export function attachDataChannel(vns, channel, options = {}) {
     stats.framesOut += 1;
   };
 
+  /**
+   * Sends a text message of the link's own (ping, pong, peer count). A channel can close
+   * under a send even when it still read as open: the link ends then, nothing is thrown.
+   * @param {string} text
+   */
+  const sendText = (text) => {
+    try {
+      channel.send(text);
+    } catch {
+      end('closed');
+    }
+  };
+
   /** @param {Uint8Array} chunk */
   const chunkIn = (chunk) => {
     const flag = chunk[0];
@@ -150,7 +163,7 @@ export function attachDataChannel(vns, channel, options = {}) {
 
   /** @param {string} text */
   const textIn = (text) => {
-    if (PING.test(text)) channel.send(`pong:${text.slice(5)}`);
+    if (PING.test(text)) sendText(`pong:${text.slice(5)}`);
     else if (PONG.test(text)) stats.rttMs = Math.max(0, Date.now() - Number(text.slice(5)));
     else if (PEERS.test(text) && Number(text.slice(6)) <= MAX_PEERS_TOLD) stats.remotePeers = Number(text.slice(6));
     else handle?.receive(new Uint8Array(0));
@@ -160,11 +173,7 @@ export function attachDataChannel(vns, channel, options = {}) {
   const tell = () => {
     if (!handle || ended || told === undefined || told === sent || channel.readyState !== 'open') return;
     sent = told;
-    try {
-      channel.send(`peers:${told}`);
-    } catch {
-      // Closing under us: its close event ends the link.
-    }
+    sendText(`peers:${told}`);
   };
 
   const start = () => {
@@ -178,7 +187,7 @@ export function attachDataChannel(vns, channel, options = {}) {
     tell();
     timer = setInterval(() => {
       if (Date.now() - heard > silenceMs) return end('silent');
-      if (channel.readyState === 'open') channel.send(`ping:${Date.now()}`);
+      if (channel.readyState === 'open') sendText(`ping:${Date.now()}`);
     }, pingIntervalMs);
   };
 

@@ -3,7 +3,7 @@
  * Who calls whom among WebRTC clients, and what a client does with an offer
  * (docs/protocol.md, "WebRTC signalling", "Who calls"). Pure decisions on what a client knows:
  * its session id, how many connections it holds, its cap, and what its peers told it. The rule
- * that no client is left out: a client that has held no connection for a while calls any
+ * that no client is left out: a client that has had no peer for a while calls any
  * client it is offered (not only larger ids), and a full client that such a client calls lets
  * go of the peer with the most other peers to take it, never one that would be left alone.
  *
@@ -18,9 +18,9 @@
 /**
  * Whether a client with session id `self`, holding `held` connections out of `cap`, calls the
  * client `id` it was offered. Normally the smaller id calls, so two clients with room do not
- * call each other at once. A client that has held none for `aloneMs`, at least `patienceMs`
- * (the time a smaller id with room takes to call it), calls whoever it is offered, since every
- * smaller id may be full.
+ * call each other at once. A client that holds none, and has had no connected peer for
+ * `aloneMs`, at least `patienceMs` (the time a smaller id with room takes to call it), calls
+ * whoever it is offered, since every smaller id may be full.
  * @param {{ self: string, id: string, held: number, cap: number, aloneMs: number, patienceMs: number }} state
  */
 export function shouldCall({ self, id, held, cap, aloneMs, patienceMs }) {

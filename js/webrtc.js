@@ -157,13 +157,15 @@ export function connectWebRTC(vns, options) {
   const peers = new Map();
   /** Peers that failed: not called again before `until`. @type {Map<string, { until: number, delay: number }>} */
   const backoff = new Map();
-  /** Since when this client holds no connection (it calls smaller ids too once that lasts). */
+  /** Since when this client has had no link (it calls smaller ids too once that lasts). */
   let aloneSince = Date.now();
 
   /** @param {SignalData} data @param {string} to */
   const signal = (to, data) => signalling.send({ type: 'signal', to, data });
-  // The node closes a client that offers faster than its bound: stay under it.
-  const offers = new TokenBucket(DEFAULT_SIGNAL_LIMITS.offerBurst, DEFAULT_SIGNAL_LIMITS.offersPerSecond, Date.now);
+  // The node closes a client that offers faster than its bound: stay under it, with half its
+  // burst kept in reserve, since an offer leaves some time after it was decided (making the
+  // description takes a while) and delays can bunch offers up on the way.
+  const offers = new TokenBucket(DEFAULT_SIGNAL_LIMITS.offerBurst / 2, DEFAULT_SIGNAL_LIMITS.offersPerSecond, Date.now);
 
   const live = () => peers.size;
   /** Tells every open link how many other peers this client holds (a change moves their choice of whom to let go). */
@@ -175,7 +177,8 @@ export function connectWebRTC(vns, options) {
   const drop = (peer) => {
     if (peers.get(peer.id) !== peer) return;
     peers.delete(peer.id);
-    if (live() === 0) aloneSince = Date.now();
+    // Losing the last link starts the wait before calling smaller ids; a call that failed does not.
+    if (live() === 0 && peer.state !== 'connecting') aloneSince = Date.now();
     tellPeers();
     clearTimeout(peer.timer);
     peer.link?.close();

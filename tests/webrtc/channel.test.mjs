@@ -143,3 +143,25 @@ test('each side tells its count of other peers once per change, and a bad count 
     await vns.close();
   }
 });
+
+test('a channel that throws on a send while it still reads as open ends the link, nothing thrown', async () => {
+  const vns = await testNode();
+  try {
+    const { channel } = scriptedChannel();
+    const link = attachDataChannel(vns, channel, { silenceMs: 5_000, pingIntervalMs: 30 });
+    // As node-datachannel does when the other side closed a moment ago.
+    channel.send = () => {
+      throw new Error('libdatachannel error while sending data channel message: DataChannel is closed');
+    };
+    assert.equal(await link.closed, 'closed', 'the ping that failed ended the link');
+    const other = scriptedChannel();
+    const answering = attachDataChannel(vns, other.channel, { pingIntervalMs: 60_000 });
+    other.channel.send = () => {
+      throw new Error('closed');
+    };
+    other.channel.deliver('ping:1');
+    assert.equal(await answering.closed, 'closed', 'the pong that failed ended the link');
+  } finally {
+    await vns.close();
+  }
+});
