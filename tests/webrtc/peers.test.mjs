@@ -3,12 +3,17 @@
 // goes over its cap (clients joining at once, late clients meeting full ones, clients whose
 // peers stop), a dead peer replaced by another client, and the ICE servers handed to every
 // connection.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { cleanup } from 'node-datachannel';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { connectWebRTC, generateKeys } from 'vns';
 import { eventually, testNode } from 'vns/testing';
 import { localHub } from './hub-link.mjs';
+
+// Once on a loaded machine, this file's process stayed alive after every test had passed and
+// every connection was closed, until node-datachannel's native side was released: release it.
+after(() => cleanup());
 
 const FAST = { minDelayMs: 50, maxDelayMs: 500, discoverIntervalMs: 100, connectTimeoutMs: 5_000 };
 
