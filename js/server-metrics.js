@@ -166,7 +166,7 @@ export const METRICS = Object.freeze([
   { name: 'vns_signal_reachable', help: 'Clients announced reachable over WebRTC.', type: 'gauge', value: ({ counts }) => counts.signalReachable() },
   {
     name: 'vns_signal_relayed_total',
-    help: 'WebRTC signals relayed between clients, by kind (offer, answer, candidate).',
+    help: 'WebRTC signals relayed between clients, by kind (offer, answer, candidate, busy).',
     type: 'counter',
     value: ({ counts }) => counts.signalRelayed.entries().map(([kind, n]) => /** @type {Samples[number]} */ ([{ kind }, n])),
   },

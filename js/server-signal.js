@@ -14,48 +14,19 @@
  * ```
  * @module
  */
-import { decodeSignal, encodeSignal, newSessionId, MAX_PEER_IDS, SignalError } from './webrtc-signal.js';
+import { decodeSignal, encodeSignal, newSessionId, signalKind, MAX_PEER_IDS, SignalError, TokenBucket, DEFAULT_SIGNAL_LIMITS } from './webrtc-signal.js';
 
-/**
- * Rate bounds per client: a token bucket for all frames and one for offers.
- * @typedef {{ frameBurst: number, framesPerSecond: number, offerBurst: number, offersPerSecond: number }} SignalLimits
- */
-
-/** Default bounds: a client with 6 peers and a few candidates each stays far below them. */
-export const DEFAULT_SIGNAL_LIMITS = Object.freeze({ frameBurst: 60, framesPerSecond: 20, offerBurst: 12, offersPerSecond: 0.5 });
-
+/** @typedef {import('./webrtc-signal.js').SignalLimits} SignalLimits */
 /** @typedef {import('./webrtc-signal.js').TextSide} TextSide */
 
-/** A token bucket. */
-class Bucket {
-  #tokens;
-  #at;
-  /** @param {number} burst @param {number} perSecond @param {() => number} now */
-  constructor(burst, perSecond, now) {
-    this.burst = burst;
-    this.perSecond = perSecond;
-    this.now = now;
-    this.#tokens = burst;
-    this.#at = now();
-  }
-
-  /** Takes a token; whether there was one. */
-  take() {
-    const t = this.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((t - this.#at) / 1000) * this.perSecond);
-    this.#at = t;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
-}
+export { DEFAULT_SIGNAL_LIMITS };
 
 /**
  * What the hub tells its owner: a client closed for a signalling fault (by code), and each
  * signal relayed (by kind).
  * @typedef {{
  *   onClosed?: (code: string) => void,
- *   onRelayed?: (kind: 'offer' | 'answer' | 'candidate') => void,
+ *   onRelayed?: (kind: 'offer' | 'answer' | 'candidate' | 'busy') => void,
  *   limits?: Partial<SignalLimits>,
  *   now?: () => number,
  * }} HubOptions
@@ -82,8 +53,8 @@ export function signalHub(options = {}) {
     /** @type {string | undefined} */
     let id;
     let ended = false;
-    const frames = new Bucket(limits.frameBurst, limits.framesPerSecond, now);
-    const offers = new Bucket(limits.offerBurst, limits.offersPerSecond, now);
+    const frames = new TokenBucket(limits.frameBurst, limits.framesPerSecond, now);
+    const offers = new TokenBucket(limits.offerBurst, limits.offersPerSecond, now);
     const leave = () => {
       if (id !== undefined) reachable.delete(id);
       id = undefined;
@@ -120,7 +91,7 @@ export function signalHub(options = {}) {
         reply(encodeSignal({ type: 'peers', ids: others.slice(0, MAX_PEER_IDS) }));
         return;
       }
-      const kind = 'sdp' in frame.data ? frame.data.sdp.type : 'candidate';
+      const kind = signalKind(frame.data);
       if (kind === 'offer' && !offers.take()) throw new SignalError('signal.rate_limited', `more than ${limits.offersPerSecond} offers a second`);
       const target = frame.to === id ? undefined : reachable.get(frame.to);
       if (!target) return reply(encodeSignal({ type: 'gone', id: frame.to }));

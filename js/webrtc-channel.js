@@ -2,12 +2,15 @@
 /**
  * One WebRTC data channel as a VNS peer link: sync frames cut into chunks a data channel
  * carries everywhere, pings that measure the round-trip time and keep a silent link from
- * looking alive, and counts of the frames each way (docs/protocol.md, "WebRTC transport").
+ * looking alive, each side's count of its other WebRTC peers (so a full client knows which
+ * peer it can let go without leaving it alone), and counts of the frames each way
+ * (docs/protocol.md, "WebRTC transport").
  *
  * ```js
  * const link = attachDataChannel(vns, channel, { silenceMs: 10_000 });
  * link.closed.then((why) => console.log('link ended:', why));
- * console.log(link.stats.rttMs);
+ * link.tellPeers(3);                   // this side holds 3 other WebRTC peers
+ * console.log(link.stats.rttMs, link.stats.remotePeers);
  * ```
  * @module
  */
@@ -28,8 +31,9 @@
 
 /**
  * What a link has carried: sync frames each way, the last round-trip time measured (ms;
- * `null` before the first pong), and whether it is open.
- * @typedef {{ framesIn: number, framesOut: number, rttMs: number | null, open: boolean }} ChannelStats
+ * `null` before the first pong), the other side's count of its other WebRTC peers (`null`
+ * before it told one), and whether it is open.
+ * @typedef {{ framesIn: number, framesOut: number, rttMs: number | null, remotePeers: number | null, open: boolean }} ChannelStats
  */
 
 /**
@@ -47,6 +51,9 @@ const MORE = 1;
 const LAST = 0;
 const PING = /^ping:\d{1,16}$/;
 const PONG = /^pong:\d{1,16}$/;
+const PEERS = /^peers:\d{1,5}$/;
+/** Largest count a `peers:N` message may carry. */
+const MAX_PEERS_TOLD = 65535;
 
 /** @param {unknown} data @returns {Uint8Array | undefined} */
 function bytesOf(data) {
@@ -60,13 +67,17 @@ function bytesOf(data) {
  * @param {Vns} vns
  * @param {DataChannelLike} channel
  * @param {{ silenceMs?: number, pingIntervalMs?: number }} [options] defaults: 10 s, 2 s
- * @returns {{ stats: ChannelStats, close(): void, closed: Promise<ChannelEnd> }}
+ * @returns {{ stats: ChannelStats, tellPeers(count: number): void, close(): void, closed: Promise<ChannelEnd> }}
  */
 export function attachDataChannel(vns, channel, options = {}) {
   const { silenceMs = 10_000, pingIntervalMs = 2_000 } = options;
   channel.binaryType = 'arraybuffer';
   /** @type {ChannelStats} */
-  const stats = { framesIn: 0, framesOut: 0, rttMs: null, open: false };
+  const stats = { framesIn: 0, framesOut: 0, rttMs: null, remotePeers: null, open: false };
+  /** The count to tell the other side, and the one it was last told. @type {number | undefined} */
+  let told;
+  /** @type {number | undefined} */
+  let sent;
   /** @type {(end: ChannelEnd) => void} */
   let settle = () => {};
   /** @type {Promise<ChannelEnd>} */
@@ -113,6 +124,19 @@ export function attachDataChannel(vns, channel, options = {}) {
     stats.framesOut += 1;
   };
 
+  /**
+   * Sends a text message of the link's own (ping, pong, peer count). A channel can close
+   * under a send even when it still read as open: the link ends then, nothing is thrown.
+   * @param {string} text
+   */
+  const sendText = (text) => {
+    try {
+      channel.send(text);
+    } catch {
+      end('closed');
+    }
+  };
+
   /** @param {Uint8Array} chunk */
   const chunkIn = (chunk) => {
     const flag = chunk[0];
@@ -139,9 +163,17 @@ export function attachDataChannel(vns, channel, options = {}) {
 
   /** @param {string} text */
   const textIn = (text) => {
-    if (PING.test(text)) channel.send(`pong:${text.slice(5)}`);
+    if (PING.test(text)) sendText(`pong:${text.slice(5)}`);
     else if (PONG.test(text)) stats.rttMs = Math.max(0, Date.now() - Number(text.slice(5)));
+    else if (PEERS.test(text) && Number(text.slice(6)) <= MAX_PEERS_TOLD) stats.remotePeers = Number(text.slice(6));
     else handle?.receive(new Uint8Array(0));
+  };
+
+  /** Sends the count to tell if the other side does not have it yet. */
+  const tell = () => {
+    if (!handle || ended || told === undefined || told === sent || channel.readyState !== 'open') return;
+    sent = told;
+    sendText(`peers:${told}`);
   };
 
   const start = () => {
@@ -152,9 +184,10 @@ export function attachDataChannel(vns, channel, options = {}) {
       send,
       close: () => end('closed'),
     });
+    tell();
     timer = setInterval(() => {
       if (Date.now() - heard > silenceMs) return end('silent');
-      if (channel.readyState === 'open') channel.send(`ping:${Date.now()}`);
+      if (channel.readyState === 'open') sendText(`ping:${Date.now()}`);
     }, pingIntervalMs);
   };
 
@@ -171,5 +204,14 @@ export function attachDataChannel(vns, channel, options = {}) {
   if (channel.readyState === 'open') start();
   else channel.addEventListener('open', start);
 
-  return { stats, close: () => end('closed'), closed };
+  return {
+    stats,
+    /** Tells the other side how many other WebRTC peers this side holds (sent when it changes). @param {number} count */
+    tellPeers(count) {
+      told = Math.min(Math.max(0, Math.floor(count)), MAX_PEERS_TOLD);
+      tell();
+    },
+    close: () => end('closed'),
+    closed,
+  };
 }

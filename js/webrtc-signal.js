@@ -22,13 +22,18 @@ export const MAX_CANDIDATE = 1024;
 export const MAX_MID = 64;
 /** Most ids in one `peers` answer. */
 export const MAX_PEER_IDS = 16;
+/** Largest peer count an offer or answer can state. */
+export const MAX_PEER_COUNT = 65535;
 /** A session id: 16 random bytes in lowercase hex. */
 const ID = /^[0-9a-f]{32}$/;
 
 /**
- * What a signal carries between two clients: an offer or answer, or one ICE candidate.
- * @typedef {{ sdp: { type: 'offer' | 'answer', sdp: string } }
- *   | { candidate: { candidate: string, sdpMid: string | null, sdpMLineIndex: number | null } }} SignalData
+ * What a signal carries between two clients: an offer or answer with the number of other
+ * WebRTC peers its sender holds (`peers`), one ICE candidate, or `busy`: the callee is full
+ * and turns the offer down.
+ * @typedef {{ sdp: { type: 'offer' | 'answer', sdp: string }, peers: number }
+ *   | { candidate: { candidate: string, sdpMid: string | null, sdpMLineIndex: number | null } }
+ *   | { busy: true }} SignalData
  */
 
 /**
@@ -49,6 +54,58 @@ const ID = /^[0-9a-f]{32}$/;
  * frame after that, `close` when the link ends.
  * @typedef {{ open(send: (text: string) => void): void, message(text: string): void, close(): void }} TextSide
  */
+
+/**
+ * Rate bounds per client: a token bucket for all frames and one for offers.
+ * @typedef {{ frameBurst: number, framesPerSecond: number, offerBurst: number, offersPerSecond: number }} SignalLimits
+ */
+
+/**
+ * The node's default bounds (docs/protocol.md, "WebRTC signalling"). A client with 6 peers and
+ * a few candidates each stays far below them, and a client paces its own offers by them.
+ */
+export const DEFAULT_SIGNAL_LIMITS = Object.freeze({ frameBurst: 60, framesPerSecond: 20, offerBurst: 12, offersPerSecond: 0.5 });
+
+/**
+ * A token bucket: `burst` tokens, refilled at `perSecond`.
+ *
+ * ```js
+ * const offers = new TokenBucket(12, 0.5, Date.now);
+ * if (offers.take()) sendOffer();
+ * ```
+ */
+export class TokenBucket {
+  #tokens;
+  #at;
+  /** @param {number} burst @param {number} perSecond @param {() => number} now */
+  constructor(burst, perSecond, now) {
+    this.burst = burst;
+    this.perSecond = perSecond;
+    this.now = now;
+    this.#tokens = burst;
+    this.#at = now();
+  }
+
+  /** Takes a token; whether there was one. */
+  take() {
+    const t = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((t - this.#at) / 1000) * this.perSecond);
+    this.#at = t;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
+/**
+ * What a signal is, as the node counts relayed signals.
+ * @param {SignalData} data
+ * @returns {'offer' | 'answer' | 'candidate' | 'busy'}
+ */
+export function signalKind(data) {
+  if ('sdp' in data) return data.sdp.type;
+  return 'busy' in data ? 'busy' : 'candidate';
+}
 
 /** A signalling frame that breaks the format; `code` is stable. */
 export class SignalError extends Error {
@@ -85,6 +142,12 @@ function text(value, max, what) {
   return value;
 }
 
+/** @param {unknown} value @param {number} max @param {string} what @returns {number} */
+function uint(value, max, what) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) throw malformed(`${what} is not an integer from 0 to ${max}`);
+  return value;
+}
+
 /** @param {unknown} value @param {string} what @returns {string} */
 function sessionId(value, what) {
   if (typeof value !== 'string' || !ID.test(value)) throw malformed(`${what} is not a session id (32 lowercase hex digits)`);
@@ -93,23 +156,24 @@ function sessionId(value, what) {
 
 /** @param {unknown} value @returns {SignalData} */
 function signalData(value) {
-  const kind = typeof value === 'object' && value !== null && 'sdp' in value ? 'sdp' : 'candidate';
-  const data = exactly(value, [kind], 'signal data');
-  if (kind === 'sdp') {
+  const has = (/** @type {string} */ key) => typeof value === 'object' && value !== null && key in value;
+  if (has('busy')) {
+    if (exactly(value, ['busy'], 'signal data').busy !== true) throw malformed('busy is not true');
+    return { busy: true };
+  }
+  if (has('sdp')) {
+    const data = exactly(value, ['sdp', 'peers'], 'signal data');
     const sdp = exactly(data.sdp, ['type', 'sdp'], 'sdp');
     if (sdp.type !== 'offer' && sdp.type !== 'answer') throw malformed('sdp type is neither "offer" nor "answer"');
-    return { sdp: { type: sdp.type, sdp: text(sdp.sdp, MAX_SDP, 'sdp') } };
+    return { sdp: { type: sdp.type, sdp: text(sdp.sdp, MAX_SDP, 'sdp') }, peers: uint(data.peers, MAX_PEER_COUNT, 'peers') };
   }
+  const data = exactly(value, ['candidate'], 'signal data');
   const c = exactly(data.candidate, ['candidate', 'sdpMid', 'sdpMLineIndex'], 'candidate');
-  const index = c.sdpMLineIndex;
-  if (index !== null && !(Number.isInteger(index) && /** @type {number} */ (index) >= 0 && /** @type {number} */ (index) <= 65535)) {
-    throw malformed('sdpMLineIndex is neither null nor an integer from 0 to 65535');
-  }
   return {
     candidate: {
       candidate: text(c.candidate, MAX_CANDIDATE, 'candidate'),
       sdpMid: c.sdpMid === null ? null : text(c.sdpMid, MAX_MID, 'sdpMid'),
-      sdpMLineIndex: /** @type {number | null} */ (index),
+      sdpMLineIndex: c.sdpMLineIndex === null ? null : uint(c.sdpMLineIndex, 65535, 'sdpMLineIndex'),
     },
   };
 }

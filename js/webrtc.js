@@ -14,6 +14,8 @@
  * @module
  */
 import { attachDataChannel } from './webrtc-channel.js';
+import { admitOffer, offerWins, shouldCall } from './webrtc-rules.js';
+import { DEFAULT_SIGNAL_LIMITS, TokenBucket } from './webrtc-signal.js';
 
 /** @typedef {import('./core.js').Vns} Vns */
 /** @typedef {import('./webrtc-signal.js').SignalData} SignalData */
@@ -102,17 +104,24 @@ const MAX_EARLY_CANDIDATES = 64;
  *   early: CandidateLike[],
  *   timer?: ReturnType<typeof setTimeout>,
  *   reopenDelay: number,
+ *   otherPeers: number,
  * }} Peer
  */
 
 /**
  * Keeps up to `maxPeers` WebRTC links to other clients of the node behind `signalling`. Of
  * two clients, the one with the smaller session id calls (sends the offer and opens the data
- * channel), so two clients never call each other at once. A link whose channel closes while
+ * channel); a client that holds no link calls any client, and a full client it calls makes
+ * room for it by letting go of its best-connected peer (webrtc-rules.js), so that no client
+ * that can reach another is left without a peer. A full client turns other offers down
+ * (`busy`), and offers are paced by the node's offer bound. A link whose channel closes while
  * its connection is up gets a new channel (no node needed); a link whose connection fails, or
  * that stays silent past `silenceMs`, is dropped and its peer called again only after a
  * backoff (`minDelayMs` doubling to `maxDelayMs`), while other clients take its place.
- * `pause()` closes every channel and keeps the connections; `resume()` reopens them.
+ * `pause()` closes every channel and keeps the connections; `resume()` reopens them. In a
+ * tab that follows another (`vns.role === 'follower'`, see tabs.js) it waits: the leading tab
+ * holds the network links, and its WebRTC peers carry this tab's changes; this tab announces
+ * itself and makes connections only once it leads.
  * @param {Vns} vns
  * @param {WebRTCOptions} options
  * @returns {WebRTCLink}
@@ -148,14 +157,29 @@ export function connectWebRTC(vns, options) {
   const peers = new Map();
   /** Peers that failed: not called again before `until`. @type {Map<string, { until: number, delay: number }>} */
   const backoff = new Map();
+  /** Since when this client has had no link (it calls smaller ids too once that lasts). */
+  let aloneSince = Date.now();
 
   /** @param {SignalData} data @param {string} to */
   const signal = (to, data) => signalling.send({ type: 'signal', to, data });
+  // The node closes a client that offers faster than its bound: stay under it, with half its
+  // burst kept in reserve, since an offer leaves some time after it was decided (making the
+  // description takes a while) and delays can bunch offers up on the way.
+  const offers = new TokenBucket(DEFAULT_SIGNAL_LIMITS.offerBurst / 2, DEFAULT_SIGNAL_LIMITS.offersPerSecond, Date.now);
+
+  const live = () => peers.size;
+  /** Tells every open link how many other peers this client holds (a change moves their choice of whom to let go). */
+  const tellPeers = () => {
+    for (const peer of peers.values()) peer.link?.tellPeers(live() - 1);
+  };
 
   /** Forgets `peer` and holds its id back for a while. @param {Peer} peer */
   const drop = (peer) => {
     if (peers.get(peer.id) !== peer) return;
     peers.delete(peer.id);
+    // Losing the last link starts the wait before calling smaller ids; a call that failed does not.
+    if (live() === 0 && peer.state !== 'connecting') aloneSince = Date.now();
+    tellPeers();
     clearTimeout(peer.timer);
     peer.link?.close();
     peer.pc.close();
@@ -177,6 +201,7 @@ export function connectWebRTC(vns, options) {
     }
     const link = attachDataChannel(vns, channel, { silenceMs, pingIntervalMs });
     peer.link = link;
+    link.tellPeers(live() - 1);
     const opened = () => {
       if (peer.link !== link) return;
       clearTimeout(peer.timer);
@@ -189,6 +214,7 @@ export function connectWebRTC(vns, options) {
     link.closed.then((why) => {
       if (peer.link !== link || stopped) return;
       peer.link = undefined;
+      peer.otherPeers = link.stats.remotePeers ?? peer.otherPeers;
       if (why === 'silent' || peer.pc.connectionState !== 'connected') return drop(peer);
       // The connection is up: the caller opens a new channel on it, the other side waits
       // for it (a connection that fails meanwhile is dropped).
@@ -209,8 +235,9 @@ export function connectWebRTC(vns, options) {
   /** A connection to `id`; `caller` says which side this is. @param {string} id @param {boolean} caller */
   const connection = (id, caller) => {
     /** @type {Peer} */
-    const peer = { id, pc: new /** @type {PeerConnectionConstructor} */ (Impl)({ iceServers }), caller, state: 'connecting', described: false, early: [], reopenDelay: minDelayMs };
+    const peer = { id, pc: new /** @type {PeerConnectionConstructor} */ (Impl)({ iceServers }), caller, state: 'connecting', described: false, early: [], reopenDelay: minDelayMs, otherPeers: 0 };
     peers.set(id, peer);
+    tellPeers();
     deadline(peer, connectTimeoutMs);
     peer.pc.addEventListener('icecandidate', ({ candidate }) => {
       if (!candidate || !candidate.candidate) return;
@@ -229,14 +256,14 @@ export function connectWebRTC(vns, options) {
   const describe = async (peer, sdp) => {
     await peer.pc.setRemoteDescription(sdp);
     peer.described = true;
-    for (const c of peer.early.splice(0)) await peer.pc.addIceCandidate(c);
+    for (const c of peer.early.splice(0)) await peer.pc.addIceCandidate(c).catch(() => {});
   };
 
   /** Makes this side's description and signals it. @param {Peer} peer @param {'offer' | 'answer'} type */
   const offerOrAnswer = async (peer, type) => {
     await peer.pc.setLocalDescription(await (type === 'offer' ? peer.pc.createOffer() : peer.pc.createAnswer()));
     const local = peer.pc.localDescription;
-    if (local) signal(peer.id, { sdp: { type, sdp: local.sdp } });
+    if (local) signal(peer.id, { sdp: { type, sdp: local.sdp }, peers: live() - 1 });
   };
 
   /** @param {string} id */
@@ -246,41 +273,69 @@ export function connectWebRTC(vns, options) {
     await offerOrAnswer(peer, 'offer');
   };
 
-  /** @param {string} from @param {{ type: 'offer' | 'answer', sdp: string }} sdp */
-  const answer = async (from, sdp) => {
+  /** @param {string} from @param {{ type: 'offer' | 'answer', sdp: string }} sdp @param {number} otherPeers */
+  const answer = async (from, sdp, otherPeers) => {
     const old = peers.get(from);
-    // A peer that offers again lost its connection (or restarted): start over.
+    // A peer that offers again lost its connection (or restarted), or lost a race of calls: start over.
     if (old) drop(old);
     backoff.delete(from);
     const peer = connection(from, false);
+    peer.otherPeers = otherPeers;
     await describe(peer, sdp);
     await offerOrAnswer(peer, 'answer');
+  };
+
+  /** An offer from `from`, who holds `otherPeers` other connections. @param {string} from @param {{ type: 'offer' | 'answer', sdp: string }} sdp @param {number} otherPeers */
+  const offer = async (from, sdp, otherPeers) => {
+    if (!Impl || paused || !self) return signal(from, { busy: true });
+    const known = peers.get(from);
+    if (known) {
+      // Both called at once: the smaller id's offer goes through, the other side answers it.
+      if (known.caller && !known.described && !offerWins(self, from)) return;
+      return answer(from, sdp, otherPeers);
+    }
+    const pending = [...peers.values()].find((p) => p.caller && p.state === 'connecting');
+    const established = [...peers.values()].filter((p) => p.state !== 'connecting').map((p) => ({ id: p.id, otherPeers: p.link?.stats.remotePeers ?? p.otherPeers }));
+    const choice = admitOffer({ held: live(), cap: maxPeers, callerPeers: otherPeers, pending: pending?.id, established });
+    if (choice.action === 'busy') return signal(from, { busy: true });
+    const evicted = choice.evict === undefined ? undefined : peers.get(choice.evict);
+    if (evicted) drop(evicted);
+    await answer(from, sdp, otherPeers);
   };
 
   /** @param {string} from @param {SignalData} data */
   const received = async (from, data) => {
     const peer = peers.get(from);
+    if ('busy' in data) {
+      // Turned down: this call ends, and the id waits out a backoff before it is called again.
+      if (peer?.caller && !peer.described) drop(peer);
+      return;
+    }
     if ('sdp' in data) {
-      if (data.sdp.type === 'offer') {
-        // A call that reached us goes before one of ours that has not connected yet.
-        const pending = [...peers.values()].find((p) => p.caller && p.state === 'connecting');
-        if (!peer && live() >= maxPeers && pending) drop(pending);
-        if (Impl && !paused && (peer || live() < maxPeers)) await answer(from, data.sdp);
-      } else if (peer?.caller && !peer.described) await describe(peer, data.sdp);
+      if (data.sdp.type === 'offer') await offer(from, data.sdp, data.peers);
+      else if (peer?.caller && !peer.described) {
+        peer.otherPeers = data.peers;
+        await describe(peer, data.sdp);
+      }
       return;
     }
     if (!peer) return;
-    if (peer.described) await peer.pc.addIceCandidate(data.candidate);
-    else if (peer.early.length < MAX_EARLY_CANDIDATES) peer.early.push(data.candidate);
+    if (!peer.described) {
+      if (peer.early.length < MAX_EARLY_CANDIDATES) peer.early.push(data.candidate);
+      return;
+    }
+    // A candidate that does not fit (one from a call that lost a race) is of no use, not a fault.
+    await peer.pc.addIceCandidate(data.candidate).catch(() => {});
   };
-
-  const live = () => peers.size;
 
   /** @param {string[]} ids */
   const offered = (ids) => {
     for (const id of ids) {
-      if (live() >= maxPeers || paused || !Impl) return;
-      if (!self || id <= self || peers.has(id) || (backoff.get(id)?.until ?? 0) > Date.now()) continue;
+      if (!self || paused || !Impl) return;
+      if (peers.has(id) || (backoff.get(id)?.until ?? 0) > Date.now()) continue;
+      const aloneMs = Date.now() - aloneSince;
+      if (!shouldCall({ self, id, held: live(), cap: maxPeers, aloneMs, patienceMs: 2 * discoverIntervalMs })) continue;
+      if (!offers.take()) return;
       call(id).catch(() => {
         const peer = peers.get(id);
         if (peer) drop(peer);
@@ -293,7 +348,8 @@ export function connectWebRTC(vns, options) {
   };
   const discovery = setInterval(discover, discoverIntervalMs);
 
-  const unlisten = signalling.listen({
+  /** @type {import('./websocket.js').SignalListener} */
+  const listener = {
     open: () => signalling.send({ type: 'announce' }),
     close: () => {
       self = undefined;
@@ -314,7 +370,17 @@ export function connectWebRTC(vns, options) {
         });
       }
     },
-  });
+  };
+  /** @type {() => void} */
+  let unlisten = () => {};
+  // A follower tab leaves the network to the leading tab, whose links carry this tab's
+  // changes too; whatever signalling it was handed, it announces itself only once it leads.
+  const whenLeading = () => {
+    if (stopped || vns.closed) return;
+    if (vns.role === 'follower') vns.addEventListener('role', whenLeading, { once: true });
+    else unlisten = signalling.listen(listener);
+  };
+  whenLeading();
 
   const stop = () => {
     if (stopped) return;

@@ -37,32 +37,48 @@ adapterSuite('WebRTC', () => {
       const target = await eventually(() => serverSide?.id, { timeoutMs: 5_000, what: 'server session id' });
       const signalling = join();
       const pc = new RTCPeerConnection({ iceServers: [] });
-      const channel = pc.createDataChannel('vns');
       pc.addEventListener('icecandidate', (e) => {
         const c = /** @type {RTCPeerConnectionIceEvent} */ (e).candidate;
         if (c?.candidate) signalling.send({ type: 'signal', to: target, data: { candidate: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } } });
       });
-      /** @type {Promise<void>} */
-      const answered = new Promise((resolve) => {
-        signalling.listen({
-          open: () => signalling.send({ type: 'announce' }),
-          frame: (f) => {
-            if (f.type !== 'signal') return;
-            // The server may call this client too: only the answer to its own offer counts.
-            if ('sdp' in f.data) {
-              if (f.data.sdp.type === 'answer') pc.setRemoteDescription(f.data.sdp).then(() => resolve());
-            }
-            else pc.addIceCandidate(f.data.candidate).catch(() => {});
-          },
-        });
+      /** This client's id, from the node's welcome. @type {(id: string) => void} */
+      let welcomed = () => {};
+      /** @type {Promise<string>} */
+      const self = new Promise((resolve) => (welcomed = resolve));
+      /** @type {(description: { type: 'offer' | 'answer', sdp: string }) => void} */
+      let described = () => {};
+      /** The server's description: its answer to this client's offer, or its own offer. @type {Promise<{ type: 'offer' | 'answer', sdp: string }>} */
+      const description = new Promise((resolve) => (described = resolve));
+      signalling.listen({
+        open: () => signalling.send({ type: 'announce' }),
+        frame: (f) => {
+          if (f.type === 'welcome') welcomed(f.id);
+          if (f.type !== 'signal' || f.from !== target) return;
+          if ('sdp' in f.data) described(f.data.sdp);
+          else if ('candidate' in f.data) pc.addIceCandidate(f.data.candidate).catch(() => {});
+        },
       });
-      await eventually(() => signalling.open, { what: 'hub' });
-      await new Promise((resolve) => setTimeout(resolve, 20)); // the welcome
-      await pc.setLocalDescription(await pc.createOffer());
-      const local = /** @type {RTCSessionDescription} */ (pc.localDescription);
-      signalling.send({ type: 'signal', to: target, data: { sdp: { type: 'offer', sdp: local.sdp } } });
-      await answered;
-      await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
+      // As the protocol has it: the smaller id calls, and the server calls a larger one.
+      /** @type {RTCDataChannel} */
+      let channel;
+      if ((await self) < target) {
+        channel = pc.createDataChannel('vns');
+        await pc.setLocalDescription(await pc.createOffer());
+        const local = /** @type {RTCSessionDescription} */ (pc.localDescription);
+        signalling.send({ type: 'signal', to: target, data: { sdp: { type: 'offer', sdp: local.sdp }, peers: 0 } });
+        // An offer of the server's own that crossed this one loses (rule 4): wait for the answer.
+        let answer = await description;
+        while (answer.type !== 'answer') answer = await new Promise((resolve) => (described = resolve));
+        await pc.setRemoteDescription(answer);
+      } else {
+        const offered = new Promise((resolve) => pc.addEventListener('datachannel', (e) => resolve(/** @type {RTCDataChannelEvent} */ (e).channel), { once: true }));
+        await pc.setRemoteDescription(await description);
+        await pc.setLocalDescription(await pc.createAnswer());
+        const local = /** @type {RTCSessionDescription} */ (pc.localDescription);
+        signalling.send({ type: 'signal', to: target, data: { sdp: { type: 'answer', sdp: local.sdp }, peers: 0 } });
+        channel = /** @type {RTCDataChannel} */ (await offered);
+      }
+      if (channel.readyState !== 'open') await new Promise((resolve) => channel.addEventListener('open', resolve, { once: true }));
       /** @type {Promise<unknown>} */
       const closed = new Promise((resolve) => channel.addEventListener('close', resolve, { once: true }));
       channel.send('this is text, not a VNS frame');

@@ -118,3 +118,50 @@ test('a message that is not a chunk closes the session', async () => {
     await vns.close();
   }
 });
+
+test('each side tells its count of other peers once per change, and a bad count closes the session', async () => {
+  const vns = await testNode();
+  try {
+    const { channel, sent } = scriptedChannel();
+    const link = attachDataChannel(vns, channel, { pingIntervalMs: 60_000 });
+    link.tellPeers(2);
+    link.tellPeers(2);
+    link.tellPeers(3);
+    assert.deepEqual(sent.filter((m) => typeof m === 'string' && m.startsWith('peers:')), ['peers:2', 'peers:3'], 'sent once per change');
+    assert.equal(link.stats.remotePeers, null, 'nothing told yet');
+    channel.deliver('peers:4');
+    assert.equal(link.stats.remotePeers, 4);
+    assert.equal(link.stats.open, true);
+    for (const bad of ['peers:65536', 'peers:-1', 'peers:', 'peers:1.5', 'peers:123456']) {
+      const other = scriptedChannel();
+      const closing = attachDataChannel(vns, other.channel, { pingIntervalMs: 60_000 });
+      other.channel.deliver(bad);
+      assert.equal(await closing.closed, 'closed', bad);
+    }
+    link.close();
+  } finally {
+    await vns.close();
+  }
+});
+
+test('a channel that throws on a send while it still reads as open ends the link, nothing thrown', async () => {
+  const vns = await testNode();
+  try {
+    const { channel } = scriptedChannel();
+    const link = attachDataChannel(vns, channel, { silenceMs: 5_000, pingIntervalMs: 30 });
+    // As node-datachannel does when the other side closed a moment ago.
+    channel.send = () => {
+      throw new Error('libdatachannel error while sending data channel message: DataChannel is closed');
+    };
+    assert.equal(await link.closed, 'closed', 'the ping that failed ended the link');
+    const other = scriptedChannel();
+    const answering = attachDataChannel(vns, other.channel, { pingIntervalMs: 60_000 });
+    other.channel.send = () => {
+      throw new Error('closed');
+    };
+    other.channel.deliver('ping:1');
+    assert.equal(await answering.closed, 'closed', 'the pong that failed ended the link');
+  } finally {
+    await vns.close();
+  }
+});

@@ -66,7 +66,7 @@ async function counters() {
   return { closed, reachable: metrics.get('vns_signal_reachable') ?? 0 };
 }
 
-const offer = (/** @type {string} */ to) => JSON.stringify({ type: 'signal', to, data: { sdp: { type: 'offer', sdp: 'v=0\r\n' } } });
+const offer = (/** @type {string} */ to) => JSON.stringify({ type: 'signal', to, data: { sdp: { type: 'offer', sdp: 'v=0\r\n' }, peers: 0 } });
 
 test('hostile signalling closes only the hostile client, and is counted', { timeout: 60_000 }, async () => {
   const honest = await client();
@@ -82,6 +82,10 @@ test('hostile signalling closes only the hostile client, and is counted', { time
     ['signal.malformed', (c) => c.raw(JSON.stringify({ type: 'announce', extra: 1 }))],
     ['signal.malformed', (c) => c.raw(offer(otherId))], // a signal before announce
     ['signal.malformed', (c) => c.raw(JSON.stringify({ type: 'signal', to: 'not-an-id', data: {} }))],
+    // An offer that does not say how many peers its sender holds, or says it wrongly.
+    ['signal.malformed', (c) => c.announce().then(() => c.raw(JSON.stringify({ type: 'signal', to: otherId, data: { sdp: { type: 'offer', sdp: 'v=0\r\n' } } })))],
+    ['signal.malformed', (c) => c.announce().then(() => c.raw(JSON.stringify({ type: 'signal', to: otherId, data: { sdp: { type: 'offer', sdp: 'v=0\r\n' }, peers: -1 } })))],
+    ['signal.malformed', (c) => c.announce().then(() => c.raw(JSON.stringify({ type: 'signal', to: otherId, data: { busy: false } })))],
   ];
   for (const [code, attack] of attacks) {
     const hostile = await client();
@@ -113,7 +117,7 @@ test('hostile signalling closes only the hostile client, and is counted', { time
   const relayed = await eventually(() => honest.frames.find((f) => f.type === 'signal' && f.from === otherId), { timeoutMs: 5_000, what: 'relayed candidate' });
   assert.deepEqual(/** @type {{ data: unknown }} */ (relayed).data, { candidate: { candidate: 'candidate:1 1 UDP 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } });
   // A target that is not reachable is answered `gone`, and the silent client got nothing.
-  other.link.signalling.send({ type: 'signal', to: 'f'.repeat(32), data: { sdp: { type: 'offer', sdp: 'v=0\r\n' } } });
+  other.link.signalling.send({ type: 'signal', to: 'f'.repeat(32), data: { sdp: { type: 'offer', sdp: 'v=0\r\n' }, peers: 0 } });
   await eventually(() => other.frames.some((f) => f.type === 'gone'), { timeoutMs: 5_000, what: 'gone' });
   assert.deepEqual(silent.frames, []);
   assert.equal(honest.closes.length + other.closes.length + silent.closes.length, 0, 'honest sockets untouched');
