@@ -116,6 +116,23 @@ export class Libp2pCluster {
     return unresolved(/** @type {never} */ (this), expected, { nodes });
   }
 
+  /**
+   * Waits until every name resolves to its owner on every running node (or on `nodes`).
+   * @param {Array<{ name: string, owner: string }>} expected
+   * @param {{ nodes?: Libp2pServe[], timeoutMs?: number, what?: string }} [options]
+   */
+  async waitResolved(expected, { nodes, timeoutMs = 5_000, what } = {}) {
+    /** @type {string[]} */
+    let missing = [];
+    await eventually(async () => (missing = await this.unresolved(expected, nodes)).length === 0, {
+      timeoutMs,
+      intervalMs: 20,
+      what: what ?? `${expected.map((e) => e.name).join(', ')} on ${nodes ? nodes.map((n) => `node ${n.id}`).join(', ') : 'every node'}`,
+    }).catch((e) => {
+      throw new Error(`${e.message}: ${missing.slice(0, 5).join('; ')}`);
+    });
+  }
+
   /** node 1's TCP address, for late joiners. */
   get bootstrap() {
     return [this.nodes[0].tcpAddress];
