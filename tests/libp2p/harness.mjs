@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { ServeProcess } from '../support/serve-process.mjs';
 import { eventually } from 'vns/testing';
 import { unresolved } from '../multinode/workload.mjs';
+import { pool } from '../multinode/util.mjs';
 
 export { ServeProcess } from '../support/serve-process.mjs';
 export { eventually } from 'vns/testing';
@@ -82,16 +83,17 @@ export class Libp2pServe extends ServeProcess {
 
 /**
  * Starts `nodes` libp2p nodes with data folders: node 1 first, then the others with node 1
- * as their only bootstrap address.
- * @param {{ nodes?: number, memory?: boolean, extraArgs?: string[] }} [options]
+ * as their only bootstrap address, `concurrency` at a time (default all: twenty processes
+ * loading js-libp2p at once on two busy cores may take minutes to listen).
+ * @param {{ nodes?: number, memory?: boolean, extraArgs?: string[], concurrency?: number }} [options]
  */
-export async function startLibp2pCluster({ nodes = 5, memory = false, extraArgs = [] } = {}) {
+export async function startLibp2pCluster({ nodes = 5, memory = false, extraArgs = [], concurrency = nodes } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'vns-libp2p-'));
   const dir = (/** @type {number} */ i) => (memory ? undefined : join(root, `node${i}`));
   const first = new Libp2pServe(1, dir(1), { extraArgs });
   await first.start();
   const rest = Array.from({ length: nodes - 1 }, (_, i) => new Libp2pServe(i + 2, dir(i + 2), { bootstrap: [first.tcpAddress], extraArgs }));
-  await Promise.all(rest.map((n) => n.start()));
+  await pool(rest, concurrency, (n) => n.start());
   return new Libp2pCluster([first, ...rest], root);
 }
 
