@@ -136,9 +136,10 @@ step test-deno env NO_COLOR=1 node_modules/.bin/deno test --no-lock --allow-read
 # 2 cores; the large run is `node scripts/multinode.mjs --registrations 10000`, a benchmark).
 step test-multinode node --test --test-concurrency=1 tests/multinode/
 # Real `vns serve --libp2p` processes on loopback: DHT discovery from one bootstrap address,
-# gossipsub deltas, /vns/sync/1 catch-up, a hostile publisher, restarts, a bridged WebSocket
-# node (~7 min on a busy 2-core machine; 2,000 registrations and 20 nodes are
-# `node scripts/bench-libp2p.mjs --registrations 2000 --sizes 20`).
+# gossipsub deltas, /vns/sync/1 catch-up, a hostile publisher, restarts, SIGKILLs during load,
+# a bridged WebSocket node and a Chromium page in a mixed network (7-10 min on a busy 2-core
+# machine; 2,000 registrations and 20 nodes are
+# `node scripts/bench-libp2p.mjs --sizes 5,20 --registrations 2000`).
 step test-libp2p node --test --test-concurrency=1 tests/libp2p/
 # DNS for .vfs against real `vns serve --dns` nodes with real clients (dig, kdig, dnspython,
 # curl, Node's dns.Resolver), 10,000 fuzz packets, a rate-limited flood, HTTPS + HTTP/2.

@@ -115,7 +115,7 @@ export async function waitOnline(/** @type {import('playwright-core').Page} */ p
 }
 
 /** Saves a screenshot of the page under target/e2e-artifacts/. */
-export async function screenshot(/** @type {import('playwright-core').Page} */ page, name) {
+export async function screenshot(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
@@ -169,7 +169,7 @@ export function waitForNodeAnswer(node, name, accept = () => true, what = `the n
 }
 
 /** Resolves `name` through the page's Resolve view; returns the result element's locator. */
-export async function resolveInPage(/** @type {import('playwright-core').Page} */ page, name) {
+export async function resolveInPage(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ name) {
   await page.goto(new URL('#resolve', page.url()).href);
   await page.fill('#resolve-name', name);
   await page.click('#resolve-form button[type=submit]');
@@ -193,7 +193,7 @@ export function resolveVerifiedInPage(page, name) {
 }
 
 /** Registers `name` with one A record through the page's Register view. */
-export async function registerInPage(/** @type {import('playwright-core').Page} */ page, name, ip) {
+export async function registerInPage(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ name, /** @type {string} */ ip) {
   await page.goto(new URL('#register', page.url()).href);
   await page.fill('#register-name', name);
   await page.fill('#register-records input[name=value]', ip);

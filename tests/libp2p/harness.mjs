@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { ServeProcess } from '../support/serve-process.mjs';
 import { eventually } from 'vns/testing';
 import { unresolved } from '../multinode/workload.mjs';
+import { pool } from '../multinode/util.mjs';
 
 export { ServeProcess } from '../support/serve-process.mjs';
 export { eventually } from 'vns/testing';
@@ -82,16 +83,17 @@ export class Libp2pServe extends ServeProcess {
 
 /**
  * Starts `nodes` libp2p nodes with data folders: node 1 first, then the others with node 1
- * as their only bootstrap address.
- * @param {{ nodes?: number, memory?: boolean, extraArgs?: string[] }} [options]
+ * as their only bootstrap address, `concurrency` at a time (default all: twenty processes
+ * loading js-libp2p at once on two busy cores may take minutes to listen).
+ * @param {{ nodes?: number, memory?: boolean, extraArgs?: string[], concurrency?: number }} [options]
  */
-export async function startLibp2pCluster({ nodes = 5, memory = false, extraArgs = [] } = {}) {
+export async function startLibp2pCluster({ nodes = 5, memory = false, extraArgs = [], concurrency = nodes } = {}) {
   const root = await mkdtemp(join(tmpdir(), 'vns-libp2p-'));
   const dir = (/** @type {number} */ i) => (memory ? undefined : join(root, `node${i}`));
   const first = new Libp2pServe(1, dir(1), { extraArgs });
   await first.start();
   const rest = Array.from({ length: nodes - 1 }, (_, i) => new Libp2pServe(i + 2, dir(i + 2), { bootstrap: [first.tcpAddress], extraArgs }));
-  await Promise.all(rest.map((n) => n.start()));
+  await pool(rest, concurrency, (n) => n.start());
   return new Libp2pCluster([first, ...rest], root);
 }
 
@@ -114,6 +116,23 @@ export class Libp2pCluster {
   unresolved(expected, nodes = this.alive) {
     // The multi-node helper reads only the nodes it is given.
     return unresolved(/** @type {never} */ (this), expected, { nodes });
+  }
+
+  /**
+   * Waits until every name resolves to its owner on every running node (or on `nodes`).
+   * @param {Array<{ name: string, owner: string }>} expected
+   * @param {{ nodes?: Libp2pServe[], timeoutMs?: number, what?: string }} [options]
+   */
+  async waitResolved(expected, { nodes, timeoutMs = 5_000, what } = {}) {
+    /** @type {string[]} */
+    let missing = [];
+    await eventually(async () => (missing = await this.unresolved(expected, nodes)).length === 0, {
+      timeoutMs,
+      intervalMs: 20,
+      what: what ?? `${expected.map((e) => e.name).join(', ')} on ${nodes ? nodes.map((n) => `node ${n.id}`).join(', ') : 'every node'}`,
+    }).catch((e) => {
+      throw new Error(`${e.message}: ${missing.slice(0, 5).join('; ')}`);
+    });
   }
 
   /** node 1's TCP address, for late joiners. */

@@ -17,6 +17,7 @@ import { startCluster, Registrar, eventually, metricSum, rejectionsByCode, sleep
 import { buildEntries, submitAll, unresolved, seconds } from './workload.mjs';
 import { attackerKey, decodeEntry, flipSignatureBit, resignLastOp, signOp, tamper, encodeEntry } from './forge.mjs';
 import { FLOOD } from './hostile.mjs';
+import { crashDuringLoad } from './crash.mjs';
 
 const STRESS = Number(process.env.VNS_MULTINODE_STRESS ?? 2000);
 const CRASH_LOAD = Number(process.env.VNS_MULTINODE_CRASH ?? 1000);
@@ -279,46 +280,15 @@ test('5. partition {1,2} | {3,4,5}: the same 20 names on both sides; after heali
 test(`6. crash during load: 5 SIGKILLs during ${CRASH_LOAD} registrations; every restart loads a consistent state`, { timeout: 240_000 }, () =>
   withCluster({ nodes: 5, topology: 'mesh' }, (cluster) =>
     withRegistrar(cluster.node(1), async (registrar) => {
-      const entries = await buildEntries(registrar, 'crash', CRASH_LOAD);
-      const byName = new Map(entries.map((e) => [e.name, e]));
-      let acked = 0;
-      /** @type {Map<number, string[]>} names each node acknowledged (answered 200: saved) */
-      const ackedBy = new Map(cluster.nodes.map((n) => [n.id, []]));
-      const load = submitAll(cluster, entries, {
-        concurrency: 16,
-        onAck: (done, id, name) => {
-          acked = done;
-          ackedBy.get(id)?.push(name);
+      // Restarted cut off from its peers, a victim serves only what it loaded from its folder.
+      const transport = {
+        restartAlone: async (/** @type {import('./harness.mjs').ServeProcess} */ victim) => {
+          cluster.isolate(victim.id);
+          return victim.start();
         },
-      });
-      const victims = [2, 3, 4, 5, 1];
-      /** @type {Array<{ id: number, acknowledged: number, loaded: number }>} */
-      const kills = [];
-      const killer = (async () => {
-        for (const [k, id] of victims.entries()) {
-          const at = ((k + 1) * CRASH_LOAD) / (victims.length + 2);
-          await eventually(() => acked >= at, { timeoutMs: 120_000, intervalMs: 10, what: `load before kill ${k + 1}` });
-          const victim = cluster.node(id);
-          await victim.kill();
-          const saved = [...(ackedBy.get(id) ?? [])];
-          // Down while the load goes on through the other nodes.
-          const resumeAt = Math.min(acked + CRASH_LOAD / 40, CRASH_LOAD);
-          await eventually(() => acked >= resumeAt, { timeoutMs: 60_000, intervalMs: 10, what: 'load while a node is down' });
-          // Restarted cut off from its peers, it serves only what it loaded from its folder:
-          // every name it acknowledged before the kill must be there.
-          cluster.isolate(id);
-          const loaded = await victim.start();
-          const missing = await unresolved(cluster, saved.map((n) => /** @type {any} */ (byName.get(n))), { nodes: [victim] });
-          cluster.heal();
-          assert.deepEqual(missing, [], `node ${id} lost acknowledged names after SIGKILL`);
-          assert.ok(loaded.entries >= saved.length, `node ${id} loaded ${loaded.entries} names`);
-          kills.push({ id, acknowledged: saved.length, loaded: loaded.entries });
-        }
-      })();
-      const [run] = await Promise.all([load, killer]);
-      assert.equal(run.acked, CRASH_LOAD);
-      const { ms } = await cluster.waitConverged({ entries: CRASH_LOAD, timeoutMs: 120_000 });
-      assert.deepEqual(await unresolved(cluster, entries), []);
+        rejoin: async () => cluster.heal(),
+      };
+      const { kills, run, ms, ackedBy } = await crashDuringLoad(cluster, registrar, { load: CRASH_LOAD, victims: [2, 3, 4, 5, 1], transport });
       for (const n of cluster.nodes) assert.equal(metricSum(await n.metrics(), 'vns_persist_failures_total'), 0);
       console.log(
         `scenario 6: ${kills.length} SIGKILLs during ${CRASH_LOAD} registrations (${run.retries} POSTs retried elsewhere ${JSON.stringify(run.retryReasons)}, ` +

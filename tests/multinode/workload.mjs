@@ -54,13 +54,14 @@ export async function buildEntries(registrar, tag, count) {
  * `concurrency` requests in flight. A node that is down, restarting or failing to save (a
  * network error or a 5xx) is skipped: the entry goes to the next running node after a short
  * pause. A 4xx is a refusal by the rules and fails the run. Resolves when every entry is
- * acknowledged (saved by the node that answered).
+ * acknowledged (saved by the node that answered). `paceMs` spreads the load over time: each
+ * of the `concurrency` senders waits that long after each acknowledgement (default 0).
  * @param {Cluster} cluster @param {BuiltEntry[]} entries
- * @param {{ targets?: ServeProcess[], concurrency?: number, onAck?: (done: number, node: number, name: string) => void, giveUpMs?: number }} [options]
+ * @param {{ targets?: ServeProcess[], concurrency?: number, paceMs?: number, onAck?: (done: number, node: number, name: string) => void, giveUpMs?: number }} [options]
  * @returns {Promise<SubmitReport>}
  */
 export async function submitAll(cluster, entries, options = {}) {
-  const { concurrency = 16, onAck, giveUpMs = 120_000 } = options;
+  const { concurrency = 16, paceMs = 0, onAck, giveUpMs = 120_000 } = options;
   const nodes = options.targets ?? cluster.nodes;
   /** @type {Map<number, string[]>} */
   const ackedBy = new Map(cluster.nodes.map((n) => [n.id, []]));
@@ -99,6 +100,7 @@ export async function submitAll(cluster, entries, options = {}) {
           firstAckAt ||= lastAckAt;
           /** @type {string[]} */ (ackedBy.get(node.id)).push(entry.name);
           onAck?.(acked, node.id, entry.name);
+          if (paceMs > 0) await sleep(paceMs);
           return;
         }
         if (answer && answer.status < 500) {
