@@ -1,10 +1,7 @@
-// Over ~500 lines: the node's constructor and public face (kinds of links, frames in, ticks,
-// local changes, persistence, the clock, the topic) share its private state; persistence
-// (`load`, `load_repairing`, `save_state`) is the next part to move into a module of its own.
 //! The sync node: one namespace, its peer sessions, the delta queue and the counters, and
 //! its public face (connections, frames in, ticks, local changes, persistence). How each
 //! message is handled and catch-ups are driven is in `driver.rs`; how accepted changes
-//! travel (broadcast, queue, replay) in `gossip.rs`.
+//! travel (broadcast, queue, replay) in `gossip.rs`; loading and saving in `persisting.rs`.
 //!
 //! Everything is driven by the caller: bytes in ([`SyncNode::receive`]), time in (`now`
 //! arguments, [`SyncNode::tick`]), actions out ([`Outbound`]) and events out
@@ -58,16 +55,14 @@ use super::error::SyncError;
 use super::event::{Event, LinkId, Outbound};
 use super::local::{Committed, LocalChange};
 use super::message::Message;
-use super::queue::{DeltaQueue, QueueStatus, QUEUE_KEY};
+use super::queue::{DeltaQueue, QueueStatus};
+use super::queue_store::QueueStore;
 use super::session::Session;
 use super::stats::{Counters, PeerStats};
-use crate::blockstore::Blockstore;
 use crate::entry::EncodedEntry;
 use crate::error::Error;
 use crate::name::Name;
-use crate::namespace::{Applied, Limits, Namespace};
-use crate::params::NetworkParams;
-use crate::persist::{self, PendingCollection, PendingSave, RepairReport, SaveReport, StateEntry};
+use crate::namespace::{Applied, Namespace};
 
 /// A node of the sync protocol. See the [module docs](crate::sync) for the protocol.
 pub struct SyncNode {
@@ -76,6 +71,8 @@ pub struct SyncNode {
     pub(super) network: [u8; 32],
     pub(super) sessions: BTreeMap<LinkId, Session>,
     pub(super) queue: DeltaQueue,
+    /// What the store holds of the queue (see `queue_store.rs`).
+    pub(super) queue_store: QueueStore,
     /// When to replay the queue (set when a peer becomes ready or a send failed).
     pub(super) replay_at: Option<u64>,
     pub(super) events: VecDeque<Event>,
@@ -110,6 +107,7 @@ impl SyncNode {
             network,
             sessions: BTreeMap::new(),
             queue,
+            queue_store: QueueStore::default(),
             replay_at: None,
             events: VecDeque::new(),
             dropped_since_take: 0,
@@ -117,96 +115,6 @@ impl SyncNode {
             clock: ClockHealth::default(),
             publications: None,
         }
-    }
-
-    /// Loads the namespace and the delta queue saved in `store` by [`SyncNode::save`]. An
-    /// unreadable queue is not fatal: the node starts with an empty one and reports
-    /// [`Event::QueueLost`] (catch-up delivers what the queue held).
-    ///
-    /// ```
-    /// use vns::{blockstore::MemoryBlockstore, namespace::Limits, params::NetworkParams};
-    /// use vns::sync::{SyncConfig, SyncNode};
-    /// # pollster::block_on(async {
-    /// let store = MemoryBlockstore::new();
-    /// let node = SyncNode::load(&store, NetworkParams::testing(), Limits::default(),
-    ///     SyncConfig::default()).await.unwrap();
-    /// assert!(node.namespace().is_empty());
-    /// # });
-    /// ```
-    pub async fn load<S: Blockstore>(
-        store: &S,
-        params: NetworkParams,
-        limits: Limits,
-        config: SyncConfig,
-    ) -> Result<SyncNode, SyncError> {
-        let ns = persist::load(store, params, limits).await?;
-        SyncNode::with_saved_queue(store, ns, config).await
-    }
-
-    /// [`SyncNode::load`] for a damaged store: every intact entry
-    /// ([`persist::load_repairing_with`]), the saved queue, and the queued entries where the
-    /// store lost their names (the queue holds local changes peers lack), with the account of
-    /// what was found. The node runs normally from there: its next save writes a whole tree,
-    /// the queue still goes to peers, and catch-up brings back what peers hold.
-    pub async fn load_repairing<S: Blockstore>(
-        store: &S,
-        params: NetworkParams,
-        limits: Limits,
-        config: SyncConfig,
-    ) -> Result<(SyncNode, RepairReport), SyncError> {
-        let (queue, lost) = saved_queue(store, config.queue_capacity).await;
-        let copies = queue.entries().cloned().collect();
-        let repaired = persist::load_repairing_with(store, params, limits, copies).await?;
-        Ok((SyncNode::with_loaded_queue(repaired.namespace, config, queue, lost), repaired.report))
-    }
-
-    /// A node over `ns` with the queue saved in `store` (an unreadable one is reported and
-    /// replaced by an empty one).
-    async fn with_saved_queue<S: Blockstore>(
-        store: &S,
-        ns: Namespace,
-        config: SyncConfig,
-    ) -> Result<SyncNode, SyncError> {
-        let (queue, lost) = saved_queue(store, config.queue_capacity).await;
-        Ok(SyncNode::with_loaded_queue(ns, config, queue, lost))
-    }
-
-    /// A node over `ns` and a loaded queue, reporting why the saved one was lost if it was.
-    fn with_loaded_queue(
-        ns: Namespace,
-        config: SyncConfig,
-        queue: DeltaQueue,
-        lost: Option<SyncError>,
-    ) -> SyncNode {
-        let mut node = SyncNode::with_queue(ns, config, queue);
-        if let Some(e) = lost {
-            node.push_event(Event::QueueLost { code: e.code().into(), message: e.to_string() });
-        }
-        node
-    }
-
-    /// Saves the namespace (incrementally) and the delta queue in one commit.
-    pub async fn save<S: Blockstore>(&mut self, store: &S) -> Result<SaveReport, SyncError> {
-        let state = self.saved_state();
-        Ok(persist::save(&mut self.ns, store, &state).await?)
-    }
-
-    /// [`persist::prepare_save`] of the namespace with the delta queue: the synchronous half
-    /// of a save (commit it with [`persist::PendingSave::commit`]), pruning if `prune` says so.
-    pub fn prepare_save(&mut self, prune: impl FnOnce(&Namespace) -> bool) -> PendingSave {
-        let state = self.saved_state();
-        persist::prepare_save(&mut self.ns, &state, prune)
-    }
-
-    /// [`persist::prepare_collection`] of the namespace with the delta queue.
-    pub fn prepare_collection(&mut self) -> PendingCollection {
-        let state = self.saved_state();
-        persist::prepare_collection(&mut self.ns, &state)
-    }
-
-    /// The state entries saved beside the namespace: the delta queue.
-    fn saved_state(&self) -> [StateEntry; 1] {
-        [(QUEUE_KEY.to_string(), Some(self.queue.encode()))]
     }
 
     /// The namespace (resolve names here).
@@ -228,6 +136,11 @@ impl SyncNode {
     /// Size, capacity and counters of the delta queue.
     pub fn queue_status(&self) -> QueueStatus {
         self.queue.status()
+    }
+
+    /// The deltas waiting in the queue, oldest first.
+    pub fn queue_entries(&self) -> impl Iterator<Item = &EncodedEntry> {
+        self.queue.entries()
     }
 
     /// Counters of the session with `peer`, while it is open.
@@ -512,19 +425,5 @@ impl SyncNode {
             self.dropped_since_take += 1;
         }
         self.events.push_back(event);
-    }
-}
-
-/// The delta queue saved in `store`, or an empty one and why the saved one is unreadable
-/// (catch-up delivers what it held).
-async fn saved_queue<S: Blockstore>(store: &S, capacity: usize) -> (DeltaQueue, Option<SyncError>) {
-    let queue = match store.get_state(QUEUE_KEY).await {
-        Ok(None) => Ok(DeltaQueue::new(capacity)),
-        Ok(Some(bytes)) => DeltaQueue::decode(&bytes, capacity),
-        Err(e) => Err(SyncError::Storage(e)),
-    };
-    match queue {
-        Ok(queue) => (queue, None),
-        Err(e) => (DeltaQueue::new(capacity), Some(e)),
     }
 }
