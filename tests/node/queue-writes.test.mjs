@@ -64,7 +64,7 @@ function counting(adapter) {
   return counted;
 }
 
-const options = { network: 'testing', difficulty: 4, registrationsPerHour: 100_000, saveDelayMs: 3_600_000 };
+const options = /** @type {const} */ ({ network: 'testing', difficulty: 4, registrationsPerHour: 100_000, saveDelayMs: 3_600_000 });
 
 /**
  * Fills a node's queue with `QUEUE` registrations (no peer takes them), saves, then measures
