@@ -38,8 +38,8 @@ pub struct Collected {
     pub complete: bool,
 }
 
-/// Takes a pruning save of `ns` with `state` (see [`prepare_save`]) and the blocks its root
-/// reaches, synchronously.
+/// Takes a pruning save of `ns` with `state` (see [`super::prepare_save`]) and the blocks
+/// its root reaches, synchronously.
 pub fn prepare_collection(ns: &mut Namespace, state: &[StateEntry]) -> PendingCollection {
     prepare_collection_beside(ns, Beside::state(state))
 }
