@@ -27,6 +27,12 @@ import pLimit from 'p-limit';
 export const MAX_WRITES_IN_FLIGHT = 64;
 
 /**
+ * Most gets and `has` checks an adapter has in flight at once: loading reads thousands of
+ * blocks per batch, and each read opens a file on a file-backed store, as each write does.
+ */
+export const MAX_READS_IN_FLIGHT = 64;
+
+/**
  * @typedef {object} StateStore
  * @property {(key: string) => Promise<Uint8Array | undefined>} get
  * @property {(key: string, bytes: Uint8Array | undefined) => Promise<void>} set
@@ -41,11 +47,17 @@ export const MAX_WRITES_IN_FLIGHT = 64;
  * @property {() => AsyncIterable<{ cid: CID }> | Iterable<{ cid: CID }>} [getAll]
  */
 
-/** @param {unknown} e */
+/**
+ * Whether `e` says the block is absent. blockstore-fs 4 reports every failed read as a
+ * `NotFoundError` whose message is the file system's error, so one naming another errno
+ * (`EMFILE`, `EIO`, …) is a failure of the store, not an absent block.
+ * @param {unknown} e
+ */
 const isNotFound = (e) =>
   typeof e === 'object' && e !== null &&
   (/** @type {{code?: unknown}} */ (e).code === 'ERR_NOT_FOUND' ||
-    /** @type {{name?: unknown}} */ (e).name === 'NotFoundError');
+    /** @type {{name?: unknown}} */ (e).name === 'NotFoundError') &&
+  !/\bE(?!NOENT)[A-Z]+:/.test(String(/** @type {{message?: unknown}} */ (e).message ?? ''));
 
 /**
  * Joins what an interface-blockstore `get` returns (bytes, or chunks in newer versions).
@@ -76,6 +88,7 @@ export function ipfsBlockstoreAdapter(blockstore, state) {
   const cid = (bytes) => CID.decode(bytes);
   // One queue for puts and deletes: both open files on a file-backed store.
   const write = pLimit(MAX_WRITES_IN_FLIGHT);
+  const read = pLimit(MAX_READS_IN_FLIGHT);
   return {
     /** @param {Uint8Array} key @param {Uint8Array} bytes */
     async put(key, bytes) {
@@ -84,8 +97,9 @@ export function ipfsBlockstoreAdapter(blockstore, state) {
     },
     /** @param {Uint8Array} key */
     async get(key) {
+      const id = cid(key);
       try {
-        return await collect(await blockstore.get(cid(key)));
+        return await read(async () => collect(await blockstore.get(id)));
       } catch (e) {
         if (isNotFound(e)) return undefined;
         throw e;
@@ -93,7 +107,8 @@ export function ipfsBlockstoreAdapter(blockstore, state) {
     },
     /** @param {Uint8Array} key */
     async has(key) {
-      return blockstore.has(cid(key));
+      const id = cid(key);
+      return read(() => blockstore.has(id));
     },
     /** @param {Uint8Array} key */
     async delete(key) {

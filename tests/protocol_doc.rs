@@ -234,8 +234,16 @@ fn documented_key_orders_are_the_encoded_ones() {
     let queue = vns::sync::DeltaQueue::new(1).encode();
     assert_eq!(written_keys(&queue), ["v", "dropped", "entries", "replayed"]);
     assert!(doc.contains(
-        "`{ \"v\": uint (1), \"dropped\": uint, \"entries\": [entry], \"replayed\": uint }`"
+        "`{ \"v\": 1,\n  \"dropped\": uint, \"entries\": [entry], \"replayed\": uint }`"
     ));
+    let record = vns::sync::QueueRecord { chunks: vec![], dropped: 0, replayed: 0 }.encode();
+    assert_eq!(written_keys(&record), ["v", "chunks", "dropped", "replayed"]);
+    assert!(doc.contains(
+        "`{ \"v\": uint (2), \"chunks\": [link], \"dropped\": uint, \"replayed\": uint }`"
+    ));
+    let chunk = vns::sync::QueueChunk { n: 0, entries: vec![] }.encode();
+    assert_eq!(written_keys(&chunk.bytes), ["n", "entries"]);
+    assert!(doc.contains("`{ \"n\": uint,\n  \"entries\": [entry] }` (keys in this order)"));
 }
 
 /// The bytes of the hex dump in the first ```text block after `lead`: on each line, the hex

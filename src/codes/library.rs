@@ -126,5 +126,5 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "light.timeout" => -, "A peer asked in a lookup did not answer within the answer timeout (3 s).", "light client: a lookup's failures";
     "light.no_answer" => 502, "No peer asked gave a valid answer: each peer's refusal, timeout or closed session is listed.", "light client: `LightClient::answer`";
     "light.no_peers" => 503, "A light client's change was not sent: no peer is connected.", "light client: `LightClient::submit`";
-    "sync.queue_corrupt" => -, "The saved delta queue is unreadable; the node starts with an empty one.", "SyncNode::load (`QueueLost` event)";
+    "sync.queue_corrupt" => -, "The saved delta queue's record, or one of its chunks, is unreadable; the node starts without the deltas it held (all of them for the record, that chunk's for a chunk).", "SyncNode::load (`QueueLost` event)";
 };

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 
 use cid::Cid;
 
-use super::save::{delete, prepare_save, write, LastCommit, Leftovers, PendingSave, StateEntry};
+use super::save::StateEntry;
+use super::save::{delete, prepare_save_beside, Beside, LastCommit, Leftovers, PendingSave};
 use crate::blockstore::{Blockstore, StorageError};
 use crate::namespace::Namespace;
 
@@ -37,11 +38,19 @@ pub struct Collected {
     pub complete: bool,
 }
 
-/// Takes a pruning save of `ns` with `state` (see [`prepare_save`]) and the blocks its root
-/// reaches, synchronously.
+/// Takes a pruning save of `ns` with `state` (see [`super::prepare_save`]) and the blocks
+/// its root reaches, synchronously.
 pub fn prepare_collection(ns: &mut Namespace, state: &[StateEntry]) -> PendingCollection {
-    let save = prepare_save(ns, state, |_| true);
-    PendingCollection { save, live: reachable(ns) }
+    prepare_collection_beside(ns, Beside::state(state))
+}
+
+/// [`prepare_collection`] with what `beside` writes (see [`prepare_save_beside`]): its live
+/// blocks are part of the live set, so the collection keeps them.
+pub fn prepare_collection_beside(ns: &mut Namespace, beside: Beside) -> PendingCollection {
+    let mut live = beside.live.clone();
+    let save = prepare_save_beside(ns, beside, |_| true);
+    live.extend(reachable(ns));
+    PendingCollection { save, live }
 }
 
 impl PendingCollection {
@@ -57,18 +66,18 @@ impl PendingCollection {
         last: &LastCommit,
     ) -> (Result<Collected, StorageError>, Leftovers) {
         let live = self.live;
-        let (blocks, state, dropped) = self.save.into_parts();
-        if let Err(e) = write(store, last, &blocks, state).await {
-            return (Err(e), Leftovers { blocks, dropped });
-        }
+        let dropped = match self.save.write_only(store, last).await {
+            Ok(dropped) => dropped,
+            Err((e, leftovers)) => return (Err(e), leftovers),
+        };
         let (doomed, complete) = match store.list().await {
             Ok(listed) => (listed.into_iter().filter(|cid| !live.contains(cid)).collect(), true),
             Err(StorageError::Unsupported { .. }) => (dropped.clone(), false),
-            Err(e) => return (Err(e), Leftovers { blocks: Vec::new(), dropped }),
+            Err(e) => return (Err(e), Leftovers { dropped, ..Leftovers::default() }),
         };
         match delete(store, &doomed).await {
             Ok(removed) => (Ok(Collected { removed, complete }), Leftovers::default()),
-            Err(e) => (Err(e), Leftovers { blocks: Vec::new(), dropped }),
+            Err(e) => (Err(e), Leftovers { dropped, ..Leftovers::default() }),
         }
     }
 }

@@ -42,10 +42,11 @@ mod repair;
 mod save;
 mod scrub;
 
-pub use collect::{collect_garbage, prepare_collection, reachable, Collected, PendingCollection};
+pub use collect::{collect_garbage, prepare_collection, prepare_collection_beside, reachable};
+pub use collect::{Collected, PendingCollection};
 pub use repair::{load_repairing, load_repairing_with, DamagedBlock, RepairReport, Repaired};
-pub use save::{prepare_save, save, save_and_prune, CommitResult, Committed, LastCommit};
-pub use save::{Leftovers, PendingSave, SaveReport, StateEntry};
+pub use save::{prepare_save, prepare_save_beside, save, save_and_prune, Beside, CommitResult};
+pub use save::{Committed, LastCommit, Leftovers, PendingSave, SaveReport, StateEntry};
 pub use scrub::{check_blocks, replacements, Scrub};
 
 use std::collections::HashMap;

@@ -58,9 +58,9 @@ const SCAN_BATCH: usize = 4096;
 pub struct DamagedBlock {
     /// The block's CID (text).
     pub cid: String,
-    /// What it should have held: `"node"` (a tree node), `"entry"` (an entry block) or
-    /// `"root"` (the root pointer itself); a scrub, which does not tell the two kinds of
-    /// block apart, says `"block"`.
+    /// What it should have held: `"node"` (a tree node), `"entry"` (an entry block),
+    /// `"queue"` (a chunk of the saved delta queue) or `"root"` (the root pointer itself); a
+    /// scrub, which does not tell the kinds of block apart, says `"block"`.
     pub kind: &'static str,
     /// The storage error's code: `storage.missing`, `storage.corrupt`, `load.bad_entry`, ….
     pub code: &'static str,

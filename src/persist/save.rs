@@ -28,6 +28,7 @@
 //! ```
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, HashSet};
 
 use cid::Cid;
 
@@ -48,6 +49,30 @@ pub struct SaveReport {
     pub bytes: usize,
 }
 
+/// What a save writes beside the namespace's own blocks, for another structure kept in the same
+/// store and committed with the root pointer (the delta queue's chunks and record): its new
+/// blocks and state entries, the blocks it stopped referencing, and every block it references.
+#[derive(Debug, Default)]
+pub struct Beside {
+    /// Blocks to write with this save.
+    pub blocks: Vec<Block>,
+    /// State entries to write with this save, after the root pointer.
+    pub state: Vec<StateEntry>,
+    /// Blocks no longer referenced: deleted with the namespace's garbage, by this save if it
+    /// prunes, else by the next one that does.
+    pub garbage: Vec<Cid>,
+    /// Every block referenced now: never deleted by a prune or a collection, whatever else
+    /// listed it as garbage.
+    pub live: HashSet<Cid>,
+}
+
+impl Beside {
+    /// Nothing but `state` (e.g. a caller's own state entries).
+    pub fn state(state: &[StateEntry]) -> Beside {
+        Beside { state: state.to_vec(), ..Beside::default() }
+    }
+}
+
 /// One save taken from a namespace by [`prepare_save`]: the blocks created since the last save,
 /// the state entries (the root pointer first), and, for a pruning save, the blocks to delete
 /// once the new state is committed. Until [`PendingSave::commit`] says otherwise, the namespace
@@ -56,6 +81,8 @@ pub struct SaveReport {
 #[must_use = "a pending save does nothing until it is committed"]
 pub struct PendingSave {
     blocks: Vec<Block>,
+    /// How many of `blocks`, from the first, are the namespace's (the rest are [`Beside`]).
+    own: usize,
     state: Vec<StateEntry>,
     /// `Some` for a pruning save (possibly empty).
     dropped: Option<Vec<Cid>>,
@@ -70,13 +97,33 @@ pub fn prepare_save(
     state: &[StateEntry],
     prune: impl FnOnce(&Namespace) -> bool,
 ) -> PendingSave {
+    prepare_save_beside(ns, Beside::state(state), prune)
+}
+
+/// [`prepare_save`] with what `beside` writes: its blocks after the namespace's, its state
+/// after the root pointer, its garbage deleted with the namespace's (now, or by a later
+/// pruning save), and its live blocks kept out of any deletion.
+pub fn prepare_save_beside(
+    ns: &mut Namespace,
+    beside: Beside,
+    prune: impl FnOnce(&Namespace) -> bool,
+) -> PendingSave {
     let root = ns.merkle_root();
-    let blocks = ns.take_unsaved_blocks();
-    let mut all_state = vec![(ROOT_KEY.to_string(), Some(root.to_bytes()))];
-    all_state.extend_from_slice(state);
+    let mut blocks = ns.take_unsaved_blocks();
+    let own = blocks.len();
+    blocks.extend(beside.blocks);
+    let mut state = vec![(ROOT_KEY.to_string(), Some(root.to_bytes()))];
+    state.extend(beside.state);
+    // Kept with the namespace's garbage, so a save that does not prune leaves it for one
+    // that does.
+    ns.dropped_again(beside.garbage);
     // After the blocks are taken: a dropped block needed again left the set then.
-    let dropped = prune(ns).then(|| ns.take_dropped());
-    PendingSave { blocks, state: all_state, dropped }
+    let dropped = prune(ns).then(|| {
+        let mut dropped = ns.take_dropped();
+        dropped.retain(|cid| !beside.live.contains(cid));
+        dropped
+    });
+    PendingSave { blocks, own, state, dropped }
 }
 
 /// What a commit did.
@@ -116,11 +163,17 @@ pub struct CommitResult {
 pub struct Leftovers {
     pub(super) blocks: Vec<Block>,
     pub(super) dropped: Vec<Cid>,
+    /// After a failed commit: the CIDs of the [`Beside`] blocks it was to write (some may
+    /// be stored); `None` when the commit succeeded.
+    pub(super) beside: Option<Vec<Cid>>,
 }
 
 impl Leftovers {
     /// Returns the leftovers to `ns`: its next save writes the blocks again, and its next
     /// prune deletes the dropped ones (unless a change needs one of them again by then).
+    ///
+    /// Blocks written beside the namespace are not the namespace's to write again: their owner
+    /// takes the failure first, with [`Leftovers::take_beside_failure`].
     pub fn give_back(self, ns: &mut Namespace) {
         if !self.blocks.is_empty() {
             ns.unsaved_again(self.blocks);
@@ -132,20 +185,37 @@ impl Leftovers {
 
     /// Whether there is nothing to give back.
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty() && self.dropped.is_empty()
+        self.blocks.is_empty() && self.dropped.is_empty() && self.beside.is_none()
+    }
+
+    /// After a failed commit, the CIDs of the [`Beside`] blocks it was to write (their owner
+    /// no longer knows what the store holds of them); `None` after a successful one.
+    pub fn take_beside_failure(&mut self) -> Option<Vec<Cid>> {
+        self.beside.take()
+    }
+
+    /// What a failed commit of `blocks` (the first `own` the namespace's) gives back.
+    pub(super) fn of_failure(blocks: Vec<Block>, own: usize, dropped: Vec<Cid>) -> Leftovers {
+        let mut blocks = blocks;
+        let beside = blocks.split_off(own.min(blocks.len())).iter().map(|b| b.cid).collect();
+        Leftovers { blocks, dropped, beside: Some(beside) }
     }
 }
 
-/// The state entries of the last commit made through one handle on one store, so that a save
-/// with no blocks to write and the same state skips the store: on disk every commit rewrites
+/// The state entries committed through one handle on one store, so that a save with no
+/// blocks to write and no state entry changed skips the store: on disk every commit rewrites
 /// and syncs the state files, which costs ~10 ms even with nothing new (and `vns serve` saves
-/// once per accepted change). A fresh one knows nothing, so the first commit always writes.
+/// once per accepted change). A save may leave out an entry that did not change (the delta
+/// queue's record), so each key keeps the value last committed under it. A fresh one knows
+/// nothing, so the first commit always writes.
 #[derive(Debug, Default)]
-pub struct LastCommit(RefCell<Option<Vec<StateEntry>>>);
+pub struct LastCommit(RefCell<Option<BTreeMap<String, Option<Vec<u8>>>>>);
 
 impl LastCommit {
     fn holds(&self, state: &[StateEntry]) -> bool {
-        self.0.borrow().as_deref() == Some(state)
+        self.0.borrow().as_ref().is_some_and(|known| {
+            state.iter().all(|(key, value)| known.get(key).is_some_and(|v| v == value))
+        })
     }
 }
 
@@ -159,23 +229,34 @@ impl PendingSave {
         store: &S,
         last: &LastCommit,
     ) -> CommitResult {
-        let PendingSave { blocks, state, dropped } = self;
+        let PendingSave { blocks, own, state, dropped } = self;
         let dropped = dropped.unwrap_or_default();
         if let Err(e) = write(store, last, &blocks, state).await {
-            return CommitResult { outcome: Err(e), leftovers: Leftovers { blocks, dropped } };
+            let leftovers = Leftovers::of_failure(blocks, own, dropped);
+            return CommitResult { outcome: Err(e), leftovers };
         }
         let bytes = blocks.iter().map(|b| b.bytes.len()).sum();
         let (pruned, leftovers) = match delete(store, &dropped).await {
             Ok(n) => (Ok(n), Leftovers::default()),
-            Err(e) => (Err(e), Leftovers { blocks: Vec::new(), dropped }),
+            Err(e) => (Err(e), Leftovers { dropped, ..Leftovers::default() }),
         };
         CommitResult { outcome: Ok(Committed { blocks: blocks.len(), bytes, pruned }), leftovers }
     }
 
-    /// Splits the save into what to write and what to delete, for a caller that deletes
-    /// differently (garbage collection deletes what its listing finds).
-    pub(super) fn into_parts(self) -> (Vec<Block>, Vec<StateEntry>, Vec<Cid>) {
-        (self.blocks, self.state, self.dropped.unwrap_or_default())
+    /// Commits the blocks and the state alone, for a caller that deletes differently (garbage
+    /// collection deletes what its listing finds): the dropped blocks, or on failure the
+    /// leftovers.
+    pub(super) async fn write_only<S: Blockstore + ?Sized>(
+        self,
+        store: &S,
+        last: &LastCommit,
+    ) -> Result<Vec<Cid>, (StorageError, Leftovers)> {
+        let PendingSave { blocks, own, state, dropped } = self;
+        let dropped = dropped.unwrap_or_default();
+        match write(store, last, &blocks, state).await {
+            Ok(()) => Ok(dropped),
+            Err(e) => Err((e, Leftovers::of_failure(blocks, own, dropped))),
+        }
     }
 }
 
@@ -190,9 +271,11 @@ pub(super) async fn write<S: Blockstore + ?Sized>(
         return Ok(());
     }
     // Unknown until this commit settles: a failed one may have written part of the state.
-    last.0.borrow_mut().take();
+    let known = last.0.borrow_mut().take();
     store.commit(blocks, &state).await?;
-    *last.0.borrow_mut() = Some(state);
+    let mut known = known.unwrap_or_default();
+    known.extend(state);
+    *last.0.borrow_mut() = Some(known);
     Ok(())
 }
 

@@ -44,9 +44,16 @@ pub struct Scrub {
 impl Scrub {
     /// A pass over every block `ns`'s current root reaches (tree nodes and entries).
     pub fn of(ns: &mut Namespace) -> Scrub {
-        let mut targets: Vec<Cid> = reachable(ns).into_iter().collect();
-        // Sorted: the order is the store's key order, which disk-backed stores read fastest.
+        Scrub::of_with(ns, [])
+    }
+
+    /// A pass over every block `ns`'s current root reaches and the blocks `beside` (what is
+    /// stored beside the namespace: the delta queue's chunks).
+    pub fn of_with(ns: &mut Namespace, beside: impl IntoIterator<Item = Cid>) -> Scrub {
+        let mut targets: Vec<Cid> = reachable(ns).into_iter().chain(beside).collect();
         targets.sort_unstable();
+        targets.dedup();
+        // Sorted: the order is the store's key order, which disk-backed stores read fastest.
         Scrub { targets, next: 0 }
     }
 

@@ -31,11 +31,12 @@
 //! |---|---|
 //! | `message.rs` | frames, messages, limits |
 //! | `queue.rs` | the bounded, persisted delta queue |
+//! | `queue_store.rs` | the queue in storage: chunk blocks and their record, what a save writes |
 //! | `catchup.rs` | one catch-up: tree diff over round trips, then entry fetch |
 //! | `session.rs` | per-peer state |
 //! | `clock.rs` | clock health: peers' clocks, their median, the time rules are judged at |
 //! | `node.rs` | the node's public face: sessions, frames in, ticks, local changes |
-//! | `persistence.rs` | loading a node (or repairing its store) and saving it with its queue |
+//! | `persisting.rs` | loading and saving a node: the namespace and the queue in one commit |
 //! | `local.rs` | local changes ([`LocalChange`]) and what each did ([`Committed`]) |
 //! | `driver.rs` | handling each message, running catch-ups |
 //! | `serve_light.rs` | what a node does for light sessions: proofs and watch lists |
@@ -60,9 +61,10 @@ mod handshake;
 mod local;
 mod message;
 mod node;
-mod persistence;
+mod persisting;
 mod proof_answer;
 mod queue;
+mod queue_store;
 mod recent;
 mod serve_light;
 mod session;
@@ -82,6 +84,7 @@ pub use node::SyncNode;
 pub use proof_answer::{
     ProofAnswer, MAX_NAMES_PER_PROOF_REQUEST, MAX_PROOF_BLOCKS, MAX_WATCHED_NAMES,
 };
-pub use queue::{DeltaQueue, QueueStatus, DEFAULT_QUEUE_CAPACITY, QUEUE_KEY};
+pub use queue::{DeltaQueue, QueueStatus, CHUNK_ENTRIES, DEFAULT_QUEUE_CAPACITY, QUEUE_KEY};
+pub use queue_store::{QueueChunk, QueueRecord};
 pub use stats::{Counters, PeerStats};
 pub use topic::{Published, Verdict};

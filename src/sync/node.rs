@@ -1,7 +1,7 @@
 //! The sync node: one namespace, its peer sessions, the delta queue and the counters, and
-//! its public face (connections, frames in, ticks, local changes). How each message is
-//! handled and catch-ups are driven is in `driver.rs`; how accepted changes travel
-//! (broadcast, queue, replay) in `gossip.rs`; loading and saving in `persistence.rs`.
+//! its public face (connections, frames in, ticks, local changes, persistence). How each
+//! message is handled and catch-ups are driven is in `driver.rs`; how accepted changes
+//! travel (broadcast, queue, replay) in `gossip.rs`; loading and saving in `persisting.rs`.
 //!
 //! Everything is driven by the caller: bytes in ([`SyncNode::receive`]), time in (`now`
 //! arguments, [`SyncNode::tick`]), actions out ([`Outbound`]) and events out
@@ -56,6 +56,7 @@ use super::event::{Event, LinkId, Outbound};
 use super::local::{Committed, LocalChange};
 use super::message::Message;
 use super::queue::{DeltaQueue, QueueStatus};
+use super::queue_store::QueueStore;
 use super::session::Session;
 use super::stats::{Counters, PeerStats};
 use crate::entry::EncodedEntry;
@@ -70,6 +71,8 @@ pub struct SyncNode {
     pub(super) network: [u8; 32],
     pub(super) sessions: BTreeMap<LinkId, Session>,
     pub(super) queue: DeltaQueue,
+    /// What the store holds of the queue (see `queue_store.rs`).
+    pub(super) queue_store: QueueStore,
     /// When to replay the queue (set when a peer becomes ready or a send failed).
     pub(super) replay_at: Option<u64>,
     pub(super) events: VecDeque<Event>,
@@ -104,6 +107,7 @@ impl SyncNode {
             network,
             sessions: BTreeMap::new(),
             queue,
+            queue_store: QueueStore::default(),
             replay_at: None,
             events: VecDeque::new(),
             dropped_since_take: 0,
@@ -132,6 +136,11 @@ impl SyncNode {
     /// Size, capacity and counters of the delta queue.
     pub fn queue_status(&self) -> QueueStatus {
         self.queue.status()
+    }
+
+    /// The deltas waiting in the queue, oldest first.
+    pub fn queue_entries(&self) -> impl Iterator<Item = &EncodedEntry> {
+        self.queue.entries()
     }
 
     /// Counters of the session with `peer`, while it is open.

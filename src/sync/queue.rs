@@ -1,6 +1,9 @@
 //! The delta queue: changes that could not be sent yet, bounded and persisted.
 //!
 //! A delta waits here when no peer is connected or when the transport reports a failed send.
+//! Each delta gets a position number when it is pushed (one more than the last); positions
+//! group the queue into chunks of [`CHUNK_ENTRIES`], the unit it is stored in
+//! (`queue_store.rs`), so a change rewrites only the chunks whose deltas it touched.
 //! The queue is bounded (default [`DEFAULT_QUEUE_CAPACITY`]); on overflow the oldest delta is
 //! dropped and counted. Dropping is safe: a delta is also in the namespace, so catch-up (tree
 //! diff) delivers it later; the queue only makes delivery prompt. A newer version of a name
@@ -16,7 +19,7 @@
 //! assert_eq!(restored.status(), queue.status());
 //! ```
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +30,12 @@ use crate::entry::EncodedEntry;
 
 /// Default number of deltas the queue holds.
 pub const DEFAULT_QUEUE_CAPACITY: usize = 1000;
+
+/// Deltas per stored chunk: the delta at position `p` is in chunk `p / CHUNK_ENTRIES`. A
+/// change to a full queue of 1,000 rewrites at most three chunks of ~5 KB (the newest, the
+/// oldest, and the one the name's older version left) and a record of 63 links (~2.5 KB),
+/// where the whole queue is ~300 KB.
+pub const CHUNK_ENTRIES: u64 = 16;
 
 /// State key under which [`crate::sync::SyncNode::save`] stores the encoded queue.
 pub const QUEUE_KEY: &str = "queue";
@@ -59,10 +68,15 @@ pub struct QueueStatus {
 /// ```
 #[derive(Debug, Clone)]
 pub struct DeltaQueue {
-    entries: VecDeque<EncodedEntry>,
+    /// Deltas with their positions, oldest (lowest position) first.
+    entries: VecDeque<(u64, EncodedEntry)>,
     capacity: usize,
     dropped: u64,
     replayed: u64,
+    /// The position the next push takes.
+    next: u64,
+    /// Chunks whose deltas changed since the last [`DeltaQueue::take_changed_chunks`].
+    changed: BTreeSet<u64>,
 }
 
 /// Persisted form (DAG-CBOR map).
@@ -84,7 +98,14 @@ impl DeltaQueue {
     /// assert_eq!(vns::sync::DeltaQueue::new(3).len(), 0);
     /// ```
     pub fn new(capacity: usize) -> DeltaQueue {
-        DeltaQueue { entries: VecDeque::new(), capacity, dropped: 0, replayed: 0 }
+        DeltaQueue {
+            entries: VecDeque::new(),
+            capacity,
+            dropped: 0,
+            replayed: 0,
+            next: 0,
+            changed: BTreeSet::new(),
+        }
     }
 
     /// Number of waiting deltas.
@@ -111,7 +132,7 @@ impl DeltaQueue {
     /// assert_eq!(vns::sync::DeltaQueue::new(3).entries().count(), 0);
     /// ```
     pub fn entries(&self) -> impl Iterator<Item = &EncodedEntry> {
-        self.entries.iter()
+        self.entries.iter().map(|(_, entry)| entry)
     }
 
     /// Size, capacity and counters.
@@ -131,14 +152,27 @@ impl DeltaQueue {
     /// Appends `entry`, replacing a queued version of the same name. Returns the entry dropped
     /// to make room, if the queue was full (it is counted in [`QueueStatus::dropped`]).
     pub fn push(&mut self, entry: impl Into<EncodedEntry>) -> Option<EncodedEntry> {
-        let entry = entry.into();
-        if let Some(i) = self.entries.iter().position(|e| e.name() == entry.name()) {
-            self.entries.remove(i);
+        let at = self.next;
+        self.push_at(at, entry.into())
+    }
+
+    /// [`DeltaQueue::push`] at position `at` (not below the last one's): how a stored queue is
+    /// read back into the chunks it was stored in.
+    pub(super) fn push_at(&mut self, at: u64, entry: EncodedEntry) -> Option<EncodedEntry> {
+        if let Some(i) = self.entries.iter().position(|(_, e)| e.name() == entry.name()) {
+            if let Some((old, _)) = self.entries.remove(i) {
+                self.changed.insert(old / CHUNK_ENTRIES);
+            }
         }
-        self.entries.push_back(entry);
+        let at = at.max(self.next);
+        self.next = at.saturating_add(1);
+        self.changed.insert(at / CHUNK_ENTRIES);
+        self.entries.push_back((at, entry));
         if self.entries.len() > self.capacity {
             self.dropped += 1;
-            return self.entries.pop_front();
+            let (old, entry) = self.entries.pop_front()?;
+            self.changed.insert(old / CHUNK_ENTRIES);
+            return Some(entry);
         }
         None
     }
@@ -146,19 +180,46 @@ impl DeltaQueue {
     /// Takes every waiting delta, oldest first, and counts them as replayed (a failed send
     /// puts them back with [`DeltaQueue::push`]).
     pub fn take_for_replay(&mut self) -> Vec<EncodedEntry> {
-        let all: Vec<EncodedEntry> = self.entries.drain(..).collect();
+        let all: Vec<EncodedEntry> = self
+            .entries
+            .drain(..)
+            .map(|(at, entry)| {
+                self.changed.insert(at / CHUNK_ENTRIES);
+                entry
+            })
+            .collect();
         self.replayed += all.len() as u64;
         all
     }
 
-    /// Persisted form: DAG-CBOR `{ v: 1, entries, dropped, replayed }`.
+    /// The chunks whose deltas changed since the last call, and none again until they change.
+    pub(super) fn take_changed_chunks(&mut self) -> BTreeSet<u64> {
+        std::mem::take(&mut self.changed)
+    }
+
+    /// The deltas of chunk `n`, oldest first (none once they all left).
+    pub(super) fn chunk(&self, n: u64) -> impl Iterator<Item = &EncodedEntry> {
+        let (start, end) = (n.saturating_mul(CHUNK_ENTRIES), (n + 1).saturating_mul(CHUNK_ENTRIES));
+        let from = self.entries.partition_point(|(at, _)| *at < start);
+        self.entries.range(from..).take_while(move |(at, _)| *at < end).map(|(_, entry)| entry)
+    }
+
+    /// Sets the counters of a queue read back from storage.
+    pub(super) fn set_counters(&mut self, dropped: u64, replayed: u64) {
+        self.dropped = dropped;
+        self.replayed = replayed;
+    }
+
+    /// The whole queue as one value, DAG-CBOR `{ v: 1, entries, dropped, replayed }`: the
+    /// saved form of version 1, which nodes wrote before the queue was stored in chunks.
+    /// Loading still reads it (and the next save replaces it with chunks); nothing saves it.
     ///
     /// Written around the entries' kept bytes (every save of a node writes its queue, up to
     /// [`DEFAULT_QUEUE_CAPACITY`] entries, so encoding each entry again made the queue most of
     /// a save's work); the bytes are those serde writes for `Saved`, keys in canonical order
     /// (`v`, then `dropped`, `entries`, `replayed`: shorter keys first, then bytewise).
     pub fn encode(&self) -> Vec<u8> {
-        let payload: usize = self.entries.iter().map(|e| e.bytes().len()).sum();
+        let payload: usize = self.entries().map(|e| e.bytes().len()).sum();
         let mut out = Vec::with_capacity(payload + 64);
         write_head(&mut out, MAJOR_MAP, 4);
         write_text(&mut out, "v");
@@ -167,7 +228,7 @@ impl DeltaQueue {
         write_head(&mut out, MAJOR_UINT, self.dropped);
         write_text(&mut out, "entries");
         write_head(&mut out, MAJOR_ARRAY, self.entries.len() as u64);
-        for entry in &self.entries {
+        for (_, entry) in &self.entries {
             out.extend_from_slice(entry.bytes());
         }
         write_text(&mut out, "replayed");
@@ -181,14 +242,14 @@ impl DeltaQueue {
     fn encode_with_serde(&self) -> Vec<u8> {
         let saved = Saved {
             v: FORMAT_VERSION,
-            entries: self.entries.iter().cloned().collect(),
+            entries: self.entries().cloned().collect(),
             dropped: self.dropped,
             replayed: self.replayed,
         };
         crate::block::to_cbor(&saved).expect("the queue always encodes")
     }
 
-    /// Reads a queue written by [`DeltaQueue::encode`], keeping at most `capacity` deltas (the
+    /// Reads a version 1 queue, as [`DeltaQueue::encode`] writes it, keeping at most `capacity` deltas (the
     /// newest; the rest count as dropped). Entries are checked again by the rules when
     /// replayed on the receiving side, like any others. Bytes that are not canonical DAG-CBOR
     /// are unreadable state like any other damage (`sync.queue_corrupt`, the reason naming the
@@ -200,8 +261,7 @@ impl DeltaQueue {
             return Err(SyncError::QueueCorrupt(format!("unknown format version {}", saved.v)));
         }
         let mut queue = DeltaQueue::new(capacity);
-        queue.dropped = saved.dropped;
-        queue.replayed = saved.replayed;
+        queue.set_counters(saved.dropped, saved.replayed);
         for entry in saved.entries {
             queue.push(entry);
         }

@@ -128,7 +128,7 @@ fn give_back(node: &RefCell<SyncNode>, leftovers: Leftovers) {
         return;
     }
     if let Ok(mut node) = node.try_borrow_mut() {
-        leftovers.give_back(node.namespace_mut());
+        node.give_back(leftovers);
     }
 }
 

@@ -66,8 +66,8 @@ export interface NodeOptionSpec {
 export interface DamagedBlock {
   /** The block's CID (or the bad root pointer's bytes as text). */
   cid: string;
-  /** What it should hold: a tree node, an entry block, or the root pointer. */
-  kind: "node" | "entry" | "root" | "block";
+  /** What it should hold: a tree node, an entry block, a chunk of the delta queue, or the root pointer (`block`: a scrub, which does not tell them apart). */
+  kind: "node" | "entry" | "queue" | "root" | "block";
   /** `storage.missing`, `storage.corrupt`, `load.bad_entry`, `load.bad_root`, … */
   code: string;
   message: string;

@@ -10,7 +10,7 @@ use super::convert::{num, object};
 use super::error::{busy, coded, JsResult};
 use super::node::VnsNode;
 use crate::blockstore::Blockstore;
-use crate::persist::{check_blocks, replacements, DamagedBlock, RepairReport, Scrub};
+use crate::persist::{check_blocks, DamagedBlock, RepairReport};
 
 /// A damaged block as the plain `DamagedBlock` object.
 fn damaged_block(d: &DamagedBlock) -> JsValue {
@@ -38,11 +38,12 @@ pub(crate) fn repair_report(report: &RepairReport) -> JsValue {
 
 #[wasm_bindgen]
 impl VnsNode {
-    /// Begins a scrub pass over every block the current root reaches; returns how many.
+    /// Begins a scrub pass over every block the current root reaches and every chunk of the
+    /// delta queue; returns how many.
     /// Run its steps between saves (the shim serialises them with saves).
     #[wasm_bindgen(js_name = scrubStart)]
     pub fn scrub_start(&self) -> JsResult<u32> {
-        let scrub = self.with(|n| Ok(Scrub::of(n.namespace_mut())))?;
+        let scrub = self.with(|n| Ok(n.scrub()))?;
         let total = scrub.total();
         *self.scrub.borrow_mut() = scrub;
         Ok(total as u32)
@@ -61,7 +62,7 @@ impl VnsNode {
         future_to_promise(async move {
             let damaged = check_blocks(&*storage, &batch).await.map_err(coded)?;
             let again = match node.try_borrow_mut() {
-                Ok(mut node) => replacements(node.namespace_mut(), &damaged),
+                Ok(mut node) => node.replacements(&damaged),
                 Err(_) => return Err(busy()),
             };
             let written = storage.put_many(&again).await;

@@ -3,7 +3,7 @@
 // left behind and the blocks of expired names, and never deletes a reachable one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dagCbor from '@ipld/dag-cbor';
@@ -44,7 +44,8 @@ function links(value) {
 }
 
 /**
- * Every block the node's root reaches, walked through its links with @ipld/dag-cbor.
+ * Every block the node's saved state links, walked through its links with @ipld/dag-cbor:
+ * what the root reaches, and the delta queue's chunks, which its saved record links.
  * @param {string} dir @param {string} root
  */
 async function reachable(dir, root) {
@@ -64,6 +65,8 @@ async function reachable(dir, root) {
     for (const link of links(dagCbor.decode(Buffer.concat(chunks)))) await walk(link);
   };
   await walk(CID.parse(root));
+  const queue = await readFile(join(dir, 'state', 'queue')).catch(() => undefined);
+  for (const chunk of queue ? links(dagCbor.decode(queue)) : []) await walk(chunk);
   return seen;
 }
 

@@ -79,13 +79,13 @@ test('a data folder with blocks but no root is refused; --force-empty starts emp
   await fresh.exited;
 });
 
-test('a save of more blocks than the descriptor limit reaches a folder under ulimit -n 1024', async () => {
+test('a save and a load of more blocks than the descriptor limit reach a folder under ulimit -n 1024', async () => {
   // The core hands the adapter every block of a save at once; 5,000 puts in flight would need
   // 5,000 descriptors. Run in a child process so the limit applies to it alone.
   const script = fileURLToPath(new URL('./many-writes.mjs', import.meta.url));
   const run = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" "${script}" "$0" 5000`, await tempDir()], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), { written: 5000, deleted: 5000 });
+  assert.deepEqual(JSON.parse(run.stdout), { written: 5000, read: 5000, deleted: 5000 });
 });
 
 test('idle sockets from one address are refused past the per-address cap; another address still syncs and POSTs succeed', async () => {
