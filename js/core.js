@@ -14,6 +14,7 @@
  */
 
 import { AnswerCache, deepFreeze } from './answer-cache.js';
+import { CloseHooks } from './close-hooks.js';
 import { inlineSolver } from './inline-solver.js';
 import { PeerLinks } from './peer-links.js';
 import { SaveQueue } from './save-queue.js';
@@ -116,7 +117,7 @@ export class Vns extends VnsEventTarget {
   /** @type {ReturnType<typeof setInterval> | undefined} */ #sweepTimer;
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
   /** @type {SaveQueue} */ #saves;
-  /** @type {Set<() => void>} */ #onClose = new Set();
+  #onClose = new CloseHooks();
   /** Resolved answers by the name as asked (a canonical name may be asked several ways). */
   #answers = new AnswerCache();
   #closed = false;
@@ -563,8 +564,7 @@ export class Vns extends VnsEventTarget {
    * @returns {() => void} unregisters it
    */
   onClose(fn) {
-    this.#onClose.add(fn);
-    return () => this.#onClose.delete(fn);
+    return this.#onClose.add(fn);
   }
 
   /** Stops the timers, closes peers, saves and releases storage. */
@@ -574,8 +574,7 @@ export class Vns extends VnsEventTarget {
     clearInterval(this.#sweepTimer);
     clearInterval(this.#tickTimer);
     this.#saves.close();
-    for (const fn of this.#onClose) fn();
-    this.#onClose.clear();
+    this.#onClose.run();
     this.#peers.closeAll('vns.closing', 'node closing');
     try {
       await this.save();

@@ -51,7 +51,7 @@ export const RECORD_RULES = deepFreeze(recordRules());
  * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export function open(options = {}) {
-  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
+  if (isLight(options)) return openLight({ VnsLight, canonicalName, powSearch }, options);
   const wasm = { VnsNode, powSearch };
   return sharesTabs(options) ? openShared(wasm, options) : openWith(wasm, options);
 }

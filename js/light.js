@@ -15,6 +15,8 @@
  * @module
  */
 
+import { CloseHooks } from './close-hooks.js';
+import { inlineSolver } from './inline-solver.js';
 import { PeerLinks } from './peer-links.js';
 import { VnsEventTarget } from './vns-events.js';
 
@@ -26,6 +28,9 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
 /** @typedef {import('./peer-links.js').PeerTransport} PeerTransport */
 /** @typedef {import('./vns-types.js').PeerHandle} PeerHandle */
+/** @typedef {import('./vns-types.js').RegisterOptions} RegisterOptions */
+/** @typedef {import('../pkg/web/vns.js').Keys} Keys */
+/** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
 
 /**
  * Options of light mode: the network options of `open`, `mode: 'light'`, the tick period and
@@ -33,15 +38,22 @@ import { VnsEventTarget } from './vns-events.js';
  * @typedef {VnsNodeOptions & { mode: 'light', tickIntervalMs?: number, now?: () => number }} LightOpenOptions
  */
 
-/** The wasm exports light mode needs. @typedef {{ VnsLight: typeof import('../pkg/web/vns.js').VnsLight, canonicalName: (name: string) => string }} LightWasm */
+/**
+ * The wasm exports light mode needs.
+ * @typedef {{
+ *   VnsLight: typeof import('../pkg/web/vns.js').VnsLight,
+ *   canonicalName: (name: string) => string,
+ *   powSearch: typeof import('../pkg/web/vns.js').powSearch,
+ * }} LightWasm
+ */
 
 /** A light client over the network. Events: `peer`, `change` (`detail: { name }`), `error`. */
 export class LightVns extends VnsEventTarget {
   /** @type {VnsLight} */ #client;
-  /** @type {(name: string) => string} */ #canonicalName;
+  /** @type {LightWasm} */ #wasm;
   #links = new PeerLinks();
   /** @type {Map<string, Array<() => void>>} */ #waiting = new Map();
-  /** @type {Set<() => void>} */ #onClose = new Set();
+  #onClose = new CloseHooks();
   /** @type {Array<() => void>} */ #onPeer = [];
   /** @type {() => number} */ #now;
   /** @type {ReturnType<typeof setInterval>} */ #timer;
@@ -49,13 +61,13 @@ export class LightVns extends VnsEventTarget {
 
   /**
    * @param {VnsLight} client
-   * @param {(name: string) => string} canonicalName the core's spelling of a name
+   * @param {LightWasm} wasm the core's spelling of names and its proof-of-work search
    * @param {{ tickIntervalMs?: number, now?: () => number }} options
    */
-  constructor(client, canonicalName, options) {
+  constructor(client, wasm, options) {
     super();
     this.#client = client;
-    this.#canonicalName = canonicalName;
+    this.#wasm = wasm;
     this.#now = options.now ?? Date.now;
     this.#timer = setInterval(() => this.#perform(this.#client.tick(this.#now())), options.tickIntervalMs ?? 250);
   }
@@ -100,15 +112,102 @@ export class LightVns extends VnsEventTarget {
   async resolve(name) {
     this.#check();
     const started = this.#client.lookup(name, this.#now());
-    if (!started.ready) {
-      const answered = new Promise((resolve) => {
-        const key = this.#canonicalName(name);
-        this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), () => resolve(undefined)]);
-      });
-      this.#perform(started.out);
-      await answered;
-    }
+    if (!started.ready) await this.#answered(name, started.out);
     return this.#client.answer(name, this.#now());
+  }
+
+  /**
+   * Registers `name` for `keys`, as `Vns.register` does: the name is looked up, the
+   * registration checked against what the peers hold, the proof-of-work solved (in chunks,
+   * `onProgress`, an `AbortError` when `signal` aborts), then sent, and the answer is the
+   * verified version a peer shows once it took it. A broken rule rejects with its `code`
+   * (`rule.conflict_lost` for a name taken, …); `light.not_accepted` when no peer took it.
+   * @param {Keys} keys
+   * @param {string} name
+   * @param {RecordInput[]} [records]
+   * @param {RegisterOptions} [options]
+   * @returns {Promise<LightResolved>}
+   */
+  async register(keys, name, records = [], options = {}) {
+    await this.#current(name);
+    const { onProgress, signal } = options;
+    const ts = this.#now();
+    this.#client.checkRegister(keys, name, records, ts);
+    const task = { name, owner: keys.peerId, ts, difficulty: this.network.difficulty };
+    const solve = options.solve ?? inlineSolver(this.#wasm, options.chunkSize);
+    const nonce = await solve(task, { onProgress, signal });
+    return this.#commit(name, () => this.#client.register(keys, name, records, ts, nonce));
+  }
+
+  /**
+   * Replaces the records of `name`, built and signed here on its verified version (as
+   * `Vns.update`; `rule.wrong_signer` when `keys` do not own it).
+   * @param {Keys} keys @param {string} name @param {RecordInput[]} records
+   * @returns {Promise<LightResolved>}
+   */
+  async update(keys, name, records) {
+    await this.#current(name);
+    return this.#commit(name, (now) => this.#client.update(keys, name, records, now));
+  }
+
+  /**
+   * Extends `name` by one registration period (as `Vns.renew`).
+   * @param {Keys} keys @param {string} name
+   * @returns {Promise<LightResolved>}
+   */
+  async renew(keys, name) {
+    await this.#current(name);
+    return this.#commit(name, (now) => this.#client.renew(keys, name, now));
+  }
+
+  /**
+   * Hands `name` to `newOwner`, a peer id (as `Vns.transfer`).
+   * @param {Keys} keys @param {string} name @param {string} newOwner
+   * @returns {Promise<LightResolved>}
+   */
+  async transfer(keys, name, newOwner) {
+    await this.#current(name);
+    return this.#commit(name, (now) => this.#client.transfer(keys, name, newOwner, now));
+  }
+
+  /**
+   * Makes what was verified about `name` current before a change is built on it. That the
+   * name does not resolve (absent, in grace, expired) is for the core to judge on the
+   * change; not being able to ask anyone is an error now.
+   * @param {string} name
+   */
+  async #current(name) {
+    this.#check();
+    try {
+      await this.resolve(name);
+    } catch (e) {
+      const code = /** @type {{ code?: unknown }} */ (e).code;
+      if (typeof code !== 'string' || !code.startsWith('resolve.') || code === 'resolve.offline') throw e;
+    }
+  }
+
+  /**
+   * Sends the frames an owner's change makes and waits for the peers' verified answer.
+   * @param {string} name @param {(now: number) => Outbound[]} change
+   * @returns {Promise<LightResolved>}
+   */
+  async #commit(name, change) {
+    this.#check();
+    await this.#answered(name, change(this.#now()));
+    return this.#client.committed(name, this.#now());
+  }
+
+  /**
+   * Sends `out` and settles once the lookup of `name` it starts has ended.
+   * @param {string} name @param {Outbound[]} out
+   */
+  #answered(name, out) {
+    const key = this.#wasm.canonicalName(name);
+    const answered = new Promise((resolve) => {
+      this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), () => resolve(undefined)]);
+    });
+    this.#perform(out);
+    return answered;
   }
 
   /**
@@ -146,8 +245,7 @@ export class LightVns extends VnsEventTarget {
 
   /** Registers cleanup run on `close()`. @param {() => void} fn @returns {() => void} */
   onClose(fn) {
-    this.#onClose.add(fn);
-    return () => this.#onClose.delete(fn);
+    return this.#onClose.add(fn);
   }
 
   /** Stops the timer and closes every peer link. */
@@ -155,7 +253,7 @@ export class LightVns extends VnsEventTarget {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    for (const fn of this.#onClose) fn();
+    this.#onClose.run();
     this.#links.closeAll('vns.closing', 'light client closing');
     this.#client.free();
   }
@@ -209,5 +307,5 @@ export function isLight(options) {
  */
 export async function openLight(wasm, options) {
   const { mode: _mode, tickIntervalMs, now, ...network } = options;
-  return new LightVns(new wasm.VnsLight(network), wasm.canonicalName, { tickIntervalMs, now });
+  return new LightVns(new wasm.VnsLight(network), wasm, { tickIntervalMs, now });
 }

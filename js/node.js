@@ -63,7 +63,7 @@ export const RECORD_RULES = deepFreeze(recordRules());
  * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export async function open(options = {}) {
-  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
+  if (isLight(options)) return openLight({ VnsLight, canonicalName, powSearch }, options);
   const { path = DEFAULT_DATA_DIR, forceEmpty = false, storage, ...rest } = options;
   // A repairing open finds the entries of a store without a root pointer by scanning it.
   const opening = { forceEmpty: forceEmpty || Boolean(rest.repair) };

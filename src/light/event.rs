@@ -1,14 +1,15 @@
 //! What a [`LightClient`](crate::light::LightClient) reports to its caller, and its tunables.
 
 use crate::name::Name;
-use crate::sync::LinkId;
+use crate::sync::{LinkId, PeerChange};
 
 /// Something the application may want to know, queued in Rust and fired by the caller after
 /// the call that caused it returns.
 ///
 /// ```
-/// use vns::light::LightEvent;
-/// assert_eq!(LightEvent::PeerConnected { peer: 1 }, LightEvent::PeerConnected { peer: 1 });
+/// use vns::{light::LightEvent, sync::PeerChange};
+/// let connected = LightEvent::Peer(PeerChange::Connected { peer: 1 });
+/// assert_eq!(connected, LightEvent::Peer(PeerChange::Connected { peer: 1 }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LightEvent {
@@ -23,19 +24,9 @@ pub enum LightEvent {
         /// The name.
         name: Name,
     },
-    /// A peer's `hello` arrived: it answers lookups from now on.
-    PeerConnected {
-        /// The peer.
-        peer: LinkId,
-    },
-    /// The session with `peer` ended; `code` is set when it ended on an error or a `bye`
+    /// A peer's `hello` arrived (it answers lookups from now on), or its session ended
     /// (`sync.version_mismatch` from a node whose build has no light-client messages).
-    PeerDisconnected {
-        /// The peer.
-        peer: LinkId,
-        /// Why, if not a plain disconnect.
-        code: Option<String>,
-    },
+    Peer(PeerChange),
     /// An answer or a pushed entry from `peer` was refused: forged, altered, or a proof
     /// that does not match the peer's root.
     PeerFault {

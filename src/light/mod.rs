@@ -14,6 +14,7 @@
 //! | `lookup.rs` | one lookup across peers, and the winner among answers |
 //! | `cache.rs` | the watched names and what was verified about each (bounded, LRU) |
 //! | `client.rs` | the client's public face: sessions, lookups, answers, local changes |
+//! | `owner.rs` | an owner's changes: built on the verified entry, sent, confirmed |
 //! | `receive.rs` | each frame from a peer |
 //! | `event.rs`, `error.rs` | events, tunables, errors |
 
@@ -22,6 +23,7 @@ mod client;
 mod error;
 mod event;
 mod lookup;
+mod owner;
 mod receive;
 mod verify;
 

@@ -10,10 +10,12 @@ use wasm_bindgen::prelude::*;
 use super::args;
 use super::convert::{self, num, object};
 use super::error::{busy, coded, JsResult};
+use super::keys::Keys;
 use super::options;
 use crate::entry::EncodedEntry;
-use crate::light::{LightClient, LightConfig, LightEvent, Started};
+use crate::light::{Answer, LightClient, LightConfig, LightEvent, Started};
 use crate::namespace::Resolved;
+use crate::sync::LocalChange;
 
 #[wasm_bindgen(typescript_custom_section)]
 const LIGHT_TYPES: &'static str = r#"
@@ -27,7 +29,7 @@ export interface LightTraffic { framesIn: number; bytesIn: number; framesOut: nu
 export type LightEventObject =
   | { type: "answered"; name: string }
   | { type: "change"; name: string }
-  | { type: "peer-connected"; peer: number; code: null }
+  | { type: "peer-connected"; peer: number }
   | { type: "peer-disconnected"; peer: number; code: string | null }
   | { type: "peer-fault"; peer: number; name: string; code: string; message: string };
 "#;
@@ -116,21 +118,81 @@ impl VnsLight {
     #[wasm_bindgen(unchecked_return_type = "LightResolved")]
     pub fn answer(&self, name: &str, now: f64) -> JsResult<JsValue> {
         let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| Ok(resolved(c.answer(&name, now).map_err(coded)?)))
+    }
+
+    /// Throws what a registration of `name` by `keys` at `ts` would be refused for against
+    /// the version verified here, except its proof-of-work (look the name up first).
+    #[wasm_bindgen(js_name = checkRegister)]
+    pub fn check_register(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
+        ts: f64,
+    ) -> JsResult<()> {
+        let registration = args::Registration::parse(name, &records, ts)?;
         self.with(|c| {
-            let answer = c.answer(&name, now).map_err(coded)?;
-            let entry = answer.entry;
-            let resolved = Resolved {
-                name: entry.name(),
-                records: &entry.records,
-                owner: entry.owner(),
-                expires: entry.expires(),
-                seq: entry.seq(),
-            };
-            let value = convert::resolved(&resolved, Some(*entry.cid()));
-            let _ = Reflect::set(&value, &"stale".into(), &answer.stale.into());
-            let _ = Reflect::set(&value, &"verifiedAt".into(), &num(answer.verified_at));
-            Ok(value)
+            let ts = registration.ts;
+            // Any nonce: the check leaves the proof-of-work out.
+            c.check_register(&registration.build(c.params(), &keys.key, 0)?, ts).map_err(coded)
         })
+    }
+
+    /// Sends a registration whose proof-of-work `nonce` was found with `powSearch`; the
+    /// outcome is read with `committed` after the name's `answered` event.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn register(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
+        ts: f64,
+        nonce: f64,
+    ) -> JsResult<Array> {
+        let (registration, nonce) =
+            (args::Registration::parse(name, &records, ts)?, args::uint("nonce", nonce)?);
+        self.with(|c| {
+            let ts = registration.ts;
+            change(c, registration.build(c.params(), &keys.key, nonce)?.into(), ts)
+        })
+    }
+
+    /// Sends an update of `name`'s records, built on its verified version.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn update(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[]")] records: JsValue,
+        now: f64,
+    ) -> JsResult<Array> {
+        let (name, records, now) =
+            (args::name(name)?, args::records(&records)?, args::uint("now", now)?);
+        self.with(|c| change(c, LocalChange::Update { key: &keys.key, name, records }, now))
+    }
+
+    /// Sends a renewal of `name`, built on its verified version.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn renew(&self, keys: &Keys, name: &str, now: f64) -> JsResult<Array> {
+        let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| change(c, LocalChange::Renew { key: &keys.key, name }, now))
+    }
+
+    /// Sends a transfer of `name` to `newOwner` (a peer id), built on its verified version.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn transfer(&self, keys: &Keys, name: &str, new_owner: &str, now: f64) -> JsResult<Array> {
+        let (name, new_owner) = (args::name(name)?, args::owner(new_owner)?);
+        let now = args::uint("now", now)?;
+        self.with(|c| change(c, LocalChange::Transfer { key: &keys.key, name, new_owner }, now))
+    }
+
+    /// The outcome of the last change of `name` once its `answered` event came: the verified
+    /// answer holding it, or the coded refusal (`light.not_accepted`, `light.no_answer`).
+    #[wasm_bindgen(unchecked_return_type = "LightResolved")]
+    pub fn committed(&self, name: &str, now: f64) -> JsResult<JsValue> {
+        let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| Ok(resolved(c.committed(&name, now).map_err(coded)?)))
     }
 
     /// A signed entry block (from an owner's client): checked, then sent to every peer.
@@ -174,12 +236,29 @@ impl VnsLight {
     }
 }
 
+/// Makes an owner's change on `client`: the frames that send it and ask for it again.
+fn change(client: &mut LightClient, change: LocalChange<'_>, now: u64) -> JsResult<Array> {
+    Ok(convert::outbound(client.change(change, now).map_err(coded)?))
+}
+
+/// `Resolved` with `stale` and `verifiedAt` for one verified answer.
+fn resolved(answer: Answer<'_>) -> JsValue {
+    let entry = answer.entry;
+    let resolved = Resolved {
+        name: entry.name(),
+        records: &entry.records,
+        owner: entry.owner(),
+        expires: entry.expires(),
+        seq: entry.seq(),
+    };
+    let value = convert::resolved(&resolved, Some(*entry.cid()));
+    let _ = Reflect::set(&value, &"stale".into(), &answer.stale.into());
+    let _ = Reflect::set(&value, &"verifiedAt".into(), &num(answer.verified_at));
+    value
+}
+
 /// `{ type, … }` for one [`LightEvent`].
 fn event(e: LightEvent) -> JsValue {
-    let peer_code = |kind: &str, peer: u64, code: Option<String>| {
-        let code = code.map_or(JsValue::NULL, JsValue::from);
-        object(&[("type", kind.into()), ("peer", num(peer)), ("code", code)])
-    };
     match e {
         LightEvent::Answered { name } => {
             object(&[("type", "answered".into()), ("name", String::from(name).into())])
@@ -187,8 +266,7 @@ fn event(e: LightEvent) -> JsValue {
         LightEvent::Change { name } => {
             object(&[("type", "change".into()), ("name", String::from(name).into())])
         }
-        LightEvent::PeerConnected { peer } => peer_code("peer-connected", peer, None),
-        LightEvent::PeerDisconnected { peer, code } => peer_code("peer-disconnected", peer, code),
+        LightEvent::Peer(change) => convert::peer_change(change),
         LightEvent::PeerFault { peer, name, code, message } => object(&[
             ("type", "peer-fault".into()),
             ("peer", num(peer)),
