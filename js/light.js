@@ -33,9 +33,22 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
 
 /**
- * Options of light mode: the network options of `open`, `mode: 'light'`, the tick period and
- * a clock (tests).
- * @typedef {VnsNodeOptions & { mode: 'light', tickIntervalMs?: number, now?: () => number }} LightOpenOptions
+ * Options of light mode: the network options of `open`, `mode: 'light'`; where verified
+ * answers are saved (`storage`: `'memory'`, `'indexeddb'` (the browser's default, database
+ * `dbName` or `'vns-light'`) or an adapter; in Node `path`, a folder); how old an answer no
+ * peer vouches for may get before it is marked `stale` (`staleAfterMs`, default 0); the saved
+ * cache's budget (`cacheBytes`, default 160 KiB) and the names watched (`watchCapacity`); the
+ * tick period, the delay before a save, and a clock (tests).
+ * @typedef {VnsNodeOptions & {
+ *   mode: 'light',
+ *   staleAfterMs?: number,
+ *   cacheBytes?: number,
+ *   watchCapacity?: number,
+ *   path?: string,
+ *   tickIntervalMs?: number,
+ *   saveDelayMs?: number,
+ *   now?: () => number,
+ * }} LightOpenOptions
  */
 
 /**
@@ -57,18 +70,22 @@ export class LightVns extends VnsEventTarget {
   /** @type {Array<() => void>} */ #onPeer = [];
   /** @type {() => number} */ #now;
   /** @type {ReturnType<typeof setInterval>} */ #timer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
+  #saveDelayMs;
+  /** The save under way (settled when none is). @type {Promise<void>} */ #saving = Promise.resolve();
   #closed = false;
 
   /**
    * @param {VnsLight} client
    * @param {LightWasm} wasm the core's spelling of names and its proof-of-work search
-   * @param {{ tickIntervalMs?: number, now?: () => number }} options
+   * @param {{ tickIntervalMs?: number, saveDelayMs?: number, now?: () => number }} options
    */
   constructor(client, wasm, options) {
     super();
     this.#client = client;
     this.#wasm = wasm;
     this.#now = options.now ?? Date.now;
+    this.#saveDelayMs = options.saveDelayMs ?? 200;
     this.#timer = setInterval(() => this.#perform(this.#client.tick(this.#now())), options.tickIntervalMs ?? 250);
   }
 
@@ -90,6 +107,28 @@ export class LightVns extends VnsEventTarget {
   /** Frames and bytes over every peer session so far. @returns {LightTraffic} */
   traffic() {
     return this.#client.traffic();
+  }
+
+  /**
+   * Why the saved answers could not be read at `open` (an error with `code`
+   * `light.cache_corrupt`; the client started without them), or `undefined`.
+   * @returns {Error | undefined}
+   */
+  get cacheError() {
+    return this.#client.cacheError;
+  }
+
+  /**
+   * Saves the verified answers now (they are also saved shortly after each lookup and
+   * change); saves run one after another, never two at once.
+   * @returns {Promise<void>}
+   */
+  save() {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    const run = this.#saving.then(() => this.#client.save());
+    this.#saving = run.catch(() => {});
+    return run;
   }
 
   /** The names kept current through the peers' watch lists. @returns {string[]} */
@@ -248,14 +287,27 @@ export class LightVns extends VnsEventTarget {
     return this.#onClose.add(fn);
   }
 
-  /** Stops the timer and closes every peer link. */
+  /** Stops the timer, closes every peer link, saves the verified answers and releases the storage. */
   async close() {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
     this.#onClose.run();
     this.#links.closeAll('vns.closing', 'light client closing');
-    this.#client.free();
+    try {
+      await this.save();
+      await this.#client.closeStorage();
+    } finally {
+      this.#client.free();
+    }
+  }
+
+  /** Saves the verified answers after `saveDelayMs`, once for a burst of lookups. */
+  #saveSoon() {
+    if (this.#saveTimer !== undefined || this.#closed) return;
+    this.#saveTimer = setTimeout(() => {
+      this.save().catch((error) => this.dispatchEvent(new CustomEvent('error', { detail: { type: 'save', error } })));
+    }, this.#saveDelayMs);
   }
 
   #check() {
@@ -270,6 +322,7 @@ export class LightVns extends VnsEventTarget {
 
   #dispatch() {
     for (const event of /** @type {LightEventObject[]} */ (this.#client.takeEvents())) {
+      if (event.type === 'answered' || event.type === 'change') this.#saveSoon();
       if (event.type === 'answered') {
         const waiting = this.#waiting.get(event.name) ?? [];
         this.#waiting.delete(event.name);
@@ -306,6 +359,7 @@ export function isLight(options) {
  * @returns {Promise<LightVns>}
  */
 export async function openLight(wasm, options) {
-  const { mode: _mode, tickIntervalMs, now, ...network } = options;
-  return new LightVns(new wasm.VnsLight(network), wasm, { tickIntervalMs, now });
+  const { mode: _mode, tickIntervalMs, saveDelayMs, now, ...rest } = options;
+  const client = await wasm.VnsLight.open(rest, (now ?? Date.now)());
+  return new LightVns(client, wasm, { tickIntervalMs, saveDelayMs, now });
 }

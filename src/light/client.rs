@@ -50,7 +50,8 @@ pub struct Answer<'a> {
     pub entry: &'a EncodedEntry,
     /// When it was verified or last pushed (ms).
     pub verified_at: u64,
-    /// No connected peer has watched the name since: a newer version may exist.
+    /// No connected peer has watched the name since it was verified, and that was at least
+    /// [`LightConfig::stale_after_ms`] ago: a newer version may exist.
     pub stale: bool,
 }
 
@@ -223,7 +224,12 @@ impl LightClient {
         let expires = entry.expires();
         match rules::status(entry, &self.params, now) {
             Status::Live => {
-                Ok(Answer { entry, verified_at: known.verified_at, stale: !known.confirmed })
+                let aged = now >= known.verified_at.saturating_add(self.config.stale_after_ms);
+                Ok(Answer {
+                    entry,
+                    verified_at: known.verified_at,
+                    stale: !known.confirmed && aged,
+                })
             }
             Status::Grace => Err(ResolveError::InGrace {
                 name: name.to_string(),

@@ -90,6 +90,13 @@ pub enum LightError {
         /// The versions the peers' answers hold instead, or `no version`.
         held: String,
     },
+    /// The saved cache could not be read (damaged, or another format): the client starts
+    /// without it.
+    #[error("the saved light-client cache is unreadable: {reason}")]
+    CacheCorrupt {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A change could not be sent: no peer is connected.
     #[error("{name} was not sent: no peer is connected")]
     NoPeers {
@@ -134,6 +141,7 @@ impl LightError {
             LightError::Timeout { .. } => "light.timeout",
             LightError::NoPeers { .. } => "light.no_peers",
             LightError::NotAccepted { .. } => "light.not_accepted",
+            LightError::CacheCorrupt { .. } => "light.cache_corrupt",
         }
     }
 }

@@ -61,6 +61,12 @@ pub struct LightConfig {
     pub hello_retry_ms: u64,
     /// Events kept until taken (default 1,000; the oldest are dropped beyond it).
     pub event_capacity: usize,
+    /// An answer no connected peer vouches for (none watched it since it was verified, as
+    /// after a reload offline) is marked `stale` once it is this old (default 0: at once).
+    pub stale_after_ms: u64,
+    /// The saved cache's budget in entry bytes, most recently used names first (default
+    /// 160 KiB; [`LightClient::export_cache`](crate::light::LightClient::export_cache)).
+    pub cache_bytes: usize,
 }
 
 impl Default for LightConfig {
@@ -71,6 +77,8 @@ impl Default for LightConfig {
             answer_timeout_ms: 3000,
             hello_retry_ms: 2000,
             event_capacity: 1000,
+            stale_after_ms: 0,
+            cache_bytes: 160 * 1024,
         }
     }
 }

@@ -16,6 +16,7 @@
 //! | `client.rs` | the client's public face: sessions, lookups, answers, local changes |
 //! | `owner.rs` | an owner's changes: built on the verified entry, sent, confirmed |
 //! | `receive.rs` | each frame from a peer |
+//! | `saved.rs` | the cache saved and read back (bounded, checked again, unconfirmed) |
 //! | `event.rs`, `error.rs` | events, tunables, errors |
 
 mod cache;
@@ -25,10 +26,12 @@ mod event;
 mod lookup;
 mod owner;
 mod receive;
+mod saved;
 mod verify;
 
 pub use cache::Known;
 pub use client::{Answer, LightClient, Started};
 pub use error::LightError;
 pub use event::{LightConfig, LightEvent};
+pub use saved::{load_cache, save_cache, CACHE_KEY};
 pub use verify::{verify_answer, Verified};

@@ -3,17 +3,21 @@
 //! `takeEvents()`.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use super::args;
+use super::args::option;
 use super::convert::{self, num, object};
 use super::error::{busy, coded, JsResult};
 use super::keys::Keys;
 use super::options;
+use super::storage::Storage;
 use crate::entry::EncodedEntry;
-use crate::light::{Answer, LightClient, LightConfig, LightEvent, Started};
+use crate::light::{load_cache, save_cache, Answer, LightClient, LightConfig, LightEvent, Started};
 use crate::namespace::Resolved;
 use crate::sync::LocalChange;
 
@@ -43,6 +47,28 @@ export type LightEventObject =
 #[wasm_bindgen]
 pub struct VnsLight {
     client: RefCell<LightClient>,
+    /// Where the verified answers are saved (`open`), if anywhere.
+    storage: Option<Rc<Storage>>,
+    /// Why the saved cache could not be read at `open`, if it could not.
+    cache_error: Option<JsValue>,
+}
+
+/// Default IndexedDB database of a light client's cache.
+const DEFAULT_DB_NAME: &str = "vns-light";
+
+/// The light client's tunables from `options`: `staleAfterMs`, `cacheBytes`, `watchCapacity`.
+fn light_config(options: &JsValue) -> JsResult<LightConfig> {
+    let mut config = LightConfig::default();
+    if let Some(ms) = args::option_uint(options, "staleAfterMs")? {
+        config.stale_after_ms = ms;
+    }
+    if let Some(bytes) = args::option_uint(options, "cacheBytes")? {
+        config.cache_bytes = bytes as usize;
+    }
+    if let Some(names) = args::option_uint(options, "watchCapacity")? {
+        config.watch_capacity = names as usize;
+    }
+    Ok(config)
 }
 
 #[wasm_bindgen]
@@ -54,8 +80,69 @@ impl VnsLight {
     ) -> JsResult<VnsLight> {
         super::init();
         let settings = options::settings(&options)?;
-        let client = LightClient::new(settings.params, LightConfig::default());
-        Ok(VnsLight { client: RefCell::new(client) })
+        let client = LightClient::new(settings.params, light_config(&options)?);
+        Ok(VnsLight { client: RefCell::new(client), storage: None, cache_error: None })
+    }
+
+    /// A light client whose verified answers are saved in `options.storage` (`"memory"`,
+    /// `"indexeddb"` with database `options.dbName` or `"vns-light"`, or an adapter object)
+    /// and read back now: they answer at once, offline too, unconfirmed until a peer
+    /// connects. A saved cache that cannot be read is left out (`cacheError` says why).
+    ///
+    /// ```ts
+    /// const light = await VnsLight.open({ network: 'testing', storage: 'indexeddb' });
+    /// ```
+    pub async fn open(
+        #[wasm_bindgen(unchecked_param_type = "VnsNodeOptions | undefined")] options: JsValue,
+        now: f64,
+    ) -> JsResult<VnsLight> {
+        super::init();
+        let now = args::uint("now", now)?;
+        let settings = options::settings(&options)?;
+        let mut client = LightClient::new(settings.params, light_config(&options)?);
+        let kind = option(&options, "storage").unwrap_or_else(|| "memory".into());
+        let db_name = match option(&options, "dbName") {
+            None => DEFAULT_DB_NAME.to_string(),
+            Some(v) => {
+                v.as_string().ok_or_else(|| super::error::invalid("dbName", "not a string"))?
+            }
+        };
+        let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
+        let cache_error = load_cache(&storage, &mut client, now).await.err().map(coded);
+        Ok(VnsLight { client: RefCell::new(client), storage: Some(Rc::new(storage)), cache_error })
+    }
+
+    /// Why the saved cache could not be read at `open` (a `light.cache_corrupt` error), or
+    /// `undefined`.
+    #[wasm_bindgen(getter, js_name = cacheError)]
+    pub fn cache_error(&self) -> JsValue {
+        self.cache_error.clone().unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Saves the verified answers (bounded by `cacheBytes`) to the storage of `open`;
+    /// nothing without one.
+    pub fn save(&self) -> JsResult<Promise> {
+        let bytes = self.with(|c| Ok(c.export_cache()))?;
+        let storage = self.storage.clone();
+        Ok(future_to_promise(async move {
+            if let Some(storage) = storage {
+                save_cache(storage.as_ref(), bytes).await.map_err(coded)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// Releases the storage (after a last `save`).
+    #[wasm_bindgen(js_name = closeStorage)]
+    pub fn close_storage(&self) -> Promise {
+        let storage = self.storage.clone();
+        future_to_promise(async move {
+            if let Some(storage) = storage {
+                use crate::blockstore::Blockstore;
+                storage.close().await.map_err(coded)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut LightClient) -> JsResult<T>) -> JsResult<T> {
