@@ -24,7 +24,9 @@ const HANDSHAKE_MS = 5000;
  */
 export async function withLight(flags, body) {
   const status = await getJson(flags, '/api/vns/status');
-  const light = await open({ mode: 'light', storage: 'memory', ...status.open });
+  /** @type {import('../light.js').LightOpenOptions} */
+  const options = { ...status.open, mode: 'light', storage: 'memory' };
+  const light = await open(options);
   try {
     const ws = `${nodeUrl(flags).replace(/^http/, 'ws')}/vns`;
     connectWebSocket(light, ws);
