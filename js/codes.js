@@ -130,6 +130,8 @@
  *   | 'light.timeout'
  *   | 'light.no_answer'
  *   | 'light.no_peers'
+ *   | 'light.cache_corrupt'
+ *   | 'light.not_accepted'
  *   | 'sync.queue_corrupt'
  *   | 'vns.invalid_argument'
  *   | 'vns.busy'
@@ -295,6 +297,8 @@ export const ERROR_HTTP_STATUS = Object.freeze({
   'light.timeout': null,
   'light.no_answer': 502,
   'light.no_peers': 503,
+  'light.cache_corrupt': 500,
+  'light.not_accepted': 409,
   'sync.queue_corrupt': null,
   'vns.invalid_argument': 400,
   'vns.busy': 503,

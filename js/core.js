@@ -15,6 +15,7 @@
  */
 
 import { AnswerCache } from './answer-cache.js';
+import { CloseHooks } from './close-hooks.js';
 import { inlineSolver } from './inline-solver.js';
 import { NodeCalls } from './node-calls.js';
 import { DEFAULT_SAVE_DELAY_MS, DEFAULT_SWEEP_INTERVAL_MS, DEFAULT_TICK_INTERVAL_MS, shimClock, splitOpenOptions } from './open-options.js';
@@ -109,7 +110,7 @@ export class Vns extends VnsReads {
   /** @type {ReturnType<typeof setInterval> | undefined} */ #sweepTimer;
   /** @type {ReturnType<typeof setInterval> | undefined} */ #tickTimer;
   /** @type {SaveQueue} */ #saves;
-  /** @type {Set<() => void>} */ #onClose = new Set();
+  #onClose = new CloseHooks();
   /** Resolved answers by the name as asked, shared with the reads. @type {AnswerCache} */
   #answers;
   #closed = false;
@@ -397,8 +398,7 @@ export class Vns extends VnsReads {
    * @returns {() => void} unregisters it
    */
   onClose(fn) {
-    this.#onClose.add(fn);
-    return () => this.#onClose.delete(fn);
+    return this.#onClose.add(fn);
   }
 
   /** Stops the timers, closes peers, saves and releases storage. */
@@ -408,8 +408,7 @@ export class Vns extends VnsReads {
     clearInterval(this.#sweepTimer);
     clearInterval(this.#tickTimer);
     this.#saves.close();
-    for (const fn of this.#onClose) fn();
-    this.#onClose.clear();
+    this.#onClose.run();
     this.#peers.closeAll('vns.closing', 'node closing');
     try {
       await this.save();

@@ -51,7 +51,8 @@ export const RECORD_RULES = deepFreeze(recordRules());
  * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export function open(options = {}) {
-  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
+  // Light mode keeps its verified answers in IndexedDB by default, so a reload answers offline.
+  if (isLight(options)) return openLight({ VnsLight, canonicalName, powSearch }, { storage: 'indexeddb', ...options });
   const wasm = { VnsNode, powSearch };
   return sharesTabs(options) ? openShared(wasm, options) : openWith(wasm, options);
 }

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { CloseHooks } from './close-hooks.js';
+import { inlineSolver } from './inline-solver.js';
 import { PeerLinks } from './peer-links.js';
 import { VnsEventTarget } from './vns-events.js';
 
@@ -26,37 +28,64 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
 /** @typedef {import('./peer-links.js').PeerTransport} PeerTransport */
 /** @typedef {import('./vns-types.js').PeerHandle} PeerHandle */
+/** @typedef {import('./vns-types.js').RegisterOptions} RegisterOptions */
+/** @typedef {import('../pkg/web/vns.js').Keys} Keys */
+/** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
 
 /**
- * Options of light mode: the network options of `open`, `mode: 'light'`, the tick period and
- * a clock (tests).
- * @typedef {VnsNodeOptions & { mode: 'light', tickIntervalMs?: number, now?: () => number }} LightOpenOptions
+ * Options of light mode: the network options of `open`, `mode: 'light'`; where verified
+ * answers are saved (`storage`: `'memory'`, `'indexeddb'` (the browser's default, database
+ * `dbName` or `'vns-light'`) or an adapter; in Node `path`, a folder); how old an answer no
+ * peer vouches for may get before it is marked `stale` (`staleAfterMs`, default 0); the saved
+ * cache's budget (`cacheBytes`, default 160 KiB) and the names watched (`watchCapacity`); the
+ * tick period, the delay before a save, and a clock (tests).
+ * @typedef {VnsNodeOptions & {
+ *   mode: 'light',
+ *   staleAfterMs?: number,
+ *   cacheBytes?: number,
+ *   watchCapacity?: number,
+ *   path?: string,
+ *   tickIntervalMs?: number,
+ *   saveDelayMs?: number,
+ *   now?: () => number,
+ * }} LightOpenOptions
  */
 
-/** The wasm exports light mode needs. @typedef {{ VnsLight: typeof import('../pkg/web/vns.js').VnsLight, canonicalName: (name: string) => string }} LightWasm */
+/**
+ * The wasm exports light mode needs.
+ * @typedef {{
+ *   VnsLight: typeof import('../pkg/web/vns.js').VnsLight,
+ *   canonicalName: (name: string) => string,
+ *   powSearch: typeof import('../pkg/web/vns.js').powSearch,
+ * }} LightWasm
+ */
 
 /** A light client over the network. Events: `peer`, `change` (`detail: { name }`), `error`. */
 export class LightVns extends VnsEventTarget {
   /** @type {VnsLight} */ #client;
-  /** @type {(name: string) => string} */ #canonicalName;
+  /** @type {LightWasm} */ #wasm;
   #links = new PeerLinks();
   /** @type {Map<string, Array<() => void>>} */ #waiting = new Map();
-  /** @type {Set<() => void>} */ #onClose = new Set();
+  #onClose = new CloseHooks();
   /** @type {Array<() => void>} */ #onPeer = [];
   /** @type {() => number} */ #now;
   /** @type {ReturnType<typeof setInterval>} */ #timer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */ #saveTimer;
+  #saveDelayMs;
+  /** The save under way (settled when none is). @type {Promise<void>} */ #saving = Promise.resolve();
   #closed = false;
 
   /**
    * @param {VnsLight} client
-   * @param {(name: string) => string} canonicalName the core's spelling of a name
-   * @param {{ tickIntervalMs?: number, now?: () => number }} options
+   * @param {LightWasm} wasm the core's spelling of names and its proof-of-work search
+   * @param {{ tickIntervalMs?: number, saveDelayMs?: number, now?: () => number }} options
    */
-  constructor(client, canonicalName, options) {
+  constructor(client, wasm, options) {
     super();
     this.#client = client;
-    this.#canonicalName = canonicalName;
+    this.#wasm = wasm;
     this.#now = options.now ?? Date.now;
+    this.#saveDelayMs = options.saveDelayMs ?? 200;
     this.#timer = setInterval(() => this.#perform(this.#client.tick(this.#now())), options.tickIntervalMs ?? 250);
   }
 
@@ -80,6 +109,28 @@ export class LightVns extends VnsEventTarget {
     return this.#client.traffic();
   }
 
+  /**
+   * Why the saved answers could not be read at `open` (an error with `code`
+   * `light.cache_corrupt`; the client started without them), or `undefined`.
+   * @returns {Error | undefined}
+   */
+  get cacheError() {
+    return this.#client.cacheError;
+  }
+
+  /**
+   * Saves the verified answers now (they are also saved shortly after each lookup and
+   * change); saves run one after another, never two at once.
+   * @returns {Promise<void>}
+   */
+  save() {
+    clearTimeout(this.#saveTimer);
+    this.#saveTimer = undefined;
+    const run = this.#saving.then(() => this.#client.save());
+    this.#saving = run.catch(() => {});
+    return run;
+  }
+
   /** The names kept current through the peers' watch lists. @returns {string[]} */
   watched() {
     return this.#client.watched();
@@ -100,15 +151,102 @@ export class LightVns extends VnsEventTarget {
   async resolve(name) {
     this.#check();
     const started = this.#client.lookup(name, this.#now());
-    if (!started.ready) {
-      const answered = new Promise((resolve) => {
-        const key = this.#canonicalName(name);
-        this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), () => resolve(undefined)]);
-      });
-      this.#perform(started.out);
-      await answered;
-    }
+    if (!started.ready) await this.#answered(name, started.out);
     return this.#client.answer(name, this.#now());
+  }
+
+  /**
+   * Registers `name` for `keys`, as `Vns.register` does: the name is looked up, the
+   * registration checked against what the peers hold, the proof-of-work solved (in chunks,
+   * `onProgress`, an `AbortError` when `signal` aborts), then sent, and the answer is the
+   * verified version a peer shows once it took it. A broken rule rejects with its `code`
+   * (`rule.conflict_lost` for a name taken, …); `light.not_accepted` when no peer took it.
+   * @param {Keys} keys
+   * @param {string} name
+   * @param {RecordInput[]} [records]
+   * @param {RegisterOptions} [options]
+   * @returns {Promise<LightResolved>}
+   */
+  async register(keys, name, records = [], options = {}) {
+    await this.#current(name);
+    const { onProgress, signal } = options;
+    const ts = this.#now();
+    this.#client.checkRegister(keys, name, records, ts);
+    const task = { name, owner: keys.peerId, ts, difficulty: this.network.difficulty };
+    const solve = options.solve ?? inlineSolver(this.#wasm, options.chunkSize);
+    const nonce = await solve(task, { onProgress, signal });
+    return this.#commit(name, () => this.#client.register(keys, name, records, ts, nonce));
+  }
+
+  /**
+   * Replaces the records of `name`, built and signed here on its verified version (as
+   * `Vns.update`; `rule.wrong_signer` when `keys` do not own it).
+   * @param {Keys} keys @param {string} name @param {RecordInput[]} records
+   * @returns {Promise<LightResolved>}
+   */
+  async update(keys, name, records) {
+    await this.#current(name);
+    return this.#commit(name, (now) => this.#client.update(keys, name, records, now));
+  }
+
+  /**
+   * Extends `name` by one registration period (as `Vns.renew`).
+   * @param {Keys} keys @param {string} name
+   * @returns {Promise<LightResolved>}
+   */
+  async renew(keys, name) {
+    await this.#current(name);
+    return this.#commit(name, (now) => this.#client.renew(keys, name, now));
+  }
+
+  /**
+   * Hands `name` to `newOwner`, a peer id (as `Vns.transfer`).
+   * @param {Keys} keys @param {string} name @param {string} newOwner
+   * @returns {Promise<LightResolved>}
+   */
+  async transfer(keys, name, newOwner) {
+    await this.#current(name);
+    return this.#commit(name, (now) => this.#client.transfer(keys, name, newOwner, now));
+  }
+
+  /**
+   * Makes what was verified about `name` current before a change is built on it. That the
+   * name does not resolve (absent, in grace, expired) is for the core to judge on the
+   * change; not being able to ask anyone is an error now.
+   * @param {string} name
+   */
+  async #current(name) {
+    this.#check();
+    try {
+      await this.resolve(name);
+    } catch (e) {
+      const code = /** @type {{ code?: unknown }} */ (e).code;
+      if (typeof code !== 'string' || !code.startsWith('resolve.') || code === 'resolve.offline') throw e;
+    }
+  }
+
+  /**
+   * Sends the frames an owner's change makes and waits for the peers' verified answer.
+   * @param {string} name @param {(now: number) => Outbound[]} change
+   * @returns {Promise<LightResolved>}
+   */
+  async #commit(name, change) {
+    this.#check();
+    await this.#answered(name, change(this.#now()));
+    return this.#client.committed(name, this.#now());
+  }
+
+  /**
+   * Sends `out` and settles once the lookup of `name` it starts has ended.
+   * @param {string} name @param {Outbound[]} out
+   */
+  #answered(name, out) {
+    const key = this.#wasm.canonicalName(name);
+    const answered = new Promise((resolve) => {
+      this.#waiting.set(key, [...(this.#waiting.get(key) ?? []), () => resolve(undefined)]);
+    });
+    this.#perform(out);
+    return answered;
   }
 
   /**
@@ -146,18 +284,30 @@ export class LightVns extends VnsEventTarget {
 
   /** Registers cleanup run on `close()`. @param {() => void} fn @returns {() => void} */
   onClose(fn) {
-    this.#onClose.add(fn);
-    return () => this.#onClose.delete(fn);
+    return this.#onClose.add(fn);
   }
 
-  /** Stops the timer and closes every peer link. */
+  /** Stops the timer, closes every peer link, saves the verified answers and releases the storage. */
   async close() {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    for (const fn of this.#onClose) fn();
+    this.#onClose.run();
     this.#links.closeAll('vns.closing', 'light client closing');
-    this.#client.free();
+    try {
+      await this.save();
+      await this.#client.closeStorage();
+    } finally {
+      this.#client.free();
+    }
+  }
+
+  /** Saves the verified answers after `saveDelayMs`, once for a burst of lookups. */
+  #saveSoon() {
+    if (this.#saveTimer !== undefined || this.#closed) return;
+    this.#saveTimer = setTimeout(() => {
+      this.save().catch((error) => this.dispatchEvent(new CustomEvent('error', { detail: { type: 'save', error } })));
+    }, this.#saveDelayMs);
   }
 
   #check() {
@@ -172,6 +322,7 @@ export class LightVns extends VnsEventTarget {
 
   #dispatch() {
     for (const event of /** @type {LightEventObject[]} */ (this.#client.takeEvents())) {
+      if (event.type === 'answered' || event.type === 'change') this.#saveSoon();
       if (event.type === 'answered') {
         const waiting = this.#waiting.get(event.name) ?? [];
         this.#waiting.delete(event.name);
@@ -208,6 +359,7 @@ export function isLight(options) {
  * @returns {Promise<LightVns>}
  */
 export async function openLight(wasm, options) {
-  const { mode: _mode, tickIntervalMs, now, ...network } = options;
-  return new LightVns(new wasm.VnsLight(network), wasm.canonicalName, { tickIntervalMs, now });
+  const { mode: _mode, tickIntervalMs, saveDelayMs, now, ...rest } = options;
+  const client = await wasm.VnsLight.open(rest, (now ?? Date.now)());
+  return new LightVns(client, wasm, { tickIntervalMs, saveDelayMs, now });
 }

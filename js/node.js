@@ -63,7 +63,12 @@ export const RECORD_RULES = deepFreeze(recordRules());
  * @returns {Promise<import('./core.js').Vns | import('./light.js').LightVns>}
  */
 export async function open(options = {}) {
-  if (isLight(options)) return openLight({ VnsLight, canonicalName }, options);
+  if (isLight(options)) {
+    // Light mode saves its verified answers in memory unless given a folder or an adapter.
+    const { path, storage, ...light } = options;
+    const saved = path !== undefined && storage === undefined ? await fsStorage(path, { forceEmpty: true }) : storage;
+    return openLight({ VnsLight, canonicalName, powSearch }, { ...light, storage: saved ?? 'memory' });
+  }
   const { path = DEFAULT_DATA_DIR, forceEmpty = false, storage, ...rest } = options;
   // A repairing open finds the entries of a store without a root pointer by scanning it.
   const opening = { forceEmpty: forceEmpty || Boolean(rest.repair) };

@@ -11,8 +11,8 @@ use vns::name::Name;
 use vns::namespace::Namespace;
 use vns::params::NetworkParams;
 use vns::sync::{
-    Message, ProofAnswer, SyncConfig, SyncNode, MAX_NAMES_PER_PROOF_REQUEST, MAX_PROOF_BLOCKS,
-    MAX_WATCHED_NAMES,
+    Message, PeerChange, ProofAnswer, SyncConfig, SyncNode, MAX_NAMES_PER_PROOF_REQUEST,
+    MAX_PROOF_BLOCKS, MAX_WATCHED_NAMES,
 };
 use vns::tree::empty_root;
 use vns::{build, identity::Keypair};
@@ -107,7 +107,7 @@ fn a_node_of_an_older_build_refuses_a_light_client_with_a_clear_code() {
     light.receive(1, &bye, T0);
     let events = light.take_events();
     let code = Some("sync.version_mismatch".to_string());
-    assert_eq!(events, vec![LightEvent::PeerDisconnected { peer: 1, code }]);
+    assert_eq!(events, vec![LightEvent::Peer(PeerChange::Disconnected { peer: 1, code })]);
     let name = Name::parse("alice").unwrap();
     assert_eq!(light.lookup(&name, T0).unwrap_err().code(), "resolve.offline");
 

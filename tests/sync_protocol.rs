@@ -12,8 +12,8 @@ use vns::blockstore::MemoryBlockstore;
 use vns::namespace::{Limits, Namespace};
 use vns::params::NetworkParams;
 use vns::sync::{
-    Event, Message, Outbound, SyncConfig, SyncNode, MAX_FRAME_BYTES, MAX_NODES_PER_FRAME,
-    PROTOCOL_VERSION,
+    Event, Message, Outbound, PeerChange, SyncConfig, SyncNode, MAX_FRAME_BYTES,
+    MAX_NODES_PER_FRAME, PROTOCOL_VERSION,
 };
 use vns::tree::empty_root;
 
@@ -96,7 +96,7 @@ fn another_network_is_refused_on_both_sides() {
         assert!(sim.node(i).peers().is_empty());
         assert!(
             sim.events[i].iter().any(|e| matches!(e,
-                Event::PeerDisconnected { code: Some(c), .. } if c == "sync.network_mismatch")),
+                Event::Peer(PeerChange::Disconnected { code: Some(c), .. }) if c == "sync.network_mismatch")),
             "node {i}: {:?}",
             sim.events[i]
         );

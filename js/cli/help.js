@@ -22,7 +22,9 @@ const RECORDS = `Records (each repeatable):
 const COMMON = `Common options:
   --node URL   the node's HTTP address (default $VNS_NODE or http://127.0.0.1:${DEFAULT_PORT})
   --key FILE   the key file (default $VNS_KEY or ~/.vns/key.json)
-  --json       machine-readable output on stdout`;
+  --json       machine-readable output on stdout
+  --light      (resolve, update, transfer) verify the node's answers as a light client:
+               entries with merkle proofs over its peer endpoint, nothing trusted`;
 
 /**
  * Help lines: each flag padded to one column, its meaning after it, wrapped under it.

@@ -12,6 +12,7 @@ import { CliError, usage, EXIT } from './errors.js';
 import { args, intFlag } from './options.js';
 import { keyPath, loadKeys } from './keys.js';
 import { getJson, loadEntry, loadHeld, send, withClient } from './node-client.js';
+import { withLight } from './light-client.js';
 import { date, daysUntil, progressBar, showResolved, span } from './format.js';
 
 /** @typedef {import('./options.js').Flags} Flags */
@@ -170,6 +171,14 @@ export async function nameCommand(command, rest, flags) {
     case 'update': {
       const [name] = args(rest, 1, '`update <name>` with records, or --clear');
       updatedRecords(flags, []); // refuses a wrong combination of flags before anything is fetched
+      if (flags.light) {
+        const keys = await loadKeys(flags);
+        const resolved = await withLight(flags, async (light) => {
+          const current = (await light.resolve(name)).records;
+          return light.update(keys, name, updatedRecords(flags, current));
+        });
+        return [{ resolved }, `updated\n${showResolved(resolved)}`, EXIT.ok];
+      }
       const result = await signAndSend(flags, name, async (client, keys) => {
         const current = (await client.resolve(name)).records;
         await client.update(keys, name, updatedRecords(flags, current));
@@ -190,11 +199,20 @@ export async function nameCommand(command, rest, flags) {
     }
     case 'transfer': {
       const [name, owner] = args(rest, 2, '`transfer <name> <new-owner>`');
+      if (flags.light) {
+        const keys = await loadKeys(flags);
+        const resolved = await withLight(flags, (light) => light.transfer(keys, name, owner));
+        return [{ resolved }, `transferred\n${showResolved(resolved)}`, EXIT.ok];
+      }
       const result = await signAndSend(flags, name, (client, keys) => client.transfer(keys, name, owner), { existing: true });
       return [result, `transferred\n${showResolved(resultResolved(result))}`, EXIT.ok];
     }
     case 'resolve': {
       const [name] = args(rest, 1, '`resolve <name>`');
+      if (flags.light) {
+        const verified = await withLight(flags, (light) => light.resolve(name));
+        return [verified, showResolved(verified), EXIT.ok];
+      }
       const r = await getJson(flags, `/api/vns/resolve/${encodeURIComponent(name)}`);
       return [r, showResolved(r), EXIT.ok];
     }

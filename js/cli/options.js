@@ -18,6 +18,7 @@ const OPTIONS = /** @type {const} */ ({
   yes: { type: 'boolean', short: 'y' },
   replace: { type: 'boolean' },
   clear: { type: 'boolean' },
+  light: { type: 'boolean' },
   ip: { type: 'string', multiple: true },
   ip6: { type: 'string', multiple: true },
   txt: { type: 'string', multiple: true },

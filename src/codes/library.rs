@@ -126,5 +126,7 @@ pub(super) const CODES: &[ErrorCode] = codes! {
     "light.timeout" => -, "A peer asked in a lookup did not answer within the answer timeout (3 s).", "light client: a lookup's failures";
     "light.no_answer" => 502, "No peer asked gave a valid answer: each peer's refusal, timeout or closed session is listed.", "light client: `LightClient::answer`";
     "light.no_peers" => 503, "A light client's change was not sent: no peer is connected.", "light client: `LightClient::submit`";
+    "light.cache_corrupt" => 500, "A light client's saved cache is unreadable; it starts without it.", "light client: `LightClient::restore_cache`";
+    "light.not_accepted" => 409, "A light client's change was sent, but no peer asked afterwards shows it in its tree.", "light client: `LightClient::committed`";
     "sync.queue_corrupt" => -, "The saved delta queue's record, or one of its chunks, is unreadable; the node starts without the deltas it held (all of them for the record, that chunk's for a chunk).", "SyncNode::load (`QueueLost` event)";
 };

@@ -72,6 +72,14 @@ impl WatchCache {
         }
     }
 
+    /// The names with a verified answer, most recently used first.
+    pub(crate) fn recent_first(&self) -> Vec<(&Name, &Known)> {
+        let mut known: Vec<(&Name, &Slot)> =
+            self.slots.iter().filter(|(_, s)| s.known.is_some()).collect();
+        known.sort_by_key(|(_, s)| std::cmp::Reverse(s.used));
+        known.into_iter().filter_map(|(n, s)| s.known.as_ref().map(|k| (n, k))).collect()
+    }
+
     /// Every watched name, in name order (the `watch` list).
     pub(crate) fn names(&self) -> Vec<Name> {
         let mut names: Vec<Name> = self.slots.keys().cloned().collect();

@@ -11,14 +11,15 @@ use super::cache::{Known, WatchCache};
 use super::error::LightError;
 use super::event::{LightConfig, LightEvent};
 use super::lookup::{entries, winner, Lookup};
-use super::verify::verify_entry_at;
 use crate::entry::EncodedEntry;
-use crate::error::Error;
 use crate::name::Name;
 use crate::namespace::ResolveError;
 use crate::params::NetworkParams;
 use crate::rules::{self, Status};
-use crate::sync::{LinkId, Message, Outbound, PeerStats, SyncError, MAX_NAMES_PER_PROOF_REQUEST};
+use crate::sync::{
+    Counted, LinkId, Message, Outbound, PeerChange, PeerStats, SyncError,
+    MAX_NAMES_PER_PROOF_REQUEST,
+};
 
 /// One session with a full node.
 #[derive(Debug)]
@@ -49,7 +50,8 @@ pub struct Answer<'a> {
     pub entry: &'a EncodedEntry,
     /// When it was verified or last pushed (ms).
     pub verified_at: u64,
-    /// No connected peer has watched the name since: a newer version may exist.
+    /// No connected peer has watched the name since it was verified, and that was at least
+    /// [`LightConfig::stale_after_ms`] ago: a newer version may exist.
     pub stale: bool,
 }
 
@@ -222,7 +224,12 @@ impl LightClient {
         let expires = entry.expires();
         match rules::status(entry, &self.params, now) {
             Status::Live => {
-                Ok(Answer { entry, verified_at: known.verified_at, stale: !known.confirmed })
+                let aged = now >= known.verified_at.saturating_add(self.config.stale_after_ms);
+                Ok(Answer {
+                    entry,
+                    verified_at: known.verified_at,
+                    stale: !known.confirmed && aged,
+                })
             }
             Status::Grace => Err(ResolveError::InGrace {
                 name: name.to_string(),
@@ -239,10 +246,8 @@ impl LightClient {
     /// verified here if any, then sent to every connected peer and watched. `light.no_peers`
     /// with nobody to send it to (nothing is queued: a light client holds no replica).
     pub fn submit(&mut self, entry: EncodedEntry, now: u64) -> Result<Vec<Outbound>, LightError> {
-        verify_entry_at(&self.params, &entry, now)?;
+        self.verify_new(&entry, now)?;
         let name = entry.name().clone();
-        let held = self.cache.get(&name).and_then(|k| k.entry.as_ref()).map(EncodedEntry::entry);
-        rules::decide(held, &entry, &self.params, now).map_err(Error::from)?;
         let peers = self.peers();
         if peers.is_empty() {
             return Err(LightError::NoPeers { name: name.to_string() });
@@ -370,6 +375,10 @@ impl LightClient {
         if before != after {
             self.push_event(LightEvent::Change { name: name.clone() });
         }
+        if let Some(expected) = lookup.expected {
+            let shown: Vec<Cid> = entries(&lookup.answers).map(|e| *e.cid()).collect();
+            self.confirm_change(name, expected, &shown);
+        }
     }
 
     /// Forgets the session with `peer` (closed by either side, `code` set on an error).
@@ -386,7 +395,7 @@ impl LightClient {
         if self.peers().is_empty() {
             self.cache.unconfirm_all();
         }
-        self.push_event(LightEvent::PeerDisconnected { peer, code });
+        self.push_event(LightEvent::Peer(PeerChange::Disconnected { peer, code }));
     }
 
     /// Ends the session with `peer` on `error`: `bye`, then close.
@@ -403,17 +412,19 @@ impl LightClient {
         out.push(Outbound::Close { peer, code, reason });
     }
 
+    /// Sends `message` to `peer`, counted in its session and the totals.
     pub(super) fn send(&mut self, peer: LinkId, message: &Message, out: &mut Vec<Outbound>) {
-        let bytes = message.encode();
-        self.stat(peer, |s| s.frame_out(bytes.len()));
-        out.push(Outbound::Send { peer, bytes });
+        self.counted(peer).send(peer, message, out);
     }
 
+    /// Updates the counters of `peer`'s session and the totals alike.
     pub(super) fn stat(&mut self, peer: LinkId, f: impl Fn(&mut PeerStats)) {
-        if let Some(s) = self.sessions.get_mut(&peer) {
-            f(&mut s.stats);
-        }
-        f(&mut self.totals);
+        self.counted(peer).count(f);
+    }
+
+    fn counted(&mut self, peer: LinkId) -> Counted<'_> {
+        let session = self.sessions.get_mut(&peer).map(|s| &mut s.stats);
+        Counted { session, totals: &mut self.totals }
     }
 
     pub(super) fn push_event(&mut self, event: LightEvent) {

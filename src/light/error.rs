@@ -78,6 +78,25 @@ pub enum LightError {
         /// The name.
         name: String,
     },
+    /// A change was sent, but no peer asked afterwards shows it in its tree: each refused it
+    /// (a rule it checks that this client cannot, such as its hourly registration limit) or
+    /// holds a version that beats it.
+    #[error("no peer took the change of {name} ({expected}); they hold {held}")]
+    NotAccepted {
+        /// The name.
+        name: String,
+        /// The CID of the version sent.
+        expected: String,
+        /// The versions the peers' answers hold instead, or `no version`.
+        held: String,
+    },
+    /// The saved cache could not be read (damaged, or another format): the client starts
+    /// without it.
+    #[error("the saved light-client cache is unreadable: {reason}")]
+    CacheCorrupt {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A change could not be sent: no peer is connected.
     #[error("{name} was not sent: no peer is connected")]
     NoPeers {
@@ -121,6 +140,8 @@ impl LightError {
             LightError::NoAnswer { .. } => "light.no_answer",
             LightError::Timeout { .. } => "light.timeout",
             LightError::NoPeers { .. } => "light.no_peers",
+            LightError::NotAccepted { .. } => "light.not_accepted",
+            LightError::CacheCorrupt { .. } => "light.cache_corrupt",
         }
     }
 }

@@ -1,14 +1,15 @@
 //! What a [`LightClient`](crate::light::LightClient) reports to its caller, and its tunables.
 
 use crate::name::Name;
-use crate::sync::LinkId;
+use crate::sync::{LinkId, PeerChange};
 
 /// Something the application may want to know, queued in Rust and fired by the caller after
 /// the call that caused it returns.
 ///
 /// ```
-/// use vns::light::LightEvent;
-/// assert_eq!(LightEvent::PeerConnected { peer: 1 }, LightEvent::PeerConnected { peer: 1 });
+/// use vns::{light::LightEvent, sync::PeerChange};
+/// let connected = LightEvent::Peer(PeerChange::Connected { peer: 1 });
+/// assert_eq!(connected, LightEvent::Peer(PeerChange::Connected { peer: 1 }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LightEvent {
@@ -23,19 +24,9 @@ pub enum LightEvent {
         /// The name.
         name: Name,
     },
-    /// A peer's `hello` arrived: it answers lookups from now on.
-    PeerConnected {
-        /// The peer.
-        peer: LinkId,
-    },
-    /// The session with `peer` ended; `code` is set when it ended on an error or a `bye`
+    /// A peer's `hello` arrived (it answers lookups from now on), or its session ended
     /// (`sync.version_mismatch` from a node whose build has no light-client messages).
-    PeerDisconnected {
-        /// The peer.
-        peer: LinkId,
-        /// Why, if not a plain disconnect.
-        code: Option<String>,
-    },
+    Peer(PeerChange),
     /// An answer or a pushed entry from `peer` was refused: forged, altered, or a proof
     /// that does not match the peer's root.
     PeerFault {
@@ -70,6 +61,12 @@ pub struct LightConfig {
     pub hello_retry_ms: u64,
     /// Events kept until taken (default 1,000; the oldest are dropped beyond it).
     pub event_capacity: usize,
+    /// An answer no connected peer vouches for (none watched it since it was verified, as
+    /// after a reload offline) is marked `stale` once it is this old (default 0: at once).
+    pub stale_after_ms: u64,
+    /// The saved cache's budget in entry bytes, most recently used names first (default
+    /// 160 KiB; [`LightClient::export_cache`](crate::light::LightClient::export_cache)).
+    pub cache_bytes: usize,
 }
 
 impl Default for LightConfig {
@@ -80,6 +77,8 @@ impl Default for LightConfig {
             answer_timeout_ms: 3000,
             hello_retry_ms: 2000,
             event_capacity: 1000,
+            stale_after_ms: 0,
+            cache_bytes: 160 * 1024,
         }
     }
 }

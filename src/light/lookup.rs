@@ -4,6 +4,8 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
+use cid::Cid;
+
 use super::verify::Verified;
 use crate::entry::EncodedEntry;
 use crate::params::NetworkParams;
@@ -20,11 +22,20 @@ pub(crate) struct Lookup {
     pub(crate) answers: Vec<(LinkId, Verified)>,
     /// Peers whose answer was refused, or that went away or timed out, with the code.
     pub(crate) failures: Vec<(LinkId, String)>,
+    /// The version a change sent before this lookup made: the lookup confirms it only if a
+    /// peer's verified answer holds it.
+    pub(crate) expected: Option<Cid>,
 }
 
 impl Lookup {
     pub(crate) fn new(peers: BTreeSet<LinkId>, now: u64) -> Lookup {
-        Lookup { started_at: now, waiting: peers, answers: Vec::new(), failures: Vec::new() }
+        Lookup {
+            started_at: now,
+            waiting: peers,
+            answers: Vec::new(),
+            failures: Vec::new(),
+            expected: None,
+        }
     }
 
     pub(crate) fn failed(&mut self, peer: LinkId, code: &str) {

@@ -14,7 +14,9 @@
 //! | `lookup.rs` | one lookup across peers, and the winner among answers |
 //! | `cache.rs` | the watched names and what was verified about each (bounded, LRU) |
 //! | `client.rs` | the client's public face: sessions, lookups, answers, local changes |
+//! | `owner.rs` | an owner's changes: built on the verified entry, sent, confirmed |
 //! | `receive.rs` | each frame from a peer |
+//! | `saved.rs` | the cache saved and read back (bounded, checked again, unconfirmed) |
 //! | `event.rs`, `error.rs` | events, tunables, errors |
 
 mod cache;
@@ -22,11 +24,14 @@ mod client;
 mod error;
 mod event;
 mod lookup;
+mod owner;
 mod receive;
+mod saved;
 mod verify;
 
 pub use cache::Known;
 pub use client::{Answer, LightClient, Started};
 pub use error::LightError;
 pub use event::{LightConfig, LightEvent};
+pub use saved::{load_cache, save_cache, CACHE_KEY};
 pub use verify::{verify_answer, Verified};

@@ -12,7 +12,7 @@ use crate::entry::EncodedEntry;
 use crate::error::Error;
 use crate::name::Name;
 use crate::rules::{self, Decision};
-use crate::sync::{LinkId, Message, Outbound, ProofAnswer, SyncError};
+use crate::sync::{LinkId, Message, Outbound, PeerChange, ProofAnswer, SyncError};
 
 impl LightClient {
     /// A frame from `peer`. Never panics: a malformed frame closes this session (with a `bye`
@@ -66,7 +66,7 @@ impl LightClient {
             return;
         }
         s.ready = true;
-        self.push_event(LightEvent::PeerConnected { peer });
+        self.push_event(LightEvent::Peer(PeerChange::Connected { peer }));
         // The new peer watches what we watch; answers verified while nobody watched are
         // asked again (and confirmed by the lookups' answers).
         let watched = self.cache.names();

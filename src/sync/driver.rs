@@ -8,6 +8,7 @@ use super::error::SyncError;
 use super::event::{Event, LinkId, Outbound};
 use super::message::{Message, FRAME_PAYLOAD_BUDGET};
 use super::node::SyncNode;
+use super::peer_change::PeerChange;
 
 impl SyncNode {
     pub(super) fn handle(
@@ -23,7 +24,10 @@ impl SyncNode {
                 self.sessions.remove(&peer);
                 self.refresh_clock();
                 self.counters.sessions_failed += 1;
-                self.push_event(Event::PeerDisconnected { peer, code: Some(code.clone()) });
+                self.push_event(Event::Peer(PeerChange::Disconnected {
+                    peer,
+                    code: Some(code.clone()),
+                }));
                 out.push(Outbound::Close { peer, code, reason });
             }
             Message::Hello { network, root, clock } => {
@@ -38,7 +42,7 @@ impl SyncNode {
                 let resend = !first && now >= s.hello_sent_at.saturating_add(retry);
                 if first {
                     self.counters.sessions_opened += 1;
-                    self.push_event(Event::PeerConnected { peer });
+                    self.push_event(Event::Peer(PeerChange::Connected { peer }));
                     if !self.queue.is_empty() {
                         let at = now.saturating_add(self.config.replay_delay_ms);
                         self.replay_at.get_or_insert(at);

@@ -5,6 +5,7 @@
 //! [`SyncNode::take_events`](crate::sync::SyncNode::take_events).
 
 use super::clock::ClockHealth;
+use super::peer_change::PeerChange;
 use crate::name::Name;
 
 /// The caller's opaque number for one peer connection, a link (chosen by the caller, e.g. a
@@ -68,8 +69,9 @@ impl Outbound {
 ///
 /// ```
 /// use vns::sync::Event;
-/// let event = Event::PeerConnected { peer: 1 };
-/// assert_eq!(event, Event::PeerConnected { peer: 1 });
+/// use vns::sync::PeerChange;
+/// let event = Event::Peer(PeerChange::Connected { peer: 1 });
+/// assert_eq!(event, Event::Peer(PeerChange::Connected { peer: 1 }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
@@ -78,18 +80,8 @@ pub enum Event {
         /// The name.
         name: Name,
     },
-    /// The handshake with `peer` completed.
-    PeerConnected {
-        /// The peer.
-        peer: LinkId,
-    },
-    /// The session with `peer` ended; `code` is set when it ended on an error or a `Bye`.
-    PeerDisconnected {
-        /// The peer.
-        peer: LinkId,
-        /// Why, if not a plain disconnect.
-        code: Option<String>,
-    },
+    /// A session's handshake completed, or the session ended.
+    Peer(PeerChange),
     /// The delta queue was full and dropped its oldest deltas; catch-up will repair them.
     QueueOverflow {
         /// Deltas dropped by this overflow.
@@ -118,7 +110,7 @@ pub enum Event {
     },
     /// A catch-up with `peer` began (the peer's root differs from ours and one was due). It
     /// ends with exactly one [`Event::CatchUpCompleted`] or [`Event::CatchUpAborted`] for the
-    /// same peer, unless the session closes first ([`Event::PeerDisconnected`]).
+    /// same peer, unless the session closes first ([`PeerChange::Disconnected`](crate::sync::PeerChange::Disconnected)).
     CatchUpStarted {
         /// The peer.
         peer: LinkId,

@@ -3,7 +3,7 @@
 
 use serde_bytes::ByteArray;
 
-use super::{Event, Message, Outbound, SyncConfig, SyncNode};
+use super::{Event, Message, Outbound, PeerChange, SyncConfig, SyncNode};
 use crate::build;
 use crate::entry::EncodedEntry;
 use crate::identity::Keypair;
@@ -71,7 +71,7 @@ fn a_link_without_hello_is_closed_at_the_timeout_and_counted() {
     assert!(!node.has_session(1));
     assert_eq!(node.counters().sessions_failed, 1);
     let code = Some("sync.handshake_timeout".to_string());
-    assert!(node.take_events().contains(&Event::PeerDisconnected { peer: 1, code }));
+    assert!(node.take_events().contains(&Event::Peer(PeerChange::Disconnected { peer: 1, code })));
 }
 
 #[test]

@@ -43,6 +43,8 @@
 //! | `proof_answer.rs` | one answer of a `proofs` reply, the light-client limits |
 //! | `gossip.rs` | live deltas: broadcast, the queue, replay |
 //! | `topic.rs` | live deltas on a pub-sub topic: verdicts, publications |
+//! | `peer_change.rs` | a session began or ended (full nodes and light clients) |
+//! | `counted.rs` | the counters of a session and the totals, and counted sends (light clients too) |
 //! | `event.rs`, `stats.rs`, `config.rs`, `error.rs`, `recent.rs` | plain data around it |
 
 #![deny(missing_docs)]
@@ -50,6 +52,7 @@
 mod catchup;
 mod clock;
 mod config;
+mod counted;
 mod driver;
 #[cfg(test)]
 mod encodings;
@@ -61,6 +64,7 @@ mod handshake;
 mod local;
 mod message;
 mod node;
+mod peer_change;
 mod persisting;
 mod proof_answer;
 mod queue;
@@ -73,6 +77,7 @@ mod topic;
 
 pub use clock::ClockHealth;
 pub use config::SyncConfig;
+pub(crate) use counted::Counted;
 pub use error::SyncError;
 pub use event::{Event, LinkId, Outbound};
 pub use local::{Committed, LocalChange};
@@ -81,6 +86,7 @@ pub use message::{
     MAX_NAMES_PER_REQUEST, MAX_NODES_PER_FRAME, MAX_REASON_BYTES, PROTOCOL_VERSION,
 };
 pub use node::SyncNode;
+pub use peer_change::PeerChange;
 pub use proof_answer::{
     ProofAnswer, MAX_NAMES_PER_PROOF_REQUEST, MAX_PROOF_BLOCKS, MAX_WATCHED_NAMES,
 };

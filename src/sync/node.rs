@@ -51,10 +51,12 @@ use cid::Cid;
 
 use super::clock::ClockHealth;
 use super::config::SyncConfig;
+use super::counted::Counted;
 use super::error::SyncError;
 use super::event::{Event, LinkId, Outbound};
 use super::local::{Committed, LocalChange};
 use super::message::Message;
+use super::peer_change::PeerChange;
 use super::queue::{DeltaQueue, QueueStatus};
 use super::queue_store::QueueStore;
 use super::session::Session;
@@ -240,7 +242,7 @@ impl SyncNode {
     /// The connection to `peer` closed. Its catch-up, if any, is abandoned.
     pub fn disconnect(&mut self, peer: LinkId) {
         if self.sessions.remove(&peer).is_some() {
-            self.push_event(Event::PeerDisconnected { peer, code: None });
+            self.push_event(Event::Peer(PeerChange::Disconnected { peer, code: None }));
             self.refresh_clock();
         }
     }
@@ -399,23 +401,23 @@ impl SyncNode {
         self.send(peer, &Message::bye(&error), out);
         self.sessions.remove(&peer);
         self.counters.sessions_failed += 1;
-        self.push_event(Event::PeerDisconnected { peer, code: Some(code.clone()) });
+        self.push_event(Event::Peer(PeerChange::Disconnected { peer, code: Some(code.clone()) }));
         self.refresh_clock();
         out.push(Outbound::Close { peer, code, reason: message });
     }
 
     pub(super) fn send(&mut self, peer: LinkId, message: &Message, out: &mut Vec<Outbound>) {
-        let bytes = message.encode();
-        self.stat(peer, |s| s.frame_out(bytes.len()));
-        out.push(Outbound::Send { peer, bytes });
+        self.counted(peer).send(peer, message, out);
     }
 
     /// Updates the counters of `peer`'s session and the node's totals alike.
     pub(super) fn stat(&mut self, peer: LinkId, f: impl Fn(&mut PeerStats)) {
-        if let Some(s) = self.sessions.get_mut(&peer) {
-            f(&mut s.stats);
-        }
-        f(&mut self.counters.totals);
+        self.counted(peer).count(f);
+    }
+
+    fn counted(&mut self, peer: LinkId) -> Counted<'_> {
+        let session = self.sessions.get_mut(&peer).map(|s| &mut s.stats);
+        Counted { session, totals: &mut self.counters.totals }
     }
 
     pub(super) fn push_event(&mut self, event: Event) {

@@ -8,6 +8,7 @@ use serde_bytes::ByteArray;
 use super::event::{Event, LinkId, Outbound};
 use super::message::{Message, FRAME_PAYLOAD_BUDGET};
 use super::node::SyncNode;
+use super::peer_change::PeerChange;
 use super::proof_answer::ProofAnswer;
 use crate::name::Name;
 
@@ -30,7 +31,7 @@ impl SyncNode {
         if !s.ready {
             s.ready = true;
             self.counters.sessions_opened += 1;
-            self.push_event(Event::PeerConnected { peer });
+            self.push_event(Event::Peer(PeerChange::Connected { peer }));
         }
         self.send_hello(peer, now, out);
     }

@@ -114,3 +114,35 @@ pub(crate) fn option_uint(options: &JsValue, key: &str) -> JsResult<Option<u64>>
         }
     }
 }
+
+/// The arguments of a registration from JS, checked: what `checkRegister` and `register`
+/// of both `VnsNode` and `VnsLight` build their entry from.
+pub(crate) struct Registration {
+    name: Name,
+    records: Vec<Record>,
+    /// When it is made (ms).
+    pub(crate) ts: u64,
+}
+
+impl Registration {
+    /// Checks `name`, `records` and `ts` as JS passed them.
+    pub(crate) fn parse(name: &str, records: &JsValue, ts: f64) -> JsResult<Registration> {
+        Ok(Registration {
+            name: self::name(name)?,
+            records: self::records(records)?,
+            ts: uint("ts", ts)?,
+        })
+    }
+
+    /// The registration signed by `key` with `nonce` (any nonce, such as 0, to check it
+    /// before the proof-of-work is spent).
+    pub(crate) fn build(
+        self,
+        params: &crate::params::NetworkParams,
+        key: &crate::identity::Keypair,
+        nonce: u64,
+    ) -> JsResult<crate::entry::Entry> {
+        crate::build::register_with_nonce(params, key, &self.name, self.records, self.ts, nonce)
+            .map_err(coded)
+    }
+}

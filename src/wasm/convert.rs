@@ -13,7 +13,7 @@ use crate::record::{
     MIN_TTL,
 };
 use crate::sync::{
-    ClockHealth, Committed, Counters, Event, Outbound, QueueStatus, MAX_FRAME_BYTES,
+    ClockHealth, Committed, Counters, Event, Outbound, PeerChange, QueueStatus, MAX_FRAME_BYTES,
 };
 
 /// Builds a plain object from `(key, value)` pairs.
@@ -89,18 +89,26 @@ fn code(code: Option<String>) -> JsValue {
     code.map_or(JsValue::NULL, JsValue::from)
 }
 
+/// A session's start or end as `{ type: "peer-connected", peer }` or
+/// `{ type: "peer-disconnected", peer, code }` (full nodes and light clients alike).
+pub(crate) fn peer_change(change: PeerChange) -> JsValue {
+    match change {
+        PeerChange::Connected { peer } => {
+            object(&[("type", "peer-connected".into()), ("peer", num(peer))])
+        }
+        PeerChange::Disconnected { peer, code: c } => {
+            object(&[("type", "peer-disconnected".into()), ("peer", num(peer)), ("code", code(c))])
+        }
+    }
+}
+
 /// One event as `{ type, ... }` (`type` in kebab case, e.g. `peer-connected`).
 pub(crate) fn event(event: Event) -> JsValue {
     match event {
         Event::Change { name } => {
             object(&[("type", "change".into()), ("name", name.as_str().into())])
         }
-        Event::PeerConnected { peer } => {
-            object(&[("type", "peer-connected".into()), ("peer", num(peer))])
-        }
-        Event::PeerDisconnected { peer, code: c } => {
-            object(&[("type", "peer-disconnected".into()), ("peer", num(peer)), ("code", code(c))])
-        }
+        Event::Peer(change) => peer_change(change),
         Event::QueueOverflow { dropped, total_dropped, capacity } => object(&[
             ("type", "queue-overflow".into()),
             ("dropped", num(dropped)),

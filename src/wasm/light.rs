@@ -3,17 +3,23 @@
 //! `takeEvents()`.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 use super::args;
+use super::args::option;
 use super::convert::{self, num, object};
 use super::error::{busy, coded, JsResult};
+use super::keys::Keys;
 use super::options;
+use super::storage::Storage;
 use crate::entry::EncodedEntry;
-use crate::light::{LightClient, LightConfig, LightEvent, Started};
+use crate::light::{load_cache, save_cache, Answer, LightClient, LightConfig, LightEvent, Started};
 use crate::namespace::Resolved;
+use crate::sync::LocalChange;
 
 #[wasm_bindgen(typescript_custom_section)]
 const LIGHT_TYPES: &'static str = r#"
@@ -27,7 +33,7 @@ export interface LightTraffic { framesIn: number; bytesIn: number; framesOut: nu
 export type LightEventObject =
   | { type: "answered"; name: string }
   | { type: "change"; name: string }
-  | { type: "peer-connected"; peer: number; code: null }
+  | { type: "peer-connected"; peer: number }
   | { type: "peer-disconnected"; peer: number; code: string | null }
   | { type: "peer-fault"; peer: number; name: string; code: string; message: string };
 "#;
@@ -41,6 +47,28 @@ export type LightEventObject =
 #[wasm_bindgen]
 pub struct VnsLight {
     client: RefCell<LightClient>,
+    /// Where the verified answers are saved (`open`), if anywhere.
+    storage: Option<Rc<Storage>>,
+    /// Why the saved cache could not be read at `open`, if it could not.
+    cache_error: Option<JsValue>,
+}
+
+/// Default IndexedDB database of a light client's cache.
+const DEFAULT_DB_NAME: &str = "vns-light";
+
+/// The light client's tunables from `options`: `staleAfterMs`, `cacheBytes`, `watchCapacity`.
+fn light_config(options: &JsValue) -> JsResult<LightConfig> {
+    let mut config = LightConfig::default();
+    if let Some(ms) = args::option_uint(options, "staleAfterMs")? {
+        config.stale_after_ms = ms;
+    }
+    if let Some(bytes) = args::option_uint(options, "cacheBytes")? {
+        config.cache_bytes = bytes as usize;
+    }
+    if let Some(names) = args::option_uint(options, "watchCapacity")? {
+        config.watch_capacity = names as usize;
+    }
+    Ok(config)
 }
 
 #[wasm_bindgen]
@@ -52,8 +80,69 @@ impl VnsLight {
     ) -> JsResult<VnsLight> {
         super::init();
         let settings = options::settings(&options)?;
-        let client = LightClient::new(settings.params, LightConfig::default());
-        Ok(VnsLight { client: RefCell::new(client) })
+        let client = LightClient::new(settings.params, light_config(&options)?);
+        Ok(VnsLight { client: RefCell::new(client), storage: None, cache_error: None })
+    }
+
+    /// A light client whose verified answers are saved in `options.storage` (`"memory"`,
+    /// `"indexeddb"` with database `options.dbName` or `"vns-light"`, or an adapter object)
+    /// and read back now: they answer at once, offline too, unconfirmed until a peer
+    /// connects. A saved cache that cannot be read is left out (`cacheError` says why).
+    ///
+    /// ```ts
+    /// const light = await VnsLight.open({ network: 'testing', storage: 'indexeddb' });
+    /// ```
+    pub async fn open(
+        #[wasm_bindgen(unchecked_param_type = "VnsNodeOptions | undefined")] options: JsValue,
+        now: f64,
+    ) -> JsResult<VnsLight> {
+        super::init();
+        let now = args::uint("now", now)?;
+        let settings = options::settings(&options)?;
+        let mut client = LightClient::new(settings.params, light_config(&options)?);
+        let kind = option(&options, "storage").unwrap_or_else(|| "memory".into());
+        let db_name = match option(&options, "dbName") {
+            None => DEFAULT_DB_NAME.to_string(),
+            Some(v) => {
+                v.as_string().ok_or_else(|| super::error::invalid("dbName", "not a string"))?
+            }
+        };
+        let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
+        let cache_error = load_cache(&storage, &mut client, now).await.err().map(coded);
+        Ok(VnsLight { client: RefCell::new(client), storage: Some(Rc::new(storage)), cache_error })
+    }
+
+    /// Why the saved cache could not be read at `open` (a `light.cache_corrupt` error), or
+    /// `undefined`.
+    #[wasm_bindgen(getter, js_name = cacheError)]
+    pub fn cache_error(&self) -> JsValue {
+        self.cache_error.clone().unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Saves the verified answers (bounded by `cacheBytes`) to the storage of `open`;
+    /// nothing without one.
+    pub fn save(&self) -> JsResult<Promise> {
+        let bytes = self.with(|c| Ok(c.export_cache()))?;
+        let storage = self.storage.clone();
+        Ok(future_to_promise(async move {
+            if let Some(storage) = storage {
+                save_cache(storage.as_ref(), bytes).await.map_err(coded)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        }))
+    }
+
+    /// Releases the storage (after a last `save`).
+    #[wasm_bindgen(js_name = closeStorage)]
+    pub fn close_storage(&self) -> Promise {
+        let storage = self.storage.clone();
+        future_to_promise(async move {
+            if let Some(storage) = storage {
+                use crate::blockstore::Blockstore;
+                storage.close().await.map_err(coded)?;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut LightClient) -> JsResult<T>) -> JsResult<T> {
@@ -116,21 +205,81 @@ impl VnsLight {
     #[wasm_bindgen(unchecked_return_type = "LightResolved")]
     pub fn answer(&self, name: &str, now: f64) -> JsResult<JsValue> {
         let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| Ok(resolved(c.answer(&name, now).map_err(coded)?)))
+    }
+
+    /// Throws what a registration of `name` by `keys` at `ts` would be refused for against
+    /// the version verified here, except its proof-of-work (look the name up first).
+    #[wasm_bindgen(js_name = checkRegister)]
+    pub fn check_register(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
+        ts: f64,
+    ) -> JsResult<()> {
+        let registration = args::Registration::parse(name, &records, ts)?;
         self.with(|c| {
-            let answer = c.answer(&name, now).map_err(coded)?;
-            let entry = answer.entry;
-            let resolved = Resolved {
-                name: entry.name(),
-                records: &entry.records,
-                owner: entry.owner(),
-                expires: entry.expires(),
-                seq: entry.seq(),
-            };
-            let value = convert::resolved(&resolved, Some(*entry.cid()));
-            let _ = Reflect::set(&value, &"stale".into(), &answer.stale.into());
-            let _ = Reflect::set(&value, &"verifiedAt".into(), &num(answer.verified_at));
-            Ok(value)
+            let ts = registration.ts;
+            // Any nonce: the check leaves the proof-of-work out.
+            c.check_register(&registration.build(c.params(), &keys.key, 0)?, ts).map_err(coded)
         })
+    }
+
+    /// Sends a registration whose proof-of-work `nonce` was found with `powSearch`; the
+    /// outcome is read with `committed` after the name's `answered` event.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn register(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
+        ts: f64,
+        nonce: f64,
+    ) -> JsResult<Array> {
+        let (registration, nonce) =
+            (args::Registration::parse(name, &records, ts)?, args::uint("nonce", nonce)?);
+        self.with(|c| {
+            let ts = registration.ts;
+            change(c, registration.build(c.params(), &keys.key, nonce)?.into(), ts)
+        })
+    }
+
+    /// Sends an update of `name`'s records, built on its verified version.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn update(
+        &self,
+        keys: &Keys,
+        name: &str,
+        #[wasm_bindgen(unchecked_param_type = "RecordInput[]")] records: JsValue,
+        now: f64,
+    ) -> JsResult<Array> {
+        let (name, records, now) =
+            (args::name(name)?, args::records(&records)?, args::uint("now", now)?);
+        self.with(|c| change(c, LocalChange::Update { key: &keys.key, name, records }, now))
+    }
+
+    /// Sends a renewal of `name`, built on its verified version.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn renew(&self, keys: &Keys, name: &str, now: f64) -> JsResult<Array> {
+        let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| change(c, LocalChange::Renew { key: &keys.key, name }, now))
+    }
+
+    /// Sends a transfer of `name` to `newOwner` (a peer id), built on its verified version.
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn transfer(&self, keys: &Keys, name: &str, new_owner: &str, now: f64) -> JsResult<Array> {
+        let (name, new_owner) = (args::name(name)?, args::owner(new_owner)?);
+        let now = args::uint("now", now)?;
+        self.with(|c| change(c, LocalChange::Transfer { key: &keys.key, name, new_owner }, now))
+    }
+
+    /// The outcome of the last change of `name` once its `answered` event came: the verified
+    /// answer holding it, or the coded refusal (`light.not_accepted`, `light.no_answer`).
+    #[wasm_bindgen(unchecked_return_type = "LightResolved")]
+    pub fn committed(&self, name: &str, now: f64) -> JsResult<JsValue> {
+        let (name, now) = (args::name(name)?, args::uint("now", now)?);
+        self.with(|c| Ok(resolved(c.committed(&name, now).map_err(coded)?)))
     }
 
     /// A signed entry block (from an owner's client): checked, then sent to every peer.
@@ -174,12 +323,29 @@ impl VnsLight {
     }
 }
 
+/// Makes an owner's change on `client`: the frames that send it and ask for it again.
+fn change(client: &mut LightClient, change: LocalChange<'_>, now: u64) -> JsResult<Array> {
+    Ok(convert::outbound(client.change(change, now).map_err(coded)?))
+}
+
+/// `Resolved` with `stale` and `verifiedAt` for one verified answer.
+fn resolved(answer: Answer<'_>) -> JsValue {
+    let entry = answer.entry;
+    let resolved = Resolved {
+        name: entry.name(),
+        records: &entry.records,
+        owner: entry.owner(),
+        expires: entry.expires(),
+        seq: entry.seq(),
+    };
+    let value = convert::resolved(&resolved, Some(*entry.cid()));
+    let _ = Reflect::set(&value, &"stale".into(), &answer.stale.into());
+    let _ = Reflect::set(&value, &"verifiedAt".into(), &num(answer.verified_at));
+    value
+}
+
 /// `{ type, … }` for one [`LightEvent`].
 fn event(e: LightEvent) -> JsValue {
-    let peer_code = |kind: &str, peer: u64, code: Option<String>| {
-        let code = code.map_or(JsValue::NULL, JsValue::from);
-        object(&[("type", kind.into()), ("peer", num(peer)), ("code", code)])
-    };
     match e {
         LightEvent::Answered { name } => {
             object(&[("type", "answered".into()), ("name", String::from(name).into())])
@@ -187,8 +353,7 @@ fn event(e: LightEvent) -> JsValue {
         LightEvent::Change { name } => {
             object(&[("type", "change".into()), ("name", String::from(name).into())])
         }
-        LightEvent::PeerConnected { peer } => peer_code("peer-connected", peer, None),
-        LightEvent::PeerDisconnected { peer, code } => peer_code("peer-disconnected", peer, code),
+        LightEvent::Peer(change) => convert::peer_change(change),
         LightEvent::PeerFault { peer, name, code, message } => object(&[
             ("type", "peer-fault".into()),
             ("peer", num(peer)),

@@ -17,7 +17,6 @@ use super::keys::Keys;
 use super::options;
 use super::storage::{collect_garbage, commit, LastCommit, Storage};
 use crate::blockstore::Blockstore;
-use crate::build;
 use crate::sync::{LocalChange, SyncNode};
 use crate::tree::{verify_proof, Proof};
 
@@ -193,14 +192,11 @@ impl VnsNode {
         #[wasm_bindgen(unchecked_param_type = "RecordInput[] | undefined")] records: JsValue,
         ts: f64,
     ) -> JsResult<()> {
-        let name = args::name(name)?;
-        let records = args::records(&records)?;
-        let ts = args::uint("ts", ts)?;
+        let registration = args::Registration::parse(name, &records, ts)?;
+        let ts = registration.ts;
         self.with(|n| {
-            let params = n.namespace().params().clone();
             // Any nonce: the check leaves the proof-of-work out.
-            let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, 0)
-                .map_err(coded)?;
+            let entry = registration.build(n.namespace().params(), &keys.key, 0)?;
             // At the time `register` will judge it (the peers' when this clock is skewed).
             n.namespace().check_register(&entry, n.judged(ts)).map_err(coded)
         })
@@ -217,14 +213,10 @@ impl VnsNode {
         ts: f64,
         nonce: f64,
     ) -> JsResult<JsValue> {
-        let name = args::name(name)?;
-        let records = args::records(&records)?;
-        let ts = args::uint("ts", ts)?;
-        let nonce = args::uint("nonce", nonce)?;
+        let registration = args::Registration::parse(name, &records, ts)?;
+        let (ts, nonce) = (registration.ts, args::uint("nonce", nonce)?);
         self.with(|n| {
-            let params = n.namespace().params().clone();
-            let entry = build::register_with_nonce(&params, &keys.key, &name, records, ts, nonce)
-                .map_err(coded)?;
+            let entry = registration.build(n.namespace().params(), &keys.key, nonce)?;
             submit_local(n, entry.into(), ts)
         })
     }
