@@ -42,6 +42,10 @@ use crate::record::Record;
 use crate::rules::{self, Decision, Status};
 use crate::tree::{Proof, Tree};
 
+mod owners;
+
+use owners::OwnerIndex;
+
 /// Local-caller limits. They protect this node's resources and never decide a conflict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
@@ -146,7 +150,7 @@ pub struct Namespace {
     params: NetworkParams,
     limits: Limits,
     entries: HashSet<Held>,
-    owners: HashMap<PublicKey, BTreeSet<Name>>,
+    owners: OwnerIndex,
     recent_registrations: HashMap<PublicKey, VecDeque<u64>>,
     deltas: Vec<Delta>,
     /// Name → entry CID; brought up to date lazily by [`Namespace::merkle_root`], so a burst
@@ -226,7 +230,7 @@ impl Namespace {
             params,
             limits,
             entries: HashSet::new(),
-            owners: HashMap::new(),
+            owners: OwnerIndex::default(),
             recent_registrations: HashMap::new(),
             deltas: Vec::new(),
             tree: Tree::new(),
@@ -500,7 +504,7 @@ impl Namespace {
 
     /// Names currently owned by `owner`, in name order.
     pub fn names_by_owner(&self, owner: &PublicKey) -> Vec<&Name> {
-        self.owners.get(owner).map(|names| names.iter().collect()).unwrap_or_default()
+        self.owners.names(owner)
     }
 
     /// Applies a version received from a peer (or loaded): full validation, then the
@@ -658,26 +662,17 @@ impl Namespace {
         if let Some(old) = self.entries.replace(Held::new(entry)) {
             let old_owner = old.entry().owner();
             if old_owner != owner {
-                self.unindex(&old_owner, &name);
+                self.owners.remove(&old_owner, &name);
             }
         }
-        self.owners.entry(owner).or_default().insert(name);
+        self.owners.insert(owner, name);
     }
 
     fn remove(&mut self, name: &Name) -> Option<Entry> {
         let entry = self.entries.take(name)?.0 .0;
         self.dirty.insert(name.clone());
         self.unsaved.remove(name);
-        self.unindex(&entry.owner(), name);
+        self.owners.remove(&entry.owner(), name);
         Some(entry)
-    }
-
-    fn unindex(&mut self, owner: &PublicKey, name: &Name) {
-        if let Some(names) = self.owners.get_mut(owner) {
-            names.remove(name);
-            if names.is_empty() {
-                self.owners.remove(owner);
-            }
-        }
     }
 }
