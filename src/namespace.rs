@@ -26,7 +26,7 @@
 //! ```
 
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use cid::Cid;
@@ -43,21 +43,11 @@ use crate::rules::{self, Decision, Status};
 use crate::tree::{Proof, Tree};
 
 mod owners;
+mod rate;
 
 use owners::OwnerIndex;
-
-/// Local-caller limits. They protect this node's resources and never decide a conflict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Registrations one owner may submit locally per hour.
-    pub registrations_per_hour: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { registrations_per_hour: 5 }
-    }
-}
+pub use rate::Limits;
+use rate::RegistrationRate;
 
 /// Result of applying a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,10 +138,9 @@ impl ResolveError {
 #[derive(Debug, Clone)]
 pub struct Namespace {
     params: NetworkParams,
-    limits: Limits,
+    rate: RegistrationRate,
     entries: HashSet<Held>,
     owners: OwnerIndex,
-    recent_registrations: HashMap<PublicKey, VecDeque<u64>>,
     deltas: Vec<Delta>,
     /// Name → entry CID; brought up to date lazily by [`Namespace::merkle_root`], so a burst
     /// of changes rewrites the shared upper nodes once.
@@ -166,8 +155,6 @@ pub struct Namespace {
     /// replaced or removed entries and tree nodes no longer reachable.
     dropped: HashSet<Cid>,
 }
-
-const HOUR_MS: u64 = 60 * 60 * 1000;
 
 /// A flush of at least one changed name per this many keys of the tree rebuilds the tree at
 /// once rather than inserting each name. An insert re-encodes the nodes on its path (the
@@ -228,10 +215,9 @@ impl Namespace {
     pub fn with_limits(params: NetworkParams, limits: Limits) -> Self {
         Namespace {
             params,
-            limits,
+            rate: RegistrationRate::new(limits),
             entries: HashSet::new(),
             owners: OwnerIndex::default(),
-            recent_registrations: HashMap::new(),
             deltas: Vec::new(),
             tree: Tree::new(),
             dirty: BTreeSet::new(),
@@ -538,15 +524,11 @@ impl Namespace {
         let entry = entry.into();
         rules::check_encoded_bounds(&entry)?;
         let owner = entry.owner();
-        if let Some(recent) = self.recent_registrations.get_mut(&owner) {
-            while recent.front().is_some_and(|&t| t.saturating_add(HOUR_MS) <= now) {
-                recent.pop_front();
-            }
-        }
-        self.check_rate(&owner, now)?;
+        self.rate.forget_old(&owner, now);
+        self.rate.check(&owner, now)?;
         let applied = self.apply(entry, now)?;
         if applied == Applied::Accepted {
-            self.recent_registrations.entry(owner).or_default().push_back(now);
+            self.rate.record(owner, now);
         }
         Ok(applied)
     }
@@ -568,24 +550,9 @@ impl Namespace {
     /// ```
     pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), Error> {
         rules::check_bounds(entry)?;
-        self.check_rate(&entry.owner(), now)?;
+        self.rate.check(&entry.owner(), now)?;
         rules::check_time(entry, &self.params, now)?;
         rules::decide(self.get(entry.name()), entry, &self.params, now)?;
-        Ok(())
-    }
-
-    /// Refuses a registration by `owner` past the hourly limit (counting those still within
-    /// the hour before `now`).
-    fn check_rate(&self, owner: &PublicKey, now: u64) -> Result<(), Error> {
-        let limit = self.limits.registrations_per_hour;
-        let recent = self.recent_registrations.get(owner);
-        let mut within = recent.into_iter().flatten().filter(|&&t| t.saturating_add(HOUR_MS) > now);
-        let count = within.clone().count();
-        if count >= limit as usize {
-            let retry_at = within.next().map_or(now, |t| t.saturating_add(HOUR_MS));
-            let wait_ms = retry_at.saturating_sub(now);
-            return Err(Error::RateLimited { owner: *owner, limit, retry_at, wait_ms });
-        }
         Ok(())
     }
 
