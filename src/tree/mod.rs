@@ -370,6 +370,8 @@ mod tests {
         let built = Tree::from_sorted(keys.clone()).unwrap();
         assert!(built.nodes.values().any(|s| s.decoded.is_some()), "upper layers are held");
         assert_no_spare_capacity(&built);
+        let (room, nodes) = (built.nodes.capacity(), built.nodes.len());
+        assert!(room <= 2 * nodes, "a bulk build's map has room for {room} nodes, holds {nodes}");
         let mut inserted = Tree::new();
         for (key, value) in &keys {
             inserted.insert(key, *value);
