@@ -44,6 +44,7 @@ use crate::tree::{Proof, Tree};
 
 mod owners;
 mod rate;
+mod sweep;
 
 use owners::OwnerIndex;
 pub use rate::Limits;
@@ -586,21 +587,6 @@ impl Namespace {
         self.apply(next, now)
     }
 
-    /// Removes every name past its grace period from the store and the owner index, and
-    /// returns them. Every node computes the same result from the same `now`, so expiry needs
-    /// no messages.
-    pub fn sweep_expired(&mut self, now: u64) -> Vec<Name> {
-        let lapsed: Vec<Name> = self
-            .entries()
-            .filter(|e| rules::status(e, &self.params, now) == Status::Lapsed)
-            .map(|e| e.name().clone())
-            .collect();
-        for name in &lapsed {
-            self.remove(name);
-        }
-        lapsed
-    }
-
     /// Accepted changes since the last call, oldest first.
     pub fn take_deltas(&mut self) -> Vec<Delta> {
         std::mem::take(&mut self.deltas)
@@ -633,13 +619,5 @@ impl Namespace {
             }
         }
         self.owners.insert(owner, name);
-    }
-
-    fn remove(&mut self, name: &Name) -> Option<Entry> {
-        let entry = self.entries.take(name)?.0 .0;
-        self.dirty.insert(name.clone());
-        self.unsaved.remove(name);
-        self.owners.remove(&entry.owner(), name);
-        Some(entry)
     }
 }
