@@ -25,13 +25,11 @@
 //! assert_eq!(ns.names_by_owner(&key.public()), vec![&name]);
 //! ```
 
-use std::borrow::Borrow;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
 use cid::Cid;
 
-use crate::block::{cid_of_digest, Block};
+use crate::block::Block;
 use crate::build;
 use crate::entry::{EncodedEntry, Entry};
 use crate::error::Error;
@@ -42,10 +40,12 @@ use crate::record::Record;
 use crate::rules::{self, Decision, Status};
 use crate::tree::{Proof, Tree};
 
+mod held;
 mod owners;
 mod rate;
 mod sweep;
 
+use held::Held;
 use owners::OwnerIndex;
 pub use rate::Limits;
 use rate::RegistrationRate;
@@ -162,49 +162,6 @@ pub struct Namespace {
 /// depth: 5 at 100k names) where a rebuild encodes and decodes about one node per 16 keys of
 /// the whole tree; by that count the two cost about the same at one change per 32 keys.
 const REBUILD_FACTOR: usize = 32;
-
-/// A held entry, keyed by its own name: the set needs no second copy of each name, and its
-/// slots hold one pointer (memory per name matters at millions of names). It keeps the
-/// digest of the entry's bytes (its CID) but not the bytes: those wait in `unsaved` until
-/// they are handed to storage and are then let go, so a node of a million names does not
-/// hold each entry twice (decoded and encoded).
-#[derive(Debug, Clone)]
-struct Held(Box<(Entry, [u8; 32])>);
-
-impl Held {
-    fn new(entry: &EncodedEntry) -> Held {
-        Held(Box::new((entry.entry().clone(), entry.digest())))
-    }
-
-    fn entry(&self) -> &Entry {
-        &self.0 .0
-    }
-
-    fn cid(&self) -> Cid {
-        cid_of_digest(&self.0 .1)
-    }
-}
-
-impl Borrow<Name> for Held {
-    fn borrow(&self) -> &Name {
-        self.entry().name()
-    }
-}
-
-impl PartialEq for Held {
-    fn eq(&self, other: &Self) -> bool {
-        self.entry().name() == other.entry().name()
-    }
-}
-
-impl Eq for Held {}
-
-impl Hash for Held {
-    // Must hash exactly as `Name` does, for lookups by `&Name` through `Borrow`.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.entry().name().hash(state)
-    }
-}
 
 impl Namespace {
     /// An empty namespace (the reserved names exist by rule, not as entries).
@@ -451,7 +408,11 @@ impl Namespace {
             Some(block) => Some(EncodedEntry::with_block(held.entry().clone(), block.clone())),
             None => {
                 let entry = EncodedEntry::new(held.entry().clone());
-                debug_assert_eq!(entry.digest(), held.0 .1, "canonical encoding of a held entry");
+                debug_assert_eq!(
+                    &entry.digest(),
+                    held.digest(),
+                    "canonical encoding of a held entry"
+                );
                 Some(entry)
             }
         }
@@ -503,7 +464,7 @@ impl Namespace {
         // an empty entry.
         rules::check_encoded_bounds(&entry)?;
         let held = self.entries.get(entry.name());
-        if held.is_some_and(|held| held.0 .1 == entry.digest()) {
+        if held.is_some_and(|held| *held.digest() == entry.digest()) {
             // A replay of what we hold: answer before spending a signature check on it.
             return Ok(Applied::Duplicate);
         }

@@ -24,7 +24,7 @@ impl Namespace {
     }
 
     fn remove(&mut self, name: &Name) -> Option<Entry> {
-        let entry = self.entries.take(name)?.0 .0;
+        let entry = self.entries.take(name)?.into_entry();
         self.dirty.insert(name.clone());
         self.unsaved.remove(name);
         self.owners.remove(&entry.owner(), name);
