@@ -1,12 +1,13 @@
-// Over ~500 lines: one struct and the change paths that share its private state; the owner
-// index, the rate limit and the expiry sweep are the next parts to move into modules of their
-// own.
 //! The namespace store: name → current version, owner → names, and every change as a delta.
 //!
 //! Local callers use [`Namespace::register`], [`Namespace::update`], [`Namespace::renew`] and
 //! [`Namespace::transfer`]; operations from peers go through [`Namespace::apply`]. Both paths
 //! run the same validation; only local registrations are rate-limited, and the limit never
 //! changes which valid version wins (a peer's copy of the same entry is still applied).
+//!
+//! This file holds the store and its change paths; its parts live beside it: `held` (how
+//! one entry is held), `owners` (the owner index), `rate` (the local rate limit), `resolve`,
+//! `sweep` (expiry) and `blocks` (what storage writes and deletes).
 //!
 //! ```
 //! use vns::{build, identity::Keypair, name::Name, namespace::Namespace, params::NetworkParams};
