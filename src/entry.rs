@@ -56,9 +56,13 @@ impl TryFrom<WireEntry> for Entry {
         if wire.ops.is_empty() {
             return Err(EntryError::Empty);
         }
-        let records: Result<Vec<Record>, RecordError> =
-            wire.records.into_iter().map(WireRecord::into_record).collect();
-        Ok(Entry { ops: wire.ops, records: records? })
+        // Not `collect`: it would reuse the larger wire records' buffer (three records' room
+        // for two), and a node holds every entry it decodes.
+        let mut records = Vec::with_capacity(wire.records.len());
+        for record in wire.records {
+            records.push(record.into_record()?);
+        }
+        Ok(Entry { ops: wire.ops, records })
     }
 }
 
@@ -341,4 +345,29 @@ fn count_encoding() {
 #[cfg(test)]
 pub(crate) fn encodings() -> usize {
     ENCODINGS.with(|n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A decoded entry holds exactly its records: every node holds each entry it loads or
+    /// receives, so spare room in the record vector is paid a million times.
+    #[test]
+    fn decoded_records_keep_no_spare_capacity() {
+        let params = crate::params::NetworkParams::testing();
+        let key = crate::identity::Keypair::from_secret(&[3; 32]);
+        let name = Name::parse("alice").unwrap();
+        for count in 1..=5u8 {
+            let records = (0..count)
+                .map(|i| Record::parse("A", &format!("192.0.2.{i}"), None).unwrap())
+                .collect();
+            let entry = crate::build::register(&params, &key, &name, records, 1_000).unwrap();
+            let decoded = Entry::decode(&entry.encode()).unwrap();
+            assert_eq!(decoded, entry);
+            let records = &decoded.records;
+            assert_eq!(records.capacity(), records.len(), "{count} records");
+            assert_eq!(decoded.ops.capacity(), decoded.ops.len(), "{count} records: ops");
+        }
+    }
 }

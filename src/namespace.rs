@@ -1,12 +1,13 @@
-// Over ~500 lines: one struct and the change paths that share its private state; the owner
-// index, the rate limit and the expiry sweep are the next parts to move into modules of their
-// own.
 //! The namespace store: name → current version, owner → names, and every change as a delta.
 //!
 //! Local callers use [`Namespace::register`], [`Namespace::update`], [`Namespace::renew`] and
 //! [`Namespace::transfer`]; operations from peers go through [`Namespace::apply`]. Both paths
 //! run the same validation; only local registrations are rate-limited, and the limit never
 //! changes which valid version wins (a peer's copy of the same entry is still applied).
+//!
+//! This file holds the store and its change paths; its parts live beside it: `held` (how
+//! one entry is held), `owners` (the owner index), `rate` (the local rate limit), `resolve`,
+//! `sweep` (expiry) and `blocks` (what storage writes and deletes).
 //!
 //! ```
 //! use vns::{build, identity::Keypair, name::Name, namespace::Namespace, params::NetworkParams};
@@ -25,13 +26,11 @@
 //! assert_eq!(ns.names_by_owner(&key.public()), vec![&name]);
 //! ```
 
-use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use cid::Cid;
 
-use crate::block::{cid_of_digest, Block};
+use crate::block::Block;
 use crate::build;
 use crate::entry::{EncodedEntry, Entry};
 use crate::error::Error;
@@ -39,21 +38,21 @@ use crate::identity::{Keypair, PublicKey};
 use crate::name::Name;
 use crate::params::NetworkParams;
 use crate::record::Record;
-use crate::rules::{self, Decision, Status};
+use crate::rules::{self, Decision};
 use crate::tree::{Proof, Tree};
 
-/// Local-caller limits. They protect this node's resources and never decide a conflict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Registrations one owner may submit locally per hour.
-    pub registrations_per_hour: u32,
-}
+mod blocks;
+mod held;
+mod owners;
+mod rate;
+mod resolve;
+mod sweep;
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { registrations_per_hour: 5 }
-    }
-}
+use held::Held;
+use owners::OwnerIndex;
+pub use rate::Limits;
+use rate::RegistrationRate;
+pub use resolve::{ResolveError, Resolved};
 
 /// Result of applying a version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,83 +70,13 @@ pub struct Delta {
     pub entry: EncodedEntry,
 }
 
-/// A successful resolution.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved<'a> {
-    /// The name, in canonical form.
-    pub name: &'a Name,
-    /// The records, each with its TTL in seconds.
-    pub records: &'a [Record],
-    /// The current owner.
-    pub owner: PublicKey,
-    /// When the name expires (ms since the Unix epoch).
-    pub expires: u64,
-    /// The sequence number of the latest op.
-    pub seq: u64,
-}
-
-/// Why a name does not resolve.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ResolveError {
-    /// The store holds no version of the name.
-    #[error("{name} does not exist on this node")]
-    NotFound {
-        /// The name.
-        name: String,
-    },
-    /// One of the reserved names, which never resolve.
-    #[error("{name} is reserved by the protocol")]
-    Reserved {
-        /// The name.
-        name: String,
-    },
-    /// Expired, but its owner may still renew it.
-    #[error(
-        "{name} expired on {}; its owner may still renew it until {}",
-        crate::when::date(*expires),
-        crate::when::date(*lapses)
-    )]
-    InGrace {
-        /// The name.
-        name: String,
-        /// When it expired (ms).
-        expires: u64,
-        /// When the grace period ends (ms).
-        lapses: u64,
-    },
-    /// Expired and past its grace period.
-    #[error(
-        "{name} expired on {} and its grace period is over: it is free to register",
-        crate::when::date(*expires)
-    )]
-    Expired {
-        /// The name.
-        name: String,
-        /// When it expired (ms).
-        expires: u64,
-    },
-}
-
-impl ResolveError {
-    /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ResolveError::NotFound { .. } => "resolve.not_found",
-            ResolveError::Reserved { .. } => "resolve.reserved",
-            ResolveError::InGrace { .. } => "resolve.in_grace",
-            ResolveError::Expired { .. } => "resolve.expired",
-        }
-    }
-}
-
 /// The in-memory namespace of one node.
 #[derive(Debug, Clone)]
 pub struct Namespace {
     params: NetworkParams,
-    limits: Limits,
+    rate: RegistrationRate,
     entries: HashSet<Held>,
-    owners: HashMap<PublicKey, BTreeSet<Name>>,
-    recent_registrations: HashMap<PublicKey, VecDeque<u64>>,
+    owners: OwnerIndex,
     deltas: Vec<Delta>,
     /// Name → entry CID; brought up to date lazily by [`Namespace::merkle_root`], so a burst
     /// of changes rewrites the shared upper nodes once.
@@ -163,57 +92,6 @@ pub struct Namespace {
     dropped: HashSet<Cid>,
 }
 
-const HOUR_MS: u64 = 60 * 60 * 1000;
-
-/// A flush of at least one changed name per this many keys of the tree rebuilds the tree at
-/// once rather than inserting each name. An insert re-encodes the nodes on its path (the
-/// depth: 5 at 100k names) where a rebuild encodes and decodes about one node per 16 keys of
-/// the whole tree; by that count the two cost about the same at one change per 32 keys.
-const REBUILD_FACTOR: usize = 32;
-
-/// A held entry, keyed by its own name: the set needs no second copy of each name, and its
-/// slots hold one pointer (memory per name matters at millions of names). It keeps the
-/// digest of the entry's bytes (its CID) but not the bytes: those wait in `unsaved` until
-/// they are handed to storage and are then let go, so a node of a million names does not
-/// hold each entry twice (decoded and encoded).
-#[derive(Debug, Clone)]
-struct Held(Box<(Entry, [u8; 32])>);
-
-impl Held {
-    fn new(entry: &EncodedEntry) -> Held {
-        Held(Box::new((entry.entry().clone(), entry.digest())))
-    }
-
-    fn entry(&self) -> &Entry {
-        &self.0 .0
-    }
-
-    fn cid(&self) -> Cid {
-        cid_of_digest(&self.0 .1)
-    }
-}
-
-impl Borrow<Name> for Held {
-    fn borrow(&self) -> &Name {
-        self.entry().name()
-    }
-}
-
-impl PartialEq for Held {
-    fn eq(&self, other: &Self) -> bool {
-        self.entry().name() == other.entry().name()
-    }
-}
-
-impl Eq for Held {}
-
-impl Hash for Held {
-    // Must hash exactly as `Name` does, for lookups by `&Name` through `Borrow`.
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.entry().name().hash(state)
-    }
-}
-
 impl Namespace {
     /// An empty namespace (the reserved names exist by rule, not as entries).
     pub fn new(params: NetworkParams) -> Self {
@@ -224,10 +102,9 @@ impl Namespace {
     pub fn with_limits(params: NetworkParams, limits: Limits) -> Self {
         Namespace {
             params,
-            limits,
+            rate: RegistrationRate::new(limits),
             entries: HashSet::new(),
-            owners: HashMap::new(),
-            recent_registrations: HashMap::new(),
+            owners: OwnerIndex::default(),
             deltas: Vec::new(),
             tree: Tree::new(),
             dirty: BTreeSet::new(),
@@ -290,128 +167,6 @@ impl Namespace {
         self.tree.prove(name.as_str())
     }
 
-    /// Blocks to persist since the last call: changed entries and new tree nodes. Hand them
-    /// to [`crate::persist::save`]; if writing fails, give them back with
-    /// [`Namespace::unsaved_again`].
-    pub fn take_unsaved_blocks(&mut self) -> Vec<Block> {
-        self.flush();
-        let changes = self.tree.take_changes();
-        self.dropped.extend(changes.dropped);
-        let mut fresh: Vec<Block> = std::mem::take(&mut self.unsaved).into_values().collect();
-        fresh.extend(changes.new_blocks);
-        // A block whose write failed and that a change since made unreachable is garbage: it
-        // is not written again, and stays dropped (the failed write may have stored it).
-        let mut blocks: Vec<Block> = std::mem::take(&mut self.retry);
-        blocks.retain(|block| !self.dropped.contains(&block.cid));
-        // A block dropped by an earlier call and needed again is live.
-        for block in &fresh {
-            self.dropped.remove(&block.cid);
-        }
-        blocks.extend(fresh);
-        blocks
-    }
-
-    /// Blocks no longer referenced since the last call, as of the last
-    /// [`Namespace::take_unsaved_blocks`]: entries replaced or removed, and tree nodes no
-    /// longer reachable. Once a save of that state has committed, a store may delete them
-    /// without listing its blocks ([`crate::persist::save_and_prune`]).
-    ///
-    /// ```
-    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
-    /// let params = vns::params::NetworkParams::testing();
-    /// let (key, name) = (Keypair::from_secret(&[4; 32]), Name::parse("alice").unwrap());
-    /// let mut ns = Namespace::new(params.clone());
-    /// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
-    /// let first = ns.get(&name).unwrap().to_block().cid;
-    /// ns.take_unsaved_blocks();
-    /// ns.take_dropped();
-    /// ns.update(&key, &name, vec![], 2_000).unwrap();
-    /// ns.take_unsaved_blocks();
-    /// let dropped = ns.take_dropped();
-    /// assert!(dropped.contains(&first), "the replaced entry");
-    /// assert!(dropped.len() >= 2, "and the old root node");
-    /// ```
-    pub fn take_dropped(&mut self) -> Vec<Cid> {
-        std::mem::take(&mut self.dropped).into_iter().collect()
-    }
-
-    /// Puts back dropped blocks that could not be deleted (their save or their deletion
-    /// failed), so a later prune retries them. A block needed again by then is written by the
-    /// next save, which takes it back out of this set.
-    pub fn dropped_again(&mut self, cids: Vec<Cid>) {
-        self.dropped.extend(cids);
-    }
-
-    /// How many unreachable blocks wait to be pruned (see [`Namespace::take_dropped`]).
-    pub fn dropped_len(&self) -> usize {
-        self.dropped.len()
-    }
-
-    /// Puts back blocks whose write failed, so the next save retries them.
-    pub fn unsaved_again(&mut self, blocks: Vec<Block>) {
-        self.retry.extend(blocks);
-    }
-
-    /// Whether anything changed since the last [`Namespace::take_unsaved_blocks`].
-    pub fn has_unsaved(&self) -> bool {
-        !self.dirty.is_empty() || !self.unsaved.is_empty() || !self.retry.is_empty()
-    }
-
-    fn flush(&mut self) {
-        if self.dirty.is_empty() {
-            return;
-        }
-        if self.dirty.len().saturating_mul(REBUILD_FACTOR) >= self.tree.len() {
-            return self.rebuild_tree();
-        }
-        for name in std::mem::take(&mut self.dirty) {
-            // Its block waits in `unsaved` since `store`.
-            match self.entries.get(&name).map(Held::cid) {
-                Some(cid) => {
-                    // A version that comes back (a lost conflict reversed) is live again.
-                    self.dropped.remove(&cid);
-                    if let Some(old) = self.tree.insert(name.as_str(), cid) {
-                        if old != cid {
-                            self.dropped.insert(old);
-                        }
-                    }
-                }
-                None => self.dropped.extend(self.tree.remove(name.as_str())),
-            }
-        }
-    }
-
-    /// [`Namespace::flush`] for a batch of changes large against the tree (a restore or a
-    /// catch-up into an empty node, a burst of changes): the tree is built again at once from
-    /// its unchanged keys and the changed names, both in order, encoding each node once
-    /// ([`Tree::from_sorted`]), instead of one insert (a path of nodes re-encoded) per name.
-    /// The tree, blocks to write and blocks dropped are the same as one insert at a time.
-    fn rebuild_tree(&mut self) {
-        let mut keys: Vec<(String, Cid)> = Vec::with_capacity(self.tree.len() + self.dirty.len());
-        let mut old = self.tree.iter().peekable();
-        for name in std::mem::take(&mut self.dirty) {
-            let key = name.as_str();
-            while let Some(unchanged) = old.next_if(|(k, _)| k.as_bytes() < key.as_bytes()) {
-                keys.push(unchanged);
-            }
-            let previous = old.next_if(|(k, _)| k == key).map(|(_, value)| value);
-            match self.entries.get(&name).map(Held::cid) {
-                Some(cid) => {
-                    // A version that comes back (a lost conflict reversed) is live again.
-                    self.dropped.remove(&cid);
-                    if previous.is_some_and(|p| p != cid) {
-                        self.dropped.extend(previous);
-                    }
-                    keys.push((key.to_string(), cid));
-                }
-                None => self.dropped.extend(previous),
-            }
-        }
-        keys.extend(old);
-        let tree = Tree::from_sorted(keys).expect("tree keys and changed names are sorted sets");
-        self.tree.replace_with(tree);
-    }
-
     /// The network parameters this namespace enforces.
     pub fn params(&self) -> &NetworkParams {
         &self.params
@@ -460,7 +215,11 @@ impl Namespace {
             Some(block) => Some(EncodedEntry::with_block(held.entry().clone(), block.clone())),
             None => {
                 let entry = EncodedEntry::new(held.entry().clone());
-                debug_assert_eq!(entry.digest(), held.0 .1, "canonical encoding of a held entry");
+                debug_assert_eq!(
+                    &entry.digest(),
+                    held.digest(),
+                    "canonical encoding of a held entry"
+                );
                 Some(entry)
             }
         }
@@ -471,36 +230,9 @@ impl Namespace {
         self.entries.iter().map(Held::entry)
     }
 
-    /// Records of `name` at `now`, or why it does not resolve.
-    pub fn resolve(&self, name: &Name, now: u64) -> Result<Resolved<'_>, ResolveError> {
-        if name.is_reserved() {
-            return Err(ResolveError::Reserved { name: name.to_string() });
-        }
-        let Some(entry) = self.get(name) else {
-            return Err(ResolveError::NotFound { name: name.to_string() });
-        };
-        let name = entry.name();
-        let expires = entry.expires();
-        match rules::status(entry, &self.params, now) {
-            Status::Live => Ok(Resolved {
-                name,
-                records: &entry.records,
-                owner: entry.owner(),
-                expires,
-                seq: entry.seq(),
-            }),
-            Status::Grace => Err(ResolveError::InGrace {
-                name: name.to_string(),
-                expires,
-                lapses: expires.saturating_add(self.params.grace_period_ms),
-            }),
-            Status::Lapsed => Err(ResolveError::Expired { name: name.to_string(), expires }),
-        }
-    }
-
     /// Names currently owned by `owner`, in name order.
     pub fn names_by_owner(&self, owner: &PublicKey) -> Vec<&Name> {
-        self.owners.get(owner).map(|names| names.iter().collect()).unwrap_or_default()
+        self.owners.names(owner)
     }
 
     /// Applies a version received from a peer (or loaded): full validation, then the
@@ -512,7 +244,7 @@ impl Namespace {
         // an empty entry.
         rules::check_encoded_bounds(&entry)?;
         let held = self.entries.get(entry.name());
-        if held.is_some_and(|held| held.0 .1 == entry.digest()) {
+        if held.is_some_and(|held| *held.digest() == entry.digest()) {
             // A replay of what we hold: answer before spending a signature check on it.
             return Ok(Applied::Duplicate);
         }
@@ -534,15 +266,11 @@ impl Namespace {
         let entry = entry.into();
         rules::check_encoded_bounds(&entry)?;
         let owner = entry.owner();
-        if let Some(recent) = self.recent_registrations.get_mut(&owner) {
-            while recent.front().is_some_and(|&t| t.saturating_add(HOUR_MS) <= now) {
-                recent.pop_front();
-            }
-        }
-        self.check_rate(&owner, now)?;
+        self.rate.forget_old(&owner, now);
+        self.rate.check(&owner, now)?;
         let applied = self.apply(entry, now)?;
         if applied == Applied::Accepted {
-            self.recent_registrations.entry(owner).or_default().push_back(now);
+            self.rate.record(owner, now);
         }
         Ok(applied)
     }
@@ -564,24 +292,9 @@ impl Namespace {
     /// ```
     pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), Error> {
         rules::check_bounds(entry)?;
-        self.check_rate(&entry.owner(), now)?;
+        self.rate.check(&entry.owner(), now)?;
         rules::check_time(entry, &self.params, now)?;
         rules::decide(self.get(entry.name()), entry, &self.params, now)?;
-        Ok(())
-    }
-
-    /// Refuses a registration by `owner` past the hourly limit (counting those still within
-    /// the hour before `now`).
-    fn check_rate(&self, owner: &PublicKey, now: u64) -> Result<(), Error> {
-        let limit = self.limits.registrations_per_hour;
-        let recent = self.recent_registrations.get(owner);
-        let mut within = recent.into_iter().flatten().filter(|&&t| t.saturating_add(HOUR_MS) > now);
-        let count = within.clone().count();
-        if count >= limit as usize {
-            let retry_at = within.next().map_or(now, |t| t.saturating_add(HOUR_MS));
-            let wait_ms = retry_at.saturating_sub(now);
-            return Err(Error::RateLimited { owner: *owner, limit, retry_at, wait_ms });
-        }
         Ok(())
     }
 
@@ -615,21 +328,6 @@ impl Namespace {
         self.apply(next, now)
     }
 
-    /// Removes every name past its grace period from the store and the owner index, and
-    /// returns them. Every node computes the same result from the same `now`, so expiry needs
-    /// no messages.
-    pub fn sweep_expired(&mut self, now: u64) -> Vec<Name> {
-        let lapsed: Vec<Name> = self
-            .entries()
-            .filter(|e| rules::status(e, &self.params, now) == Status::Lapsed)
-            .map(|e| e.name().clone())
-            .collect();
-        for name in &lapsed {
-            self.remove(name);
-        }
-        lapsed
-    }
-
     /// Accepted changes since the last call, oldest first.
     pub fn take_deltas(&mut self) -> Vec<Delta> {
         std::mem::take(&mut self.deltas)
@@ -658,26 +356,9 @@ impl Namespace {
         if let Some(old) = self.entries.replace(Held::new(entry)) {
             let old_owner = old.entry().owner();
             if old_owner != owner {
-                self.unindex(&old_owner, &name);
+                self.owners.remove(&old_owner, &name);
             }
         }
-        self.owners.entry(owner).or_default().insert(name);
-    }
-
-    fn remove(&mut self, name: &Name) -> Option<Entry> {
-        let entry = self.entries.take(name)?.0 .0;
-        self.dirty.insert(name.clone());
-        self.unsaved.remove(name);
-        self.unindex(&entry.owner(), name);
-        Some(entry)
-    }
-
-    fn unindex(&mut self, owner: &PublicKey, name: &Name) {
-        if let Some(names) = self.owners.get_mut(owner) {
-            names.remove(name);
-            if names.is_empty() {
-                self.owners.remove(owner);
-            }
-        }
+        self.owners.insert(owner, name);
     }
 }

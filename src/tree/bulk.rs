@@ -59,7 +59,10 @@ impl Tree {
         if items.is_empty() {
             return Ok(Tree::new());
         }
-        let mut nodes = HashMap::with_capacity(items.len() / 8 + 1);
+        // A node holds 16 keys on average (a key's layer counts the leading zero nibbles of
+        // its hash), and the map is held as long as the tree: room for twice the nodes
+        // would cost 18 bytes per name at a million names.
+        let mut nodes = HashMap::with_capacity(items.len() / 16 + 1);
         let len = items.len();
         let top = build(&mut items, &mut nodes);
         let fresh = nodes.keys().copied().collect();

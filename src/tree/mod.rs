@@ -67,9 +67,17 @@ struct Stored {
 }
 
 impl Stored {
-    fn new(node: Node, bytes: Vec<u8>) -> Stored {
+    /// Holds `node` and its block bytes, without the spare capacity an encoder leaves
+    /// behind: a node is held as long as it is reachable, and the encoder's growing buffer
+    /// (up to twice the bytes) would otherwise be held with it, more than the bytes
+    /// themselves at a million names.
+    fn new(mut node: Node, mut bytes: Vec<u8>) -> Stored {
         let layer = node.layer().unwrap_or(0);
-        let decoded = (layer > 0).then(|| Box::new(node));
+        bytes.shrink_to_fit();
+        let decoded = (layer > 0).then(|| {
+            node.entries.shrink_to_fit();
+            Box::new(node)
+        });
         Stored { bytes, layer, decoded }
     }
 
@@ -336,5 +344,40 @@ impl Tree {
         let mut dropped: Vec<Cid> = std::mem::take(&mut self.gone).into_iter().collect();
         dropped.sort();
         Changes { new_blocks, dropped }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::cid_of;
+
+    /// Every held node is exactly its bytes (and its decoded leaves), however it was made:
+    /// memory per name at a million names counts the capacity, not the length.
+    fn assert_no_spare_capacity(tree: &Tree) {
+        for (cid, stored) in &tree.nodes {
+            assert_eq!(stored.bytes.capacity(), stored.bytes.len(), "bytes of node {cid}");
+            if let Some(node) = &stored.decoded {
+                assert_eq!(node.entries.capacity(), node.entries.len(), "leaves of node {cid}");
+            }
+        }
+    }
+
+    #[test]
+    fn held_nodes_keep_no_spare_capacity() {
+        let keys: Vec<(String, Cid)> =
+            (0..2_000u32).map(|i| (format!("name{i:05}.vfs"), cid_of(&i.to_le_bytes()))).collect();
+        let built = Tree::from_sorted(keys.clone()).unwrap();
+        assert!(built.nodes.values().any(|s| s.decoded.is_some()), "upper layers are held");
+        assert_no_spare_capacity(&built);
+        let (room, nodes) = (built.nodes.capacity(), built.nodes.len());
+        assert!(room <= 2 * nodes, "a bulk build's map has room for {room} nodes, holds {nodes}");
+        let mut inserted = Tree::new();
+        for (key, value) in &keys {
+            inserted.insert(key, *value);
+        }
+        assert_no_spare_capacity(&inserted);
+        let loaded = Tree::from_fetch(built.root(), |cid| built.block(cid)).unwrap();
+        assert_no_spare_capacity(&loaded);
     }
 }
