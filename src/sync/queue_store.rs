@@ -16,7 +16,9 @@
 //! let chunk = QueueChunk { n: 3, entries: vec![] };
 //! let record = QueueRecord { chunks: vec![chunk.encode().cid], dropped: 0, replayed: 2 };
 //! assert_eq!(QueueRecord::decode(&record.encode()).unwrap(), record);
-//! assert_eq!(QueueChunk::decode(&chunk.encode().bytes).unwrap().n, 3);
+//! // A chunk holds 1 to 16 deltas: an empty one is never stored, and refused when read.
+//! let refused = QueueChunk::decode(&chunk.encode().bytes).unwrap_err();
+//! assert_eq!(refused.code(), "sync.queue_corrupt");
 //! ```
 
 use std::collections::{BTreeMap, HashSet};
