@@ -114,13 +114,14 @@ impl Namespace {
         }
     }
 
-    /// A namespace rebuilt from persisted state: `tree` and `entries` were read from this
-    /// node's own blocks (verified against their CIDs), so signatures are not checked again.
-    pub fn from_saved(
+    /// A namespace rebuilt from persisted state: `tree` and `entries` (each with the digest of
+    /// its bytes) were read from this node's own blocks (verified against their CIDs), so
+    /// signatures are not checked again.
+    pub(crate) fn from_saved(
         params: NetworkParams,
         limits: Limits,
         tree: Tree,
-        entries: Vec<EncodedEntry>,
+        entries: Vec<(Entry, [u8; 32])>,
     ) -> Self {
         let mut ns = Self::with_limits(params, limits);
         ns.tree = tree;
@@ -128,7 +129,7 @@ impl Namespace {
         for entry in entries {
             // Not `store`: the tree already holds these entries, nothing is dirty, and their
             // bytes are on disk already.
-            ns.hold(&entry);
+            ns.hold(entry);
         }
         ns
     }
@@ -344,16 +345,19 @@ impl Namespace {
     }
 
     fn store(&mut self, entry: EncodedEntry) {
-        self.dirty.insert(entry.name().clone());
-        self.hold(&entry);
-        self.unsaved.insert(entry.name().clone(), entry.block().clone());
+        let (held, block) = entry.into_parts();
+        self.dirty.insert(held.0.name().clone());
+        self.unsaved.insert(held.0.name().clone(), block);
+        self.hold(held);
     }
 
-    /// Holds `entry` and indexes it by owner, replacing the held version of its name.
-    fn hold(&mut self, entry: &EncodedEntry) {
+    /// Holds `entry` and indexes it by owner, replacing the held version of its name. The
+    /// entry is moved in, not copied, and its bytes are let go (their digest is kept).
+    fn hold(&mut self, entry: (Entry, [u8; 32])) {
+        let (entry, digest) = entry;
         let name = entry.name().clone();
         let owner = entry.owner();
-        if let Some(old) = self.entries.replace(Held::new(entry)) {
+        if let Some(old) = self.entries.replace(Held::new(entry, digest)) {
             let old_owner = old.entry().owner();
             if old_owner != owner {
                 self.owners.remove(&old_owner, &name);

@@ -6,7 +6,7 @@ use std::hash::{Hash, Hasher};
 use cid::Cid;
 
 use crate::block::cid_of_digest;
-use crate::entry::{EncodedEntry, Entry};
+use crate::entry::Entry;
 use crate::name::Name;
 
 /// A held entry, keyed by its own name: the set needs no second copy of each name, and its
@@ -18,9 +18,10 @@ use crate::name::Name;
 pub(super) struct Held(Box<(Entry, [u8; 32])>);
 
 impl Held {
-    /// Holds a copy of `entry` and the digest of its bytes.
-    pub(super) fn new(entry: &EncodedEntry) -> Held {
-        Held(Box::new((entry.entry().clone(), entry.digest())))
+    /// Holds `entry` and `digest`, the digest of its bytes (moved in: a load of a million
+    /// names must not copy each decoded entry once more).
+    pub(super) fn new(entry: Entry, digest: [u8; 32]) -> Held {
+        Held(Box::new((entry, digest)))
     }
 
     /// The held version.

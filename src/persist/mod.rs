@@ -144,7 +144,9 @@ pub async fn load<S: Blockstore>(
             if entry.name().as_str() != *key {
                 return Err(bad(format!("entry is for {}", entry.name())));
             }
-            entries.push(entry);
+            // Only the digest of the bytes is held (they are on disk): let them go now, not
+            // once every entry is decoded, so a load never holds all blocks twice.
+            entries.push(entry.into_held());
         }
     }
     Ok(Namespace::from_saved(params, limits, tree, entries))
