@@ -26,6 +26,10 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('../pkg/web/vns.js').LightTraffic} LightTraffic */
 /** @typedef {import('../pkg/web/vns.js').LightEventObject} LightEventObject */
 /** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
+/** @typedef {import('../pkg/web/vns.js').LightCacheListing} LightCacheListing */
+/** @typedef {import('../pkg/web/vns.js').NameAvailability} NameAvailability */
+/** @typedef {import('../pkg/web/vns.js').NameHistoryEvent} NameHistoryEvent */
+/** @typedef {import('../pkg/web/vns.js').RenewalOutlook} RenewalOutlook */
 /** @typedef {import('./peer-links.js').PeerTransport} PeerTransport */
 /** @typedef {import('./vns-types.js').PeerHandle} PeerHandle */
 /** @typedef {import('./vns-types.js').RegisterOptions} RegisterOptions */
@@ -134,6 +138,65 @@ export class LightVns extends VnsEventTarget {
   /** The names kept current through the peers' watch lists. @returns {string[]} */
   watched() {
     return this.#client.watched();
+  }
+
+  /**
+   * What the cache holds now: every verified answer (name, entry bytes, owner, `verifiedAt`,
+   * `stale`), most recently used first, and the saved form's size (`savedBytes`).
+   * @returns {LightCacheListing}
+   */
+  cached() {
+    return this.#client.cached(this.#now());
+  }
+
+  /**
+   * Whether `name` can be registered, as `Vns.availability` answers it, judged by the core on
+   * the version verified now (the name is looked up first): `free`, `taken`, `grace`, or
+   * `invalid` (with the name rule's `code`; never thrown). Throws `resolve.offline` when
+   * nothing is cached and no peer is connected.
+   * @param {string} name
+   * @returns {Promise<NameAvailability>}
+   */
+  async availability(name) {
+    try {
+      await this.#current(name);
+    } catch (error) {
+      // A name that is not one is an answer, not an error (the core says which).
+      const judged = this.#judged(name);
+      if (judged?.state === 'invalid') return judged;
+      throw error;
+    }
+    return this.#client.availability(name, this.#now());
+  }
+
+  /** @param {string} name @returns {NameAvailability | undefined} */
+  #judged(name) {
+    try {
+      return this.#client.availability(name, this.#now());
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The ops the verified version of `name` carries, oldest first (as `Vns.history`; throws
+   * `store.not_found` when the peers prove it absent).
+   * @param {string} name
+   * @returns {Promise<NameHistoryEvent[]>}
+   */
+  async history(name) {
+    await this.#current(name);
+    return this.#client.history(name);
+  }
+
+  /**
+   * What renewing `name` now would do, on its verified version (as `Vns.renewal`).
+   * @param {string} name
+   * @returns {Promise<RenewalOutlook>}
+   */
+  async renewal(name) {
+    await this.#current(name);
+    return this.#client.renewal(name, this.#now());
   }
 
   /** Settles once at least one peer completed its handshake. @returns {Promise<void>} */

@@ -1,6 +1,7 @@
 // The block fixture of the Node benchmarks (bench-storage.mjs, bench-ceiling.mjs), written by
 // `cargo run --release --example bench_fixture -- N` (format: examples/bench_fixture.rs).
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The root pointer and every block of the N-name fixture, as a storage's `commit` takes them.
@@ -21,4 +22,28 @@ export function readFixture(n) {
     blocks.push([cid, take(u32())]);
   }
   return { root, blocks };
+}
+
+/**
+ * A `vns serve` (testing network) over the N-name fixture, written into a database in
+ * `dir/data` first; resolves once it is listening with every name loaded. Stop it with
+ * `node.kill()`.
+ * @param {number} n
+ * @param {string} dir a scratch folder
+ * @returns {Promise<import('../tests/support/serve-process.mjs').ServeProcess>}
+ */
+export async function serveFixture(n, dir) {
+  const { ServeProcess } = await import('../tests/support/serve-process.mjs');
+  const { dbStorage } = await import('../js/db-storage.js');
+  const fixture = readFixture(n);
+  const storage = await dbStorage(join(dir, 'data'));
+  await storage.commit(fixture.blocks, [['root', fixture.root]]);
+  await storage.close();
+  const node = new ServeProcess(1, join(dir, 'data'), ['--network', 'testing']);
+  const listening = await node.start({ timeoutMs: 1_800_000 });
+  if (listening.entries !== n) {
+    await node.kill();
+    throw new Error(`vns serve loaded ${listening.entries} names, not ${n}`);
+  }
+  return node;
 }

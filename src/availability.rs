@@ -16,9 +16,11 @@
 //! }
 //! ```
 
+use crate::entry::Entry;
 use crate::identity::PublicKey;
 use crate::name::Name;
 use crate::namespace::Namespace;
+use crate::params::NetworkParams;
 use crate::rules::{self, RuleError, Status};
 
 /// Where a name stands for someone who wants to register it.
@@ -62,26 +64,38 @@ pub enum Availability {
 
 /// The availability of `input` (any spelling `Name::parse` accepts) in `ns` at `now`.
 pub fn availability(ns: &Namespace, input: &str, now: u64) -> Availability {
-    let name = match Name::parse(input) {
-        Ok(name) => name,
-        Err(e) => {
-            return Availability::Invalid {
-                input: input.to_string(),
-                code: e.code(),
-                message: e.to_string(),
-            }
+    match registrable(input) {
+        Ok(name) => {
+            let held = ns.get(&name);
+            judge(name, held, ns.params(), now)
         }
-    };
+        Err(invalid) => invalid,
+    }
+}
+
+/// `input` as a name that could be registered, or the [`Availability::Invalid`] answer saying
+/// why not (not a name, or a reserved one).
+pub fn registrable(input: &str) -> Result<Name, Availability> {
+    let name = Name::parse(input).map_err(|e| Availability::Invalid {
+        input: input.to_string(),
+        code: e.code(),
+        message: e.to_string(),
+    })?;
     if name.is_reserved() {
         let e = RuleError::Reserved { name: name.to_string() };
-        return Availability::Invalid {
+        return Err(Availability::Invalid {
             input: name.to_string(),
             code: e.code(),
             message: e.to_string(),
-        };
+        });
     }
-    let Some(entry) = ns.get(&name) else { return Availability::Free { name } };
-    let params = ns.params();
+    Ok(name)
+}
+
+/// The availability of `name` (registrable) when `held` is its current version (`None`:
+/// nobody holds it), at `now`: the one judgement a full node and a light client share.
+pub fn judge(name: Name, held: Option<&Entry>, params: &NetworkParams, now: u64) -> Availability {
+    let Some(entry) = held else { return Availability::Free { name } };
     let (owner, expires) = (entry.owner(), entry.expires());
     match rules::status(entry, params, now) {
         Status::Live => Availability::Taken { name, owner, expires },

@@ -77,8 +77,18 @@ pub fn outlook(current: &Entry, params: &NetworkParams, now: u64) -> RenewalOutl
 /// The outlook for `name` as `ns` holds it at `now`: `store.not_found` when no version is
 /// held, `rule.lapsed` once its grace period is over (nobody can renew it then).
 pub fn for_name(ns: &Namespace, name: &Name, now: u64) -> Result<RenewalOutlook, Error> {
-    let entry = ns.get(name).ok_or_else(|| Error::NotFound { name: name.to_string() })?;
-    let params = ns.params();
+    for_entry(name, ns.get(name), ns.params(), now)
+}
+
+/// The outlook for `name` when `held` is its current version (`None`: none is known), at
+/// `now`: what [`for_name`] answers, for a client that holds only that version.
+pub fn for_entry(
+    name: &Name,
+    held: Option<&Entry>,
+    params: &NetworkParams,
+    now: u64,
+) -> Result<RenewalOutlook, Error> {
+    let entry = held.ok_or_else(|| Error::NotFound { name: name.to_string() })?;
     if rules::status(entry, params, now) == Status::Lapsed {
         let lapsed = entry.expires().saturating_add(params.grace_period_ms);
         return Err(RuleError::Lapsed { name: name.to_string(), lapsed }.into());

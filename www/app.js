@@ -1,10 +1,12 @@
 // @ts-check
 /**
- * The VNS demo page: starts the page's own node (see session.js), mounts the views and
- * switches between them with the URL's hash.
+ * The VNS demo page: starts the page's own client in the chosen mode (see session.js and
+ * mode.js), mounts the views and switches between them with the URL's hash.
  * @module
  */
 import { startSession } from './session.js';
+import { chosenMode } from './mode.js';
+import { mountModeBar } from './views/mode-bar.js';
 import { byId, setField } from './ui.js';
 import { mountResolve } from './views/resolve.js';
 import { mountRegister } from './views/register.js';
@@ -18,10 +20,14 @@ const OFFLINE_GRACE_MS = 1500;
 
 void registerServiceWorker();
 
+// Before the client starts, so that only the chosen mode's words show.
+document.documentElement.dataset.mode = chosenMode();
+
 try {
   const session = await startSession();
   const started = Date.now();
   setField('node-url', location.host);
+  mountModeBar(session);
   const resolve = mountResolve(session);
   mountRegister(session);
   const names = mountNames(session);
@@ -66,9 +72,9 @@ try {
   const banners = () => {
     const online = session.online;
     byId('offline').hidden = online || Date.now() - started < OFFLINE_GRACE_MS;
-    setField('queue', String(session.queue.size));
+    setField('queue', String(session.queue?.size ?? 0));
     document.documentElement.dataset.online = String(online);
-    document.documentElement.dataset.role = session.vns.role;
+    document.documentElement.dataset.role = session.role;
   };
   session.addEventListener('state', () => {
     banners();
@@ -94,7 +100,7 @@ try {
   console.error(error);
   byId('boot').hidden = true;
   const fatal = byId('fatal');
-  fatal.textContent = `The local node could not start: ${error instanceof Error ? error.message : String(error)}`;
+  fatal.textContent = `The page's ${chosenMode()} client could not start: ${error instanceof Error ? error.message : String(error)}`;
   fatal.hidden = false;
   document.documentElement.dataset.ready = 'failed';
 }

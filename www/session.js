@@ -1,14 +1,20 @@
 // @ts-check
 /**
- * The page's VNS node and its link to the node that served the page: network settings from
- * `/api/vns/status` (remembered in localStorage for offline starts), the IndexedDB store, the
- * WebSocket peer, the owner's key, and the state the views show.
+ * The page's VNS client and its link to the node that served the page, in the mode chosen
+ * (see mode.js): a full node of its own (IndexedDB `vns-www`, every name) or a light client
+ * (IndexedDB `vns-www-light`, the verified answers it looked up). Network settings come from
+ * `/api/vns/status` (remembered in localStorage for offline starts); then the WebSocket peer,
+ * the owner's key, and the state the views show. What the views ask (names, availability,
+ * history, renewal) goes to the package in either mode; only where the answer comes from
+ * differs.
  * @module
  */
-import { open, connectWebSocket, connectWebRTC, generateKeys } from 'vns';
+import { open, connectWebSocket, connectWebRTC, generateKeys, LightVns, VnsNode } from 'vns';
 import { loadKeys, storeKeys } from './keystore.js';
+import { chosenMode, staleAfterMs } from './mode.js';
 
 /** @typedef {import('vns').Vns} Vns */
+/** @typedef {import('./mode.js').Mode} Mode */
 /** @typedef {import('vns').Keys} Keys */
 /** @typedef {import('../js/core.js').OpenOptions} OpenOptions */
 
@@ -31,6 +37,8 @@ import { loadKeys, storeKeys } from './keystore.js';
  */
 
 const DB_NAME = 'vns-www';
+/** The light client's cache: apart from the full node's database, so switching keeps both. */
+const LIGHT_DB_NAME = 'vns-www-light';
 const STATUS_KEY = 'vns-www-status';
 const KEYS_CHANNEL = 'vns-www-keys';
 const STATUS_POLL_MS = 3000;
@@ -72,12 +80,14 @@ export class Session extends EventTarget {
   /** @type {import('../js/webrtc.js').WebRTCLink | undefined} the page's WebRTC peers */ rtc;
 
   /**
-   * @param {Vns} vns
+   * @param {Vns | LightVns} vns
    * @param {{ network: OpenOptions, wsUrl: string, statusFromCache: boolean }} info
    */
   constructor(vns, info) {
     super();
     this.vns = vns;
+    /** @type {Mode} */
+    this.mode = vns instanceof LightVns ? 'light' : 'full';
     this.network = info.network;
     this.wsUrl = info.wsUrl;
     this.statusFromCache = info.statusFromCache;
@@ -102,9 +112,93 @@ export class Session extends EventTarget {
     vns.addEventListener('error', (event) => console.warn('vns:', event.detail));
   }
 
-  /** Whether this browser's copy holds every change: `saved`, `saving` or `error`. */
+  /** The full node, in full mode. @returns {Vns | undefined} */
+  get full() {
+    return this.vns instanceof LightVns ? undefined : this.vns;
+  }
+
+  /** The light client, in light mode. @returns {LightVns | undefined} */
+  get light() {
+    return this.vns instanceof LightVns ? this.vns : undefined;
+  }
+
+  /** This tab's part in sharing the names database; a light client holds none. */
+  get role() {
+    return this.full?.role ?? 'solo';
+  }
+
+  /**
+   * The verified answer for `name`: from this browser's copy (full), or from the light
+   * client's cache or its peers (light, with `stale` and `verifiedAt`).
+   * @param {string} name
+   */
+  resolve(name) {
+    return this.vns.resolve(name);
+  }
+
+  /**
+   * Whether `name` can be registered, as the core judges it on the version known here.
+   * @param {string} name
+   * @returns {Promise<import('../pkg/web/vns.js').NameAvailability>}
+   */
+  async availability(name) {
+    return this.vns.availability(name); // answered at once in full mode, after a lookup in light mode
+  }
+
+  /**
+   * The ops the current version of `name` carries, oldest first.
+   * @param {string} name
+   * @returns {Promise<import('../pkg/web/vns.js').NameHistoryEvent[]>}
+   */
+  async history(name) {
+    return this.vns.history(name);
+  }
+
+  /**
+   * What renewing `name` now would do.
+   * @param {string} name
+   * @returns {Promise<import('../pkg/web/vns.js').RenewalOutlook>}
+   */
+  async renewal(name) {
+    return this.vns.renewal(name);
+  }
+
+  /**
+   * The names `owner` holds. Full mode reads its own copy. A light client holds no index of
+   * owners: it lists the names its cache verified as the owner's, and those the node says the
+   * owner holds (each card then resolves, and so verifies, its name).
+   * @param {string} owner a peer id
+   * @returns {Promise<string[]>}
+   */
+  async namesByOwner(owner) {
+    const light = this.light;
+    if (!light) return /** @type {Vns} */ (this.full).namesByOwner(owner);
+    const cached = light.cached().names.filter((n) => n.owner === owner).map((n) => n.name);
+    /** @type {string[]} */
+    let listed = [];
+    try {
+      const answer = /** @type {{ names: string[] }} */ (await fetchJson(`/api/vns/names?owner=${encodeURIComponent(owner)}`));
+      listed = answer.names;
+    } catch {
+      // Offline: the cache is all there is.
+    }
+    return [...new Set([...cached, ...listed])].sort();
+  }
+
+  /**
+   * Checks a proof's blocks against its root, in the core: the entry CID it leads to, `null`
+   * when it shows the name absent; throws `proof.*`.
+   * @param {{ root: string, blocks: Uint8Array[] }} proof @param {string} name
+   * @returns {string | null}
+   */
+  verifyProof(proof, name) {
+    return VnsNode.verifyProof(proof.root, name, proof.blocks) ?? null;
+  }
+
+  /** Whether this browser's copy holds every change: `saved`, `saving` or `error` (full mode). */
   get saveState() {
-    return SAVE_STATES[this.vns.saveState];
+    const full = this.full;
+    return full ? SAVE_STATES[full.saveState] : undefined;
   }
 
   /**
@@ -112,18 +206,21 @@ export class Session extends EventTarget {
    * or, in a tab that follows another, to the leading tab.
    */
   get online() {
-    return this.vns.role === 'follower' ? this.vns.networkPeers() > 0 : this.#nodeOnline;
+    const full = this.full;
+    return full?.role === 'follower' ? full.networkPeers() > 0 : this.#nodeOnline;
   }
 
-  /** The delta queue that waits for the node: this tab's, or the leading tab's. */
+  /** The delta queue that waits for the node: this tab's, or the leading tab's (full mode). */
   get queue() {
-    return this.vns.leaderStatus?.queue ?? this.vns.queueStatus();
+    const full = this.full;
+    return full ? (full.leaderStatus?.queue ?? full.queueStatus()) : undefined;
   }
 
   /**
-   * Links the page to the node at `wsUrl` and, through it, to other pages over WebRTC; the
-   * view is told when the node link changes, and every 2 s while WebRTC peers exist (their
-   * round-trip times and frame counts move).
+   * Links the page to the node at `wsUrl` and, in full mode, through it to other pages over
+   * WebRTC; the view is told when the node link changes, and every 2 s while WebRTC peers
+   * exist (their round-trip times and frame counts move). A light client asks the node for
+   * each name and holds nothing other pages could sync from, so it links to the node only.
    */
   connect() {
     // Short backoff: a node restarting is back within seconds, and queued changes go out then.
@@ -138,7 +235,9 @@ export class Session extends EventTarget {
         this.#changed();
       },
     });
-    const rtc = connectWebRTC(this.vns, { signalling: node.signalling });
+    const full = this.full;
+    if (!full) return;
+    const rtc = connectWebRTC(full, { signalling: node.signalling });
     this.rtc = rtc;
     setInterval(() => {
       if (rtc.peers().length) this.#changed();
@@ -243,14 +342,17 @@ async function networkSettings() {
 }
 
 /**
- * Opens the page's node and connects it to the node that served the page. Tabs of this
- * browser share the names database (the package elects one to hold it and the link to the
- * node; its `role` says which); a tab that follows dials the node once it leads.
+ * Opens the page's client in the chosen mode and connects it to the node that served the
+ * page. In full mode tabs of this browser share the names database (the package elects one to
+ * hold it and the link to the node; its `role` says which), and a tab that follows dials the
+ * node once it leads. In light mode each tab has its own light client over one shared cache.
  * @returns {Promise<Session>}
  */
 export async function startSession() {
   const [{ network, fromCache }, keys] = await Promise.all([networkSettings(), loadKeys()]);
-  const vns = await open({ dbName: DB_NAME, ...network });
+  const vns = chosenMode() === 'light'
+    ? await open({ mode: 'light', dbName: LIGHT_DB_NAME, staleAfterMs: staleAfterMs(), ...network })
+    : await open({ dbName: DB_NAME, ...network });
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/vns`;
   const session = new Session(vns, { network, wsUrl, statusFromCache: fromCache });
   session.keys = keys;

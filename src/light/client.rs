@@ -224,12 +224,7 @@ impl LightClient {
         let expires = entry.expires();
         match rules::status(entry, &self.params, now) {
             Status::Live => {
-                let aged = now >= known.verified_at.saturating_add(self.config.stale_after_ms);
-                Ok(Answer {
-                    entry,
-                    verified_at: known.verified_at,
-                    stale: !known.confirmed && aged,
-                })
+                Ok(Answer { entry, verified_at: known.verified_at, stale: self.stale(known, now) })
             }
             Status::Grace => Err(ResolveError::InGrace {
                 name: name.to_string(),

@@ -17,6 +17,7 @@
 //! | `owner.rs` | an owner's changes: built on the verified entry, sent, confirmed |
 //! | `receive.rs` | each frame from a peer |
 //! | `saved.rs` | the cache saved and read back (bounded, checked again, unconfirmed) |
+//! | `questions.rs` | availability, history, renewal outlook and the cache's listing, from verified versions |
 //! | `event.rs`, `error.rs` | events, tunables, errors |
 
 mod cache;
@@ -25,6 +26,7 @@ mod error;
 mod event;
 mod lookup;
 mod owner;
+mod questions;
 mod receive;
 mod saved;
 mod verify;
@@ -33,5 +35,6 @@ pub use cache::Known;
 pub use client::{Answer, LightClient, Started};
 pub use error::LightError;
 pub use event::{LightConfig, LightEvent};
+pub use questions::{CacheListing, CachedName};
 pub use saved::{load_cache, save_cache, CACHE_KEY};
 pub use verify::{verify_answer, Verified};

@@ -145,7 +145,7 @@ impl VnsLight {
         })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut LightClient) -> JsResult<T>) -> JsResult<T> {
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut LightClient) -> JsResult<T>) -> JsResult<T> {
         let mut client = self.client.try_borrow_mut().map_err(|_| busy())?;
         f(&mut client)
     }

@@ -24,6 +24,7 @@
 //! | `storage.rs` | the storage handle: memory, IndexedDB or a JS adapter |
 //! | `node.rs` | the `VnsNode` class over [`SyncNode`](crate::sync::SyncNode) |
 //! | `light.rs` | the `VnsLight` class over [`LightClient`](crate::light::LightClient) |
+//! | `light_owners.rs` | `VnsLight`'s owner questions and its cache listing |
 //! | `options.rs` | the node's options, declared once (`nodeOptions()`) |
 //! | `owners.rs` | `VnsNode`'s owner questions: availability, history, renewal |
 //! | `topic.rs` | `VnsNode`'s pub-sub face: catch-up links, topic verdicts, publications |
@@ -40,6 +41,7 @@ mod error;
 mod heap;
 mod keys;
 mod light;
+mod light_owners;
 mod node;
 mod options;
 mod owners;

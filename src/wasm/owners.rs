@@ -9,8 +9,8 @@ use super::convert::{num, object};
 use super::error::{coded, JsResult};
 use super::node::VnsNode;
 use crate::availability::{availability, Availability};
-use crate::history::history;
-use crate::renewal;
+use crate::history::{history, HistoryEvent};
+use crate::renewal::{self, RenewalOutlook};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
@@ -66,32 +66,7 @@ impl VnsNode {
     #[wasm_bindgen(unchecked_return_type = "NameAvailability")]
     pub fn availability(&self, name: &str, now: f64) -> JsResult<JsValue> {
         let now = args::uint("now", now)?;
-        self.with(|n| {
-            Ok(match availability(n.namespace(), name, now) {
-                Availability::Free { name } => {
-                    object(&[("name", name.as_str().into()), ("state", "free".into())])
-                }
-                Availability::Taken { name, owner, expires } => object(&[
-                    ("name", name.as_str().into()),
-                    ("state", "taken".into()),
-                    ("owner", owner.to_peer_id().into()),
-                    ("expires", num(expires)),
-                ]),
-                Availability::Grace { name, owner, expires, grace_ends } => object(&[
-                    ("name", name.as_str().into()),
-                    ("state", "grace".into()),
-                    ("owner", owner.to_peer_id().into()),
-                    ("expires", num(expires)),
-                    ("graceEnds", num(grace_ends)),
-                ]),
-                Availability::Invalid { input, code, message } => object(&[
-                    ("name", input.into()),
-                    ("state", "invalid".into()),
-                    ("code", code.into()),
-                    ("message", message.into()),
-                ]),
-            })
-        })
+        self.with(|n| Ok(availability_value(availability(n.namespace(), name, now))))
     }
 
     /// The operations the held entry of `name` carries, oldest first (the registration, every
@@ -105,19 +80,7 @@ impl VnsNode {
                 .namespace()
                 .get(&name)
                 .ok_or_else(|| coded(crate::error::Error::NotFound { name: name.to_string() }))?;
-            Ok(history(entry)
-                .into_iter()
-                .map(|event| {
-                    let mut fields = vec![
-                        ("kind", event.kind.as_str().into()),
-                        ("at", num(event.at)),
-                        ("by", event.by.to_peer_id().into()),
-                        ("owner", event.owner.to_peer_id().into()),
-                    ];
-                    fields.extend(event.expires.map(|e| ("expires", num(e))));
-                    object(&fields)
-                })
-                .collect())
+            Ok(history_value(history(entry)))
         })
     }
 
@@ -128,13 +91,62 @@ impl VnsNode {
         let name = args::name(name)?;
         let now = args::uint("now", now)?;
         self.with(|n| {
-            let outlook = renewal::for_name(n.namespace(), &name, now).map_err(coded)?;
-            Ok(object(&[
-                ("expires", num(outlook.expires)),
-                ("renewedExpires", num(outlook.renewed_expires)),
-                ("gain", num(outlook.gain)),
-                ("worthwhileFrom", num(outlook.worthwhile_from)),
-            ]))
+            Ok(outlook_value(renewal::for_name(n.namespace(), &name, now).map_err(coded)?))
         })
     }
+}
+
+/// `NameAvailability` for one answer (full nodes and light clients alike).
+pub(super) fn availability_value(answer: Availability) -> JsValue {
+    match answer {
+        Availability::Free { name } => {
+            object(&[("name", name.as_str().into()), ("state", "free".into())])
+        }
+        Availability::Taken { name, owner, expires } => object(&[
+            ("name", name.as_str().into()),
+            ("state", "taken".into()),
+            ("owner", owner.to_peer_id().into()),
+            ("expires", num(expires)),
+        ]),
+        Availability::Grace { name, owner, expires, grace_ends } => object(&[
+            ("name", name.as_str().into()),
+            ("state", "grace".into()),
+            ("owner", owner.to_peer_id().into()),
+            ("expires", num(expires)),
+            ("graceEnds", num(grace_ends)),
+        ]),
+        Availability::Invalid { input, code, message } => object(&[
+            ("name", input.into()),
+            ("state", "invalid".into()),
+            ("code", code.into()),
+            ("message", message.into()),
+        ]),
+    }
+}
+
+/// `NameHistoryEvent[]` for the carried ops of an entry.
+pub(super) fn history_value(events: Vec<HistoryEvent>) -> Array {
+    events
+        .into_iter()
+        .map(|event| {
+            let mut fields = vec![
+                ("kind", event.kind.as_str().into()),
+                ("at", num(event.at)),
+                ("by", event.by.to_peer_id().into()),
+                ("owner", event.owner.to_peer_id().into()),
+            ];
+            fields.extend(event.expires.map(|e| ("expires", num(e))));
+            object(&fields)
+        })
+        .collect()
+}
+
+/// `RenewalOutlook` for one outlook.
+pub(super) fn outlook_value(outlook: RenewalOutlook) -> JsValue {
+    object(&[
+        ("expires", num(outlook.expires)),
+        ("renewedExpires", num(outlook.renewed_expires)),
+        ("gain", num(outlook.gain)),
+        ("worthwhileFrom", num(outlook.worthwhile_from)),
+    ])
 }

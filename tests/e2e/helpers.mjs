@@ -72,13 +72,17 @@ export async function launchBrowser(t) {
 }
 
 /**
- * Opens the page of `node` in `context` and waits until its own VNS node has started. Errors
- * thrown in the page fail the test at its end.
+ * Opens the page of `node` in `context` and waits until its own VNS client has started.
+ * Errors thrown in the page fail the test at its end. `mode` is the page's mode on the
+ * context's first visit (`'full'` unless told: most tests are about the full node in the
+ * tab); `null` leaves the page to choose, as for a real first visit. A mode switched in the
+ * page later persists as it would for a user.
  * @param {import('playwright-core').BrowserContext} context
  * @param {string} url
- * @param {{ t: import('node:test').TestContext }} options
+ * @param {{ t: import('node:test').TestContext, mode?: 'full' | 'light' | null }} options
  */
-export async function openPage(context, url, { t }) {
+export async function openPage(context, url, { t, mode = 'full' }) {
+  if (mode) await context.addInitScript(presetMode, mode);
   const page = await context.newPage();
   /** @type {string[]} */
   const errors = [];
@@ -94,6 +98,19 @@ export async function openPage(context, url, { t }) {
   await page.goto(url);
   await waitReady(page);
   return { page, errors };
+}
+
+/**
+ * Runs in the page before its scripts: the mode of a first visit (see www/mode.js), left
+ * alone once chosen.
+ * @param {string} mode
+ */
+function presetMode(mode) {
+  try {
+    if (localStorage.getItem('vns-www-mode') === null) localStorage.setItem('vns-www-mode', mode);
+  } catch {
+    // about:blank and other documents without storage: nothing to preset.
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { h, errorMessage, formatTime, formatExpiry } from '../ui.js';
 
-/** @typedef {Awaited<ReturnType<import('vns').Vns['availability']>>} Availability */
+/** @typedef {import('../../pkg/web/vns.js').NameAvailability} Availability */
 
 /**
  * The availability line for `answer`; `self` is this browser's key id, if it has one.

@@ -27,10 +27,10 @@ export async function historyPanel(session, name, close) {
   const self = session.keys?.peerId;
   const who = (/** @type {string} */ id) => (id === self ? h('span', { title: id }, 'this key') : h('code', { class: 'id' }, id));
   const closer = close && h('p', { class: 'actions' }, h('button', { type: 'button', onclick: close }, 'Close'));
-  /** @type {Awaited<ReturnType<import('vns').Vns['history']>>} */
+  /** @type {Awaited<ReturnType<Session['history']>>} */
   let events;
   try {
-    events = await session.vns.history(name);
+    events = await session.history(name);
   } catch (error) {
     return h('div', { class: 'history', 'data-panel': 'history' }, errorMessage(error, { class: 'notice' }), closer);
   }

@@ -34,7 +34,7 @@ export function mountKey(session) {
 
   /** @param {import('vns').Keys} keys @param {string} done */
   const replaceWith = async (keys, done) => {
-    const owned = session.keys ? session.vns.namesByOwner(session.keys.peerId).length : 0;
+    const owned = session.keys ? (await session.namesByOwner(session.keys.peerId)).length : 0;
     if (owned > 0 && !confirm(`The current key owns ${owned} name(s). Without it they cannot be changed. Replace it?`)) return;
     try {
       await session.setKeys(keys);

@@ -92,10 +92,10 @@ export function recordsPanel(context, current) {
  */
 export async function renewPanel(context) {
   const { session, keys, name, run } = context;
-  /** @type {Awaited<ReturnType<import('vns').Vns['renewal']>>} */
+  /** @type {Awaited<ReturnType<Session['renewal']>>} */
   let outlook;
   try {
-    outlook = await session.vns.renewal(name);
+    outlook = await session.renewal(name);
   } catch (error) {
     return h('div', { 'data-panel': 'renew' }, errorMessage(error), h('p', { class: 'actions' }, cancelButton(context, 'Close')));
   }

@@ -32,7 +32,7 @@ export function mountNames(session) {
       list.replaceChildren(flash, h('p', {}, 'No key yet: ', h('a', { href: '#register' }, 'register a name'), ' or ', h('a', { href: '#key' }, 'import a key'), '.'));
       return;
     }
-    const names = session.vns.namesByOwner(keys.peerId);
+    const names = await session.namesByOwner(keys.peerId);
     if (names.length === 0) {
       list.replaceChildren(flash, h('p', {}, 'This key owns no names yet. ', h('a', { href: '#register' }, 'Register one'), '.'));
       return;
@@ -52,7 +52,7 @@ export function mountNames(session) {
     try {
       await session.local(name, action);
       editing = '';
-      flash.replaceChildren(h('p', { class: 'verified' }, `${name}: ${done}${session.online ? '' : ' Queued: the node is offline.'}`));
+      flash.replaceChildren(h('p', { class: 'verified' }, `${name}: ${done}${session.online || session.light ? '' : ' Queued: the node is offline.'}`));
     } catch (error) {
       flash.replaceChildren(errorMessage(error, { prefix: `${name}: ` }));
     }
@@ -85,9 +85,9 @@ export function mountNames(session) {
 
     let resolved;
     try {
-      resolved = await session.vns.resolve(name);
+      resolved = await session.resolve(name);
     } catch (error) {
-      const availability = await session.vns.availability(name);
+      const availability = await session.availability(name);
       const inGrace = availability.state === 'grace';
       return h(
         'li',
@@ -103,7 +103,7 @@ export function mountNames(session) {
       );
     }
 
-    const outlook = await session.vns.renewal(name);
+    const outlook = await session.renewal(name);
     const renewNow = Date.now() >= outlook.worthwhileFrom;
     const days = daysLeft(resolved.expires);
     return h(

@@ -5,6 +5,7 @@
  * @module
  */
 import { h, byId } from '../ui.js';
+import { renderLightNetwork } from './network-light.js';
 
 /** @typedef {import('../session.js').Session} Session */
 
@@ -24,9 +25,12 @@ export function mountNetwork(session) {
   const recent = byId('recent-changes');
 
   function render() {
-    const { vns, nodeStatus } = session;
+    renderRecent();
+    const { full: vns, light, nodeStatus } = session;
+    if (light) return renderLightNetwork(session, light, panel);
+    if (!vns) return;
     const localRoot = vns.merkleRoot();
-    const queue = session.queue;
+    const queue = /** @type {NonNullable<Session['queue']>} */ (session.queue); // full mode: always one
     const online = session.online;
     const same = nodeStatus ? nodeStatus.root === localRoot : undefined;
     const links = nodeStatus?.links ?? [];
@@ -63,7 +67,7 @@ export function mountNetwork(session) {
         h('dt', {}, 'This tab'),
         h('dd', { 'data-field': 'tab-role', 'data-role': vns.role }, TAB_ROLES[vns.role]),
         h('dt', {}, "This browser's copy"), h('dd', { 'data-field': 'save-state', 'data-state': session.saveState },
-          { saved: 'saved', saving: 'saving…', error: 'save failed (see the console)' }[session.saveState]),
+          { saved: 'saved', saving: 'saving…', error: 'save failed (see the console)' }[session.saveState ?? 'saved']),
         h('dt', {}, 'Network'),
         h('dd', {}, `${session.network.network ?? 'main'}, proof-of-work ${vns.difficulty} bits, id `, h('code', { class: 'id' }, vns.networkId),
           session.statusFromCache ? ' (settings remembered from an earlier visit)' : ''),
@@ -76,11 +80,15 @@ export function mountNetwork(session) {
         : h('p', { class: 'hint' }, 'unknown while the node is unreachable'),
     );
 
+  }
+
+  /** The names changed while the page was open, newest first (`data-at`: when, in ms). */
+  function renderRecent() {
     recent.replaceChildren(
       ...session.recent
         .slice()
         .reverse()
-        .map((c) => h('li', { 'data-name': c.name }, h('code', {}, c.name), ` ${c.local ? 'changed here' : 'from the network'} at ${new Date(c.at).toLocaleTimeString()}`)),
+        .map((c) => h('li', { 'data-name': c.name, 'data-at': c.at }, h('code', {}, c.name), ` ${c.local ? 'changed here' : 'from the network'} at ${new Date(c.at).toLocaleTimeString()}`)),
     );
   }
 

@@ -14,6 +14,9 @@ import { availabilityLine } from './availability.js';
 /** @typedef {import('../session.js').Session} Session */
 /** @typedef {import('./availability.js').Availability} Availability */
 
+/** A light client looks the typed name up at the node: once typing pauses this long. */
+const LIGHT_TYPING_PAUSE_MS = 300;
+
 /** Leave a core to the page; four workers are plenty for the network's difficulty. */
 const THREADS = Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1));
 
@@ -70,7 +73,21 @@ export function mountRegister(session) {
       nameInput.removeAttribute('aria-invalid');
       return;
     }
-    const answer = await session.vns.availability(typed);
+    if (session.light) {
+      // Each answer is a lookup at the node (and a name watched): ask once typing pauses.
+      await new Promise((resolve) => setTimeout(resolve, LIGHT_TYPING_PAUSE_MS));
+      if (nameInput.value.trim() !== typed) return;
+    }
+    /** @type {Availability} */
+    let answer;
+    try {
+      answer = await session.availability(typed);
+    } catch (error) {
+      if (nameInput.value.trim() !== typed) return;
+      current = undefined;
+      availability.replaceChildren(errorMessage(error, { class: 'notice' }));
+      return;
+    }
     if (nameInput.value.trim() !== typed) return; // typed on meanwhile: a newer answer comes
     current = answer;
     nameInput.setAttribute('aria-invalid', String(answer.state === 'invalid'));
@@ -109,7 +126,7 @@ export function mountRegister(session) {
     let searchStarted = 0;
     try {
       const keys = await session.ensureKeys();
-      const first = session.vns.namesByOwner(keys.peerId).length === 0;
+      const first = (await session.namesByOwner(keys.peerId)).length === 0;
       const difficulty = session.vns.network.difficulty;
       const workers = workerSolver({ threads: THREADS });
       const resolved = await session.local(name, () => session.vns.register(keys, name, records, {
@@ -129,7 +146,8 @@ export function mountRegister(session) {
       bar.value = 1;
       bar.dataset.done = 'true';
       progressText.textContent = `done in ${formatDuration(performance.now() - searchStarted)}`;
-      const queued = !session.online;
+      // A light client sends at once or fails (`light.no_peers`); only a full node queues.
+      const queued = !session.online && !session.light;
       out.replaceChildren(
         h('p', { class: 'verified', 'data-outcome': queued ? 'queued' : 'sent' },
           h('strong', {}, `Registered ${resolved.name}. `),

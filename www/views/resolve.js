@@ -1,12 +1,14 @@
 // @ts-check
 /**
- * Resolve: a name's records, owner and expiry from the page's own node, with the merkle proof
- * that the answer is in the tree under the local root, checked here; then the node's answer,
+ * Resolve: a name's records, owner and expiry from the page's own client, with what verified
+ * it: in full mode the merkle proof that the answer is in the tree under the local root,
+ * checked here; in light mode the light client's check of the entry and its proof against the
+ * node's root, and whether the answer is current or possibly stale. Then the node's answer,
  * its proof checked against the node's root.
  * @module
  */
 import { canonicalName } from 'vns';
-import { h, byId, recordsTable, nameFacts, errorMessage, errorCode } from '../ui.js';
+import { h, byId, recordsTable, nameFacts, errorMessage, errorCode, formatTime } from '../ui.js';
 import { historyPanel } from './history.js';
 import { toBase64, fromBase64 } from '../keystore.js';
 
@@ -56,20 +58,22 @@ export function mountResolve(session) {
   /** @param {string} name */
   async function render(name) {
     const mine = (generation += 1);
-    const { vns } = session;
+    const { full, light } = session;
     /** @type {HTMLElement[]} */
     const parts = [h('h3', {}, name)];
     /** @type {string | undefined} */
     let localEntry;
     try {
-      const resolved = await vns.resolve(name);
+      const resolved = light ? await light.resolve(name) : await /** @type {import('vns').Vns} */ (full).resolve(name);
       localEntry = resolved.entry;
-      parts.push(recordsTable(resolved.records), nameFacts(resolved), localProofBox(session, vns.proof(name), name), await historyPanel(session, name));
+      const verified = full ? localProofBox(session, full.proof(name), name) : lightVerdict(/** @type {import('../../pkg/web/vns.js').LightResolved} */ (resolved));
+      parts.push(recordsTable(resolved.records), nameFacts(resolved), verified, await historyPanel(session, name));
     } catch (error) {
       const code = errorCode(error);
+      const notFound = light ? 'Not found: the node proved this name absent from its tree, and this page checked the proof.' : "Not found in this browser's copy of the namespace.";
       parts.push(
         code === 'resolve.not_found'
-          ? h('p', { class: 'notice', 'data-state': code }, "Not found in this browser's copy of the namespace.")
+          ? h('p', { class: 'notice', 'data-state': code }, notFound)
           : h('div', { 'data-state': code ?? 'error' }, errorMessage(error, { class: 'notice' })),
       );
       // A name in its grace period still has its history: who may renew it, since when.
@@ -77,12 +81,37 @@ export function mountResolve(session) {
     }
     const nodeBox = h('div', { class: 'node-check' }, h('p', { class: 'hint' }, 'Asking the node…'));
     parts.push(nodeBox);
+    // A later render (the name changed meanwhile, e.g. by the lookup this one waited for)
+    // owns the view: an older one must not draw over it.
+    if (mine !== generation) return;
     out.replaceChildren(...parts);
     const check = await nodeCheck(session, name, localEntry);
     if (mine === generation) nodeBox.replaceChildren(...check);
   }
 
   return { show };
+}
+
+/**
+ * What the light client checked for an answer: the entry by every rule and its merkle proof
+ * against the node's root, when, and whether a node has vouched for it since (the name is
+ * watched) or it is possibly stale (read from this browser's cache with no node to ask).
+ * @param {import('../../pkg/web/vns.js').LightResolved} resolved
+ * @returns {HTMLElement}
+ */
+function lightVerdict(resolved) {
+  const at = formatTime(resolved.verifiedAt);
+  return h(
+    'div',
+    { class: 'proof', 'data-stale': String(resolved.stale) },
+    resolved.stale
+      ? h('p', { class: 'notice', 'data-verified': 'true', 'data-stale': 'true' },
+        h('strong', {}, 'Verified, possibly stale: '),
+        `this page checked entry `, h('code', {}, short(resolved.entry)), ` and its merkle proof on ${at}; no node has vouched for it since, so a newer version may exist.`)
+      : h('p', { class: 'verified', 'data-verified': 'true', 'data-stale': 'false' },
+        h('strong', {}, 'Verified'), ' in this page: entry ', h('code', {}, short(resolved.entry)),
+        ` and its merkle proof against the node's root were checked by the light client (${at}); the node pushes the name's changes while this page watches it.`),
+  );
 }
 
 /**
@@ -95,7 +124,7 @@ function localProofBox(session, proof, name) {
   /** @type {HTMLElement} */
   let verdict;
   try {
-    const found = session.vns.verifyProof(proof, name);
+    const found = session.verifyProof(proof, name);
     verdict = !found
       ? h('p', { class: 'notice', 'data-verified': 'false' }, 'The proof shows the name absent under the local root.')
       : found !== proof.entry
@@ -134,10 +163,13 @@ async function nodeCheck(session, name, localEntry) {
     if (errorCode(error) !== 'resolve.not_found') return [errorMessage(error, { prefix: 'The node refused: ' })];
     return [h('p', { class: 'hint', 'data-node': 'absent' }, localEntry ? 'The node does not hold this name yet (it is on its way).' : 'The node does not hold this name either.')];
   }
-  if (!answer) return [h('p', { class: 'hint', 'data-node': 'offline' }, "The node is unreachable: this answer comes from this browser's copy.")];
+  if (!answer) {
+    const where = session.light ? "this browser's light cache" : "this browser's copy";
+    return [h('p', { class: 'hint', 'data-node': 'offline' }, `The node is unreachable: this answer comes from ${where}.`)];
+  }
   let nodeEntry;
   try {
-    nodeEntry = session.vns.verifyProof({ root: answer.proof.root, blocks: answer.proof.blocks.map(fromBase64) }, name);
+    nodeEntry = session.verifyProof({ root: answer.proof.root, blocks: answer.proof.blocks.map(fromBase64) }, name);
   } catch (error) {
     return [h('div', { 'data-node': 'bad-proof' }, errorMessage(error, { prefix: "The node's proof does not check against its root: " }))];
   }
