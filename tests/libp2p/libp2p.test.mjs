@@ -39,7 +39,7 @@ after(async () => {
 });
 
 test('five nodes that know only node 1 find each other through the DHT', async () => {
-  // Generous: a pair whose gossipsub exchange was lost is hung up after 15 s and redialled.
+  // Generous: a pair whose gossipsub exchange was lost is hung up after 40 s and redialled.
   await cluster.waitMeshed({ timeoutMs: 120_000 });
   // Each node asks the DHT for providers every 2 s while it wants more peers; a node that
   // others dialled first may find its providers a few searches later.
