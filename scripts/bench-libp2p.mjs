@@ -91,15 +91,7 @@ async function propagation(cluster, registrar, tag) {
     const answer = await target.post(bytes);
     const answeredMs = performance.now() - started;
     if (answer.status !== 200) throw new Error(`node ${target.id} refused ${name}: ${JSON.stringify(answer.body)}`);
-    const resolvedMs = await Promise.all(
-      cluster.nodes.map(async (node) => {
-        await eventually(async () => {
-          const { status, body } = await node.resolve(name);
-          return status === 200 && body.owner === owner;
-        }, { timeoutMs: 10_000, intervalMs: 5, what: `${name} on node ${node.id}` });
-        return performance.now() - started;
-      }),
-    );
+    const resolvedMs = await Promise.all(cluster.nodes.map((node) => node.resolvedAfter({ name, owner }, started, { intervalMs: 5 })));
     runs.push({ name, id: messageIdHex(bytes), postedAt, answeredMs, resolvedMs });
   }
   return runs;

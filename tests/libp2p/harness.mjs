@@ -83,6 +83,20 @@ export class Libp2pServe extends ServeProcess {
   async libp2pStatus() {
     return (await this.status()).libp2p;
   }
+
+  /**
+   * Polls this node (every `intervalMs`) until `name` resolves to `owner`; the milliseconds
+   * from `since` (a `performance.now()`) until it did.
+   * @param {{ name: string, owner: string }} expected @param {number} since
+   * @param {{ intervalMs?: number, timeoutMs?: number }} [options]
+   */
+  async resolvedAfter({ name, owner }, since, { intervalMs = 20, timeoutMs = 10_000 } = {}) {
+    await eventually(async () => {
+      const { status, body } = await this.resolve(name);
+      return status === 200 && body.owner === owner;
+    }, { timeoutMs, intervalMs, what: `${name} on node ${this.id}` });
+    return performance.now() - since;
+  }
 }
 
 /**
