@@ -99,7 +99,7 @@ export const LIBP2P_OPTIONS = Object.freeze([
     placeholder: 'N',
     multiple: false,
     fallback: 5,
-    help: 'inbound connections accepted per second from one IP address (beyond: refused)',
+    help: 'inbound connections accepted per second from one IP address, the rest refused',
     read: positive,
   },
   {
@@ -108,7 +108,7 @@ export const LIBP2P_OPTIONS = Object.freeze([
     placeholder: 'N',
     multiple: false,
     fallback: 32,
-    help: 'inbound connections in their noise + yamux upgrade at once (beyond: refused)',
+    help: 'inbound connections in their noise + yamux upgrade at once, the rest refused',
     read: positive,
   },
   {
