@@ -178,7 +178,7 @@ async function listening(options, { log, www, data, lock, undo }) {
   const dns = await startDns(vns, { ...options.dns, host });
   undo.push(() => dns.close());
   // Loaded only when asked for: libp2p takes a while to import.
-  const p2p = options.libp2p ? await (await import('./libp2p/node.js')).startLibp2p(vns, { ...options.libp2p, data }) : null;
+  const p2p = options.libp2p ? await (await import('./libp2p/node.js')).startLibp2p(vns, { ...options.libp2p, data, log }) : null;
   if (p2p) undo.push(() => p2p.close());
   vns.addEventListener('error', (e) => {
     const detail = e.detail;

@@ -10,8 +10,14 @@
  * the libp2p nodes of the `--load-sizes` (default 5) until every node has one root. Each row
  * carries the one-minute load average before and after it: the machine may be shared.
  *
+ * Where the time goes, from the libp2p nodes' own debug log lines (`topic published`, `topic
+ * accept`, same clock): medians of when the POST was answered, when the entry was published,
+ * when the last node's topic validator accepted it, and the rest until the last node was seen
+ * resolving it (HTTP polling every 5 ms).
+ *
  *   node scripts/bench-libp2p.mjs                      # 5 and 20 nodes, 20 samples each
  *   node scripts/bench-libp2p.mjs --sizes 5,20 --registrations 2000   # and 2,000 over the five
+ *   node scripts/bench-libp2p.mjs --sizes 5 --samples 5 --verbose       # each sample's times
  *
  * Needs the built package (bash scripts/build-pkg.sh).
  * @module
@@ -24,6 +30,7 @@ import { Registrar, nameFor } from '../tests/multinode/harness.mjs';
 import { buildEntries, submitAll } from '../tests/multinode/workload.mjs';
 import { startLibp2pCluster, Libp2pServe, Libp2pCluster, eventually } from '../tests/libp2p/harness.mjs';
 import { parseMetrics } from '../tests/support/serve-process.mjs';
+import { messageIdHex } from '../js/libp2p/topic.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -32,6 +39,7 @@ const { values: flags } = parseArgs({
     registrations: { type: 'string', default: '0' },
     'load-sizes': { type: 'string', default: '5' },
     json: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
   },
 });
 const sizes = String(flags.sizes).split(',').map(Number);
@@ -61,22 +69,52 @@ async function startWebSocketMesh(n) {
 }
 
 /**
- * Milliseconds from each POST until the name resolves on every node.
+ * One sample: the name, its message id, when it was POSTed (wall clock, as the nodes log),
+ * and milliseconds from the POST until it was answered and until each node resolved it.
+ * @typedef {{ name: string, id: string, postedAt: number, answeredMs: number, resolvedMs: number[] }} Sample
+ */
+
+/**
+ * Registrations POSTed one at a time to a rotating node, each polled on every node (every
+ * 5 ms) until it resolves there.
  * @param {Libp2pCluster} cluster @param {Registrar} registrar @param {string} tag
+ * @returns {Promise<Sample[]>}
  */
 async function propagation(cluster, registrar, tag) {
-  /** @type {number[]} */
-  const times = [];
+  /** @type {Sample[]} */
+  const runs = [];
   for (let i = 0; i < samples; i++) {
     const { name, owner, bytes } = await registrar.build(nameFor(tag, i));
     const target = cluster.nodes[i % cluster.nodes.length];
+    const postedAt = Date.now();
     const started = performance.now();
     const answer = await target.post(bytes);
+    const answeredMs = performance.now() - started;
     if (answer.status !== 200) throw new Error(`node ${target.id} refused ${name}: ${JSON.stringify(answer.body)}`);
-    await eventually(async () => (await cluster.unresolved([{ name, owner }])).length === 0, { timeoutMs: 10_000, intervalMs: 5, what: `${name} everywhere` });
-    times.push(performance.now() - started);
+    const resolvedMs = await Promise.all(cluster.nodes.map((node) => node.resolvedAfter({ name, owner }, started, { intervalMs: 5 })));
+    runs.push({ name, id: messageIdHex(bytes), postedAt, answeredMs, resolvedMs });
   }
-  return times;
+  return runs;
+}
+
+/**
+ * Where each sample's time went, from the nodes' debug lines: milliseconds after the POST
+ * when the entry was published and when the last other node accepted it from the topic
+ * (`null` where a line is missing: a node that got the entry by catch-up logs no accept).
+ * @param {Libp2pCluster} cluster @param {Sample[]} runs
+ */
+function topicTimes(cluster, runs) {
+  /** @param {(line: any) => boolean} match */
+  const times = (match) => cluster.nodes.flatMap((n) => n.lines.filter((l) => l.event === 'topic' && match(l)).map((l) => Date.parse(l.time)));
+  return runs.map((r) => {
+    const published = times((l) => l.verdict === 'published' && l.id === r.id);
+    const accepted = times((l) => l.verdict === 'accept' && l.name === r.name);
+    const complete = accepted.length === cluster.nodes.length - 1;
+    return {
+      publishedMs: published.length ? published[0] - r.postedAt : null,
+      lastAcceptMs: complete ? Math.max(...accepted) - r.postedAt : null,
+    };
+  });
 }
 
 /** Resident memory of each node in MB. @param {Libp2pCluster} cluster */
@@ -85,22 +123,50 @@ async function memory(cluster) {
   return rss.map((b) => b / 1e6);
 }
 
+/** How long a libp2p cluster may take to link (every node to min(N-1, 4) others) before its size is reported as not linked. */
+const LINK_TIMEOUT_MS = 300_000;
+
+/** @type {Array<Record<string, unknown>>} */
 const report = [];
 for (const n of sizes) {
   for (const kind of /** @type {const} */ (['libp2p', 'websocket'])) {
     const started = Date.now();
     const loadBefore = loadavg()[0];
-    const cluster = kind === 'libp2p' ? await startLibp2pCluster({ nodes: n, memory: true, concurrency: 4 }) : await startWebSocketMesh(n);
+    // Debug lines: each node logs its topic verdicts and publications with their times.
+    const cluster = kind === 'libp2p' ? await startLibp2pCluster({ nodes: n, memory: true, concurrency: 4, extraArgs: ['--log-level', 'debug'] }) : await startWebSocketMesh(n);
     try {
       // Every node linked to gossipsub's D_lo (4) others at least: enough for the topic to reach
       // everyone, and reachable on a shared machine where 20 nodes meshing to 8 may not be.
-      if (kind === 'libp2p') await cluster.waitMeshed({ timeoutMs: 300_000, peers: Math.min(n - 1, 4) });
+      if (kind === 'libp2p') {
+        const linked = await cluster.waitMeshed({ timeoutMs: LINK_TIMEOUT_MS, peers: Math.min(n - 1, 4) }).then(() => true, () => false);
+        if (!linked) {
+          // Reported, not thrown: the WebSocket mesh of the same size still runs.
+          const peers = (await cluster.summary()).map((s) => ('peers' in s ? s.peers : null));
+          const row = { kind, nodes: n, linked: false, setupMs: Date.now() - started, peers, loadAverage: [loadBefore, loadavg()[0]].map((x) => Number(x.toFixed(1))) };
+          report.push(row);
+          if (!flags.json) console.log(JSON.stringify(row));
+          continue;
+        }
+      }
       const setupMs = Date.now() - started;
       const registrar = await Registrar.create(cluster.nodes[0]);
-      const times = await propagation(cluster, registrar, `${kind}-${n}`);
+      const runs = await propagation(cluster, registrar, `${kind}-${n}`);
+      const times = runs.map((r) => Math.max(...r.resolvedMs));
       const mb = await memory(cluster);
       /** @type {Record<string, unknown>} */
       const row = { kind, nodes: n, setupMs, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), rssMedianMb: median(mb), rssMaxMb: Math.max(...mb) };
+      row.answeredMedianMs = median(runs.map((r) => r.answeredMs));
+      if (kind === 'libp2p') {
+        const topic = topicTimes(cluster, runs);
+        const known = (/** @type {Array<number | null>} */ xs) => /** @type {number[]} */ (xs.filter((x) => x !== null));
+        const lastAccept = known(topic.map((t) => t.lastAcceptMs));
+        row.publishedMedianMs = median(known(topic.map((t) => t.publishedMs)));
+        row.lastAcceptMedianMs = lastAccept.length ? median(lastAccept) : null;
+        row.lastAcceptMaxMs = lastAccept.length ? Math.max(...lastAccept) : null;
+        // Samples where some node got the entry other than from the topic (catch-up).
+        row.notAllFromTopic = topic.filter((t) => t.lastAcceptMs === null).length;
+        if (flags.verbose) for (const [i, r] of runs.entries()) console.log(JSON.stringify({ sample: i, answeredMs: Math.round(r.answeredMs), ...topic[i], resolvedMs: r.resolvedMs.map(Math.round) }));
+      }
       if (registrations > 0 && kind === 'libp2p' && loadSizes.includes(n)) {
         const before = (await cluster.nodes[0].status()).entries;
         const entries = await buildEntries(registrar, `load-${n}`, registrations);
@@ -122,9 +188,19 @@ for (const n of sizes) {
 }
 if (flags.json) console.log(JSON.stringify(report, null, 1));
 else {
+  const ms = (/** @type {unknown} */ x) => (x === null || x === undefined ? '-' : `${Number(x).toFixed(0)} ms`);
   console.log('\nnodes | transport | propagation to all, median (min-max) of ' + samples + ' | RSS per node, median (max) | set-up | load average before, after');
   for (const r of report) {
     const load = /** @type {number[]} */ (r.loadAverage);
-    console.log(`${r.nodes} | ${r.kind} | ${Number(r.medianMs).toFixed(0)} ms (${Number(r.minMs).toFixed(0)}-${Number(r.maxMs).toFixed(0)}) | ${Number(r.rssMedianMb).toFixed(0)} MB (${Number(r.rssMaxMb).toFixed(0)}) | ${(Number(r.setupMs) / 1000).toFixed(0)} s | ${load.join(', ')}`);
+    if (r.linked === false) {
+      console.log(`${r.nodes} | ${r.kind} | not linked within ${LINK_TIMEOUT_MS / 1000} s (peers per node: ${JSON.stringify(r.peers)}) | - | ${(Number(r.setupMs) / 1000).toFixed(0)} s | ${load.join(', ')}`);
+      continue;
+    }
+    console.log(`${r.nodes} | ${r.kind} | ${ms(r.medianMs)} (${Number(r.minMs).toFixed(0)}-${Number(r.maxMs).toFixed(0)}) | ${Number(r.rssMedianMb).toFixed(0)} MB (${Number(r.rssMaxMb).toFixed(0)}) | ${(Number(r.setupMs) / 1000).toFixed(0)} s | ${load.join(', ')}`);
+  }
+  console.log('\nnodes | transport | medians: POST answered | published | last node accepted from the topic (max) | resolved on all | samples with a node not reached by the topic');
+  for (const r of report) {
+    if (r.linked === false) continue;
+    console.log(`${r.nodes} | ${r.kind} | ${ms(r.answeredMedianMs)} | ${ms(r.publishedMedianMs)} | ${ms(r.lastAcceptMedianMs)} (${ms(r.lastAcceptMaxMs)}) | ${ms(r.medianMs)} | ${r.notAllFromTopic ?? '-'}`);
   }
 }

@@ -29,22 +29,20 @@ import { deltaTopic, contentId, scoreParams, topicName } from './topic.js';
 import { syncStreams } from './sync-stream.js';
 import { startDiscovery } from './discovery.js';
 import { manifestRecords } from './manifest.js';
-import { LIBP2P_DEFAULTS } from './options.js';
+import { libp2pSettings } from './options.js';
 
 /** The DHT protocol of VNS networks: a DHT of VNS nodes only, not the public IPFS one. */
 export const DHT_PROTOCOL = '/vns/kad/1.0.0';
 
 /**
  * Options of `startLibp2p`: the data folder holding the node key (`null`: a new key each
- * start), listen and bootstrap multiaddrs, how many peers discovery looks for and the most
- * connections kept.
- * @typedef {{
+ * start), the options of `vns serve --libp2p-*` (`options.js`: listen and bootstrap
+ * multiaddrs, peers wanted, connection limits and the allow list), the clock, and where
+ * debug lines go (each topic verdict and publication, with the entry's name).
+ * @typedef {import('./options.js').Libp2pFlagOptions & {
  *   data: string | null,
- *   listen?: string[],
- *   bootstrap?: string[],
- *   wantedPeers?: number,
- *   maxConnections?: number,
  *   now?: () => number,
+ *   log?: import('../server-log.js').Log,
  * }} Libp2pOptions
  */
 
@@ -53,6 +51,7 @@ export const DHT_PROTOCOL = '/vns/kad/1.0.0';
  * @typedef {{
  *   peerId: string,
  *   addresses: string[],
+ *   options: ReturnType<typeof libp2pSettings>,
  *   peers: number,
  *   links: number,
  *   topic: string,
@@ -77,15 +76,23 @@ export async function startLibp2p(vns, options) {
   const privateKey = await loadNodeKey(options.data);
   const topic = topicName(vns.networkId);
   const now = options.now ?? Date.now;
-  const maxConnections = options.maxConnections ?? LIBP2P_DEFAULTS.maxConnections;
-  const bootstrapList = options.bootstrap ?? [];
+  const log = options.log;
+  const settings = libp2pSettings(options);
   const libp2p = await createLibp2p({
     privateKey,
-    addresses: { listen: options.listen ?? [...LIBP2P_DEFAULTS.listen] },
+    addresses: { listen: settings.listen },
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    connectionManager: { maxConnections },
+    connectionManager: {
+      maxConnections: settings.maxConnections,
+      // Several nodes behind one address (a NAT, a test machine) share these limits; the
+      // allow list exempts the operator's own ranges.
+      inboundConnectionThreshold: settings.inboundPerSecond,
+      maxIncomingPendingConnections: settings.pendingUpgrades,
+      allow: settings.allow,
+      ...PATIENT_TIMEOUTS,
+    },
     services: {
       identify: identify(),
       ping: ping(),
@@ -106,7 +113,10 @@ export async function startLibp2p(vns, options) {
     },
   });
   const pubsub = /** @type {import('./topic.js').Pubsub} */ (/** @type {unknown} */ (libp2p.services.pubsub));
-  const deltas = deltaTopic(pubsub, vns);
+  const deltas = deltaTopic(pubsub, vns, {
+    onVerdict: log && ((verdict, from, name, code, id) => log('debug', 'topic', `topic ${verdict} ${name ?? 'an undecodable entry'} from ${from}${code ? ` (${code})` : ''}`, { verdict, name, from, code, id })),
+    onPublished: log && ((id, recipients) => log('debug', 'topic', `topic published message ${id.slice(0, 12)} to ${recipients} peers`, { verdict: 'published', id, recipients })),
+  });
   /** Open catch-up links by remote peer ID. @type {Map<string, number>} */
   const links = new Map();
   const streams = await syncStreams(libp2p, vns, {
@@ -128,8 +138,8 @@ export async function startLibp2p(vns, options) {
   for (const connection of libp2p.getConnections()) dialled(connection);
   const discovery = startDiscovery(/** @type {never} */ (libp2p), vns, {
     privateKey,
-    bootstrap: bootstrapList,
-    wantedPeers: options.wantedPeers ?? LIBP2P_DEFAULTS.wantedPeers,
+    bootstrap: settings.bootstrap,
+    wantedPeers: settings.wantedPeers,
     now,
   });
   const unregister = vns.onClose(() => void close());
@@ -154,6 +164,7 @@ export async function startLibp2p(vns, options) {
     return {
       peerId: libp2p.peerId.toString(),
       addresses: libp2p.getMultiaddrs().map(String),
+      options: settings,
       peers: libp2p.getPeers().length,
       links: [...links.values()].reduce((a, b) => a + b, 0),
       topic,
@@ -203,10 +214,28 @@ export async function startLibp2p(vns, options) {
   };
 }
 
+/**
+ * js-libp2p's dial, upgrade and stream negotiation timeouts, lengthened: a noise handshake
+ * is three messages between two event loops, and on a loaded host each may lag for seconds
+ * (a node among twenty on two busy cores measured an event-loop delay of 2.9 s at the 99th
+ * percentile), so js-libp2p's 6 s per address cut every handshake to such a node. Slow
+ * upgrades hold no more than `--libp2p-pending-upgrades` slots.
+ */
+const PATIENT_TIMEOUTS = Object.freeze({
+  dialTimeout: 30_000,
+  addressDialTimeout: 20_000,
+  inboundUpgradeTimeout: 30_000,
+  inboundStreamProtocolNegotiationTimeout: 30_000,
+  outboundStreamProtocolNegotiationTimeout: 30_000,
+});
+
 /** How often peers are checked for a missing topic subscription. */
 const REPAIR_INTERVAL_MS = 5_000;
-/** How long a VNS peer may stay connected without its topic subscription reaching us. */
-const SUBSCRIPTION_GRACE_MS = 15_000;
+/**
+ * How long a VNS peer may stay connected without its topic subscription reaching us: longer
+ * than a stream negotiation may take, so a slow one is not cut short.
+ */
+const SUBSCRIPTION_GRACE_MS = 40_000;
 /** Since when each linked peer has been missing from the topic's subscribers. @type {WeakMap<object, Map<string, number>>} */
 const missingSince = new WeakMap();
 

@@ -39,6 +39,11 @@ export function contentId(message) {
   return createHash('sha256').update(message.data).digest();
 }
 
+/** A message's id in hex, as logged. @param {Uint8Array} data */
+export function messageIdHex(data) {
+  return contentId({ data }).toString('hex');
+}
+
 /**
  * Peer score parameters for the delta topic: an invalid entry costs its sender heavily (the
  * penalty grows with the square of the count), while staying quiet or losing races costs
@@ -87,9 +92,15 @@ const RESULT = {
  * publishes what `vns` accepts elsewhere.
  * @param {Pubsub} pubsub
  * @param {import('../core.js').Vns} vns
- * @param {{ onVerdict?: (verdict: 'accept' | 'reject' | 'ignore', from: string, code: string | null) => void }} [options]
+ * `onVerdict` hears each message's verdict (with its sender, the entry's name when it decoded,
+ * the rule's code, and the message id: the hex of `contentId`), `onPublished` each
+ * publication (its message id and how many peers it was sent to).
+ * @param {{
+ *   onVerdict?: (verdict: 'accept' | 'reject' | 'ignore', from: string, name: string | null, code: string | null, id: string) => void,
+ *   onPublished?: (id: string, recipients: number) => void,
+ * }} [options]
  */
-export function deltaTopic(pubsub, vns, { onVerdict } = {}) {
+export function deltaTopic(pubsub, vns, { onVerdict, onPublished } = {}) {
   const topic = topicName(vns.networkId);
   const verdicts = { accept: 0, reject: 0, ignore: 0 };
   /** Rejections by the rule's code. @type {Map<string, number>} */
@@ -98,17 +109,20 @@ export function deltaTopic(pubsub, vns, { onVerdict } = {}) {
   let publishFailures = 0;
   pubsub.topicValidators.set(topic, (from, message) => {
     if (vns.closed) return TopicValidatorResult.Ignore;
-    const { verdict, code } = vns.receivePublished(message.data);
+    const { verdict, name, code } = vns.receivePublished(message.data);
     verdicts[verdict] += 1;
     if (verdict === 'reject' && code) rejected.set(code, (rejected.get(code) ?? 0) + 1);
-    onVerdict?.(verdict, from.toString(), code);
+    onVerdict?.(verdict, from.toString(), name, code, messageIdHex(message.data));
     return RESULT[verdict];
   });
   pubsub.subscribe(topic);
   vns.enableTopic((entry) => {
     // Nobody subscribed yet, or a duplicate: the links' catch-up repairs what is missed.
     pubsub.publish(topic, entry).then(
-      () => (published += 1),
+      ({ recipients }) => {
+        published += 1;
+        onPublished?.(messageIdHex(entry), recipients.length);
+      },
       () => (publishFailures += 1),
     );
   });

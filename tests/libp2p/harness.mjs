@@ -24,8 +24,12 @@ export { eventually } from 'vns/testing';
 
 /** Network flags of every node (and of the registrar's client). */
 export const NETWORK_ARGS = ['--network', 'testing', '--difficulty', '4', '--registrations-per-hour', '1000000'];
-/** Listen on loopback only, on free ports. */
-const LISTEN = ['--libp2p-listen', '/ip4/127.0.0.1/tcp/0', '--libp2p-listen', '/ip4/127.0.0.1/tcp/0/ws'];
+/**
+ * Listen on loopback only, on free ports; and, since every node of the machine dials from
+ * 127.0.0.1, exempt it from js-libp2p's inbound limits per address (nodes starting together
+ * would otherwise be refused by the node they all join through).
+ */
+export const LOOPBACK = ['--libp2p-listen', '/ip4/127.0.0.1/tcp/0', '--libp2p-listen', '/ip4/127.0.0.1/tcp/0/ws', '--libp2p-allow', '/ip4/127.0.0.1'];
 
 /** A `vns serve --libp2p` process: its peer ID and addresses once started. */
 export class Libp2pServe extends ServeProcess {
@@ -48,7 +52,7 @@ export class Libp2pServe extends ServeProcess {
   #rebuildArgs() {
     const boot = this.bootstrap.flatMap((a) => ['--libp2p-bootstrap', a]);
     const memory = this.dataDir === undefined ? ['--memory'] : [];
-    this.args = [...NETWORK_ARGS, ...memory, ...(this.libp2p ? ['--libp2p', ...LISTEN, ...boot] : []), ...this.extraArgs];
+    this.args = [...NETWORK_ARGS, ...memory, ...(this.libp2p ? ['--libp2p', ...LOOPBACK, ...boot] : []), ...this.extraArgs];
   }
 
   /** @param {string[]} bootstrap */
@@ -78,6 +82,20 @@ export class Libp2pServe extends ServeProcess {
   /** The libp2p part of the status. */
   async libp2pStatus() {
     return (await this.status()).libp2p;
+  }
+
+  /**
+   * Polls this node (every `intervalMs`) until `name` resolves to `owner`; the milliseconds
+   * from `since` (a `performance.now()`) until it did.
+   * @param {{ name: string, owner: string }} expected @param {number} since
+   * @param {{ intervalMs?: number, timeoutMs?: number }} [options]
+   */
+  async resolvedAfter({ name, owner }, since, { intervalMs = 20, timeoutMs = 10_000 } = {}) {
+    await eventually(async () => {
+      const { status, body } = await this.resolve(name);
+      return status === 200 && body.owner === owner;
+    }, { timeoutMs, intervalMs, what: `${name} on node ${this.id}` });
+    return performance.now() - since;
   }
 }
 

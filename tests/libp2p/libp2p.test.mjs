@@ -39,7 +39,7 @@ after(async () => {
 });
 
 test('five nodes that know only node 1 find each other through the DHT', async () => {
-  // Generous: a pair whose gossipsub exchange was lost is hung up after 15 s and redialled.
+  // Generous: a pair whose gossipsub exchange was lost is hung up after 40 s and redialled.
   await cluster.waitMeshed({ timeoutMs: 120_000 });
   // Each node asks the DHT for providers every 2 s while it wants more peers; a node that
   // others dialled first may find its providers a few searches later.
@@ -58,11 +58,16 @@ test('five nodes that know only node 1 find each other through the DHT', async (
 test('a registration POSTed to any node resolves on all within 2 s', async () => {
   for (const [i, target] of cluster.nodes.entries()) {
     const { name, owner, bytes } = await registrar.build(nameFor('one', i), [{ type: 'A', value: '192.0.2.7' }]);
-    const posted = Date.now();
+    // Every node is polled from the moment of the POST, not from its answer: the answer waits
+    // for the POSTed node's save to disk (fsync, slow on a loaded machine), which the
+    // propagation does not (the entry is published as soon as it is validated).
+    const posted = performance.now();
+    const seen = Promise.all(cluster.nodes.map((node) => node.resolvedAfter({ name, owner }, posted)));
     assert.equal((await target.post(bytes)).status, 200);
-    await cluster.waitResolved([{ name, owner }], { timeoutMs: 2_000, what: `${name} on all five` });
-    const ms = Date.now() - posted;
-    assert.ok(ms <= 2_000, `${name} took ${ms} ms`);
+    const answeredMs = Math.round(performance.now() - posted);
+    const times = (await seen).map(Math.round);
+    const ms = Math.max(...times);
+    assert.ok(ms <= 2_000, `${name} took ${ms} ms to resolve on all five (on each: ${times.join(', ')} ms; the POST was answered at ${answeredMs} ms)`);
   }
   const metrics = parseMetrics(await (await cluster.nodes[4].fetch('/metrics')).text());
   assert.ok((metrics.get('vns_libp2p_validations_total{verdict="accept"}') ?? 0) >= 1, 'node 5 accepted deltas from the topic');
