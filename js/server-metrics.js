@@ -14,6 +14,7 @@
  * @module
  */
 import { MetricsRegistry, LabelledCounter } from './metrics.js';
+import { heapStats } from './node.js';
 
 /** @typedef {import('./core.js').Vns} Vns */
 /** @typedef {Array<[Record<string, string>, number]>} Samples */
@@ -73,6 +74,7 @@ const FRAME_BYTES = [64, 256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576];
  *   stats: import('./core.js').NodeStats,
  *   queue: import('./core.js').QueueStatus,
  *   counts: ServerCounts,
+ *   heap: import('../pkg/web/vns.js').HeapStats,
  * }} MetricSource
  */
 
@@ -177,6 +179,19 @@ export const METRICS = Object.freeze([
     value: ({ counts }) => counts.signalClosed.entries().map(([code, n]) => /** @type {Samples[number]} */ ([{ code }, n])),
   },
   {
+    name: 'vns_wasm_memory_bytes',
+    help: 'Linear memory of the wasm instance holding the namespace: it only grows, and wasm32 caps it at 4 GiB.',
+    type: 'gauge',
+    value: ({ heap }) => heap.memoryBytes,
+  },
+  { name: 'vns_wasm_heap_live_bytes', help: 'Bytes the wasm instance holds now.', type: 'gauge', value: ({ heap }) => heap.liveBytes },
+  {
+    name: 'vns_wasm_heap_peak_bytes',
+    help: 'The most bytes the wasm instance held at once since start (a load holds its blocks beside the namespace).',
+    type: 'gauge',
+    value: ({ heap }) => heap.peakLiveBytes,
+  },
+  {
     name: 'vns_clock_ahead_seconds',
     help: "How far this node's clock is ahead of its peers' median (negative: behind).",
     type: 'gauge',
@@ -269,7 +284,7 @@ export function serverMetrics(vns) {
   };
   /** @param {import('./metrics.js').Metric[]} [extra] metrics of other parts (DNS), after the node's */
   const render = (extra = []) => {
-    const source = { vns, stats: vns.stats(), queue: vns.queueStatus(), counts };
+    const source = { vns, stats: vns.stats(), queue: vns.queueStatus(), counts, heap: heapStats() };
     /** @type {import('./metrics.js').Metric[]} */
     const own = METRICS.map(({ name, help, type, value }) => {
       const v = value(source);

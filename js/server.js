@@ -161,6 +161,9 @@ export async function startServer(options = {}) {
  * @returns {Promise<Server>}
  */
 async function listening(options, { log, www, data, lock, undo }) {
+  // A large store takes minutes to load (a million names): say so at once, and how long it took.
+  const loadStarted = performance.now();
+  if (data !== null) log('info', 'loading', `loading the names stored in ${data}`, { data });
   const vns = await open({
     ...openOptions(options),
     ...(data === null
@@ -168,6 +171,10 @@ async function listening(options, { log, www, data, lock, undo }) {
       : { path: data, forceEmpty: options.forceEmpty, repair: options.repair, ...(options.storage === 'folder' && { storage: 'folder' }) }),
   }).catch((e) => Promise.reject(withRepairHint(e)));
   undo.push(() => vns.close());
+  if (data !== null) {
+    const ms = Math.round(performance.now() - loadStarted);
+    log('info', 'loaded', `${vns.size} names loaded in ${(ms / 1000).toFixed(1)} s`, { entries: vns.size, ms });
+  }
   const repairReport = vns.repairReport;
   const repair = repairReport && trackRepair(vns, repairReport, log);
   await repair?.saved;

@@ -299,15 +299,8 @@ impl EncodedEntry {
     }
 
     /// The decoded entry and the block of its encoding, taken apart without a copy.
-    pub(crate) fn into_parts(self) -> ((Entry, [u8; 32]), Block) {
-        let digest = self.digest();
-        ((self.entry, digest), self.block)
-    }
-
-    /// The decoded entry and the digest of its bytes, dropping the bytes.
-    pub(crate) fn into_held(self) -> (Entry, [u8; 32]) {
-        let digest = self.digest();
-        (self.entry, digest)
+    pub(crate) fn into_parts(self) -> (Entry, Block) {
+        (self.entry, self.block)
     }
 }
 

@@ -114,24 +114,33 @@ impl Namespace {
         }
     }
 
-    /// A namespace rebuilt from persisted state: `tree` and `entries` (each with the digest of
-    /// its bytes) were read from this node's own blocks (verified against their CIDs), so
-    /// signatures are not checked again.
-    pub(crate) fn from_saved(
+    /// A namespace rebuilt from persisted state: `tree` and `entries` were read from this
+    /// node's own blocks (verified against their CIDs), so signatures are not checked again.
+    /// A load passes none and hands them over a batch at a time (`hold_saved`).
+    pub fn from_saved(
         params: NetworkParams,
         limits: Limits,
         tree: Tree,
-        entries: Vec<(Entry, [u8; 32])>,
+        entries: impl IntoIterator<Item = EncodedEntry>,
     ) -> Self {
         let mut ns = Self::with_limits(params, limits);
+        // Room for every entry the tree names, however many come now.
+        ns.entries.reserve(tree.len());
         ns.tree = tree;
-        ns.entries.reserve(entries.len());
+        ns.hold_saved(entries);
+        ns
+    }
+
+    /// Holds entries of the tree given to [`Namespace::from_saved`], read from this node's
+    /// own blocks like those: a load hands them over a batch at a time, so that a batch's
+    /// decoded entries and bytes are let go before the next is read, instead of every entry
+    /// being held twice (decoded, and in the namespace) at the end of the load.
+    pub(crate) fn hold_saved(&mut self, entries: impl IntoIterator<Item = EncodedEntry>) {
         for entry in entries {
             // Not `store`: the tree already holds these entries, nothing is dirty, and their
             // bytes are on disk already.
-            ns.hold(entry);
+            self.hold(Held::taking(entry));
         }
-        ns
     }
 
     /// A namespace rebuilt from entries recovered from a damaged store
@@ -345,19 +354,19 @@ impl Namespace {
     }
 
     fn store(&mut self, entry: EncodedEntry) {
-        let (held, block) = entry.into_parts();
-        self.dirty.insert(held.0.name().clone());
-        self.unsaved.insert(held.0.name().clone(), block);
-        self.hold(held);
+        // Taken apart, not copied: the block waits in `unsaved`, the entry is held.
+        let digest = entry.digest();
+        let (entry, block) = entry.into_parts();
+        self.dirty.insert(entry.name().clone());
+        self.unsaved.insert(entry.name().clone(), block);
+        self.hold(Held::new(entry, digest));
     }
 
-    /// Holds `entry` and indexes it by owner, replacing the held version of its name. The
-    /// entry is moved in, not copied, and its bytes are let go (their digest is kept).
-    fn hold(&mut self, entry: (Entry, [u8; 32])) {
-        let (entry, digest) = entry;
-        let name = entry.name().clone();
-        let owner = entry.owner();
-        if let Some(old) = self.entries.replace(Held::new(entry, digest)) {
+    /// Holds `held` and indexes it by owner, replacing the held version of its name.
+    fn hold(&mut self, held: Held) {
+        let name = held.entry().name().clone();
+        let owner = held.entry().owner();
+        if let Some(old) = self.entries.replace(held) {
             let old_owner = old.entry().owner();
             if old_owner != owner {
                 self.owners.remove(&old_owner, &name);

@@ -54,7 +54,7 @@ use std::collections::HashMap;
 use cid::Cid;
 
 use crate::block::Block;
-use crate::blockstore::{get_many_verified, reserve_heap, verified, Blockstore, StorageError};
+use crate::blockstore::{get_many_verified, verified, Blockstore, StorageError};
 use crate::entry::EncodedEntry;
 use crate::namespace::{Limits, Namespace};
 use crate::params::NetworkParams;
@@ -118,20 +118,20 @@ pub async fn load<S: Blockstore>(
     }
     // One bulk read when the backend offers it; otherwise batched reads level by level. The
     // tree checks every node against its CID as it takes it.
+    // No reservation ahead of the decoding: the wasm allocator grows memory by a quarter at a
+    // time already, and a reservation of twice the blocks' bytes, on top of the blocks, was
+    // the most a large load held at once (1,405 of its bytes per name at a million names).
     let mut all = store.get_all().await?;
-    if let Some(all) = &all {
-        // Decoded entries and nodes take about twice the bytes of their blocks.
-        reserve_heap(2 * all.values().map(Vec::len).sum::<usize>());
-    }
     let tree = match all.as_mut() {
         Some(all) => Tree::from_fetch(root, |cid| all.remove(cid)),
         None => Tree::from_blocks(root, read_nodes(store, root).await?),
     }
     .map_err(storage_error)?;
     let leaves: Vec<(String, Cid)> = tree.iter().collect();
-    let mut entries = Vec::with_capacity(leaves.len());
+    let mut ns = Namespace::from_saved(params, limits, tree, Vec::new());
     for batch in leaves.chunks(LOAD_BATCH) {
         let cids: Vec<Cid> = batch.iter().map(|(_, cid)| *cid).collect();
+        let mut entries = Vec::with_capacity(batch.len());
         for ((key, cid), block) in
             batch.iter().zip(fetch_verified(store, all.as_mut(), &cids).await?)
         {
@@ -144,12 +144,13 @@ pub async fn load<S: Blockstore>(
             if entry.name().as_str() != *key {
                 return Err(bad(format!("entry is for {}", entry.name())));
             }
-            // Only the digest of the bytes is held (they are on disk): let them go now, not
-            // once every entry is decoded, so a load never holds all blocks twice.
-            entries.push(entry.into_held());
+            entries.push(entry);
         }
+        // Held batch by batch: the decoded batch and its bytes go before the next is read,
+        // so the whole namespace is never held twice (see `Namespace::hold_saved`).
+        ns.hold_saved(entries);
     }
-    Ok(Namespace::from_saved(params, limits, tree, entries))
+    Ok(ns)
 }
 
 /// Reads the root pointer: the binary CID and nothing else, in its one encoding (minimal

@@ -13,9 +13,17 @@
 //! are carved without growing again. Memory thus grows by about a quarter at a time (a few
 //! dozen grows up to 4 GiB instead of tens of thousands); what is reserved and not yet used is
 //! at most a fifth of the memory, and stays with the allocator as with any freed block.
+//!
+//! It also counts the bytes the program holds and their high-water mark ([`heap_stats`]):
+//! linear memory only grows, so its size says how much a node once needed (rounded up to the
+//! last step), not what it holds now; an operator reads both against the 4 GiB of wasm32.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use wasm_bindgen::prelude::*;
+
+use super::convert::{num, object};
 
 /// Bytes of one wasm page.
 const PAGE: usize = 64 * 1024;
@@ -27,6 +35,40 @@ pub struct GeometricHeap;
 
 /// Pages of linear memory at the last look.
 static PAGES_SEEN: AtomicUsize = AtomicUsize::new(0);
+/// Bytes allocated and not yet freed (requested sizes; the step reservations are not counted).
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// The highest [`LIVE`] has been.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Adds `bytes` to what is held, raising the high-water mark with it.
+fn held_more(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+/// Takes `bytes` off what is held.
+fn held_less(bytes: usize) {
+    LIVE.fetch_sub(bytes, Ordering::Relaxed);
+}
+
+/// The wasm heap of this instance: `memoryBytes` (linear memory, which only grows; wasm32
+/// caps it at 4 GiB), `liveBytes` (what the program holds now) and `peakLiveBytes` (the
+/// most it held at once). Every node and light client of one package instance share it.
+///
+/// ```ts
+/// const { memoryBytes, liveBytes, peakLiveBytes } = heapStats();
+/// console.log(`${(memoryBytes / 2 ** 30).toFixed(2)} GiB of the 4 GiB wasm32 allows`);
+/// ```
+#[wasm_bindgen(js_name = heapStats, unchecked_return_type = "HeapStats")]
+pub fn heap_stats() -> JsValue {
+    let memory = core::arch::wasm32::memory_size::<0>() * PAGE;
+    let bytes = |n: usize| num(n as u64);
+    object(&[
+        ("memoryBytes", bytes(memory)),
+        ("liveBytes", bytes(LIVE.load(Ordering::Relaxed))),
+        ("peakLiveBytes", bytes(PEAK.load(Ordering::Relaxed))),
+    ])
+}
 
 #[global_allocator]
 static HEAP: GeometricHeap = GeometricHeap;
@@ -60,22 +102,36 @@ impl GeometricHeap {
 unsafe impl GlobalAlloc for GeometricHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let block = unsafe { System.alloc(layout) };
+        if !block.is_null() {
+            held_more(layout.size());
+        }
         Self::grew();
         block
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         let block = unsafe { System.alloc_zeroed(layout) };
+        if !block.is_null() {
+            held_more(layout.size());
+        }
         Self::grew();
         block
     }
 
     unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
+        held_less(layout.size());
         unsafe { System.dealloc(block, layout) }
     }
 
     unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let moved = unsafe { System.realloc(block, layout, new_size) };
+        // A failed realloc leaves the old block in place, still held.
+        if !moved.is_null() {
+            match new_size.checked_sub(layout.size()) {
+                Some(more) => held_more(more),
+                None => held_less(layout.size() - new_size),
+            }
+        }
         Self::grew();
         moved
     }

@@ -15,7 +15,7 @@
 //! | file | concept |
 //! |---|---|
 //! | `error.rs` | JS `Error` objects carrying the core's dotted `code` |
-//! | `heap.rs` | the global allocator: linear memory grown in large steps |
+//! | `heap.rs` | the global allocator: linear memory grown in large steps, and `heapStats()` |
 //! | `args.rs` | checking JS input once, at the edge |
 //! | `convert.rs` | core values as plain JS objects |
 //! | `keys.rs` | the `Keys` class (Ed25519 keypair) |
@@ -55,6 +55,8 @@ mod upkeep;
 
 pub use args::canonical_name;
 pub use convert::record_rules;
+#[cfg(target_arch = "wasm32")]
+pub use heap::heap_stats;
 pub use keys::Keys;
 pub use light::VnsLight;
 pub use node::VnsNode;

@@ -141,6 +141,15 @@ export type VnsEvent =
 export interface ClockHealth { aheadMs: number; peers: number; skewed: boolean; correctionMs: number }
 /** The offline delta queue. */
 export interface QueueStatus { size: number; capacity: number; dropped: number; replayed: number }
+/** The wasm heap of a package instance (`heapStats()`), in bytes. */
+export interface HeapStats {
+  /** Linear memory: it only grows, in steps of about a quarter; wasm32 caps it at 4 GiB. */
+  memoryBytes: number;
+  /** What the program holds now (requested sizes, without the allocator's own overhead). */
+  liveBytes: number;
+  /** The most it held at once since the instance started. */
+  peakLiveBytes: number;
+}
 /** Node-wide counters since open. `rejected` counts entries refused from peers, by code. */
 export interface NodeStats {
   accepted: number;
