@@ -126,10 +126,10 @@ pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
     from_own_cbor(bytes)
 }
 
-/// [`from_cbor`] for a structure of VNS with a [`shape`] (entries, tree nodes, frames, the
-/// saved queue and light cache): the same pass also checks every field's CBOR type, that
-/// every field always written is there and that there is no other (rule 8 of "Canonical
-/// encoding"). Its verdict comes back beside the value, for the decoder to report
+/// [`from_cbor`] for a structure of VNS with a shape in `block::shape` (entries, tree nodes,
+/// frames, the saved queue and light cache): the same pass also checks every field's CBOR
+/// type, that every field always written is there and that there is no other (rule 8 of
+/// "Canonical encoding"). Its verdict comes back beside the value, for the decoder to report
 /// (`block.not_canonical`, naming the offset) after its own checks of the value: an input
 /// the value's decoding refuses keeps that decoding's code.
 pub(crate) fn from_cbor_checked<T: DeserializeOwned>(
@@ -151,11 +151,11 @@ pub(crate) fn from_cbor_shaped<T: DeserializeOwned>(
 }
 
 /// [`from_cbor`], then checks that the value encodes back to exactly `bytes`: rule 8 for a
-/// type without a [`shape`] (any `T`), at the cost of one encoding. The canonical pass alone
+/// type without a shape (any `T`), at the cost of one encoding. The canonical pass alone
 /// cannot tell an item of another type than its field's, which the CBOR library's decoding
 /// reads loosely for some major types (an integer head as an array's or a string's length, a
 /// byte string as text); encoding the value again catches every such second spelling. VNS's
-/// own decoders check their [`shape`] instead, which needs no encoding.
+/// own decoders check their shape (in `block::shape`) instead, which needs no encoding.
 ///
 /// ```
 /// use vns::block::{from_cbor, from_cbor_exact};
