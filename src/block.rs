@@ -16,7 +16,11 @@ use multihash::Multihash;
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize};
 
 mod canonical;
+mod conformance;
+pub(crate) mod shape;
 pub use canonical::MAX_DEPTH;
+pub(crate) use conformance::Conformance;
+use shape::Shape;
 
 /// Multicodec code of DAG-CBOR.
 pub const DAG_CBOR: u64 = 0x71;
@@ -118,15 +122,40 @@ pub fn to_cbor<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, BlockError> 
 /// assert_eq!(err.to_string(), "not canonical DAG-CBOR at offset 0: integer 1 is not in its shortest form");
 /// ```
 pub fn from_cbor<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, BlockError> {
-    canonical::check(bytes)?;
-    serde_ipld_dagcbor::from_slice(bytes).map_err(|e| BlockError::Decode(e.to_string()))
+    canonical::check(bytes, &Shape::Any)?.result()?;
+    from_own_cbor(bytes)
 }
 
-/// [`from_cbor`], then checks that the value encodes back to exactly `bytes`. The canonical
-/// pass checks the CBOR on its own; only the schema can tell an item of another type than its
-/// field's, which the CBOR library's decoding reads loosely for some major types (an integer
-/// head as an array's or a string's length, a byte string as text). Encoding the value again
-/// catches every such second spelling.
+/// [`from_cbor`] for a structure of VNS with a shape in `block::shape` (entries, tree nodes,
+/// frames, the saved queue and light cache): the same pass also checks every field's CBOR
+/// type, that every field always written is there and that there is no other (rule 8 of
+/// "Canonical encoding"). Its verdict comes back beside the value, for the decoder to report
+/// (`block.not_canonical`, naming the offset) after its own checks of the value: an input
+/// the value's decoding refuses keeps that decoding's code.
+pub(crate) fn from_cbor_checked<T: DeserializeOwned>(
+    bytes: &[u8],
+    shape: &'static Shape,
+) -> Result<(T, Conformance), BlockError> {
+    let conformance = canonical::check(bytes, shape)?;
+    Ok((from_own_cbor(bytes)?, conformance))
+}
+
+/// [`from_cbor_checked`], its verdict reported at once.
+pub(crate) fn from_cbor_shaped<T: DeserializeOwned>(
+    bytes: &[u8],
+    shape: &'static Shape,
+) -> Result<T, BlockError> {
+    let (value, conformance) = from_cbor_checked(bytes, shape)?;
+    conformance.result()?;
+    Ok(value)
+}
+
+/// [`from_cbor`], then checks that the value encodes back to exactly `bytes`: rule 8 for a
+/// type without a shape (any `T`), at the cost of one encoding. The canonical pass alone
+/// cannot tell an item of another type than its field's, which the CBOR library's decoding
+/// reads loosely for some major types (an integer head as an array's or a string's length, a
+/// byte string as text); encoding the value again catches every such second spelling. VNS's
+/// own decoders check their shape (in `block::shape`) instead, which needs no encoding.
 ///
 /// ```
 /// use vns::block::{from_cbor, from_cbor_exact};
@@ -142,7 +171,7 @@ pub fn from_cbor_exact<T: DeserializeOwned + Serialize>(bytes: &[u8]) -> Result<
 
 /// `Ok` when `again`, the encoding of what was decoded from `bytes`, is `bytes` itself;
 /// otherwise `block.not_canonical` at the first byte that differs.
-pub(crate) fn same_encoding(bytes: &[u8], again: &[u8]) -> Result<(), BlockError> {
+fn same_encoding(bytes: &[u8], again: &[u8]) -> Result<(), BlockError> {
     if bytes == again {
         return Ok(());
     }
@@ -272,3 +301,6 @@ impl Block {
         from_cbor(&self.bytes)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,7 +15,8 @@ use std::ops::Deref;
 use cid::Cid;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::block::{self, cid_of, from_cbor, to_cbor, Block, BlockError};
+use crate::block::shape::ENTRY;
+use crate::block::{self, cid_of, to_cbor, Block, BlockError, Conformance};
 use crate::identity::PublicKey;
 use crate::name::Name;
 use crate::op::{Digest, OpKind, SignedOp};
@@ -114,17 +115,24 @@ impl Entry {
     /// assert_eq!(Entry::decode(&[0xa0]).unwrap_err().code(), "entry.malformed");
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Entry, EntryError> {
+        let (entry, conformance) = Entry::decode_checked(bytes)?;
+        // A field of another CBOR type than its own, after the records' own codes.
+        conformance.result().map_err(EntryError::NotCanonical)?;
+        Ok(entry)
+    }
+
+    /// [`Entry::decode`] but for its last check, whether every field has its CBOR type (rule
+    /// 8), whose verdict comes back beside the entry.
+    pub(crate) fn decode_checked(bytes: &[u8]) -> Result<(Entry, Conformance), EntryError> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(EntryError::TooLarge { size: bytes.len(), max: MAX_ENTRY_BYTES });
         }
-        let wire: WireEntry = from_cbor(bytes).map_err(|e| match e {
-            BlockError::NotCanonical { .. } => EntryError::NotCanonical(e),
-            e => EntryError::Malformed(e.to_string()),
-        })?;
-        let entry = Entry::try_from(wire)?;
-        // One encode, to compare: the only check that sees a field holding another CBOR type.
-        block::same_encoding(bytes, &entry.encode()).map_err(EntryError::NotCanonical)?;
-        Ok(entry)
+        let (wire, conformance) =
+            block::from_cbor_checked::<WireEntry>(bytes, &ENTRY).map_err(|e| match e {
+                BlockError::NotCanonical { .. } => EntryError::NotCanonical(e),
+                e => EntryError::Malformed(e.to_string()),
+            })?;
+        Ok((Entry::try_from(wire)?, conformance))
     }
 
     /// Canonical DAG-CBOR bytes.

@@ -6,12 +6,14 @@
 //! change only) with `VNS_BLESS=1 cargo test --test canonical`.
 
 mod common;
+#[path = "canonical/rule8.rs"]
+mod rule8;
 
 use common::*;
 use serde::{Deserialize, Serialize};
 use vns::block::to_cbor;
 use vns::entry::Entry;
-use vns::sync::{DeltaQueue, Message};
+use vns::sync::{DeltaQueue, Message, QueueChunk};
 use vns::tree::{empty_root, Node, Tree};
 
 /// One committed vector: `input` (hex) must be refused by `decoder` with `code`.
@@ -240,6 +242,23 @@ fn cases() -> Vec<Case> {
     for (name, bytes, code) in tree_mutations() {
         push(name, "tree_node", &bytes, code);
     }
+    for (name, bytes, code) in rule8::entry_mutations() {
+        push(name, "entry", &bytes, code);
+        let frame_code = if code == "block.not_canonical" { code } else { "sync.malformed" };
+        push(name, "frame", &in_frame(&bytes), frame_code);
+    }
+    for (name, bytes, code) in rule8::tree_mutations() {
+        push(name, "tree_node", &bytes, code);
+    }
+    for (name, bytes, code) in rule8::frame_mutations() {
+        push(name, "frame", &bytes, code);
+    }
+    for (name, bytes, code) in rule8::chunk_mutations() {
+        push(name, "queue_chunk", &bytes, code);
+    }
+    for (name, bytes, code) in rule8::light_cache_mutations() {
+        push(name, "light_cache", &bytes, code);
+    }
     out
 }
 
@@ -249,8 +268,16 @@ fn run(decoder: &str, input: &[u8]) -> Option<String> {
         "entry" => Entry::decode(input).err().map(|e| e.code().to_string()),
         "frame" => Message::decode(input).err().map(|e| e.code().to_string()),
         "tree_node" => Node::decode(input).err().map(|e| e.code().to_string()),
+        "queue_chunk" => QueueChunk::decode(input).err().map(|e| e.code().to_string()),
+        "light_cache" => {
+            light_client().restore_cache(input, T0).err().map(|e| e.code().to_string())
+        }
         other => panic!("unknown decoder {other}"),
     }
+}
+
+fn light_client() -> vns::light::LightClient {
+    vns::light::LightClient::new(params(), vns::light::LightConfig::default())
 }
 
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/non_canonical.json");
@@ -295,6 +322,9 @@ fn the_subjects_themselves_are_accepted() {
     );
     Node::decode(&tree_subject()).unwrap();
     Node::decode(&[&[0xa2][..], &text("e"), &[0x80], &text("l"), &[0xf6]].concat()).unwrap();
+    let chunk = QueueChunk { n: 3, entries: vec![subject().into()] };
+    assert_eq!(QueueChunk::decode(&chunk.encode().bytes).unwrap(), chunk);
+    assert_eq!(light_client().restore_cache(&rule8::light_cache_subject(), T0).unwrap(), 1);
 }
 
 #[test]

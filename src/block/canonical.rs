@@ -15,7 +15,14 @@
 //! - tag 42 only, on a byte string starting with `0x00` (a CID);
 //! - nothing after the top-level item;
 //! - arrays, maps and tags nested at most [`MAX_DEPTH`] deep.
+//!
+//! Given a [`Shape`], the same pass also notes where the bytes depart from it (rule 8: every
+//! field has its one CBOR type, every field always written is there, no other): the first
+//! such departure is kept in the [`Conformance`] it returns, for the decoder to report once
+//! the value has been read (so that what the value's own decoding refuses keeps its code).
 
+use super::conformance::{expected, found, Conformance, Mismatch, Place};
+use super::shape::{Field, Shape};
 use super::BlockError;
 
 /// Deepest nesting of arrays, maps and tags accepted. The deepest VNS structure (an op inside
@@ -23,14 +30,15 @@ use super::BlockError;
 /// the decoder recurse without bound.
 pub const MAX_DEPTH: usize = 16;
 
-/// Checks that `bytes` are exactly one canonical DAG-CBOR item.
-pub(super) fn check(bytes: &[u8]) -> Result<(), BlockError> {
-    let mut reader = Reader { bytes, pos: 0 };
-    reader.item(0)?;
+/// Checks that `bytes` are exactly one canonical DAG-CBOR item, and notes where they depart
+/// from `shape` ([`Shape::Any`]: nowhere).
+pub(super) fn check(bytes: &[u8], shape: &'static Shape) -> Result<Conformance, BlockError> {
+    let mut reader = Reader::new(bytes);
+    reader.item(0, shape, Place::Top)?;
     if reader.pos != bytes.len() {
         return Err(not_canonical(reader.pos, "trailing bytes after the top-level item"));
     }
-    Ok(())
+    Ok(Conformance::new(reader.mismatch, reader.embedded))
 }
 
 /// The byte ranges of the elements of the array reached from the top-level map by following
@@ -40,7 +48,7 @@ pub(super) fn array_items(
     bytes: &[u8],
     keys: &[&str],
 ) -> Result<Option<Vec<std::ops::Range<usize>>>, BlockError> {
-    let mut reader = Reader { bytes, pos: 0 };
+    let mut reader = Reader::new(bytes);
     for (depth, key) in keys.iter().enumerate() {
         let head = reader.head()?;
         if head.major != 5 {
@@ -53,7 +61,7 @@ pub(super) fn array_items(
                 found = true;
                 break;
             }
-            reader.item(depth + 1)?;
+            reader.item(depth + 1, &Shape::Any, Place::Top)?;
         }
         if !found {
             return Ok(None);
@@ -66,7 +74,7 @@ pub(super) fn array_items(
     let mut items = Vec::new();
     for _ in 0..reader.nested(&head, keys.len())? {
         let start = reader.pos;
-        reader.item(keys.len() + 1)?;
+        reader.item(keys.len() + 1, &Shape::Any, Place::Top)?;
         items.push(start..reader.pos);
     }
     Ok(Some(items))
@@ -80,6 +88,10 @@ fn malformed(offset: usize, problem: &str) -> BlockError {
     BlockError::Decode(format!("{problem} at offset {offset}"))
 }
 
+pub(super) fn is_null(head: &Head) -> bool {
+    head.major == 7 && head.info == 22
+}
+
 fn length(head: &Head) -> Result<usize, BlockError> {
     usize::try_from(head.arg).map_err(|_| malformed(head.at, "length does not fit memory"))
 }
@@ -87,17 +99,25 @@ fn length(head: &Head) -> Result<usize, BlockError> {
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// The first departure from the shape in the current block (lowest offset).
+    mismatch: Option<Mismatch>,
+    /// The first departure found inside an embedded block.
+    embedded: Option<Mismatch>,
 }
 
 /// The head of one item: major type, argument, and where the item starts.
-struct Head {
-    major: u8,
-    info: u8,
-    arg: u64,
-    at: usize,
+pub(super) struct Head {
+    pub(super) major: u8,
+    pub(super) info: u8,
+    pub(super) arg: u64,
+    pub(super) at: usize,
 }
 
 impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, pos: 0, mismatch: None, embedded: None }
+    }
+
     fn take(&mut self, n: usize) -> Result<&'a [u8], BlockError> {
         let end = self.pos.checked_add(n).filter(|&end| end <= self.bytes.len());
         let Some(end) = end else {
@@ -143,17 +163,33 @@ impl<'a> Reader<'a> {
         Ok(self.take(N)?.try_into().expect("took N bytes"))
     }
 
-    fn item(&mut self, depth: usize) -> Result<(), BlockError> {
+    fn item(
+        &mut self,
+        depth: usize,
+        shape: &'static Shape,
+        place: Place,
+    ) -> Result<(), BlockError> {
+        if let Shape::Embedded(inner) = shape {
+            return self.embedded_item(depth, inner, place);
+        }
         let head = self.head()?;
+        let shape = self.conform(&head, shape, place);
         match head.major {
             0 | 1 => Ok(()),
             2 => self.take(length(&head)?).map(|_| ()),
             3 => self.text(&head).map(|_| ()),
             4 => {
                 let count = self.nested(&head, depth)?;
-                (0..count).try_for_each(|_| self.item(depth + 1))
+                let (element, place) = match (shape, place) {
+                    (Shape::Array(element), Place::Field(key) | Place::Element(key)) => {
+                        (*element, Place::Element(key))
+                    }
+                    (Shape::Array(element), Place::Top) => (*element, Place::Top),
+                    _ => (&Shape::Any, place),
+                };
+                (0..count).try_for_each(|_| self.item(depth + 1, element, place))
             }
-            5 => self.map(&head, depth),
+            5 => self.map(&head, depth, shape),
             6 => self.tag(&head, depth),
             _ => match head.info {
                 20..=22 => Ok(()),
@@ -167,6 +203,56 @@ impl<'a> Reader<'a> {
                     format!("simple value {} is not allowed", head.info),
                 )),
             },
+        }
+    }
+
+    /// A block embedded whole (an entry in a frame): its departures are its own, counted from
+    /// its first byte, and only the first embedded block's is kept.
+    fn embedded_item(
+        &mut self,
+        depth: usize,
+        shape: &'static Shape,
+        place: Place,
+    ) -> Result<(), BlockError> {
+        let start = self.pos;
+        let outside = self.mismatch.take();
+        let walked = self.item(depth, shape, place);
+        let inside = std::mem::replace(&mut self.mismatch, outside);
+        if let (None, Some(mut mismatch)) = (&self.embedded, inside) {
+            mismatch.offset -= start;
+            self.embedded = Some(mismatch);
+        }
+        walked
+    }
+
+    /// Whether the item `head` starts fits `shape`: the shape to check its contents with, or
+    /// [`Shape::Any`] after noting the departure.
+    fn conform(&mut self, head: &Head, shape: &'static Shape, place: Place) -> &'static Shape {
+        let fits = match shape {
+            Shape::Any => true,
+            Shape::Uint => head.major == 0,
+            Shape::Text => head.major == 3,
+            Shape::Bytes => head.major == 2,
+            Shape::Link => head.major == 6,
+            Shape::Array(_) => head.major == 4,
+            Shape::Map(_) => head.major == 5,
+            Shape::OneOf(_) => head.major == 5 && head.arg == 1,
+            Shape::Nullable(_) if is_null(head) => return &Shape::Any,
+            Shape::Nullable(inner) | Shape::Embedded(inner) => {
+                return self.conform(head, inner, place);
+            }
+        };
+        if fits {
+            return shape;
+        }
+        self.note(head.at, || format!("{place} is {}, not {}", found(head), expected(shape)));
+        &Shape::Any
+    }
+
+    /// Keeps the departure at `offset` if it is the first in the bytes so far.
+    fn note(&mut self, offset: usize, problem: impl FnOnce() -> String) {
+        if self.mismatch.as_ref().is_none_or(|m| offset < m.offset) {
+            self.mismatch = Some(Mismatch { offset, problem: problem() });
         }
     }
 
@@ -185,8 +271,11 @@ impl<'a> Reader<'a> {
         Ok(bytes)
     }
 
-    fn map(&mut self, head: &Head, depth: usize) -> Result<(), BlockError> {
+    fn map(&mut self, head: &Head, depth: usize, shape: &'static Shape) -> Result<(), BlockError> {
         let count = self.nested(head, depth)?;
+        // Fields are in key order, as the keys must be: each key is looked for after the
+        // last one found.
+        let mut next_field = 0;
         let mut previous: Option<&'a [u8]> = None;
         for _ in 0..count {
             let key_head = self.head()?;
@@ -207,9 +296,68 @@ impl<'a> Reader<'a> {
                 }
             }
             previous = Some(key);
-            self.item(depth + 1)?;
+            let (value, place) = match shape {
+                Shape::Map(fields) => self.map_field(head, fields, &mut next_field, key),
+                Shape::OneOf(variants) => self.variant(head, variants, key),
+                _ => (&Shape::Any, Place::Top),
+            };
+            self.item(depth + 1, value, place)?;
+        }
+        if let Shape::Map(fields) = shape {
+            self.note_missing(head, &fields[next_field..]);
         }
         Ok(())
+    }
+
+    /// The shape of the value of `key` in a map of `fields`, looked for from `next` on (both
+    /// are in key order), noting a key the shape does not have and the fields always written
+    /// that the key skipped.
+    fn map_field(
+        &mut self,
+        head: &Head,
+        fields: &'static [Field],
+        next: &mut usize,
+        key: &[u8],
+    ) -> (&'static Shape, Place) {
+        let Some(skip) = fields[*next..].iter().position(|f| f.key.as_bytes() == key) else {
+            self.note_unknown(head, key);
+            return (&Shape::Any, Place::Top);
+        };
+        self.note_missing(head, &fields[*next..*next + skip]);
+        let field = &fields[*next + skip];
+        *next += skip + 1;
+        (field.shape, Place::Field(field.key))
+    }
+
+    /// The shape of the fields of the variant named `key`.
+    fn variant(
+        &mut self,
+        head: &Head,
+        variants: &'static [Field],
+        key: &[u8],
+    ) -> (&'static Shape, Place) {
+        match variants.iter().find(|v| v.key.as_bytes() == key) {
+            Some(variant) => (variant.shape, Place::Field(variant.key)),
+            None => {
+                self.note_unknown(head, key);
+                (&Shape::Any, Place::Top)
+            }
+        }
+    }
+
+    /// A key the map's shape does not have: the map is noted (the encoder would write it
+    /// with one key fewer).
+    fn note_unknown(&mut self, head: &Head, key: &[u8]) {
+        let key = String::from_utf8_lossy(key);
+        self.note(head.at, || format!("field `{key}` is not one of the map's fields"));
+    }
+
+    /// Fields always written among `skipped`, missing from the map: the map is noted.
+    fn note_missing(&mut self, head: &Head, skipped: &'static [Field]) {
+        if let Some(missing) = skipped.iter().find(|f| f.always) {
+            let key = missing.key;
+            self.note(head.at, || format!("field `{key}` is missing; it is always written"));
+        }
     }
 
     fn tag(&mut self, head: &Head, depth: usize) -> Result<(), BlockError> {
@@ -249,8 +397,12 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
+    fn check_any(bytes: &[u8]) -> Result<(), BlockError> {
+        check(bytes, &Shape::Any)?.result()
+    }
+
     fn problem(hex_input: &str) -> String {
-        match check(&hex::decode(hex_input).unwrap()) {
+        match check_any(&hex::decode(hex_input).unwrap()) {
             Err(BlockError::NotCanonical { offset, problem }) => format!("{offset}: {problem}"),
             other => panic!("{hex_input}: expected NotCanonical, got {other:?}"),
         }
@@ -278,7 +430,7 @@ mod tests {
             "a2616101626161f6",
             "d82a450001550000",
         ] {
-            check(&hex::decode(ok).unwrap()).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            check_any(&hex::decode(ok).unwrap()).unwrap_or_else(|e| panic!("{ok}: {e}"));
         }
     }
 
@@ -286,9 +438,9 @@ mod tests {
     fn a_link_holds_exactly_one_canonical_cid() {
         // The identity-hashed CIDv1 of nothing, then bytes after it, then a two-byte spelling
         // of its version varint, then something that is no CID at all.
-        check(&hex::decode("d82a450001550000").unwrap()).unwrap();
+        check_any(&hex::decode("d82a450001550000").unwrap()).unwrap();
         for bad in ["d82a46000155000000", "d82a46008100550000", "d82a42000f"] {
-            let e = check(&hex::decode(bad).unwrap()).unwrap_err();
+            let e = check_any(&hex::decode(bad).unwrap()).unwrap_err();
             assert_eq!(e.code(), "block.not_canonical", "{bad}: {e}");
         }
     }
@@ -318,10 +470,10 @@ mod tests {
     #[test]
     fn malformed_input_is_a_decode_error() {
         for bad in ["", "18", "62ff", "1c", "62c328", "ff", "3f"] {
-            let err = check(&hex::decode(bad).unwrap()).unwrap_err();
+            let err = check_any(&hex::decode(bad).unwrap()).unwrap_err();
             assert_eq!(err.code(), "block.decode", "{bad}: {err}");
         }
         // Depth exactly at the bound is fine.
-        check(&hex::decode(format!("{}00", "81".repeat(16))).unwrap()).unwrap();
+        check_any(&hex::decode(format!("{}00", "81".repeat(16))).unwrap()).unwrap();
     }
 }

@@ -12,7 +12,8 @@ use super::cache::Known;
 use super::client::LightClient;
 use super::error::LightError;
 use super::verify::verify_entry_at;
-use crate::block::{from_cbor_exact, to_cbor};
+use crate::block::shape::LIGHT_CACHE;
+use crate::block::{from_cbor_shaped, to_cbor};
 use crate::blockstore::{Blockstore, StorageError};
 use crate::entry::EncodedEntry;
 use crate::name::Name;
@@ -61,7 +62,8 @@ impl LightClient {
     /// empty, as if nothing was saved); an entry that no longer passes is left out.
     pub fn restore_cache(&mut self, bytes: &[u8], now: u64) -> Result<usize, LightError> {
         let corrupt = |reason: String| LightError::CacheCorrupt { reason };
-        let saved: Saved = from_cbor_exact(bytes).map_err(|e| corrupt(e.to_string()))?;
+        let saved: Saved =
+            from_cbor_shaped(bytes, &LIGHT_CACHE).map_err(|e| corrupt(e.to_string()))?;
         if saved.v != FORMAT_VERSION {
             return Err(corrupt(format!("unknown format version {}", saved.v)));
         }

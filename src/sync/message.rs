@@ -24,7 +24,9 @@ use serde_bytes::{ByteArray, ByteBuf};
 
 use super::error::SyncError;
 use super::proof_answer::{ProofAnswer, MAX_NAMES_PER_PROOF_REQUEST, MAX_WATCHED_NAMES};
-use crate::block::{self, array_items, from_cbor, to_cbor, write_head, write_text, BlockError};
+use crate::block::shape::FRAME;
+use crate::block::{array_items, from_cbor, from_cbor_checked, to_cbor, write_head, write_text};
+use crate::block::{BlockError, Conformance};
 use crate::block::{MAJOR_ARRAY, MAJOR_MAP, MAJOR_UINT};
 use crate::entry::EncodedEntry;
 use crate::entry::Entry;
@@ -251,11 +253,21 @@ impl Message {
     /// assert_eq!(Message::decode(&bytes).unwrap_err().code(), "block.not_canonical");
     /// ```
     pub fn decode(bytes: &[u8]) -> Result<Message, SyncError> {
+        let (message, conformance) = Message::decode_checked(bytes)?;
+        // A field of another CBOR type than its own: in an entry first (the offset counted from
+        // the entry's first byte), then in the frame's own fields.
+        conformance.result().map_err(SyncError::NotCanonical)?;
+        Ok(message)
+    }
+
+    /// [`Message::decode`] but for its last check, whether every field has its CBOR type
+    /// (rule 8), whose verdict comes back beside the message.
+    pub(crate) fn decode_checked(bytes: &[u8]) -> Result<(Message, Conformance), SyncError> {
         if bytes.len() > MAX_FRAME_BYTES {
             return Err(SyncError::FrameTooLarge { size: bytes.len(), max: MAX_FRAME_BYTES });
         }
-        let frame: FrameIn = match from_cbor(bytes) {
-            Ok(frame) => frame,
+        let (frame, conformance) = match from_cbor_checked::<FrameIn>(bytes, &FRAME) {
+            Ok(checked) => checked,
             Err(e @ BlockError::NotCanonical { .. }) => return Err(SyncError::NotCanonical(e)),
             Err(e) => {
                 // Only on failure: is this a frame of another version?
@@ -278,9 +290,7 @@ impl Message {
         }
         message.check()?;
         message.attach_entry_bytes(bytes)?;
-        // The frame's own fields, the same way; its entries are written from the kept bytes.
-        block::same_encoding(bytes, &message.encode()).map_err(SyncError::NotCanonical)?;
-        Ok(message)
+        Ok((message, conformance))
     }
 
     /// Gives each entry of an `Ops` or `Entries` message the bytes it was read from: the frame
@@ -297,11 +307,7 @@ impl Message {
             return Err(SyncError::Malformed("entry list not where it was decoded from".into()));
         };
         for (entry, range) in entries.iter_mut().zip(items) {
-            let bytes = &frame[range];
-            // As `Entry::decode` does: one encode, to compare (see `block::from_cbor_exact`).
-            block::same_encoding(bytes, &entry.entry().encode())
-                .map_err(SyncError::NotCanonical)?;
-            entry.attach(bytes);
+            entry.attach(&frame[range]);
         }
         Ok(())
     }

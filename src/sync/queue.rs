@@ -24,7 +24,8 @@ use std::collections::{BTreeSet, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
-use crate::block::{from_cbor_exact, write_head, write_text};
+use crate::block::shape::QUEUE_V1;
+use crate::block::{from_cbor_shaped, write_head, write_text};
 use crate::block::{MAJOR_ARRAY, MAJOR_MAP, MAJOR_UINT};
 use crate::entry::EncodedEntry;
 
@@ -255,8 +256,8 @@ impl DeltaQueue {
     /// are unreadable state like any other damage (`sync.queue_corrupt`, the reason naming the
     /// offset).
     pub fn decode(bytes: &[u8], capacity: usize) -> Result<DeltaQueue, SyncError> {
-        let saved: Saved =
-            from_cbor_exact(bytes).map_err(|e| SyncError::QueueCorrupt(e.to_string()))?;
+        let saved: Saved = from_cbor_shaped(bytes, &QUEUE_V1)
+            .map_err(|e| SyncError::QueueCorrupt(e.to_string()))?;
         if saved.v != FORMAT_VERSION {
             return Err(SyncError::QueueCorrupt(format!("unknown format version {}", saved.v)));
         }

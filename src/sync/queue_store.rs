@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
 use super::queue::{DeltaQueue, CHUNK_ENTRIES, QUEUE_KEY};
-use crate::block::{cid_of, from_cbor, from_cbor_exact, to_cbor, write_head, write_text, Block};
+use crate::block::shape::{QUEUE_CHUNK, QUEUE_RECORD};
+use crate::block::{cid_of, from_cbor, from_cbor_shaped, to_cbor, write_head, write_text, Block};
 use crate::block::{MAJOR_ARRAY, MAJOR_MAP, MAJOR_UINT};
 use crate::blockstore::{verified, Blockstore};
 use crate::entry::EncodedEntry;
@@ -79,7 +80,7 @@ impl QueueRecord {
 
     /// Reads a record: canonical DAG-CBOR, version 2, no other field (`sync.queue_corrupt`).
     pub fn decode(bytes: &[u8]) -> Result<QueueRecord, SyncError> {
-        let saved: SavedRecord = from_cbor_exact(bytes).map_err(corrupt)?;
+        let saved: SavedRecord = from_cbor_shaped(bytes, &QUEUE_RECORD).map_err(corrupt)?;
         if saved.v != RECORD_VERSION {
             return Err(SyncError::QueueCorrupt(format!("unknown format version {}", saved.v)));
         }
@@ -108,7 +109,7 @@ impl QueueChunk {
     /// Reads a chunk block's bytes: canonical DAG-CBOR, 1 to [`CHUNK_ENTRIES`] entries
     /// (`sync.queue_corrupt`).
     pub fn decode(bytes: &[u8]) -> Result<QueueChunk, SyncError> {
-        let chunk: QueueChunk = from_cbor_exact(bytes).map_err(corrupt)?;
+        let chunk: QueueChunk = from_cbor_shaped(bytes, &QUEUE_CHUNK).map_err(corrupt)?;
         if chunk.entries.is_empty() || chunk.entries.len() as u64 > CHUNK_ENTRIES {
             let n = chunk.entries.len();
             return Err(SyncError::QueueCorrupt(format!("a chunk of {n} deltas")));

@@ -17,8 +17,8 @@
 //! layers that would hold no key are skipped rather than represented by empty nodes). The only
 //! node without entries is the root of the empty tree, `{"l": null, "e": []}`, whose CID is
 //! [`empty_root`]: `bafyr4iawrthw2wqs7y4oldtbowp5ovnuas7shfhzczogsay3nbzknq4pu4` (the 7 bytes
-//! `a2 61 65 80 61 6c f6`). Decoding insists on the canonical encoding (re-encoding gives the
-//! same bytes).
+//! `a2 61 65 80 61 6c f6`). Decoding insists on the canonical encoding, each field of its CBOR
+//! type (re-encoding gives the same bytes).
 //!
 //! ```
 //! use vns::tree::node::{empty_root, Node};
@@ -31,6 +31,7 @@ use cid::Cid;
 use serde::{Deserialize, Serialize};
 
 use super::error::TreeError;
+use crate::block::shape::NODE;
 use crate::block::{self, Block, BlockError};
 
 /// The layer of a key: leading zero bits of BLAKE3(key), divided by 4 (so a node has about 16
@@ -251,13 +252,23 @@ impl Node {
     }
 
     fn decode_strict(bytes: &[u8]) -> Result<Node, TreeError> {
-        let wire: WireNode = block::from_cbor_exact(bytes).map_err(|e| match e {
+        let wire: WireNode = block::from_cbor_shaped(bytes, &NODE).map_err(|e| match e {
             BlockError::NotCanonical { .. } => {
                 TreeError::NotCanonical { cid: block::cid_of(bytes), source: Box::new(e) }
             }
             e => TreeError::InvalidNode { cid: block::cid_of(bytes), reason: e.to_string() },
         })?;
         Self::decode_structure(bytes, wire)
+    }
+
+    /// What the strict decoding reads of `bytes` before the structure checks, encoded again,
+    /// beside the shape check's verdict: the two checks of rule 8, side by side (tests).
+    #[cfg(test)]
+    pub(crate) fn decode_checked_reencoded(
+        bytes: &[u8],
+    ) -> Result<(Vec<u8>, block::Conformance), BlockError> {
+        let (wire, conformance) = block::from_cbor_checked::<WireNode>(bytes, &NODE)?;
+        Ok((block::to_cbor(&wire)?, conformance))
     }
 
     fn decode_structure(bytes: &[u8], wire: WireNode) -> Result<Node, TreeError> {
