@@ -31,7 +31,6 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('./vns-types.js').RegisterOptions} RegisterOptions */
 /** @typedef {import('../pkg/web/vns.js').Keys} Keys */
 /** @typedef {import('../pkg/web/vns.js').RecordInput} RecordInput */
-/** @typedef {import('../pkg/web/vns.js').RenewalOutlook} RenewalOutlook */
 
 /**
  * Options of light mode: the network options of `open`, `mode: 'light'`; where verified
@@ -198,18 +197,6 @@ export class LightVns extends VnsEventTarget {
   async renew(keys, name) {
     await this.#current(name);
     return this.#commit(name, (now) => this.#client.renew(keys, name, now));
-  }
-
-  /**
-   * What renewing `name` now would set and gain, and from when it is worthwhile, on its
-   * verified version (as `Vns.renewal`, after asking the peers): `store.not_found` when no
-   * version is verified, `rule.lapsed` past its grace.
-   * @param {string} name
-   * @returns {Promise<RenewalOutlook>}
-   */
-  async renewal(name) {
-    await this.#current(name);
-    return this.#client.renewal(name, this.#now());
   }
 
   /**

@@ -77,25 +77,8 @@ pub fn outlook(current: &Entry, params: &NetworkParams, now: u64) -> RenewalOutl
 /// The outlook for `name` as `ns` holds it at `now`: `store.not_found` when no version is
 /// held, `rule.lapsed` once its grace period is over (nobody can renew it then).
 pub fn for_name(ns: &Namespace, name: &Name, now: u64) -> Result<RenewalOutlook, Error> {
-    for_held(ns.get(name), name, ns.params(), now)
-}
-
-/// The outlook for `name` when `held` is the version known for it (a full node's, or the one
-/// a light client verified), by the same rules as [`for_name`].
-///
-/// ```
-/// use vns::{name::Name, params::NetworkParams, renewal};
-/// let alice = Name::parse("alice").unwrap();
-/// let err = renewal::for_held(None, &alice, &NetworkParams::testing(), 0).unwrap_err();
-/// assert_eq!(err.code(), "store.not_found");
-/// ```
-pub fn for_held(
-    held: Option<&Entry>,
-    name: &Name,
-    params: &NetworkParams,
-    now: u64,
-) -> Result<RenewalOutlook, Error> {
-    let entry = held.ok_or_else(|| Error::NotFound { name: name.to_string() })?;
+    let entry = ns.get(name).ok_or_else(|| Error::NotFound { name: name.to_string() })?;
+    let params = ns.params();
     if rules::status(entry, params, now) == Status::Lapsed {
         let lapsed = entry.expires().saturating_add(params.grace_period_ms);
         return Err(RuleError::Lapsed { name: name.to_string(), lapsed }.into());

@@ -12,7 +12,6 @@ use crate::build;
 use crate::entry::{EncodedEntry, Entry};
 use crate::error::Error;
 use crate::name::Name;
-use crate::renewal::{self, RenewalOutlook};
 use crate::rules;
 use crate::sync::{LocalChange, Message, Outbound};
 
@@ -21,7 +20,7 @@ impl LightClient {
     /// spent) would be refused for against the version verified here: a reserved or taken
     /// name, bad records, a timestamp out of range. Look the name up first, so that what is
     /// verified here is what the peers hold. (The hourly registration limit is each full
-    /// node's own, for its API callers: a node applies a peer's copy whatever the limit.)
+    /// node's own: a node past it refuses the change, which shows as `light.not_accepted`.)
     pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), LightError> {
         rules::check_bounds(entry).map_err(Error::from)?;
         rules::check_time(entry, &self.params, now).map_err(Error::from)?;
@@ -96,21 +95,6 @@ impl LightClient {
             return Err(failure.clone());
         }
         self.answer(name, now)
-    }
-
-    /// What a renewal of `name` signed at `now` would set and gain, on the version verified
-    /// here (look it up first), by the rules a full node answers it with
-    /// ([`renewal::for_held`]): `store.not_found` when none is, `rule.lapsed` past its grace.
-    ///
-    /// ```
-    /// use vns::light::{LightClient, LightConfig};
-    /// let light = LightClient::new(vns::params::NetworkParams::testing(), LightConfig::default());
-    /// let alice = vns::name::Name::parse("alice").unwrap();
-    /// assert_eq!(light.renewal(&alice, 1_000).unwrap_err().code(), "store.not_found");
-    /// ```
-    pub fn renewal(&self, name: &Name, now: u64) -> Result<RenewalOutlook, LightError> {
-        let held = self.held(name).map(EncodedEntry::entry);
-        Ok(renewal::for_held(held, name, &self.params, now)?)
     }
 
     /// The version verified here for `name`, if any.

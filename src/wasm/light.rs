@@ -245,15 +245,6 @@ impl VnsLight {
         })
     }
 
-    /// What a renewal of `name` signed at `now` would set and gain, on its verified version
-    /// (look it up first), as `VnsNode.renewal` answers: `store.not_found` when none is
-    /// verified, `rule.lapsed` past its grace.
-    #[wasm_bindgen(unchecked_return_type = "RenewalOutlook")]
-    pub fn renewal(&self, name: &str, now: f64) -> JsResult<JsValue> {
-        let (name, now) = (args::name(name)?, args::uint("now", now)?);
-        self.with(|c| Ok(super::owners::outlook(c.renewal(&name, now).map_err(coded)?)))
-    }
-
     /// Sends an update of `name`'s records, built on its verified version.
     #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
     pub fn update(

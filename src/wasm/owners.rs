@@ -127,16 +127,14 @@ impl VnsNode {
     pub fn renewal(&self, name: &str, now: f64) -> JsResult<JsValue> {
         let name = args::name(name)?;
         let now = args::uint("now", now)?;
-        self.with(|n| Ok(outlook(renewal::for_name(n.namespace(), &name, now).map_err(coded)?)))
+        self.with(|n| {
+            let outlook = renewal::for_name(n.namespace(), &name, now).map_err(coded)?;
+            Ok(object(&[
+                ("expires", num(outlook.expires)),
+                ("renewedExpires", num(outlook.renewed_expires)),
+                ("gain", num(outlook.gain)),
+                ("worthwhileFrom", num(outlook.worthwhile_from)),
+            ]))
+        })
     }
-}
-
-/// A `RenewalOutlook` object (full and light clients answer `renewal` alike).
-pub(super) fn outlook(outlook: renewal::RenewalOutlook) -> JsValue {
-    object(&[
-        ("expires", num(outlook.expires)),
-        ("renewedExpires", num(outlook.renewed_expires)),
-        ("gain", num(outlook.gain)),
-        ("worthwhileFrom", num(outlook.worthwhile_from)),
-    ])
 }
