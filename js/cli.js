@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * The `vns` command: run a peer (`vns serve`) and manage names through a node's HTTP API.
- * Changes are built and signed locally (the secret key never leaves this machine) and sent to
- * the node as signed entry blocks.
+ * The `vns` command: run a peer (`vns serve`) and manage names through a node's HTTP API, or
+ * as a light client of it (`resolve` by default, changes with `--light`). Changes are built
+ * and signed locally (the secret key never leaves this machine) and sent to the node as
+ * signed entry blocks.
  *
  * ```sh
  * vns key new                       # creates ~/.vns/key.json
@@ -24,6 +25,7 @@ import { parse, intFlag, args, storageFlag } from './cli/options.js';
 import { getJson } from './cli/node-client.js';
 import { keyCommand } from './cli/keys.js';
 import { nameCommand } from './cli/names.js';
+import { useLight } from './cli/light-client.js';
 import { commandHelp, overview } from './cli/help.js';
 
 /** @typedef {import('./cli/options.js').Flags} Flags */
@@ -34,6 +36,7 @@ import { commandHelp, overview } from './cli/help.js';
  * @returns {Promise<[unknown, string, number]>}
  */
 async function run(command, rest, flags) {
+  useLight(command, flags); // --light or --no-light on a command without a light path: usage
   if (command === 'key') {
     const [json, text] = await keyCommand(rest, flags);
     return [json, text, EXIT.ok];

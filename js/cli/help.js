@@ -23,8 +23,14 @@ const COMMON = `Common options:
   --node URL   the node's HTTP address (default $VNS_NODE or http://127.0.0.1:${DEFAULT_PORT})
   --key FILE   the key file (default $VNS_KEY or ~/.vns/key.json)
   --json       machine-readable output on stdout
-  --light      (resolve, update, transfer) verify the node's answers as a light client:
-               entries with merkle proofs over its peer endpoint, nothing trusted`;
+  --light      (register, update, renew, transfer) send the change as a light client, over
+               the node's peer endpoint, built on the version its proof shows
+  --no-light   (resolve) print the node's HTTP answer, with its proof, instead of verifying it`;
+
+const LIGHT = `Light client: \`vns resolve\` checks the node's answer itself (the entry and its merkle
+proof, asked over the node's peer endpoint), so it trusts no node and loads only that name.
+Changes go over the HTTP API unless --light: the entry they are built on is checked either
+way, and the node answers once the change is saved, with its own refusals in words.`;
 
 /**
  * Help lines: each flag padded to one column, its meaning after it, wrapped under it.
@@ -138,9 +144,13 @@ Example:
   vns transfer alice 12D3KooW…
 
 ${COMMON}`,
-  resolve: () => `vns resolve: a name's records, owner and expiry
+  resolve: () => `vns resolve: a name's records, owner and expiry, verified
 
-Usage: vns resolve <name>
+Usage: vns resolve <name> [--no-light]
+
+The answer is checked as a light client checks it: the entry's signatures, chain and
+proof-of-work, and its merkle proof against the root the node states. --json adds \`stale\`
+and \`verifiedAt\`; with --no-light it is the node's own answer (with \`proof\`), unchecked.
 
 Example:
   vns resolve alice.vfs --json
@@ -197,6 +207,8 @@ Usage:
   vns status                        the node's entries, root, peers and queue
 
 \`vns <command> --help\` shows a command's options, defaults and an example.
+
+${LIGHT}
 
 ${RECORDS}
 

@@ -1,18 +1,20 @@
 // @ts-check
 /**
  * The `vns` commands about names: register, update, renew, transfer, resolve, names,
- * history, available. Changes are built and signed on a throwaway local node and sent as
- * signed entry blocks; questions (availability, history, renewal) are answered by the core on
- * that node from the entry the server holds.
+ * history, available. Changes are built and signed on a throwaway local node holding only the
+ * name's entry (checked by the core as it arrives) and sent as signed entry blocks, or, with
+ * `--light`, built on the version a light client verified and sent over the node's peer
+ * endpoint; questions (availability, history, renewal) are answered by the core from that
+ * entry. `resolve` answers as a light client unless `--no-light` (see `light-client.js`).
  * @module
  */
 import { createInterface } from 'node:readline/promises';
-import { canonicalName } from '../node.js';
+import { canonicalName, inlineSolver, powSearch } from '../node.js';
 import { CliError, usage, EXIT } from './errors.js';
 import { args, intFlag } from './options.js';
 import { keyPath, loadKeys } from './keys.js';
 import { getJson, loadEntry, loadHeld, send, withClient } from './node-client.js';
-import { withLight } from './light-client.js';
+import { requireHeld, useLight, withLight } from './light-client.js';
 import { date, daysUntil, progressBar, showResolved, span } from './format.js';
 
 /** @typedef {import('./options.js').Flags} Flags */
@@ -54,6 +56,40 @@ function updatedRecords(flags, current) {
 
 /** The resolved name in a node's answer to a change. @param {unknown} result @returns {ResolvedName} */
 const resultResolved = (result) => /** @type {{ resolved: ResolvedName }} */ (result).resolved;
+
+/**
+ * The package's own proof-of-work solver, with a progress bar on stderr from its first nonce
+ * to its last (so a registration refused before it, or after it was sent, shows which).
+ * @returns {import('../core.js').PowSolver}
+ */
+function solverWithBar() {
+  const solve = inlineSolver({ powSearch });
+  return async (task, options) => {
+    const bar = progressBar();
+    bar.start(task.difficulty);
+    const nonce = await solve(task, { ...options, onProgress: (p) => bar.update(p) });
+    bar.done();
+    return nonce;
+  };
+}
+
+/**
+ * Makes a change as a light client of the node: `change` runs on the light client once the
+ * name's version is verified (a name the node proves absent fails as over HTTP), and the
+ * answer is the version the node's proof shows afterwards.
+ * @param {Flags} flags @param {string} name
+ * @param {(light: import('../light.js').LightVns, keys: Keys) => Promise<ResolvedName>} change
+ * @param {{ existing: boolean }} opts `existing`: the change needs a version the node holds
+ * @returns {Promise<{ resolved: ResolvedName }>}
+ */
+async function lightChange(flags, name, change, { existing }) {
+  const keys = await loadKeys(flags);
+  const resolved = await withLight(flags, async (light) => {
+    if (existing) await requireHeld(light, name);
+    return change(light, keys);
+  });
+  return { resolved };
+}
 
 /**
  * Builds a change on a client node, sends it, and returns the node's answer.
@@ -157,13 +193,11 @@ export async function nameCommand(command, rest, flags) {
   switch (command) {
     case 'register': {
       const [name] = args(rest, 1, '`register <name>`');
-      const bar = progressBar();
       const records = recordsFrom(flags);
-      const result = await signAndSend(flags, name, async (client, keys) => {
-        bar.start(client.difficulty);
-        await client.register(keys, name, records, { onProgress: (p) => bar.update(p) });
-        bar.done();
-      }, { existing: false });
+      const options = { solve: solverWithBar() };
+      const result = useLight(command, flags)
+        ? await lightChange(flags, name, (light, keys) => light.register(keys, name, records, options), { existing: false })
+        : await signAndSend(flags, name, (client, keys) => client.register(keys, name, records, options), { existing: false });
       const resolved = resultResolved(result);
       await backupReminder(flags, resolved.owner);
       return [result, `registered\n${showResolved(resolved)}`, EXIT.ok];
@@ -171,45 +205,48 @@ export async function nameCommand(command, rest, flags) {
     case 'update': {
       const [name] = args(rest, 1, '`update <name>` with records, or --clear');
       updatedRecords(flags, []); // refuses a wrong combination of flags before anything is fetched
-      if (flags.light) {
-        const keys = await loadKeys(flags);
-        const resolved = await withLight(flags, async (light) => {
+      const result = useLight(command, flags)
+        ? await lightChange(flags, name, async (light, keys) => {
           const current = (await light.resolve(name)).records;
           return light.update(keys, name, updatedRecords(flags, current));
-        });
-        return [{ resolved }, `updated\n${showResolved(resolved)}`, EXIT.ok];
-      }
-      const result = await signAndSend(flags, name, async (client, keys) => {
-        const current = (await client.resolve(name)).records;
-        await client.update(keys, name, updatedRecords(flags, current));
-      }, { existing: true });
+        }, { existing: true })
+        : await signAndSend(flags, name, async (client, keys) => {
+          const current = (await client.resolve(name)).records;
+          await client.update(keys, name, updatedRecords(flags, current));
+        }, { existing: true });
       return [result, `updated\n${showResolved(resultResolved(result))}`, EXIT.ok];
     }
     case 'renew': {
       const [name] = args(rest, 1, '`renew <name>`');
       /** @type {import('../core.js').RenewalOutlook | undefined} */
       let outlook;
-      const result = await signAndSend(flags, name, async (client, keys) => {
-        outlook = client.renewal(name);
-        process.stderr.write(`${renewalText(canonicalName(name), outlook, Date.now(), client.network.registrationPeriodMs)}\n`);
+      /** Shows what renewing gains and asks. @param {import('../core.js').RenewalOutlook} o @param {number} periodMs */
+      const ask = async (o, periodMs) => {
+        outlook = o;
+        process.stderr.write(`${renewalText(canonicalName(name), o, Date.now(), periodMs)}\n`);
         await confirm(flags, 'Sign this renewal?');
-        await client.renew(keys, name);
-      }, { existing: true });
+      };
+      const result = useLight(command, flags)
+        ? await lightChange(flags, name, async (light, keys) => {
+          await ask(await light.renewal(name), light.network.registrationPeriodMs);
+          return light.renew(keys, name);
+        }, { existing: true })
+        : await signAndSend(flags, name, async (client, keys) => {
+          await ask(client.renewal(name), client.network.registrationPeriodMs);
+          await client.renew(keys, name);
+        }, { existing: true });
       return [{ ...(/** @type {object} */ (result)), renewal: outlook }, `renewed\n${showResolved(resultResolved(result))}`, EXIT.ok];
     }
     case 'transfer': {
       const [name, owner] = args(rest, 2, '`transfer <name> <new-owner>`');
-      if (flags.light) {
-        const keys = await loadKeys(flags);
-        const resolved = await withLight(flags, (light) => light.transfer(keys, name, owner));
-        return [{ resolved }, `transferred\n${showResolved(resolved)}`, EXIT.ok];
-      }
-      const result = await signAndSend(flags, name, (client, keys) => client.transfer(keys, name, owner), { existing: true });
+      const result = useLight(command, flags)
+        ? await lightChange(flags, name, (light, keys) => light.transfer(keys, name, owner), { existing: true })
+        : await signAndSend(flags, name, (client, keys) => client.transfer(keys, name, owner), { existing: true });
       return [result, `transferred\n${showResolved(resultResolved(result))}`, EXIT.ok];
     }
     case 'resolve': {
       const [name] = args(rest, 1, '`resolve <name>`');
-      if (flags.light) {
+      if (useLight(command, flags)) {
         const verified = await withLight(flags, (light) => light.resolve(name));
         return [verified, showResolved(verified), EXIT.ok];
       }

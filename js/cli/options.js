@@ -19,6 +19,7 @@ const OPTIONS = /** @type {const} */ ({
   replace: { type: 'boolean' },
   clear: { type: 'boolean' },
   light: { type: 'boolean' },
+  'no-light': { type: 'boolean' },
   ip: { type: 'string', multiple: true },
   ip6: { type: 'string', multiple: true },
   txt: { type: 'string', multiple: true },
