@@ -20,7 +20,8 @@ impl LightClient {
     /// spent) would be refused for against the version verified here: a reserved or taken
     /// name, bad records, a timestamp out of range. Look the name up first, so that what is
     /// verified here is what the peers hold. (The hourly registration limit is each full
-    /// node's own: a node past it refuses the change, which shows as `light.not_accepted`.)
+    /// node's own and covers only changes submitted to it: a light client's registration
+    /// reaches the node as a peer's copy, which the limit does not apply to.)
     pub fn check_register(&self, entry: &Entry, now: u64) -> Result<(), LightError> {
         rules::check_bounds(entry).map_err(Error::from)?;
         rules::check_time(entry, &self.params, now).map_err(Error::from)?;
