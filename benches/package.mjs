@@ -2,7 +2,8 @@
 //  - the first (uncached) resolve of each name at 100k names through the package, beside a
 //    plain JS Map of the same answers and the native core's `resolve/vns_100000` criterion
 //    median, with where the time goes: a bare call into wasm, the name's parsing (and one
-//    string back), the wasm `VnsNode.resolve` alone, and the shim's wrapping and caching;
+//    string back), the wasm `VnsNode.resolve` alone (and within it, the engine parsing the
+//    answer's JSON text), and the shim's wrapping and caching;
 //  - cached resolves through the package, beside the same Map;
 //  - registrations applied per second (`submit` of signed entry blocks), beside the native
 //    core's `apply/register` criterion median.
@@ -126,6 +127,9 @@ const first = median(firstRounds);
 const bareCall = perCall(order, () => raw.size);
 const parse = perCall(order, (name) => canonicalName(name));
 const wasmResolve = perCall(order, (name) => raw.resolve(name, now));
+// The engine's share of that: parsing the answer's JSON text (what the wasm side hands over).
+const answerTexts = order.map((name) => JSON.stringify(raw.resolve(name, now)));
+const answerParse = perCall(answerTexts, (text) => JSON.parse(text));
 
 const map = new Map();
 for (const name of names) map.set(name, vns.resolveSync(name));
@@ -146,7 +150,7 @@ console.log(`==> package benchmarks (Node ${process.version}, CPU-time medians o
 console.log(`first resolve ${k}: vns.resolveSync ${f(first)} vs Map.get ${f(mapGet)} -> ${ratio(first, mapGet)}` +
   (nativeResolveNs ? `; native resolve ${f(nativeResolveNs)} -> ${ratio(first, nativeResolveNs)}` : '; native figure missing (run cargo bench --bench core -- resolve first)') +
   ' (target <= 2 µs)');
-console.log(`  of which: bare wasm call ${f(bareCall)}, canonicalName ${f(parse)}, VnsNode.resolve ${f(wasmResolve)}, shim (wrapping, caching) ${f(first - wasmResolve)}`);
+console.log(`  of which: bare wasm call ${f(bareCall)}, canonicalName ${f(parse)}, VnsNode.resolve ${f(wasmResolve)} (JSON.parse of its answer text alone ${f(answerParse)}), shim (wrapping, caching) ${f(first - wasmResolve)}`);
 console.log(`cached resolve ${k}: await vns.resolve ${f(cachedAwait)} vs await Map.get ${f(mapAwait)} -> ${ratio(cachedAwait, mapAwait)} (target <= 5x)`);
 console.log(`cached resolve ${k}: vns.resolveSync ${f(cached)} vs Map.get ${f(mapGet)} -> ${ratio(cached, mapGet)} (target <= 5x)`);
 const perSec = (ns) => Math.round(1e9 / ns).toLocaleString('en');
