@@ -3,6 +3,9 @@
 //!   signed messages (target: overhead at most 25%); an update applied from a peer's bytes
 //!   (decoded once, then carried), and what one encoding of an update costs;
 //! - `resolve` at 100k and 1M names vs a `HashMap<String, Vec<Record>>` lookup (target: 2x);
+//! - the steps of the package's uncached `resolve` answer at 100k names (`resolve_steps/`):
+//!   parsing the typed name, the lookup, the entry's CID and its text, the records' text and
+//!   the owner's peer id (beside `bs58` encoding the same 38 bytes);
 //! - building the tree of 100k sorted names at once (`Tree::from_sorted`, target ≤ 0.5 s) vs
 //!   inserting the same names one at a time (`cargo bench --bench core -- tree/`).
 //!
@@ -162,6 +165,55 @@ fn resolve(c: &mut Criterion) {
     group.finish();
 }
 
+/// What the wasm `VnsNode.resolve` does before handing the answer to JS, one step at a time.
+fn resolve_steps(c: &mut Criterion) {
+    let mut group = c.benchmark_group("resolve_steps");
+    let n = 100_000u32;
+    let mut ns = Namespace::new(params());
+    for e in unsigned_copies(n) {
+        ns.restore(e);
+    }
+    let typed: Vec<String> = (0..1024).map(|i| format!("name{:07}", (i * 7919) % n)).collect();
+    let names: Vec<_> = typed.iter().map(|t| vns::name::Name::parse(t).unwrap()).collect();
+    let now = T0 + 1;
+    let mut i = 0;
+    let mut next = || {
+        i = (i + 1) % typed.len();
+        i
+    };
+    group.bench_function("parse_name", |b| {
+        b.iter(|| black_box(vns::name::Name::parse(black_box(&typed[next()])).unwrap()))
+    });
+    group.bench_function("lookup", |b| {
+        b.iter(|| black_box(ns.resolve(black_box(&names[next()]), now).unwrap().seq))
+    });
+    group.bench_function("entry_cid", |b| b.iter(|| black_box(ns.cid(black_box(&names[next()])))));
+    let cid = ns.cid(&names[0]).unwrap();
+    group.bench_function("entry_cid_text", |b| b.iter(|| black_box(black_box(cid).to_string())));
+    let answer = ns.resolve(&names[0], now).unwrap();
+    let (records, owner) = (answer.records, answer.owner);
+    group.bench_function("records_text", |b| {
+        b.iter(|| {
+            black_box(records).iter().map(|r| black_box(r.data.to_string()).len()).sum::<usize>()
+        })
+    });
+    group.bench_function("owner_peer_id", |b| b.iter(|| black_box(black_box(owner).to_peer_id())));
+    let id_bytes = bs58::decode(owner.to_peer_id()).into_vec().unwrap();
+    group.bench_function("owner_peer_id_baseline_bs58", |b| {
+        b.iter(|| black_box(bs58::encode(black_box(&id_bytes)).into_string()))
+    });
+    group.bench_function("whole_answer", |b| {
+        b.iter(|| {
+            let name = vns::name::Name::parse(black_box(&typed[next()])).unwrap();
+            let r = ns.resolve(&name, now).unwrap();
+            let texts: Vec<String> = r.records.iter().map(|r| r.data.to_string()).collect();
+            let entry = ns.cid(r.name).map(|cid| cid.to_string());
+            black_box((texts, r.owner.to_peer_id(), entry, r.expires, r.seq))
+        })
+    });
+    group.finish();
+}
+
 fn tree_build(c: &mut Criterion) {
     let mut group = c.benchmark_group("tree");
     // One round of the baseline takes seconds: the fewest samples criterion takes, each of
@@ -193,6 +245,6 @@ fn tree_build(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = apply, resolve, tree_build
+    targets = apply, resolve, resolve_steps, tree_build
 }
 criterion_main!(benches);

@@ -49,6 +49,9 @@ export class AnswerCache {
   set(asked, answer) {
     if (this.#byAsked.size >= MAX_CACHED_ANSWERS) this.clear();
     this.#byAsked.set(asked, answer);
+    // Asked by its canonical name (the usual case), the answer needs no list of spellings:
+    // `forget` drops that key itself. Skipping the list halves what a first resolve stores.
+    if (asked === answer.name) return;
     const spellings = this.#askedAs.get(answer.name);
     if (!spellings) this.#askedAs.set(answer.name, [asked]);
     else if (!spellings.includes(asked)) spellings.push(asked);
@@ -61,6 +64,7 @@ export class AnswerCache {
 
   /** @param {string} canonical */
   forget(canonical) {
+    this.#byAsked.delete(canonical);
     for (const asked of this.#askedAs.get(canonical) ?? []) this.#byAsked.delete(asked);
     this.#askedAs.delete(canonical);
   }

@@ -15,10 +15,15 @@ use cid::Cid;
 use multihash::Multihash;
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize};
 
+mod bases;
 mod canonical;
+mod cid_text;
 mod conformance;
 pub(crate) mod shape;
+pub(crate) use bases::base64url;
+pub use bases::{decode_multibase, MultibaseError};
 pub use canonical::MAX_DEPTH;
+pub use cid_text::{cid_text, parse_cid_text, push_cid_text};
 pub(crate) use conformance::Conformance;
 use shape::Shape;
 

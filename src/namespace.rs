@@ -41,6 +41,7 @@ use crate::record::Record;
 use crate::rules::{self, Decision};
 use crate::tree::{Proof, Tree};
 
+mod answer;
 mod blocks;
 mod held;
 mod owners;

@@ -93,9 +93,12 @@ pub fn keys_from_phrase(phrase: &str) -> Result<Keypair, PhraseError> {
     let words: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
     // Words first: a typo is the likeliest mistake and its position is the most useful answer,
     // whatever the count.
-    let list = Language::English;
-    if let Some((index, word)) = words.iter().enumerate().find(|(_, w)| list.find_word(w).is_none())
-    {
+    // `Language::find_word` is `#[inline]`: called from here it would link a second copy of
+    // the word list (27 KB of wasm) into this crate. `words_by_prefix` is compiled in `bip39`
+    // beside the copy `Mnemonic` uses; in the sorted list a word comes first among those it
+    // prefixes.
+    let known = |w: &str| Language::English.words_by_prefix(w).first() == Some(&w);
+    if let Some((index, word)) = words.iter().enumerate().find(|(_, w)| !known(w)) {
         return Err(PhraseError::UnknownWord { position: index + 1, word: word.clone() });
     }
     if words.len() != PHRASE_WORDS {

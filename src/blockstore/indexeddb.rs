@@ -167,7 +167,7 @@ fn upgrade(event: VersionChangeEvent, failed: Rc<RefCell<Option<String>>>) {
             let (keys, values) = (keys.await.map_err(text)?, values.await.map_err(text)?);
             let mut blocks = Vec::with_capacity(keys.len());
             for (k, v) in keys.iter().zip(&values) {
-                let cid = k.as_string().and_then(|k| Cid::try_from(k.as_str()).ok());
+                let cid = k.as_string().and_then(|k| crate::block::parse_cid_text(&k).ok());
                 blocks.push(cid.zip(to_bytes(v)).ok_or(format!("record {k:?} is not a block"))?);
             }
             put_packs(&packs, blocks.iter().map(|(c, b)| (*c, b.as_slice()))).map_err(text)?;

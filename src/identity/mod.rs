@@ -14,6 +14,7 @@
 //! assert!(owner.verify(b"hello", &signature).is_ok());
 //! ```
 
+mod base58;
 mod keypair;
 mod public_key;
 

@@ -93,7 +93,22 @@ impl PublicKey {
     /// assert!(Keypair::from_secret(&[1u8; 32]).public().to_peer_id().starts_with("12D3KooW"));
     /// ```
     pub fn to_peer_id(&self) -> String {
-        bs58::encode(self.peer_id_bytes()).into_string()
+        let mut text = String::new();
+        self.push_peer_id(&mut text);
+        text
+    }
+
+    /// Appends the peer ID (see [`PublicKey::to_peer_id`]) to `out`.
+    ///
+    /// ```
+    /// # use vns::identity::Keypair;
+    /// let key = Keypair::from_secret(&[1u8; 32]).public();
+    /// let mut text = String::from("owner ");
+    /// key.push_peer_id(&mut text);
+    /// assert_eq!(text, format!("owner {}", key.to_peer_id()));
+    /// ```
+    pub fn push_peer_id(&self, out: &mut String) {
+        super::base58::push_encoded(&self.peer_id_bytes(), out);
     }
 
     pub(super) fn peer_id_bytes(&self) -> [u8; PEER_ID_PREFIX.len() + PUBLIC_KEY_LEN] {

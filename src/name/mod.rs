@@ -112,7 +112,15 @@ impl Name {
         if label.starts_with(ACE_PREFIX) {
             check_ace_label(label)?;
         }
-        Ok(Name(format!("{label}.{TLD}").into_boxed_str()))
+        // Typed with its suffix, the lower-cased input is the name already: no second copy.
+        if label.len() < ascii.len() {
+            return Ok(Name(ascii.into_boxed_str()));
+        }
+        let mut name = String::with_capacity(label.len() + 1 + TLD.len());
+        name.push_str(label);
+        name.push('.');
+        name.push_str(TLD);
+        Ok(Name(name.into_boxed_str()))
     }
 
     /// Accepts only a name that is already canonical: the form found in stored blocks and on

@@ -183,7 +183,8 @@ pub async fn load_repairing_with<S: Blockstore>(
         }
     }
     lost.retain(|name| !found.contains_key(name));
-    lost.sort();
+    // Equal names are the same text: an unstable sort gives the same list.
+    lost.sort_unstable();
     report.lost = lost;
     report.entries = found.len();
     let namespace = Namespace::restored(params, limits, found.into_values().collect());

@@ -106,7 +106,7 @@ pub async fn check_blocks<S: Blockstore + ?Sized>(
 /// write again. Blocks it no longer reaches (pruned since the pass began) are left out.
 pub fn replacements(ns: &mut Namespace, damaged: &[DamagedBlock]) -> Vec<Block> {
     let wanted: std::collections::HashSet<Cid> =
-        damaged.iter().filter_map(|d| Cid::try_from(d.cid.as_str()).ok()).collect();
+        damaged.iter().filter_map(|d| crate::block::parse_cid_text(&d.cid).ok()).collect();
     if wanted.is_empty() {
         return Vec::new();
     }

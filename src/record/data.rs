@@ -3,7 +3,6 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use cid::multibase::{self, Base};
 use cid::Cid;
 
 use super::endpoint::parse_sync;
@@ -137,20 +136,9 @@ fn check_txt(value: &str) -> Result<(), RecordError> {
     Ok(())
 }
 
-/// Parses a CID string exactly: unlike `Cid::try_from(&str)` it refuses trailing bytes after
-/// the CID and text before `/ipfs/`, so nothing in the input is silently dropped.
+/// Parses a CID string exactly (see [`crate::block::parse_cid_text`]).
 pub(crate) fn parse_cid_exact(value: &str) -> Result<Cid, String> {
-    let bytes = if cid::Version::is_v0_str(value) {
-        Base::Base58Btc.decode(value).map_err(|e| e.to_string())?
-    } else {
-        multibase::decode(value).map_err(|e| e.to_string())?.1
-    };
-    let mut rest = bytes.as_slice();
-    let cid = Cid::read_bytes(&mut rest).map_err(|e| e.to_string())?;
-    if !rest.is_empty() {
-        return Err(format!("{} trailing bytes after the CID", rest.len()));
-    }
-    Ok(cid)
+    crate::block::parse_cid_text(value)
 }
 
 /// The length cap of FS and SYNC input ([`MAX_VALUE_BYTES`]), checked before any parsing.

@@ -2,7 +2,6 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use cid::multibase::{self, Base};
 use multihash::Multihash;
 
 use super::data::check_value_len;
@@ -169,9 +168,9 @@ fn canonical_multiaddr_value(protocol: &str, v: &str) -> Result<String, String> 
         "certhash" => {
             // libp2p writes certificate hashes as base64url multibase; requiring exactly that
             // spelling keeps one encoding per address.
-            let (_, bytes) = multibase::decode(v).map_err(|e| format!("certhash: {e}"))?;
+            let bytes = crate::block::decode_multibase(v).map_err(|e| format!("certhash: {e}"))?;
             Multihash::<64>::from_bytes(&bytes).map_err(|e| format!("certhash: {e}"))?;
-            let canonical = multibase::encode(Base::Base64Url, &bytes);
+            let canonical = format!("u{}", crate::block::base64url(&bytes));
             if canonical != v {
                 return Err(format!("certhash must be base64url multibase ({canonical})"));
             }

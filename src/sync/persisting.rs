@@ -120,7 +120,7 @@ impl SyncNode {
     pub fn replacements(&mut self, damaged: &[DamagedBlock]) -> Vec<Block> {
         let mut blocks = persist::replacements(&mut self.ns, damaged);
         for d in damaged {
-            let chunk = cid::Cid::try_from(d.cid.as_str()).ok();
+            let chunk = crate::block::parse_cid_text(&d.cid).ok();
             if let Some(block) = chunk.and_then(|cid| self.queue_store.block(&cid)) {
                 blocks.push(block.clone());
             }

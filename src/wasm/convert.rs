@@ -36,9 +36,33 @@ pub(crate) fn bytes(b: &[u8]) -> JsValue {
     Uint8Array::from(b).into()
 }
 
+// Builds an answer from `Resolved::to_lines` (fields separated by '\n'), keys in the order
+// of the answer's type: one string decoded, one call, and an object literal the engine keeps
+// one shape for.
+#[wasm_bindgen(inline_js = r#"
+export function answerFromLines(text, expires, seq) {
+  const f = text.split('\n');
+  const records = [];
+  for (let i = 3; i < f.length; i += 3) records.push({ type: f[i], value: f[i + 1], ttl: Number(f[i + 2]) });
+  return { name: f[0], records, owner: f[1], expires, seq, entry: f[2] === '' ? null : f[2] };
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = answerFromLines)]
+    fn answer_from_lines(text: &str, expires: f64, seq: f64) -> JsValue;
+}
+
 /// `{ name, records: [{ type, value, ttl }], owner, expires, seq, entry }`; `entry` is the
 /// CID of the answering entry's block.
 pub(crate) fn resolved(r: &Resolved<'_>, entry: Option<Cid>) -> JsValue {
+    match r.to_lines(entry.as_ref()) {
+        Some(lines) => answer_from_lines(&lines, r.expires as f64, r.seq as f64),
+        None => resolved_by_fields(r, entry),
+    }
+}
+
+/// [`resolved`], one key and value at a time.
+fn resolved_by_fields(r: &Resolved<'_>, entry: Option<Cid>) -> JsValue {
     let records: Array = r
         .records
         .iter()

@@ -354,7 +354,7 @@ impl VnsNode {
         #[wasm_bindgen(unchecked_param_type = "Uint8Array[]")] blocks: JsValue,
     ) -> JsResult<Option<String>> {
         super::init();
-        let root = cid::Cid::try_from(root).map_err(|e| invalid("root", e))?;
+        let root = crate::block::parse_cid_text(root).map_err(|e| invalid("root", e))?;
         let name = args::name(name)?;
         let array = blocks.dyn_ref::<Array>().ok_or_else(|| invalid("blocks", "not an array"))?;
         let blocks = array

@@ -59,6 +59,17 @@ test('a first resolve answers what the core answers, for every record type and a
     assert.equal(typeof first.expires, 'number');
     assert.equal(first.seq, 0);
     assert.ok(Object.isFrozen(first) && Object.isFrozen(first.records) && first.records.every(Object.isFrozen));
+    // Same keys in the same order (what JSON.stringify and for…in show), same value types.
+    assert.deepEqual(Object.keys(first), ['name', 'records', 'owner', 'expires', 'seq', 'entry']);
+    assert.ok(first.records.every((r) => Object.keys(r).join() === 'type,value,ttl' && typeof r.ttl === 'number'));
+    assert.equal(JSON.stringify(vns.resolveSync('Awkward')), JSON.stringify({
+      name: 'awkward.vfs',
+      records: records.map((r) => ({ type: r.type, value: r.type === 'AAAA' ? '2001:db8::1' : r.value, ttl: r.ttl ?? 3600 })),
+      owner: keys.peerId,
+      expires: first.expires,
+      seq: 0,
+      entry: registered.entry,
+    }));
 
     const bare = await vns.register(keys, 'bare', []);
     assert.deepEqual(vns.resolveSync('bare'), bare, 'no records');
