@@ -105,7 +105,7 @@ export async function openPage(context, url, { t, mode = 'full' }) {
  * alone once chosen.
  * @param {string} mode
  */
-function presetMode(mode) {
+export function presetMode(mode) {
   try {
     if (localStorage.getItem('vns-www-mode') === null) localStorage.setItem('vns-www-mode', mode);
   } catch {

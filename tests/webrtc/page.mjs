@@ -4,7 +4,7 @@
 // the run (the node serves www/ and the package's js/), removed afterwards.
 import { writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT } from '../e2e/helpers.mjs';
+import { ROOT, presetMode } from '../e2e/helpers.mjs';
 
 /**
  * Chromium flags for WebRTC between headless pages on one machine (`VNS_WEBRTC_ARGS`
@@ -57,6 +57,8 @@ export async function writeTestPage() {
  */
 export async function openInContext(browser, url) {
   const context = await browser.newContext();
+  // WebRTC links are a full node's: the demo page opens in full mode (a first visit is light).
+  await context.addInitScript(presetMode, 'full');
   const page = await context.newPage();
   /** @type {string[]} */
   const errors = [];
