@@ -60,7 +60,8 @@ async function startWebSocketMesh(n) {
   const nodes = [];
   for (let i = 1; i <= n; i++) {
     const peers = nodes.flatMap((p) => ['--peer', p.wsUrl]);
-    const node = new Libp2pServe(i, undefined, { libp2p: false, extraArgs: peers });
+    // Every link comes from 127.0.0.1 here, past the default 16 links per address.
+    const node = new Libp2pServe(i, undefined, { libp2p: false, extraArgs: [...peers, '--max-peers-per-address', String(n)] });
     await node.start();
     nodes.push(node);
   }
