@@ -27,6 +27,7 @@ import { VnsEventTarget } from './vns-events.js';
 /** @typedef {import('../pkg/web/vns.js').LightEventObject} LightEventObject */
 /** @typedef {import('../pkg/web/vns.js').Outbound} Outbound */
 /** @typedef {import('../pkg/web/vns.js').LightCacheListing} LightCacheListing */
+/** @typedef {import('../pkg/web/vns.js').LightStorage} LightStorage */
 /** @typedef {import('../pkg/web/vns.js').NameAvailability} NameAvailability */
 /** @typedef {import('../pkg/web/vns.js').NameHistoryEvent} NameHistoryEvent */
 /** @typedef {import('../pkg/web/vns.js').RenewalOutlook} RenewalOutlook */
@@ -42,9 +43,13 @@ import { VnsEventTarget } from './vns-events.js';
  * `dbName` or `'vns-light'`) or an adapter; in Node `path`, a folder); how old an answer no
  * peer vouches for may get before it is marked `stale` (`staleAfterMs`, default 0); the saved
  * cache's budget (`cacheBytes`, default 160 KiB) and the names watched (`watchCapacity`); the
- * tick period, the delay before a save, and a clock (tests).
+ * tick period, the delay before a save, and a clock (tests). `connect` is called with the
+ * client as soon as it exists, before the saved answers are read: links made there (such as
+ * `connectWebSocket(light, url)`) dial while the storage opens, so the first `hello` can be in
+ * when `open` resolves.
  * @typedef {VnsNodeOptions & {
  *   mode: 'light',
+ *   connect?: (light: LightVns) => void,
  *   staleAfterMs?: number,
  *   cacheBytes?: number,
  *   watchCapacity?: number,
@@ -345,6 +350,16 @@ export class LightVns extends VnsEventTarget {
     };
   }
 
+  /**
+   * Takes the storage `openLight` opened (once): its saved answers join the cache, and the
+   * names go to the ready peers' watch lists.
+   * @param {LightStorage} storage
+   */
+  restore(storage) {
+    this.#check();
+    this.#perform(this.#client.restore(storage, this.#now()));
+  }
+
   /** Registers cleanup run on `close()`. @param {() => void} fn @returns {() => void} */
   onClose(fn) {
     return this.#onClose.add(fn);
@@ -422,7 +437,20 @@ export function isLight(options) {
  * @returns {Promise<LightVns>}
  */
 export async function openLight(wasm, options) {
-  const { mode: _mode, tickIntervalMs, saveDelayMs, now, ...rest } = options;
-  const client = await wasm.VnsLight.open(rest, (now ?? Date.now)());
-  return new LightVns(client, wasm, { tickIntervalMs, saveDelayMs, now });
+  const { mode: _mode, tickIntervalMs, saveDelayMs, now, connect, ...rest } = options;
+  const clock = now ?? Date.now;
+  const client = new wasm.VnsLight(rest);
+  // The saved answers are read while the peers dial and the code of a lookup is compiled
+  // (both would otherwise wait for the storage, and the first answer for the compiler).
+  const saved = wasm.VnsLight.openStorage(rest);
+  const vns = new LightVns(client, wasm, { tickIntervalMs, saveDelayMs, now });
+  try {
+    connect?.(vns);
+    client.rehearse(clock());
+    vns.restore(await saved);
+  } catch (error) {
+    await vns.close();
+    throw error;
+  }
+  return vns;
 }

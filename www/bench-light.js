@@ -18,26 +18,66 @@ async function networkOptions() {
 }
 
 /**
- * A light client opened here, linked to the node, asked for `name`: the time from `open` to
- * its first verified answer.
- * @param {string} name
+ * When the socket of one light measurement opened, and when each frame went out and came in
+ * (`performance.now()`, taken before the client handles a frame: its listeners run first).
+ * @typedef {{ dialed: number, opened: number, sent: number[], received: number[] }} SocketMarks
  */
-async function light(name) {
+
+/**
+ * A browser WebSocket that records `marks` (handed to `connectWebSocket` as its `WebSocket`).
+ * @param {SocketMarks} marks
+ */
+function markedWebSocket(marks) {
+  return class MarkedWebSocket extends WebSocket {
+    /** @param {string} url */
+    constructor(url) {
+      super(url);
+      marks.dialed = performance.now();
+      this.addEventListener('open', () => {
+        marks.opened = performance.now();
+      });
+      this.addEventListener('message', () => marks.received.push(performance.now()));
+    }
+
+    /** @param {Uint8Array | string} data */
+    send(data) {
+      marks.sent.push(performance.now());
+      super.send(data);
+    }
+  };
+}
+
+/**
+ * A light client opened here, linked to the node, asked for `name`: the time from `open` to
+ * its first verified answer, and the marks in between (all in ms from `open`): the socket's
+ * dial and open, each frame out and in, the node's `hello`, the question and the answer.
+ * @param {string} name
+ * @param {string} [dbName] the cache's IndexedDB database
+ */
+async function light(name, dbName = 'bench-light') {
   const options = await networkOptions();
+  /** @type {SocketMarks} */
+  const marks = { dialed: NaN, opened: NaN, sent: [], received: [] };
   const started = performance.now();
-  const vns = await open({ mode: 'light', dbName: 'bench-light', ...options });
+  // Dialed as soon as the client exists, while its saved answers are read (`connect`).
+  const dial = (/** @type {import('vns').LightVns} */ client) => void connectWebSocket(client, WS_URL, { WebSocket: markedWebSocket(marks) });
+  const vns = await open({ mode: 'light', dbName, ...options, connect: dial });
   const opened = performance.now();
-  connectWebSocket(vns, WS_URL);
   await vns.ready();
   const ready = performance.now();
   const answer = await vns.resolve(name);
   const answered = performance.now();
   await vns.close();
+  const since = (/** @type {number} */ t) => t - started;
   return {
     importedMs: importedAt,
     openMs: opened - started,
     readyMs: ready - started,
     answerMs: answered - started,
+    dialMs: since(marks.dialed),
+    socketOpenMs: since(marks.opened),
+    sentMs: marks.sent.map(since),
+    receivedMs: marks.received.map(since),
     entry: answer.entry,
     stale: answer.stale,
   };

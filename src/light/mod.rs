@@ -17,6 +17,7 @@
 //! | `owner.rs` | an owner's changes: built on the verified entry, sent, confirmed |
 //! | `receive.rs` | each frame from a peer |
 //! | `saved.rs` | the cache saved and read back (bounded, checked again, unconfirmed) |
+//! | `rehearse.rs` | one lookup replayed on a throwaway client while waiting, so the first real one pays no compile |
 //! | `questions.rs` | availability, history, renewal outlook and the cache's listing, from verified versions |
 //! | `event.rs`, `error.rs` | events, tunables, errors |
 
@@ -28,6 +29,7 @@ mod lookup;
 mod owner;
 mod questions;
 mod receive;
+mod rehearse;
 mod saved;
 mod verify;
 
@@ -36,5 +38,6 @@ pub use client::{Answer, LightClient, Started};
 pub use error::LightError;
 pub use event::{LightConfig, LightEvent};
 pub use questions::{CacheListing, CachedName};
+pub use rehearse::{rehearsal_frames, rehearse_lookup};
 pub use saved::{load_cache, save_cache, CACHE_KEY};
 pub use verify::{verify_answer, Verified};

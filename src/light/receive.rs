@@ -73,10 +73,7 @@ impl LightClient {
         if !watched.is_empty() {
             self.send(peer, &Message::Watch { names: watched.clone() }, out);
         }
-        let unconfirmed: Vec<Name> = watched
-            .into_iter()
-            .filter(|n| self.cache.get(n).is_some_and(|k| !k.confirmed))
-            .collect();
+        let unconfirmed = self.unconfirmed();
         self.ask(unconfirmed, now, out);
     }
 

@@ -17,6 +17,7 @@ use crate::block::{from_cbor_shaped, to_cbor};
 use crate::blockstore::{Blockstore, StorageError};
 use crate::entry::EncodedEntry;
 use crate::name::Name;
+use crate::sync::Outbound;
 
 /// The state key the cache is saved under.
 pub const CACHE_KEY: &str = "light-cache";
@@ -59,7 +60,10 @@ impl LightClient {
     /// Reads back what [`LightClient::export_cache`] wrote: each answer checked again by
     /// every rule at `now`, kept unconfirmed. Returns how many were restored; bytes that do
     /// not decode exactly are `light.cache_corrupt` and restore nothing (the client starts
-    /// empty, as if nothing was saved); an entry that no longer passes is left out.
+    /// empty, as if nothing was saved); an entry that no longer passes is left out, and so is
+    /// a name the client already verified since it started. Restored while peers are
+    /// connected, the names are theirs to watch and confirm: see
+    /// [`LightClient::watch_restored`].
     pub fn restore_cache(&mut self, bytes: &[u8], now: u64) -> Result<usize, LightError> {
         let corrupt = |reason: String| LightError::CacheCorrupt { reason };
         let saved: Saved =
@@ -81,6 +85,10 @@ impl LightClient {
         let mut count = 0;
         // Oldest first, so that the most recently used ends up the most recent again.
         for (name, item) in restored.into_iter().rev() {
+            // What a peer showed since the client started is newer than what was saved.
+            if self.cache.get(&name).is_some() {
+                continue;
+            }
             if let Some(entry) = &item.entry {
                 if verify_entry_at(&self.params, entry, now).is_err() {
                     continue;
@@ -92,6 +100,29 @@ impl LightClient {
             count += 1;
         }
         Ok(count)
+    }
+}
+
+impl LightClient {
+    /// After [`LightClient::restore_cache`] on a client whose peers are already connected
+    /// (the cache is read while the first peer dials): the watch list goes to every ready
+    /// peer and each unconfirmed name is asked again, as a peer's `hello` would have done had
+    /// it come after. Nothing without a ready peer: the first `hello` does it then.
+    pub fn watch_restored(&mut self, now: u64) -> Vec<Outbound> {
+        let mut out = Vec::new();
+        if self.peers().is_empty() {
+            return out;
+        }
+        self.send_watch(&mut out);
+        let unconfirmed = self.unconfirmed();
+        self.ask(unconfirmed, now, &mut out);
+        out
+    }
+
+    /// The watched names whose answer no connected peer has confirmed, in name order.
+    pub(super) fn unconfirmed(&self) -> Vec<Name> {
+        let names = self.cache.names();
+        names.into_iter().filter(|n| self.cache.get(n).is_some_and(|k| !k.confirmed)).collect()
     }
 }
 

@@ -16,8 +16,12 @@ use super::error::{busy, coded, JsResult};
 use super::keys::Keys;
 use super::options;
 use super::storage::Storage;
+use crate::blockstore::{Blockstore, StorageError};
 use crate::entry::EncodedEntry;
-use crate::light::{load_cache, save_cache, Answer, LightClient, LightConfig, LightEvent, Started};
+use crate::light::{
+    rehearse_lookup, save_cache, Answer, LightClient, LightConfig, LightError, LightEvent, Started,
+    CACHE_KEY,
+};
 use crate::namespace::Resolved;
 use crate::sync::LocalChange;
 
@@ -47,10 +51,18 @@ export type LightEventObject =
 #[wasm_bindgen]
 pub struct VnsLight {
     client: RefCell<LightClient>,
-    /// Where the verified answers are saved (`open`), if anywhere.
-    storage: Option<Rc<Storage>>,
-    /// Why the saved cache could not be read at `open`, if it could not.
-    cache_error: Option<JsValue>,
+    /// Where the verified answers are saved (`restore`), if anywhere.
+    storage: RefCell<Option<Rc<Storage>>>,
+    /// Why the saved cache could not be read at `restore`, if it could not.
+    cache_error: RefCell<Option<JsValue>>,
+}
+
+/// A light client's storage, opened, with what was saved in it (read, not yet checked): the
+/// value of [`VnsLight::open_storage`], taken by [`VnsLight::restore`].
+#[wasm_bindgen]
+pub struct LightStorage {
+    storage: Rc<Storage>,
+    saved: Result<Option<Vec<u8>>, StorageError>,
 }
 
 /// Default IndexedDB database of a light client's cache.
@@ -81,25 +93,28 @@ impl VnsLight {
         super::init();
         let settings = options::settings(&options)?;
         let client = LightClient::new(settings.params, light_config(&options)?);
-        Ok(VnsLight { client: RefCell::new(client), storage: None, cache_error: None })
+        Ok(VnsLight {
+            client: RefCell::new(client),
+            storage: RefCell::default(),
+            cache_error: RefCell::default(),
+        })
     }
 
-    /// A light client whose verified answers are saved in `options.storage` (`"memory"`,
-    /// `"indexeddb"` with database `options.dbName` or `"vns-light"`, or an adapter object)
-    /// and read back now: they answer at once, offline too, unconfirmed until a peer
-    /// connects. A saved cache that cannot be read is left out (`cacheError` says why).
+    /// Opens the storage `options.storage` names (`"memory"`, `"indexeddb"` with database
+    /// `options.dbName` or `"vns-light"`, or an adapter object) and reads the verified
+    /// answers saved there, for [`VnsLight::restore`]. It holds no client, so the read runs
+    /// while the client already dials its peers.
     ///
     /// ```ts
-    /// const light = await VnsLight.open({ network: 'testing', storage: 'indexeddb' });
+    /// const light = new VnsLight({ network: 'testing' });
+    /// const saved = VnsLight.openStorage({ storage: 'indexeddb' }); // reading…
+    /// light.restore(await saved, Date.now()); // the frames to send, if a peer is ready
     /// ```
-    pub async fn open(
+    #[wasm_bindgen(js_name = openStorage)]
+    pub async fn open_storage(
         #[wasm_bindgen(unchecked_param_type = "VnsNodeOptions | undefined")] options: JsValue,
-        now: f64,
-    ) -> JsResult<VnsLight> {
+    ) -> JsResult<LightStorage> {
         super::init();
-        let now = args::uint("now", now)?;
-        let settings = options::settings(&options)?;
-        let mut client = LightClient::new(settings.params, light_config(&options)?);
         let kind = option(&options, "storage").unwrap_or_else(|| "memory".into());
         let db_name = match option(&options, "dbName") {
             None => DEFAULT_DB_NAME.to_string(),
@@ -108,22 +123,54 @@ impl VnsLight {
             }
         };
         let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
-        let cache_error = load_cache(&storage, &mut client, now).await.err().map(coded);
-        Ok(VnsLight { client: RefCell::new(client), storage: Some(Rc::new(storage)), cache_error })
+        let saved = storage.get_state(CACHE_KEY).await;
+        Ok(LightStorage { storage: Rc::new(storage), saved })
     }
 
-    /// Why the saved cache could not be read at `open` (a `light.cache_corrupt` error), or
+    /// Takes the storage [`VnsLight::open_storage`] opened: its saved answers are restored,
+    /// checked again by every rule, unconfirmed (they answer at once, offline too), and from
+    /// then on saved there. A saved cache that cannot be read is left out (`cacheError` says
+    /// why). Returns the frames that put the restored names on the ready peers' watch lists
+    /// and ask them again (none before a peer's `hello`, which does it then).
+    #[wasm_bindgen(unchecked_return_type = "Outbound[]")]
+    pub fn restore(&self, storage: LightStorage, now: f64) -> JsResult<Array> {
+        let now = args::uint("now", now)?;
+        let LightStorage { storage, saved } = storage;
+        let restored = self.with(|c| {
+            let restored = match saved {
+                Ok(Some(bytes)) => c.restore_cache(&bytes, now).map(|_| ()),
+                Ok(None) => Ok(()),
+                Err(e) => Err(LightError::CacheCorrupt { reason: e.to_string() }),
+            };
+            Ok((restored, c.watch_restored(now)))
+        });
+        let (restored, out) = restored?;
+        *self.cache_error.borrow_mut() = restored.err().map(coded);
+        *self.storage.borrow_mut() = Some(storage);
+        Ok(convert::outbound(out))
+    }
+
+    /// Runs one lookup on a throwaway client against a node's recorded frames, so that the
+    /// code a first answer runs is compiled before it comes (engines may compile wasm
+    /// functions on their first call); call it while waiting for the storage and the first
+    /// peer. Returns whether the rehearsal verified its answer. Nothing of this client is
+    /// touched.
+    pub fn rehearse(&self, now: f64) -> JsResult<bool> {
+        Ok(rehearse_lookup(args::uint("now", now)?))
+    }
+
+    /// Why the saved cache could not be read at `restore` (a `light.cache_corrupt` error), or
     /// `undefined`.
     #[wasm_bindgen(getter, js_name = cacheError)]
     pub fn cache_error(&self) -> JsValue {
-        self.cache_error.clone().unwrap_or(JsValue::UNDEFINED)
+        self.cache_error.borrow().clone().unwrap_or(JsValue::UNDEFINED)
     }
 
-    /// Saves the verified answers (bounded by `cacheBytes`) to the storage of `open`;
+    /// Saves the verified answers (bounded by `cacheBytes`) to the storage of `restore`;
     /// nothing without one.
     pub fn save(&self) -> JsResult<Promise> {
         let bytes = self.with(|c| Ok(c.export_cache()))?;
-        let storage = self.storage.clone();
+        let storage = self.storage.borrow().clone();
         Ok(future_to_promise(async move {
             if let Some(storage) = storage {
                 save_cache(storage.as_ref(), bytes).await.map_err(coded)?;
@@ -135,10 +182,9 @@ impl VnsLight {
     /// Releases the storage (after a last `save`).
     #[wasm_bindgen(js_name = closeStorage)]
     pub fn close_storage(&self) -> Promise {
-        let storage = self.storage.clone();
+        let storage = self.storage.borrow().clone();
         future_to_promise(async move {
             if let Some(storage) = storage {
-                use crate::blockstore::Blockstore;
                 storage.close().await.map_err(coded)?;
             }
             Ok(JsValue::UNDEFINED)

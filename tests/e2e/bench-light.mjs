@@ -7,7 +7,9 @@
 // answers are the node's.
 //
 //   cargo run --release --example bench_fixture -- 100000   # target/bench-storage/fixture-100000.bin
-//   node tests/e2e/bench-light.mjs [--names 100000] [--light-pages 20] [--full-pages 3] [--lookups 100]
+//   node tests/e2e/bench-light.mjs [--names 100000] [--light-pages 20] [--full-pages 3] [--lookups 100] [--samples]
+//
+// `--full-pages 0` leaves the slow full mode out; `--samples` prints each light page's marks.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ const { values: flags } = parseArgs({
     'light-pages': { type: 'string', default: '20' },
     'full-pages': { type: 'string', default: '3' },
     lookups: { type: 'string', default: '100' },
+    samples: { type: 'boolean', default: false },
   },
 });
 const N = Number(flags.names);
@@ -85,6 +88,17 @@ try {
   row('light: `open` alone (IndexedDB cache opened)', lightRuns.map((r) => r.openMs));
   row('light: `open` to the node\'s `hello`', lightRuns.map((r) => r.readyMs));
   row('light: page navigation to package loaded (wasm instantiated)', lightRuns.map((r) => r.importedMs));
+  // Where the light page's time goes, from the page's marks (ms from `open`): the question
+  // is the last frame out before the answer, the reply the last frame in before it.
+  const lastBefore = (/** @type {number[]} */ marks, /** @type {number} */ end) => marks.filter((t) => t <= end).at(-1) ?? NaN;
+  const steps = lightRuns.map((r) => ({ ...r, question: lastBefore(r.sentMs, r.answerMs), reply: lastBefore(r.receivedMs, r.answerMs) }));
+  row('light: `open` to the socket dialed', steps.map((r) => r.dialMs));
+  row('light: `open` to the socket open', steps.map((r) => r.socketOpenMs));
+  row('light: `open` to the first frame in (the node\'s `hello`)', steps.map((r) => r.receivedMs[0]));
+  row('light: `open` to the question sent', steps.map((r) => r.question));
+  row('light: question out to its reply in (loopback and the node)', steps.map((r) => r.reply - r.question));
+  row('light: reply in to verified answer (the client, in wasm)', steps.map((r) => r.answerMs - r.reply));
+  if (flags.samples) for (const r of lightRuns) console.log(JSON.stringify({ ...r, entry: undefined }));
   row(`full: \`open\` to first answer (all ${N} names loaded)`, fullRuns.map((r) => r.answerMs));
   row('full: page navigation to package loaded', fullRuns.map((r) => r.importedMs));
   console.log(`\nlight IndexedDB after ${stored.cachedNames} distinct lookups: ${stored.storedBytes} bytes of stored keys and values ` +
