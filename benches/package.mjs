@@ -10,9 +10,15 @@
 // before (`bash scripts/bench.sh package`). Per-call times are the process's CPU time
 // (`process.cpuUsage`), which a loaded machine inflates far less than wall time.
 // Prints medians and ratios. Run: node benches/package.mjs [names]
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { open, generateKeys, VnsNode, powSearch, canonicalName } from 'vns';
 import { openWith } from '../js/core.js';
+import { AnswerCache, deepFreeze, freezeAnswer } from '../js/answer-cache.js';
+
+// The glue's answer builder (wasm-bindgen copies it into the package's snippets), timed alone.
+const snippets = new URL('../pkg/web/snippets/', import.meta.url);
+const [snippet] = readdirSync(snippets);
+const { answerFromLines } = await import(new URL(`${snippet}/inline0.js`, snippets).href);
 
 const NAMES = Number(process.argv[2] ?? 100_000);
 const ROUNDS = 7;
@@ -133,6 +139,36 @@ const bareCall = perCall(order, () => raw.size);
 const parse = perCall(order, (name) => canonicalName(name));
 const wasmResolve = perCall(order, (name) => raw.resolve(name, now));
 
+// The shim's steps, one at a time, on answers of this run: the answer's text decoded from
+// UTF-8 (as the glue decodes it), the object written from that text, the freeze (the walk
+// every answer got before, and the freeze that knows the answer's shape), the cache insert.
+const texts = order.map((name) => {
+  const a = raw.resolve(name, now);
+  return [a.name, a.owner, a.entry ?? '', ...a.records.flatMap((r) => [r.type, r.value, String(r.ttl)])].join('\n');
+});
+const utf8 = texts.map((text) => new TextEncoder().encode(text));
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true, fatal: true });
+const decode = perCall(utf8, (bytes) => decoder.decode(bytes));
+const build = perCall(texts, (text) => answerFromLines(text, now + hour, 0));
+/** Fresh answers for each round of a step that changes them (freezing, caching). */
+const freshRounds = (step) => {
+  const rounds = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const answers = texts.map((text) => answerFromLines(text, now + hour, 0));
+    const t0 = cpuNs();
+    for (let i = 0; i < answers.length; i++) step(answers[i], i);
+    rounds.push((cpuNs() - t0) / answers.length);
+  }
+  return median(rounds);
+};
+const walkFreeze = freshRounds((answer) => deepFreeze(answer));
+const shapedFreeze = freshRounds((answer) => freezeAnswer(answer));
+let cache = new AnswerCache();
+const cacheInsert = freshRounds((answer, i) => {
+  if (i === 0) cache = new AnswerCache();
+  cache.set(order[i], answer);
+});
+
 const map = new Map();
 for (const name of names) map.set(name, vns.resolveSync(name));
 let hits = 0;
@@ -153,6 +189,7 @@ console.log(`first resolve ${k}: vns.resolveSync ${f(first)} vs Map.get ${f(mapG
   (nativeResolveNs ? `; native resolve ${f(nativeResolveNs)} -> ${ratio(first, nativeResolveNs)}` : '; native figure missing (run cargo bench --bench core -- resolve first)') +
   ' (target <= 2 µs)');
 console.log(`  of which: bare wasm call ${f(bareCall)}, canonicalName ${f(parse)}, VnsNode.resolve ${f(wasmResolve)}, shim (wrapping, caching) ${f(first - wasmResolve)}`);
+console.log(`  steps: UTF-8 decode ${f(decode)}, answer object from its text ${f(build)}, freeze: walk ${f(walkFreeze)} shaped ${f(shapedFreeze)}, cache insert ${f(cacheInsert)}`);
 console.log(`cached resolve ${k}: await vns.resolve ${f(cachedAwait)} vs await Map.get ${f(mapAwait)} -> ${ratio(cachedAwait, mapAwait)} (target <= 5x)`);
 console.log(`cached resolve ${k}: vns.resolveSync ${f(cached)} vs Map.get ${f(mapGet)} -> ${ratio(cached, mapGet)} (target <= 5x)`);
 const perSec = (ns) => Math.round(1e9 / ns).toLocaleString('en');

@@ -27,6 +27,25 @@ export function deepFreeze(value) {
   return value;
 }
 
+/**
+ * Freezes a resolve answer as `deepFreeze` would, knowing its shape: each record, the
+ * records, the answer (the other fields are strings, numbers and null). Walking it with
+ * `Object.values` made an array per object on every first resolve.
+ *
+ * ```js
+ * const answer = freezeAnswer(node.resolve('alice', Date.now()));
+ * Object.isFrozen(answer.records[0]); // true
+ * ```
+ * @param {Resolved} answer
+ * @returns {Resolved}
+ */
+export function freezeAnswer(answer) {
+  const { records } = answer;
+  for (let i = 0; i < records.length; i++) Object.freeze(records[i]);
+  Object.freeze(records);
+  return Object.freeze(answer);
+}
+
 /** Most answers kept; past this the cache starts over (it refills from the core). */
 const MAX_CACHED_ANSWERS = 1 << 20;
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { deepFreeze } from './answer-cache.js';
+import { freezeAnswer } from './answer-cache.js';
 import { VnsEventTarget } from './vns-events.js';
 
 /** @typedef {import('../pkg/web/vns.js').VnsNode} VnsNode */
@@ -122,7 +122,7 @@ export class VnsReads extends VnsEventTarget {
     const now = this.#now();
     const hit = this.#answers.get(name);
     if (hit && now < hit.expires) return hit;
-    const resolved = deepFreeze(this.#node.resolve(name, now));
+    const resolved = freezeAnswer(this.#node.resolve(name, now));
     this.#answers.set(name, resolved);
     return resolved;
   }

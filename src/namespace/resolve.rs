@@ -1,6 +1,8 @@
 //! Resolution: the records a name has at a given time, or why it has none.
 
-use super::Namespace;
+use cid::Cid;
+
+use super::{Held, Namespace};
 use crate::identity::PublicKey;
 use crate::name::Name;
 use crate::record::Record;
@@ -78,22 +80,52 @@ impl ResolveError {
 impl Namespace {
     /// Records of `name` at `now`, or why it does not resolve.
     pub fn resolve(&self, name: &Name, now: u64) -> Result<Resolved<'_>, ResolveError> {
+        self.resolve_held(name, now).map(|(resolved, _)| resolved)
+    }
+
+    /// [`Namespace::resolve`] with the CID of the answering entry's block (what the tree maps
+    /// the name to, and a proof of it leads to), read from the same lookup: an answer that
+    /// names its entry needs no second one.
+    ///
+    /// ```
+    /// use vns::{build, identity::Keypair, name::Name, namespace::Namespace};
+    /// let params = vns::params::NetworkParams::testing();
+    /// let (key, name) = (Keypair::from_secret(&[4; 32]), Name::parse("alice").unwrap());
+    /// let mut ns = Namespace::new(params.clone());
+    /// ns.register(build::register(&params, &key, &name, vec![], 1_000).unwrap(), 1_000).unwrap();
+    /// let (answer, entry) = ns.resolve_with_cid(&name, 1_000).unwrap();
+    /// assert_eq!((answer.name, Some(entry)), (&name, ns.cid(&name)));
+    /// ```
+    pub fn resolve_with_cid(
+        &self,
+        name: &Name,
+        now: u64,
+    ) -> Result<(Resolved<'_>, Cid), ResolveError> {
+        self.resolve_held(name, now).map(|(resolved, held)| (resolved, held.cid()))
+    }
+
+    /// The answer for `name` at `now` and the held entry it comes from.
+    fn resolve_held(&self, name: &Name, now: u64) -> Result<(Resolved<'_>, &Held), ResolveError> {
         if name.is_reserved() {
             return Err(ResolveError::Reserved { name: name.to_string() });
         }
-        let Some(entry) = self.get(name) else {
+        let Some(held) = self.entries.get(name) else {
             return Err(ResolveError::NotFound { name: name.to_string() });
         };
+        let entry = held.entry();
         let name = entry.name();
         let expires = entry.expires();
         match rules::status(entry, &self.params, now) {
-            Status::Live => Ok(Resolved {
-                name,
-                records: &entry.records,
-                owner: entry.owner(),
-                expires,
-                seq: entry.seq(),
-            }),
+            Status::Live => Ok((
+                Resolved {
+                    name,
+                    records: &entry.records,
+                    owner: entry.owner(),
+                    expires,
+                    seq: entry.seq(),
+                },
+                held,
+            )),
             Status::Grace => Err(ResolveError::InGrace {
                 name: name.to_string(),
                 expires,

@@ -303,11 +303,9 @@ impl VnsNode {
         let name = args::name(name)?;
         let now = args::uint("now", now)?;
         self.with(|n| {
-            let namespace = n.namespace();
-            let resolved = namespace.resolve(&name, now).map_err(coded)?;
-            // What the tree maps the name to (a proof leads to it), kept beside the entry.
-            let entry = namespace.cid(resolved.name);
-            Ok(convert::resolved(&resolved, entry))
+            // The entry's CID (what a proof leads to) comes from the same lookup.
+            let (resolved, entry) = n.namespace().resolve_with_cid(&name, now).map_err(coded)?;
+            Ok(convert::resolved(&resolved, Some(entry)))
         })
     }
 
