@@ -383,13 +383,26 @@ impl<'a> Reader<'a> {
         // longer spelling of the same varint, giving one link several encodings.
         let binary = &bytes[1..];
         match cid::Cid::try_from(binary) {
-            Ok(cid) if cid.to_bytes() == binary => Ok(()),
+            Ok(cid) if encodes_to(&cid, binary) => Ok(()),
             Ok(_) => Err(not_canonical(
                 content.at,
                 "the CID under tag 42 is not in its shortest binary form or has bytes after it",
             )),
             Err(_) => Err(not_canonical(content.at, "tag 42 does not hold a CID")),
         }
+    }
+}
+
+/// Whether `cid`'s binary form is exactly `binary`, written into a buffer on the stack: a
+/// tree node links every name's entry, and this runs for each of those links on a load.
+fn encodes_to(cid: &cid::Cid, binary: &[u8]) -> bool {
+    // Two varints of at most 10 bytes each, then a multihash of at most 64 digest bytes with
+    // its own two varints: 104 bytes at most.
+    let mut buffer = [0u8; 128];
+    let mut out = &mut buffer[..];
+    match cid.write_bytes(&mut out) {
+        Ok(written) => buffer[..written] == *binary,
+        Err(_) => false,
     }
 }
 

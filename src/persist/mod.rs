@@ -122,12 +122,14 @@ pub async fn load<S: Blockstore>(
     // time already, and a reservation of twice the blocks' bytes, on top of the blocks, was
     // the most a large load held at once (1,405 of its bytes per name at a million names).
     let mut all = store.get_all().await?;
-    let tree = match all.as_mut() {
-        Some(all) => Tree::from_fetch(root, |cid| all.remove(cid)),
-        None => Tree::from_blocks(root, read_nodes(store, root).await?),
+    let (tree, leaves) = match all.as_mut() {
+        Some(all) => Tree::from_fetch_with_leaves(root, |cid| all.remove(cid)),
+        None => {
+            let mut nodes = read_nodes(store, root).await?;
+            Tree::from_fetch_with_leaves(root, |cid| nodes.remove(cid))
+        }
     }
     .map_err(storage_error)?;
-    let leaves: Vec<(String, Cid)> = tree.iter().collect();
     let mut ns = Namespace::from_saved(params, limits, tree, Vec::new());
     for batch in leaves.chunks(LOAD_BATCH) {
         let cids: Vec<Cid> = batch.iter().map(|(_, cid)| *cid).collect();

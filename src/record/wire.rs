@@ -33,14 +33,44 @@ impl WireRecord {
     /// The record, if it is valid and already canonical (upper-case type, canonical value).
     pub(crate) fn into_record(self) -> Result<Record, RecordError> {
         let record = Record::parse(&self.kind, &self.value, Some(self.ttl))?;
-        let canonical = record.data.to_string();
-        if self.kind != record.kind() || self.value != canonical {
+        if self.kind != record.kind() || !displays_as(&record.data, &self.value) {
             return Err(RecordError::NotCanonical {
                 kind: clip(&self.kind),
                 value: clip(&self.value),
-                canonical,
+                canonical: record.data.to_string(),
             });
         }
         Ok(record)
+    }
+}
+
+/// Whether `value` displays as exactly `text`, compared piece by piece as it is written: every
+/// record of every entry a node loads is checked this way, and making the canonical string
+/// only to compare it cost an allocation per record.
+fn displays_as(value: &impl std::fmt::Display, text: &str) -> bool {
+    use std::fmt::Write;
+    /// What of the expected text the pieces written so far have not matched yet.
+    struct Rest<'a>(&'a str);
+    impl Write for Rest<'_> {
+        fn write_str(&mut self, piece: &str) -> std::fmt::Result {
+            self.0 = self.0.strip_prefix(piece).ok_or(std::fmt::Error)?;
+            Ok(())
+        }
+    }
+    let mut rest = Rest(text);
+    write!(rest, "{value}").is_ok() && rest.0.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::displays_as;
+
+    #[test]
+    fn displays_as_is_an_exact_comparison() {
+        let ip: std::net::Ipv4Addr = "192.0.2.1".parse().unwrap();
+        assert!(displays_as(&ip, "192.0.2.1"));
+        for other in ["192.0.2.10", "192.0.2.", "192.0.2.01", "", "x192.0.2.1"] {
+            assert!(!displays_as(&ip, other), "{other}");
+        }
     }
 }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use cid::Cid;
 
-use super::{Node, Stored, Tree, TreeError};
+use super::{Leaf, Node, Stored, Tree, TreeError};
 use crate::block::Block;
 
 impl Tree {
@@ -44,8 +44,61 @@ impl Tree {
         root: Cid,
         fetch: impl FnMut(&Cid) -> Option<Vec<u8>>,
     ) -> Result<Tree, TreeError> {
-        let (nodes, top, len) = load(root, fetch)?;
+        let (nodes, top, len) = load(root, fetch, None)?;
         Ok(Tree { nodes, top, len, fresh: HashSet::new(), gone: HashSet::new() })
+    }
+
+    /// [`Tree::from_fetch`], with the tree's (key, value) pairs in key order, as
+    /// [`Tree::iter`] gives them, taken from the nodes as they are checked: the nodes of the
+    /// lowest layer (most of them) are held as bytes only, so iterating the loaded tree would
+    /// decode each of them a second time.
+    ///
+    /// ```
+    /// use vns::{block::cid_of, tree::Tree};
+    /// let mut tree = Tree::new();
+    /// tree.insert("bob.vfs", cid_of(b"b"));
+    /// tree.insert("alice.vfs", cid_of(b"a"));
+    /// let all: std::collections::HashMap<_, _> =
+    ///     tree.take_new_blocks().into_iter().map(|b| (b.cid, b.bytes)).collect();
+    /// let (loaded, leaves) = Tree::from_fetch_with_leaves(tree.root(), |c| all.get(c).cloned())
+    ///     .unwrap();
+    /// assert_eq!(leaves, loaded.iter().collect::<Vec<_>>());
+    /// assert_eq!(leaves[0], ("alice.vfs".to_string(), cid_of(b"a")));
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn from_fetch_with_leaves(
+        root: Cid,
+        fetch: impl FnMut(&Cid) -> Option<Vec<u8>>,
+    ) -> Result<(Tree, Vec<(String, Cid)>), TreeError> {
+        let mut bottom = HashMap::new();
+        let (nodes, top, len) = load(root, fetch, Some(&mut bottom))?;
+        let tree = Tree { nodes, top, len, fresh: HashSet::new(), gone: HashSet::new() };
+        let mut leaves = Vec::with_capacity(len);
+        tree.collect_leaves(top, &mut bottom, &mut leaves);
+        Ok((tree, leaves))
+    }
+
+    /// Appends the pairs under `link` in key order: a node held decoded gives its own leaves
+    /// between its subtrees', a node of the lowest layer (no subtrees) the leaves the load
+    /// took out of it into `bottom`. The recursion is as deep as the tree (layers strictly
+    /// decrease downwards).
+    fn collect_leaves(
+        &self,
+        link: Option<Cid>,
+        bottom: &mut HashMap<Cid, Vec<Leaf>>,
+        leaves: &mut Vec<(String, Cid)>,
+    ) {
+        let Some(cid) = link else { return };
+        if let Some(taken) = bottom.remove(&cid) {
+            leaves.extend(taken.into_iter().map(|leaf| (leaf.key, leaf.value)));
+            return;
+        }
+        let node = self.nodes[&cid].node();
+        for (i, leaf) in node.entries.into_iter().enumerate() {
+            self.collect_leaves(if i == 0 { node.left } else { None }, bottom, leaves);
+            leaves.push((leaf.key, leaf.value));
+            self.collect_leaves(leaf.right, bottom, leaves);
+        }
     }
 
     /// Re-checks every invariant from the root down (as [`Tree::from_blocks`] does) and that
@@ -56,7 +109,7 @@ impl Tree {
     /// ```
     pub fn validate(&self) -> Result<(), TreeError> {
         let root = self.root();
-        let (nodes, _, len) = load(root, |cid| self.block(cid))?;
+        let (nodes, _, len) = load(root, |cid| self.block(cid), None)?;
         if len != self.len || nodes.len() != self.nodes.len() {
             return Err(TreeError::InvalidNode {
                 cid: root,
@@ -73,11 +126,14 @@ impl Tree {
     }
 }
 
-/// Loads and checks the tree under `root`, taking blocks from `fetch`.
+/// Loads and checks the tree under `root`, taking blocks from `fetch`. With `bottom`, the
+/// leaves of every node held as bytes only (the lowest layer) go there by node, moved out
+/// rather than dropped.
 #[allow(clippy::type_complexity)]
 fn load(
     root: Cid,
     mut fetch: impl FnMut(&Cid) -> Option<Vec<u8>>,
+    mut bottom: Option<&mut HashMap<Cid, Vec<Leaf>>>,
 ) -> Result<(HashMap<Cid, Stored>, Option<Cid>, usize), TreeError> {
     struct Visit {
         cid: Cid,
@@ -133,7 +189,11 @@ fn load(
                 });
             }
         }
-        nodes.insert(cid, Stored::new(node, block.bytes));
+        let mut node = node;
+        if let Some(bottom) = bottom.as_deref_mut().filter(|_| !Stored::keeps_decoded(layer)) {
+            bottom.insert(cid, std::mem::take(&mut node.entries));
+        }
+        nodes.insert(cid, Stored::at_layer(node, block.bytes, layer));
     }
     Ok((nodes, Some(root), len))
 }

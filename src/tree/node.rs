@@ -273,27 +273,29 @@ impl Node {
 
     fn decode_structure(bytes: &[u8], wire: WireNode) -> Result<Node, TreeError> {
         let invalid = |reason: String| TreeError::InvalidNode { cid: block::cid_of(bytes), reason };
-        let mut entries = Vec::with_capacity(wire.e.len());
-        let mut prev: Vec<u8> = Vec::new();
+        let mut entries: Vec<Leaf> = Vec::with_capacity(wire.e.len());
         for (i, we) in wire.e.into_iter().enumerate() {
+            // The previous key is read from the leaf already made: each key is built once,
+            // in its own buffer of its exact size, and becomes the leaf's string as it is.
+            let prev = entries.last().map_or(&[][..], |leaf| leaf.key.as_bytes());
             let p = usize::try_from(we.p).unwrap_or(usize::MAX);
             if p > prev.len() {
                 return Err(invalid(format!("entry {i}: prefix length {p} exceeds previous key")));
             }
-            let mut key = prev[..p].to_vec();
+            let mut key = Vec::with_capacity(p + we.k.len());
+            key.extend_from_slice(&prev[..p]);
             key.extend_from_slice(&we.k);
             // One encoding per node: the prefix shared with the previous key is always taken.
-            if p != shared_prefix(&prev, &key) {
+            if p != shared_prefix(prev, &key) {
                 return Err(invalid(format!(
                     "entry {i}: prefix length {p} is not the shared prefix"
                 )));
             }
-            if i > 0 && key <= prev {
+            if i > 0 && key.as_slice() <= prev {
                 return Err(invalid(format!("entry {i}: keys not strictly increasing")));
             }
-            let text = String::from_utf8(key.clone())
+            let text = String::from_utf8(key)
                 .map_err(|_| invalid(format!("entry {i}: key is not UTF-8")))?;
-            prev = key;
             entries.push(Leaf { key: text, value: we.v, right: we.t });
         }
         let node = Node { left: wire.l, entries };
