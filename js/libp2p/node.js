@@ -132,13 +132,8 @@ export async function startLibp2p(vns, options) {
   });
   /** @param {import('@libp2p/interface').Connection} connection */
   const dialled = (connection) => {
-    // One link per pair: the side that dialled opens it, once identify says the peer is VNS,
-    // unless the pair has one already (two nodes that dialled each other at once hold two
-    // connections, and a second link would double every root announcement and catch-up).
-    if (connection.direction !== 'outbound') return;
-    setTimeout(() => {
-      if (!links.has(connection.remotePeer.toString())) void streams.open(connection);
-    }, 50);
+    // One link per pair: the side that dialled opens it, once identify says the peer is VNS.
+    if (connection.direction === 'outbound') setTimeout(() => streams.open(connection), 50);
   };
   /** Connections opened and closed since the start: churn shows as both growing while idle. */
   const connections = { opened: 0, closed: 0 };

@@ -53,11 +53,6 @@ test('five nodes that know only node 1 find each other through the DHT', async (
     assert.ok(s && s.routingTable >= 3, `node ${node.id} routing table ${s?.routingTable}`);
     assert.ok(s && s.discovery.providers >= 3, `node ${node.id} found ${s?.discovery.providers} providers`);
   }
-  // One catch-up link per pair, even where two nodes dialled each other at once.
-  for (const node of cluster.nodes) {
-    const s = await node.libp2pStatus();
-    assert.ok(s.links <= s.peers, `node ${node.id} has ${s.links} catch-up links to ${s.peers} peers`);
-  }
 });
 
 test('a registration POSTed to any node resolves on all within 2 s', async () => {
