@@ -6,7 +6,9 @@
  * found through the DHT) and that many WebSocket-only processes in a full mesh of `--peer`
  * links, POSTs registrations one at a time to a rotating node and times each until it
  * resolves on every node (medians of `--samples`, default 20), reads each process's resident
- * memory from /metrics, and with `--registrations N` also times N registrations spread over
+ * memory from /metrics, measures each process's CPU time over an idle window before the
+ * samples (`--idle-seconds`, default 60; utime + stime from /proc/PID/stat, so nothing is
+ * asked of the nodes meanwhile), and with `--registrations N` also times N registrations spread over
  * the libp2p nodes of the `--load-sizes` (default 5) until every node has one root. Each row
  * carries the one-minute load average before and after it: the machine may be shared.
  *
@@ -23,6 +25,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +41,7 @@ const { values: flags } = parseArgs({
     samples: { type: 'string', default: '20' },
     registrations: { type: 'string', default: '0' },
     'load-sizes': { type: 'string', default: '5' },
+    'idle-seconds': { type: 'string', default: '60' },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
   },
@@ -46,6 +50,33 @@ const sizes = String(flags.sizes).split(',').map(Number);
 const samples = Number(flags.samples);
 const registrations = Number(flags.registrations);
 const loadSizes = String(flags['load-sizes']).split(',').map(Number);
+const idleSeconds = Number(flags['idle-seconds']);
+
+/** Clock ticks per second of /proc/PID/stat's times (Linux's USER_HZ). */
+const CLOCK_TICKS = 100;
+/** CPU seconds (user + system) a process has used so far. @param {number} pid */
+function cpuSeconds(pid) {
+  // Fields after the parenthesised command: state is field 3, utime 14, stime 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * CPU seconds each node spends over `seconds` of doing nothing asked of it.
+ * @param {Libp2pCluster} cluster @param {number} seconds
+ */
+async function idleCpu(cluster, seconds) {
+  const pids = cluster.nodes.map((n) => /** @type {number} */ (n.child?.pid));
+  const before = pids.map(cpuSeconds);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return pids.map((pid, i) => cpuSeconds(pid) - before[i]);
+}
+
+/** libp2p connections closed so far, summed over the nodes (0 for WebSocket-only nodes). @param {Libp2pCluster} cluster */
+async function connectionsClosed(cluster) {
+  const closed = await Promise.all(cluster.nodes.map(async (n) => (await n.status()).libp2p?.connections?.closed ?? 0));
+  return closed.reduce((a, b) => a + b, 0);
+}
 
 /** @param {number[]} xs */
 const median = (xs) => {
@@ -150,6 +181,9 @@ for (const n of sizes) {
         }
       }
       const setupMs = Date.now() - started;
+      const closedBefore = await connectionsClosed(cluster);
+      const idle = idleSeconds > 0 ? await idleCpu(cluster, idleSeconds) : [];
+      const idleClosed = (await connectionsClosed(cluster)) - closedBefore;
       const registrar = await Registrar.create(cluster.nodes[0]);
       const runs = await propagation(cluster, registrar, `${kind}-${n}`);
       const times = runs.map((r) => Math.max(...r.resolvedMs));
@@ -157,6 +191,7 @@ for (const n of sizes) {
       /** @type {Record<string, unknown>} */
       const row = { kind, nodes: n, setupMs, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), rssMedianMb: median(mb), rssMaxMb: Math.max(...mb) };
       row.answeredMedianMs = median(runs.map((r) => r.answeredMs));
+      if (idle.length) Object.assign(row, { idleSeconds, idleCpuMedianS: median(idle), idleCpuMaxS: Math.max(...idle), idleClosed, idleLoadAverage: Number(loadavg()[0].toFixed(1)) });
       if (kind === 'libp2p') {
         const topic = topicTimes(cluster, runs);
         const known = (/** @type {Array<number | null>} */ xs) => /** @type {number[]} */ (xs.filter((x) => x !== null));
@@ -198,6 +233,11 @@ else {
       continue;
     }
     console.log(`${r.nodes} | ${r.kind} | ${ms(r.medianMs)} (${Number(r.minMs).toFixed(0)}-${Number(r.maxMs).toFixed(0)}) | ${Number(r.rssMedianMb).toFixed(0)} MB (${Number(r.rssMaxMb).toFixed(0)}) | ${(Number(r.setupMs) / 1000).toFixed(0)} s | ${load.join(', ')}`);
+  }
+  console.log(`\nnodes | transport | CPU seconds per node over ${idleSeconds} idle s, median (max) | libp2p connections closed meanwhile, all nodes | load average after the idle window`);
+  for (const r of report) {
+    if (r.idleCpuMedianS === undefined) continue;
+    console.log(`${r.nodes} | ${r.kind} | ${Number(r.idleCpuMedianS).toFixed(2)} (${Number(r.idleCpuMaxS).toFixed(2)}) | ${r.kind === 'libp2p' ? r.idleClosed : '-'} | ${r.idleLoadAverage}`);
   }
   console.log('\nnodes | transport | medians: POST answered | published | last node accepted from the topic (max) | resolved on all | samples with a node not reached by the topic');
   for (const r of report) {

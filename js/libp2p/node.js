@@ -63,7 +63,8 @@ export const DHT_PROTOCOL = '/vns/kad/1.0.0';
  *   routingTable: number,
  *   validation: { accept: number, reject: number, ignore: number, rejected: Record<string, number> },
  *   published: { sent: number, failed: number },
- *   discovery: { providers: number, manifests: number, published: number, lastError: string | null },
+ *   discovery: { providers: number, manifests: number, published: number, searches: number, lastError: string | null },
+ *   connections: { opened: number, closed: number },
  * }} Libp2pStatus
  */
 
@@ -134,7 +135,13 @@ export async function startLibp2p(vns, options) {
     // One link per pair: the side that dialled opens it, once identify says the peer is VNS.
     if (connection.direction === 'outbound') setTimeout(() => streams.open(connection), 50);
   };
-  libp2p.addEventListener('connection:open', (e) => dialled(e.detail));
+  /** Connections opened and closed since the start: churn shows as both growing while idle. */
+  const connections = { opened: 0, closed: 0 };
+  libp2p.addEventListener('connection:open', (e) => {
+    connections.opened += 1;
+    dialled(e.detail);
+  });
+  libp2p.addEventListener('connection:close', () => (connections.closed += 1));
   for (const connection of libp2p.getConnections()) dialled(connection);
   const discovery = startDiscovery(/** @type {never} */ (libp2p), vns, {
     privateKey,
@@ -177,6 +184,7 @@ export async function startLibp2p(vns, options) {
       validation: { ...deltas.verdicts, rejected: Object.fromEntries(deltas.rejected) },
       published: deltas.published,
       discovery: discovery.status(),
+      connections: { ...connections },
     };
   };
 
@@ -197,6 +205,13 @@ export async function startLibp2p(vns, options) {
         samples: [[{ verdict: 'accept' }, s.validation.accept], [{ verdict: 'reject' }, s.validation.reject], [{ verdict: 'ignore' }, s.validation.ignore]],
       },
       { name: 'vns_libp2p_published_total', help: 'Entries published on the delta topic.', type: 'counter', samples: [[{}, s.published.sent]] },
+      {
+        name: 'vns_libp2p_connections_total',
+        help: 'libp2p connections opened and closed since the start.',
+        type: 'counter',
+        samples: [[{ event: 'open' }, s.connections.opened], [{ event: 'close' }, s.connections.closed]],
+      },
+      { name: 'vns_libp2p_discovery_searches_total', help: 'Discovery searches (bootstrap dials and a DHT provider query each).', type: 'counter', samples: [[{}, s.discovery.searches]] },
     ];
   };
 
