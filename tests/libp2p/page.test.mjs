@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, openPage, waitOnline, registerInPage, resolveVerifiedInPage } from '../e2e/helpers.mjs';
 import { Registrar } from '../multinode/harness.mjs';
-import { Libp2pServe, Libp2pCluster } from './harness.mjs';
+import { Libp2pServe, Libp2pCluster, eventually } from './harness.mjs';
 
 test('a name registered in a page on a WebSocket-only node resolves on libp2p-only nodes, and back', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'vns-libp2p-page-'));
@@ -32,9 +32,14 @@ test('a name registered in a page on a WebSocket-only node resolves on libp2p-on
   await Promise.all([...libp2pOnly, wsOnly].map((n) => n.start()));
   const p2p = new Libp2pCluster([bridge, ...libp2pOnly], root);
   await p2p.waitMeshed({ timeoutMs: 120_000 });
-  // Neither libp2p-only node has a WebSocket peer: what reaches them comes over libp2p.
+  // Neither libp2p-only node has a WebSocket peer: what reaches them comes over libp2p. A
+  // link counts from its stream's opening, its session once the handshake is done, so the
+  // two are compared once they agree (a link still in its handshake is no WebSocket peer).
   for (const node of libp2pOnly) {
-    const status = await node.status();
+    const status = await eventually(async () => {
+      const s = await node.status();
+      return s.peers === s.libp2p.links && s;
+    }, { timeoutMs: 30_000, what: `node ${node.id}: every sync session a libp2p link` });
     assert.equal(status.peers, status.libp2p.links, `node ${node.id}: every sync session is a libp2p link`);
   }
 
