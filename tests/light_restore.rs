@@ -53,12 +53,7 @@ fn update_name0(node: &mut SyncNode, key: &Keypair) {
 
 /// The messages among `out`, decoded.
 fn messages(out: &[Outbound]) -> Vec<Message> {
-    out.iter()
-        .filter_map(|o| match o {
-            Outbound::Send { bytes, .. } => Some(Message::decode(bytes).unwrap()),
-            Outbound::Close { .. } => None,
-        })
-        .collect()
+    light_support::sends(out.to_vec()).iter().map(|bytes| Message::decode(bytes).unwrap()).collect()
 }
 
 #[test]
