@@ -39,5 +39,5 @@ pub use error::LightError;
 pub use event::{LightConfig, LightEvent};
 pub use questions::{CacheListing, CachedName};
 pub use rehearse::{rehearsal_frames, rehearse_lookup};
-pub use saved::{load_cache, save_cache, CACHE_KEY};
+pub use saved::{read_cache, save_cache, CACHE_KEY};
 pub use verify::{verify_answer, Verified};

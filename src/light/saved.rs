@@ -126,17 +126,28 @@ impl LightClient {
     }
 }
 
-/// Restores the cache saved in `store` into `client`; what cannot be read is reported and
-/// the client starts without it.
-pub async fn load_cache<S: Blockstore>(
+/// Reads the cache saved in `store` (nothing if none was saved), for
+/// [`LightClient::restore_saved`]: the read needs no client, so it can run while the client
+/// already dials its peers.
+pub async fn read_cache<S: Blockstore + ?Sized>(
     store: &S,
-    client: &mut LightClient,
-    now: u64,
-) -> Result<usize, LightError> {
-    match store.get_state(CACHE_KEY).await {
-        Ok(Some(bytes)) => client.restore_cache(&bytes, now),
-        Ok(None) => Ok(0),
-        Err(e) => Err(LightError::CacheCorrupt { reason: e.to_string() }),
+) -> Result<Option<Vec<u8>>, StorageError> {
+    store.get_state(CACHE_KEY).await
+}
+
+impl LightClient {
+    /// Restores what [`read_cache`] read: a storage that could not be read is reported as
+    /// `light.cache_corrupt`, like bytes that do not decode, and the client goes on without it.
+    pub fn restore_saved(
+        &mut self,
+        saved: Result<Option<Vec<u8>>, StorageError>,
+        now: u64,
+    ) -> Result<usize, LightError> {
+        match saved {
+            Ok(Some(bytes)) => self.restore_cache(&bytes, now),
+            Ok(None) => Ok(0),
+            Err(e) => Err(LightError::CacheCorrupt { reason: e.to_string() }),
+        }
     }
 }
 

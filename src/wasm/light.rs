@@ -19,8 +19,7 @@ use super::storage::Storage;
 use crate::blockstore::{Blockstore, StorageError};
 use crate::entry::EncodedEntry;
 use crate::light::{
-    rehearse_lookup, save_cache, Answer, LightClient, LightConfig, LightError, LightEvent, Started,
-    CACHE_KEY,
+    read_cache, rehearse_lookup, save_cache, Answer, LightClient, LightConfig, LightEvent, Started,
 };
 use crate::namespace::Resolved;
 use crate::sync::LocalChange;
@@ -123,7 +122,7 @@ impl VnsLight {
             }
         };
         let storage = Storage::open(&kind, &db_name).await.map_err(coded)?;
-        let saved = storage.get_state(CACHE_KEY).await;
+        let saved = read_cache(&storage).await;
         Ok(LightStorage { storage: Rc::new(storage), saved })
     }
 
@@ -137,11 +136,7 @@ impl VnsLight {
         let now = args::uint("now", now)?;
         let LightStorage { storage, saved } = storage;
         let restored = self.with(|c| {
-            let restored = match saved {
-                Ok(Some(bytes)) => c.restore_cache(&bytes, now).map(|_| ()),
-                Ok(None) => Ok(()),
-                Err(e) => Err(LightError::CacheCorrupt { reason: e.to_string() }),
-            };
+            let restored = c.restore_saved(saved, now);
             Ok((restored, c.watch_restored(now)))
         });
         let (restored, out) = restored?;
